@@ -1,0 +1,153 @@
+/**
+ * store.h - local versions of pipelines in DATA_FACTORY_HOME (SPEC §3).
+ *
+ * repo.git is the source of truth: version N of pipeline <id> is a commit
+ * on branch `pipelines/<id>`, tagged `pipelines/<id>/vN`, whose tree holds
+ * `pipeline.json` (canonical form) and `scripts/<blob id>/<file name>` for
+ * every local script. The view in pipelines/ (view.h) is written after each
+ * commit and repaired from repo.git whenever it is found stale.
+ *
+ * Writers of one pipeline are serialised by an flock(2) on
+ * `repo.git/dfc-locks/<id>.lock`, which the kernel releases when a process
+ * dies, so kill -9 never leaves a lock behind. Under that lock the branch
+ * is moved with a compare-and-swap (git_reference_create_matching) and the
+ * tag is added after it: a version exists once its branch commit does; a
+ * tag or view file missing after a crash is restored by the next writer
+ * (store_repair()) or reader.
+ */
+#ifndef DFC_STORE_H
+#define DFC_STORE_H
+
+#include "dfc/buf.h"
+#include "dfc/scripts.h"
+
+#include <git2.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct store {
+	git_repository *repo;
+	/** DATA_FACTORY_HOME (owned). */
+	char *home;
+	/** Folder of the view, home/pipelines (owned). */
+	char *view_dir;
+};
+
+#define STORE_INIT { NULL, NULL, NULL }
+
+/**
+ * Open the store in `home`, creating the folder, repo.git (bare) and
+ * pipelines/ when missing. Returns 0 or a negative code.
+ */
+int store_open(struct store *store, const char *home);
+void store_close(struct store *store);
+
+struct record_request {
+	/** Pipeline id; must be safe (ids.h). */
+	const char *id;
+	/** Canonical form of the pipeline. */
+	const char *pipeline_json;
+	size_t pipeline_len;
+	/** Script snapshots to store beside it. */
+	const struct script_files *scripts;
+	/** Commit message; NULL for "update <id> to version N". */
+	const char *message;
+	/** Absolute path of the working file (Source-File trailer). */
+	const char *source_file;
+	/** Commit of the user's repository (Source-Commit), or NULL. */
+	const char *source_commit;
+	/** Record even when nothing changed. */
+	bool allow_empty;
+	/** Record version 1 of a new pipeline: DFC_ECONFLICT if it exists. */
+	bool create;
+};
+
+struct record_result {
+	/** The version recorded, or the latest one when nothing changed. */
+	int version;
+	/** False when the content equals the latest version. */
+	bool recorded;
+	char commit[GIT_OID_HEXSZ + 1];
+};
+
+/**
+ * Record the next version of a pipeline (or version 1 with `create`).
+ * Concurrent callers on the same pipeline each get their own consecutive
+ * number; none is lost. The view is brought up to date before returning.
+ */
+int store_record(struct store *store, const struct record_request *req,
+		 struct record_result *res);
+
+/**
+ * Start reading pipeline `id`: DFC_ENOTFOUND when the store has none;
+ * otherwise its view is repaired when stale. A view that cannot be written
+ * (a read-only home) is left as it is: reading still works.
+ */
+int store_open_pipeline(struct store *store, const char *id);
+
+/** True when the store has a pipeline `id`. */
+bool store_has_pipeline(struct store *store, const char *id);
+
+/**
+ * Latest version of `id` into `*version`. DFC_ENOTFOUND when the store has
+ * no such pipeline.
+ */
+int store_latest_version(struct store *store, const char *id, int *version);
+
+/** One recorded version, as read back from its commit. */
+struct version_info {
+	int version;
+	char commit[GIT_OID_HEXSZ + 1];
+	char *author_name;
+	char *author_email;
+	/** Seconds since the epoch and the author's offset in minutes. */
+	long long time;
+	int offset;
+	/** The message without its trailers, and its first line. */
+	char *message;
+	char *summary;
+	char *source_file;
+	/** NULL when the version was not recorded by a git hook. */
+	char *source_commit;
+	/** The version's pipeline.json, when asked for. */
+	struct buf pipeline_json;
+};
+
+void version_info_release(struct version_info *info);
+
+/**
+ * Read version `version` of `id` (0 for the latest). With `content`, also
+ * read its pipeline.json. DFC_ENOTFOUND when the pipeline or the version
+ * does not exist.
+ */
+int store_read_version(struct store *store, const char *id, int version,
+		       bool content, struct version_info *out);
+
+/**
+ * Call `fn` for every version of `id`, newest first, until it returns
+ * non-zero (which is then returned).
+ */
+int store_for_each_version(struct store *store, const char *id,
+			   int (*fn)(const struct version_info *info,
+				     void *payload),
+			   void *payload);
+
+/**
+ * The newest version of `id` whose pipeline.json equals `pipeline_json`
+ * and whose scripts equal `scripts`, found without writing any object;
+ * 0 in `*version` when none does.
+ */
+int store_find_version(struct store *store, const char *id,
+		       const char *pipeline_json, size_t pipeline_len,
+		       const struct script_files *scripts, int *version);
+
+/**
+ * Bring the tags and the view of `id` in step with its branch: restore a
+ * missing tag, rewrite missing or differing `<id>_N.json` files and the
+ * state file. With `full`, check every version's file byte for byte;
+ * otherwise only when the state file is missing or stale. `*changed`
+ * (optional) counts what was rewritten.
+ */
+int store_repair(struct store *store, const char *id, bool full, int *changed);
+
+#endif

@@ -1,0 +1,136 @@
+/*
+ * cmd.h - what a command is, and the set-up main.c does for it.
+ *
+ * To add a command:
+ *   1. Write src/cmd/cmd_<name>.c: its option table (opt.h), its usage
+ *      lines, a static run() function, and `const struct command
+ *      cmd_<name>` describing it. run() gets only the positional
+ *      arguments; options are already in the table's variables.
+ *   2. Declare it below and add its row to `commands[]` in main.c.
+ *   3. Add tests/e2e/<name>.bats (the shared --help test picks it up).
+ *   4. Document it in README.md and docs/ (man page, completions).
+ * Commands print results to stdout only; errors are returned as codes
+ * (error.h) and printed by main.c.
+ */
+#ifndef DFC_CMD_H
+#define DFC_CMD_H
+
+#include "dfc/opt.h"
+#include "dfc/pipeline.h"
+#include "dfc/problems.h"
+#include "dfc/scripts.h"
+#include "dfc/store.h"
+
+#include <stdbool.h>
+
+enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+/* Set-up a command needs before run() is called. */
+enum cmd_needs {
+	NEEDS_NOTHING = 0,
+	/** The local store (repo.git and the view), created on first use. */
+	NEEDS_STORE = 1 << 0,
+};
+
+/** Global options and what main.c set up. */
+struct cmd_ctx {
+	const char *home_option;
+	const char *catalog_option;
+	bool verbose;
+	bool quiet;
+	const char *color_option;
+	enum color_mode color;
+	/** DATA_FACTORY_HOME as resolved (owned). */
+	char *home;
+	/** Open when the command NEEDS_STORE. */
+	struct store store;
+};
+
+struct command {
+	const char *name;
+	const char *summary;
+	/** Usage lines, NULL-terminated: "create FILE [-m MSG]". */
+	const char *const *usage;
+	/** Option table, NULL when none (besides global ones and --help). */
+	const struct opt *options;
+	unsigned needs;
+	/** Allowed number of positional arguments (max -1: any). */
+	int min_args;
+	int max_args;
+	int (*run)(struct cmd_ctx *ctx, int argc, char **argv);
+};
+
+extern const struct command cmd_create;
+extern const struct command cmd_update;
+extern const struct command cmd_validate;
+extern const struct command cmd_show;
+extern const struct command cmd_log;
+extern const struct command cmd_status;
+
+/** The global options, accepted before or after any command. */
+extern const struct opt global_options[];
+
+/**
+ * Print every problem of `list` for the file `path` to stderr, one line
+ * each: `data-factory-cli: error: PATH:LINE:COL: msg` for syntax and
+ * `data-factory-cli: error: PATH: /pointer: msg` for structure. Returns
+ * problems_code(list).
+ */
+int cmd_report_problems(const char *path, const struct problems *list);
+
+/**
+ * Print the current error for `code` as `data-factory-cli: error: ...`
+ * and its hints, then forget it.
+ */
+void cmd_print_error(int code);
+
+/** Print a note to stderr unless --quiet: `data-factory-cli: <text>`. */
+void cmd_note(const struct cmd_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/**
+ * Resolve a user-given pipeline id (-i ID): check it is safe, returns 0 or
+ * DFC_ESECURITY.
+ */
+int cmd_check_id_option(const char *id);
+
+/** Write a JSON value (stolen) to stdout in canonical form. */
+void cmd_print_json(json_t *value);
+
+/** Room for a time as cmd_format_time() writes it. */
+#define CMD_TIME_SIZE 64
+
+/** `time` with `offset` (minutes) as ISO 8601: 2026-11-23T14:05:09+01:00. */
+void cmd_format_time(char out[CMD_TIME_SIZE], long long time, int offset);
+
+/**
+ * A recorded version's details as a new JSON object (version, commit,
+ * date, author, message, source_file, source_commit).
+ */
+json_t *cmd_version_json(const char *pipeline_id, const struct version_info *info);
+
+/** A pipeline file as the recording commands need it. */
+struct working_file {
+	struct pipeline pipeline;
+	/** Absolute path with links resolved (the Source-File). */
+	char *path;
+	/** Canonical form, with `id` when one was set. */
+	struct buf canonical;
+	struct script_files scripts;
+};
+
+#define WORKING_FILE_INIT { PIPELINE_INIT, NULL, BUF_INIT, SCRIPT_FILES_INIT }
+
+/**
+ * Load and validate `path`, printing every problem (cmd_report_problems).
+ * With `scripts`, also read its script files. The canonical form is left
+ * empty: call working_file_canonical() once the id is final.
+ */
+int working_file_load(struct working_file *wf, const char *path, bool scripts);
+
+/** Fill wf->canonical from the (possibly updated) document. */
+void working_file_canonical(struct working_file *wf);
+
+void working_file_release(struct working_file *wf);
+
+#endif

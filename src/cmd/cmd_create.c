@@ -1,0 +1,102 @@
+/* cmd_create.c - record version 1 of a pipeline and give the file its id. */
+#include "cmd/cmd.h"
+
+#include "dfc/error.h"
+#include "dfc/fs.h"
+#include "dfc/ids.h"
+#include "dfc/insert_id.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *message;
+
+static const struct opt options[] = {
+	OPT_STRING('m', "message", &message, "MSG", "use MSG as the version's message"),
+	OPT_END(),
+};
+
+static const char *const usage[] = { "create FILE [-m MSG]", NULL };
+
+/* Refuse before recording anything when the id could not be written back. */
+static int check_writable(const char *path)
+{
+	char *dir = fs_dirname(path);
+	int ok = access(path, W_OK) == 0 && access(dir, W_OK) == 0;
+	int err = errno;
+
+	free(dir);
+	if (!ok)
+		return dfc_error(DFC_EUSAGE, "cannot write the id into '%s': %s",
+				 path, strerror(err));
+	return 0;
+}
+
+static int run(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct working_file wf = WORKING_FILE_INIT;
+	struct record_result res;
+	struct record_request req = { 0 };
+	struct buf with_id = BUF_INIT;
+	char generated[UUID_STR_SIZE];
+	const char *id;
+	bool adopted;
+	int ret;
+
+	(void)argc;
+	if (!strcmp(argv[0], "-"))
+		return dfc_hint(dfc_error(DFC_EUSAGE, "create needs a file, not standard input"),
+				"the id is written back into the file");
+	if ((ret = working_file_load(&wf, argv[0], true)) < 0)
+		goto out;
+	id = pipeline_id(&wf.pipeline);
+	adopted = id != NULL;
+	if (!adopted) {
+		if ((ret = check_writable(wf.path)) < 0 ||
+		    (ret = uuid7_generate(generated)) < 0)
+			goto out;
+		id = generated;
+		json_object_set_new(wf.pipeline.root, "id", json_string(id));
+	}
+	working_file_canonical(&wf);
+	req.id = id;
+	req.pipeline_json = wf.canonical.data;
+	req.pipeline_len = wf.canonical.len;
+	req.scripts = &wf.scripts;
+	req.message = message;
+	req.source_file = wf.path;
+	req.create = true;
+	if ((ret = store_record(&ctx->store, &req, &res)) < 0)
+		goto out;
+	if (!adopted) {
+		ret = insert_id(&with_id, wf.pipeline.source, wf.pipeline.source_len, id);
+		if (ret == 0)
+			ret = fs_write_atomic(wf.path, with_id.data, with_id.len, -1);
+		if (ret < 0) {
+			dfc_hint(ret, "version 1 is recorded as '%s'; add \"id\": \"%s\" to '%s' by hand",
+				 id, id, argv[0]);
+			goto out;
+		}
+	}
+	printf("%s\n", id);
+	if (ctx->verbose)
+		cmd_note(ctx, "recorded version 1 of %s (commit %.12s)", id, res.commit);
+out:
+	buf_release(&with_id);
+	working_file_release(&wf);
+	return ret;
+}
+
+const struct command cmd_create = {
+	.name = "create",
+	.summary = "record version 1 of a pipeline file and write its id into it",
+	.usage = usage,
+	.options = options,
+	.needs = NEEDS_STORE,
+	.min_args = 1,
+	.max_args = 1,
+	.run = run,
+};

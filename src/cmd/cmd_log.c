@@ -1,0 +1,94 @@
+/* cmd_log.c - the recorded versions of a pipeline, newest first. */
+#include "cmd/cmd.h"
+
+#include "dfc/error.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *id;
+static bool json_output;
+
+static const struct opt options[] = {
+	OPT_STRING('i', "id", &id, "ID", "the pipeline"),
+	OPT_BOOL(0, "json", &json_output, "print the history as JSON"),
+	OPT_END(),
+};
+
+static const char *const usage[] = { "log -i ID [--json]", "log FILE [--json]", NULL };
+
+struct log_walk {
+	const char *id;
+	json_t *json;
+};
+
+static int print_version(const struct version_info *info, void *payload)
+{
+	struct log_walk *walk = payload;
+	char date[CMD_TIME_SIZE];
+
+	if (walk->json) {
+		json_array_append_new(walk->json, cmd_version_json(walk->id, info));
+		return 0;
+	}
+	cmd_format_time(date, info->time, info->offset);
+	date[10] = ' ';
+	printf("v%-4d %s  %.12s  %s <%s>  %s\n", info->version, date, info->commit,
+	       info->author_name, info->author_email, info->summary);
+	return 0;
+}
+
+/* The id of the pipeline in FILE. */
+static int id_from_file(struct working_file *wf, const char *path)
+{
+	int ret = working_file_load(wf, path, false);
+
+	if (ret < 0)
+		return ret;
+	id = pipeline_id(&wf->pipeline);
+	if (!id)
+		return dfc_hint(dfc_error(DFC_ENOTFOUND, "'%s' has no pipeline id", path),
+				"record its first version with 'data-factory-cli create %s'",
+				path);
+	return 0;
+}
+
+static int run(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct working_file wf = WORKING_FILE_INIT;
+	struct log_walk walk = { NULL, NULL };
+	int ret;
+
+	if (argc && id) {
+		ret = dfc_error(DFC_EUSAGE, "give either -i ID or FILE, not both");
+		goto out;
+	}
+	if (argc && (ret = id_from_file(&wf, argv[0])) < 0)
+		goto out;
+	if ((ret = cmd_check_id_option(id)) < 0 ||
+	    (ret = store_open_pipeline(&ctx->store, id)) < 0)
+		goto out;
+	walk.id = id;
+	walk.json = json_output ? json_array() : NULL;
+	ret = store_for_each_version(&ctx->store, id, print_version, &walk);
+	if (walk.json) {
+		if (ret == 0)
+			cmd_print_json(walk.json);
+		else
+			json_decref(walk.json);
+	}
+out:
+	working_file_release(&wf);
+	return ret;
+}
+
+const struct command cmd_log = {
+	.name = "log",
+	.summary = "list the recorded versions of a pipeline, newest first",
+	.usage = usage,
+	.options = options,
+	.needs = NEEDS_STORE,
+	.min_args = 0,
+	.max_args = 1,
+	.run = run,
+};

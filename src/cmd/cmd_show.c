@@ -1,0 +1,56 @@
+/* cmd_show.c - print one recorded version of a pipeline. */
+#include "cmd/cmd.h"
+
+#include "dfc/error.h"
+
+#include <stdio.h>
+
+static const char *id;
+static int version;
+static bool json_output;
+
+static const struct opt options[] = {
+	OPT_STRING('i', "id", &id, "ID", "the pipeline"),
+	OPT_INT('v', "version", &version, "N", "version N (default: the latest)"),
+	OPT_BOOL(0, "json", &json_output,
+		 "print the version's details and content as JSON"),
+	OPT_END(),
+};
+
+static const char *const usage[] = { "show -i ID [-v N] [--json]", NULL };
+
+static int run(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct version_info info = { 0 };
+	int ret;
+
+	(void)argc;
+	(void)argv;
+	if ((ret = cmd_check_id_option(id)) < 0 ||
+	    (ret = store_open_pipeline(&ctx->store, id)) < 0 ||
+	    (ret = store_read_version(&ctx->store, id, version, true, &info)) < 0)
+		return ret;
+	if (json_output) {
+		json_t *out = cmd_version_json(id, &info);
+
+		json_object_set_new(out, "pipeline",
+				    json_loadb(info.pipeline_json.data,
+					       info.pipeline_json.len, 0, NULL));
+		cmd_print_json(out);
+	} else {
+		fwrite(info.pipeline_json.data, 1, info.pipeline_json.len, stdout);
+	}
+	version_info_release(&info);
+	return 0;
+}
+
+const struct command cmd_show = {
+	.name = "show",
+	.summary = "print a recorded version of a pipeline",
+	.usage = usage,
+	.options = options,
+	.needs = NEEDS_STORE,
+	.min_args = 0,
+	.max_args = 0,
+	.run = run,
+};

@@ -1,0 +1,111 @@
+/* cmd_status.c - where a working file stands against its recorded versions. */
+#include "cmd/cmd.h"
+
+#include "dfc/error.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static bool json_output;
+
+static const struct opt options[] = {
+	OPT_BOOL(0, "json", &json_output, "print the status as JSON"),
+	OPT_END(),
+};
+
+static const char *const usage[] = { "status FILE [--json]", NULL };
+
+/*
+ * The states a working file can be in against the local store:
+ * new        no id yet: 'create' records version 1
+ * untracked  an id the local store does not have
+ * clean      equals the latest version
+ * old        equals an older version
+ * modified   holds changes that are in no version
+ */
+struct status {
+	const char *state;
+	const char *id;
+	int latest;
+	int matching;
+};
+
+static void print_text(const char *path, const struct status *st)
+{
+	printf("file:     %s\n", path);
+	if (st->id)
+		printf("pipeline: %s\n", st->id);
+	if (st->latest)
+		printf("local:    version %d is the latest\n", st->latest);
+	printf("state:    %s", st->state);
+	if (!strcmp(st->state, "new"))
+		printf(" (no id yet; 'data-factory-cli create %s' records version 1)\n", path);
+	else if (!strcmp(st->state, "untracked"))
+		printf(" (not in the local store; 'data-factory-cli create %s' adopts it)\n",
+		       path);
+	else if (!strcmp(st->state, "clean"))
+		printf(" (equals version %d)\n", st->matching);
+	else if (!strcmp(st->state, "old"))
+		printf(" (equals version %d, not the latest)\n", st->matching);
+	else
+		printf(" (changes since version %d; 'data-factory-cli update %s' records them)\n",
+		       st->latest, path);
+}
+
+static void print_json(const char *path, const struct status *st)
+{
+	json_t *out = json_object();
+
+	json_object_set_new(out, "file", json_string(path));
+	json_object_set_new(out, "id", st->id ? json_string(st->id) : json_null());
+	json_object_set_new(out, "state", json_string(st->state));
+	json_object_set_new(out, "latest_version",
+			    st->latest ? json_integer(st->latest) : json_null());
+	json_object_set_new(out, "matching_version",
+			    st->matching ? json_integer(st->matching) : json_null());
+	cmd_print_json(out);
+}
+
+static int run(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct working_file wf = WORKING_FILE_INIT;
+	struct status st = { "new", NULL, 0, 0 };
+	int ret;
+
+	(void)argc;
+	if ((ret = working_file_load(&wf, argv[0], true)) < 0)
+		goto out;
+	st.id = pipeline_id(&wf.pipeline);
+	if (!st.id)
+		goto print;
+	if (!store_has_pipeline(&ctx->store, st.id)) {
+		st.state = "untracked";
+		goto print;
+	}
+	working_file_canonical(&wf);
+	if ((ret = store_open_pipeline(&ctx->store, st.id)) < 0 ||
+	    (ret = store_latest_version(&ctx->store, st.id, &st.latest)) < 0 ||
+	    (ret = store_find_version(&ctx->store, st.id, wf.canonical.data,
+				      wf.canonical.len, &wf.scripts, &st.matching)) < 0)
+		goto out;
+	st.state = st.matching == st.latest ? "clean" : st.matching ? "old" : "modified";
+print:
+	if (json_output)
+		print_json(argv[0], &st);
+	else
+		print_text(argv[0], &st);
+out:
+	working_file_release(&wf);
+	return ret;
+}
+
+const struct command cmd_status = {
+	.name = "status",
+	.summary = "show where a pipeline file stands against its recorded versions",
+	.usage = usage,
+	.options = options,
+	.needs = NEEDS_STORE,
+	.min_args = 1,
+	.max_args = 1,
+	.run = run,
+};

@@ -1,0 +1,155 @@
+/* common.c - what several commands print or load the same way. */
+#include "cmd/cmd.h"
+
+#include "dfc/canonical.h"
+#include "dfc/error.h"
+#include "dfc/fs.h"
+#include "dfc/ids.h"
+#include "dfc/validate.h"
+#include "dfc/xalloc.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define PROG "data-factory-cli"
+
+void cmd_print_error(int code)
+{
+	const char *msg = dfc_error_message();
+
+	fprintf(stderr, PROG ": error: %s\n", *msg ? msg : dfc_code_text(code));
+	for (int i = 0; i < dfc_error_hint_count(); i++)
+		fprintf(stderr, "hint: %s\n", dfc_error_hint(i));
+	dfc_error_clear();
+}
+
+int cmd_report_problems(const char *path, const struct problems *list)
+{
+	for (size_t i = 0; i < list->nr; i++) {
+		const struct problem *p = &list->items[i];
+
+		if (!p->pointer)
+			fprintf(stderr, PROG ": error: %s:%d:%d: %s\n", path,
+				p->line, p->column, p->message);
+		else
+			fprintf(stderr, PROG ": error: %s: %s: %s\n", path,
+				*p->pointer ? p->pointer : "/", p->message);
+	}
+	return problems_code(list);
+}
+
+void cmd_note(const struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx->quiet)
+		return;
+	fputs(PROG ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cmd_check_id_option(const char *id)
+{
+	if (!id)
+		return dfc_hint(dfc_error(DFC_EUSAGE, "no pipeline id given"),
+				"pass one with -i ID");
+	return pipeline_id_check(id);
+}
+
+void cmd_print_json(json_t *value)
+{
+	struct buf out = BUF_INIT;
+
+	canonical_dump(&out, value);
+	fwrite(out.data, 1, out.len, stdout);
+	buf_release(&out);
+	json_decref(value);
+}
+
+void cmd_format_time(char out[CMD_TIME_SIZE], long long time, int offset)
+{
+	time_t local = (time_t)(time + (long long)offset * 60);
+	struct tm tm;
+	int off = offset < 0 ? -offset : offset;
+
+	gmtime_r(&local, &tm);
+	snprintf(out, CMD_TIME_SIZE, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, offset < 0 ? '-' : '+', off / 60,
+		 off % 60);
+}
+
+json_t *cmd_version_json(const char *pipeline_id, const struct version_info *info)
+{
+	json_t *out = json_object();
+	char date[CMD_TIME_SIZE];
+
+	cmd_format_time(date, info->time, info->offset);
+	json_object_set_new(out, "id", json_string(pipeline_id));
+	json_object_set_new(out, "version", json_integer(info->version));
+	json_object_set_new(out, "commit", json_string(info->commit));
+	json_object_set_new(out, "date", json_string(date));
+	json_object_set_new(out, "author",
+			    json_pack("{s:s, s:s}", "name", info->author_name,
+				      "email", info->author_email));
+	json_object_set_new(out, "message", json_string(info->message));
+	json_object_set_new(out, "source_file",
+			    info->source_file ? json_string(info->source_file) : json_null());
+	json_object_set_new(out, "source_commit",
+			    info->source_commit ? json_string(info->source_commit)
+						: json_null());
+	return out;
+}
+
+int working_file_load(struct working_file *wf, const char *path, bool scripts)
+{
+	struct problems problems = PROBLEMS_INIT;
+	char *dir = NULL;
+	int ret;
+
+	ret = pipeline_load(&wf->pipeline, path, &problems);
+	if (ret == 0)
+		pipeline_validate(wf->pipeline.root, &problems);
+	if (problems.nr) {
+		ret = cmd_report_problems(wf->pipeline.path ? wf->pipeline.path : path,
+					  &problems);
+		dfc_error(ret, "'%s' is not a valid pipeline (%zu problem%s)", path,
+			  problems.nr, problems.nr == 1 ? "" : "s");
+		if (ret == DFC_EINVALID)
+			dfc_hint(ret, "fix the problems above; "
+				      "'" PROG " validate %s' checks again", path);
+		goto out;
+	}
+	if (ret < 0)
+		goto out;
+	if ((ret = fs_absolute(&wf->path, path)) < 0)
+		goto out;
+	dir = fs_dirname(wf->path);
+	if (scripts)
+		ret = script_files_collect(&wf->scripts, wf->pipeline.root, dir);
+out:
+	free(dir);
+	problems_release(&problems);
+	return ret;
+}
+
+void working_file_canonical(struct working_file *wf)
+{
+	buf_reset(&wf->canonical);
+	canonical_dump(&wf->canonical, wf->pipeline.root);
+}
+
+void working_file_release(struct working_file *wf)
+{
+	pipeline_release(&wf->pipeline);
+	free(wf->path);
+	buf_release(&wf->canonical);
+	script_files_release(&wf->scripts);
+	wf->path = NULL;
+}

@@ -1,0 +1,188 @@
+/* main.c - global options, the command table, exit codes, stdout check. */
+#include "cmd/cmd.h"
+
+#include "dfc/error.h"
+#include "dfc/home.h"
+#include "dfc/opt.h"
+#include "dfc/xalloc.h"
+
+#include <errno.h>
+#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PROG "data-factory-cli"
+
+static const struct command *const commands[] = {
+	&cmd_create, &cmd_update, &cmd_validate,
+	&cmd_show,   &cmd_log,    &cmd_status,
+};
+
+#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static struct cmd_ctx ctx;
+static bool show_version;
+
+const struct opt global_options[] = {
+	OPT_STRING(0, "home", &ctx.home_option, "DIR",
+		   "use DIR as DATA_FACTORY_HOME"),
+	OPT_STRING(0, "catalog", &ctx.catalog_option, "URL",
+		   "use the catalog at URL"),
+	OPT_BOOL(0, "verbose", &ctx.verbose, "say more about what happens"),
+	OPT_BOOL(0, "quiet", &ctx.quiet, "print only results and errors"),
+	OPT_STRING(0, "color", &ctx.color_option, "WHEN",
+		   "colour output: auto, always or never"),
+	OPT_BOOL(0, "version", &show_version, "print the version and exit"),
+	OPT_END(),
+};
+
+static void print_usage(FILE *out)
+{
+	fprintf(out, "usage: " PROG " [global options] COMMAND [options]\n\n"
+		     "Version data-processing pipelines the way git versions code.\n\n"
+		     "commands:\n");
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		fprintf(out, "  %-10s %s\n", commands[i]->name,
+			commands[i]->summary);
+	fprintf(out, "\nglobal options (before or after the command):\n");
+	opt_print_help(out, global_options);
+	fprintf(out, "\nRun '" PROG " COMMAND --help' for a command's options.\n");
+}
+
+static void print_command_help(FILE *out, const struct command *cmd)
+{
+	for (const char *const *u = cmd->usage; *u; u++)
+		fprintf(out, "%s " PROG " %s\n", u == cmd->usage ? "usage:" : "   or:",
+			*u);
+	fprintf(out, "\n%s\n", cmd->summary);
+	if (cmd->options && cmd->options[0].type != OPT_TYPE_END) {
+		fprintf(out, "\noptions:\n");
+		opt_print_help(out, cmd->options);
+	}
+	fprintf(out, "\nglobal options:\n");
+	opt_print_help(out, global_options);
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		if (!strcmp(commands[i]->name, name))
+			return commands[i];
+	return NULL;
+}
+
+static int parse_color(void)
+{
+	const char *c = ctx.color_option;
+
+	if (!c || !strcmp(c, "auto"))
+		ctx.color = COLOR_AUTO;
+	else if (!strcmp(c, "always"))
+		ctx.color = COLOR_ALWAYS;
+	else if (!strcmp(c, "never"))
+		ctx.color = COLOR_NEVER;
+	else
+		return dfc_hint(dfc_error(DFC_EUSAGE, "bad --color value '%s'", c),
+				"use --color=auto, --color=always or --color=never");
+	return 0;
+}
+
+static int setup(const struct command *cmd)
+{
+	int ret;
+
+	if ((ret = parse_color()) < 0)
+		return ret;
+	if (!(cmd->needs & NEEDS_STORE))
+		return 0;
+	if ((ret = home_resolve(&ctx.home, ctx.home_option)) < 0)
+		return ret;
+	return store_open(&ctx.store, ctx.home);
+}
+
+static int run_command(const struct command *cmd, int argc, char **argv)
+{
+	const struct opt *tables[3] = { global_options, NULL, NULL };
+	bool help = false;
+	int npos = 0, ret;
+
+	tables[1] = cmd->options;
+	if ((ret = opt_parse(argc, argv, tables, false, &npos, &help)) < 0)
+		return dfc_hint(ret, "see '" PROG " %s --help'", cmd->name);
+	if (help) {
+		print_command_help(stdout, cmd);
+		return 0;
+	}
+	if (show_version) {
+		printf(PROG " %s\n", DFC_VERSION);
+		return 0;
+	}
+	if (npos < cmd->min_args ||
+	    (cmd->max_args >= 0 && npos > cmd->max_args))
+		return dfc_hint(dfc_error(DFC_EUSAGE, "%s: expected %s arguments",
+					  cmd->name,
+					  npos < cmd->min_args ? "more" : "fewer"),
+				"usage: " PROG " %s", cmd->usage[0]);
+	if ((ret = setup(cmd)) < 0)
+		return ret;
+	return cmd->run(&ctx, npos, argv);
+}
+
+/* Results that never reached stdout (disk full, closed pipe) are an error. */
+static int check_stdout(int ret)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (ret == 0)
+			ret = dfc_error(DFC_EINTERNAL, "cannot write to standard output: %s",
+					strerror(errno));
+	}
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	const struct opt *tables[2] = { global_options, NULL };
+	const struct command *cmd;
+	bool help = false;
+	int npos = 0, ret;
+
+	git_libgit2_init();
+	ret = opt_parse(argc, argv, tables, true, &npos, &help);
+	if (ret < 0) {
+		dfc_hint(ret, "see '" PROG " --help'");
+		goto out;
+	}
+	if (show_version && npos == 0) {
+		printf(PROG " %s\n", DFC_VERSION);
+		goto out;
+	}
+	if (help || npos == 0) {
+		print_usage(help ? stdout : stderr);
+		ret = help ? 0 : DFC_EUSAGE;
+		if (!help)
+			dfc_error(ret, "no command given");
+		goto out;
+	}
+	/* `pipeline share ...` is the same as `share ...` (SPEC §4). */
+	if (npos > 1 && !strcmp(argv[0], "pipeline")) {
+		argv++;
+		npos--;
+	}
+	cmd = find_command(argv[0]);
+	if (!cmd) {
+		ret = dfc_hint(dfc_error(DFC_EUSAGE, "unknown command '%s'", argv[0]),
+			       "see '" PROG " --help' for the list of commands");
+		goto out;
+	}
+	ret = run_command(cmd, npos, argv);
+out:
+	ret = check_stdout(ret);
+	if (ret < 0)
+		cmd_print_error(ret);
+	store_close(&ctx.store);
+	free(ctx.home);
+	git_libgit2_shutdown();
+	return dfc_exit_status(ret);
+}

@@ -1,0 +1,94 @@
+#!/usr/bin/env bats
+# The command line itself: help, version, global options, exit codes.
+
+load helper
+
+commands() { dfc --help | sed -n '/^commands:/,/^$/p' | awk 'NF > 1 {print $1}'; }
+
+@test "--help lists the commands and exits 0" {
+	run --separate-stderr dfc --help
+	[ "$status" -eq 0 ]
+	for c in create update validate show log status; do
+		[[ "$output" == *"  $c "* ]]
+	done
+}
+
+@test "every command accepts --help and -h" {
+	for c in $(commands); do
+		run --separate-stderr dfc "$c" --help
+		[ "$status" -eq 0 ] || { echo "$c --help: $status"; return 1; }
+		[[ "$output" == "usage: data-factory-cli $c"* ]]
+		run --separate-stderr dfc "$c" -h
+		[ "$status" -eq 0 ]
+	done
+	[ "$(commands | wc -l)" -ge 6 ]
+}
+
+@test "--version prints the version" {
+	run dfc --version
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^data-factory-cli\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+}
+
+@test "no command is a usage error" {
+	run --separate-stderr dfc
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"data-factory-cli: error: no command given"* ]]
+}
+
+@test "an unknown command or option exits 2 with a hint" {
+	run --separate-stderr dfc frobnicate
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"error: unknown command 'frobnicate'"* ]]
+	[[ "$stderr" == *"hint: "* ]]
+	run --separate-stderr dfc validate --frob x
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"unknown option '--frob'"* ]]
+	run --separate-stderr dfc show -i
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"needs a value"* ]]
+}
+
+@test "global options work before and after the command" {
+	write_pipeline
+	id=$(dfc --home "$TEST_TMP/h1" create pipeline.json)
+	[ -d "$TEST_TMP/h1/repo.git" ]
+	run dfc show -i "$id" --home "$TEST_TMP/h1" --quiet
+	[ "$status" -eq 0 ]
+	run dfc show -i "$id"
+	[ "$status" -eq 7 ]
+}
+
+@test "--home beats DATA_FACTORY_HOME, which beats ~/data-factory-home" {
+	write_pipeline
+	unset DATA_FACTORY_HOME
+	id=$(dfc create pipeline.json)
+	[ -f "$HOME/data-factory-home/pipelines/${id}_1.json" ]
+	sed -i 's/1000/5/' pipeline.json
+	DATA_FACTORY_HOME=$TEST_TMP/h2 run dfc update pipeline.json
+	[ "$status" -eq 7 ]
+	DATA_FACTORY_HOME=$TEST_TMP/h2 run dfc --home "$HOME/data-factory-home" update pipeline.json
+	[ "$status" -eq 0 ]
+}
+
+@test "--color takes auto, always or never" {
+	run --separate-stderr dfc --color=never validate --help
+	[ "$status" -eq 0 ]
+	write_pipeline
+	run --separate-stderr dfc --color=sometimes validate pipeline.json
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"bad --color value"* ]]
+}
+
+@test "pipeline is accepted as a prefix word" {
+	write_pipeline
+	run dfc pipeline validate pipeline.json
+	[ "$status" -eq 0 ]
+}
+
+@test "a closed standard output is an error, not silence" {
+	write_pipeline
+	run --separate-stderr bash -c '"$0" validate pipeline.json >/dev/full' "$DFC_BIN"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"cannot write to standard output"* ]]
+}

@@ -1,0 +1,147 @@
+#!/usr/bin/env bats
+# create: validate, assign or adopt the id, record version 1, write the id back.
+
+load helper
+
+@test "create prints only a UUIDv7 and records version 1" {
+	write_pipeline
+	run --separate-stderr dfc create pipeline.json
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$ ]]
+	id=$output
+	[ -f "$DATA_FACTORY_HOME/pipelines/${id}_1.json" ]
+	check_view "$id"
+	[ "$(store_git rev-parse "pipelines/$id/v1")" = "$(store_git rev-parse "refs/heads/pipelines/$id")" ]
+}
+
+@test "create inserts the id and changes no other byte" {
+	write_pipeline
+	cp pipeline.json before.json
+	id=$(dfc create pipeline.json)
+	[ "$(sed -n 2p pipeline.json)" = "  \"id\": \"$id\"," ]
+	sed 2d pipeline.json > without-id.json
+	cmp before.json without-id.json
+}
+
+@test "create keeps a compact one-line style" {
+	write_pipeline
+	printf '{"nodes":[{"id":"a","type":"dataset","path":"a.csv"}],"edges":[]}' > compact.json
+	id=$(dfc create compact.json)
+	[ "$(cat compact.json)" = "{\"id\":\"$id\",\"nodes\":[{\"id\":\"a\",\"type\":\"dataset\",\"path\":\"a.csv\"}],\"edges\":[]}" ]
+}
+
+@test "create keeps tab indentation and CRLF line endings" {
+	printf '{\r\n\t"nodes": [],\r\n\t"edges": []\r\n}\r\n' > tabs.json
+	id=$(dfc create tabs.json)
+	[ "$(cat tabs.json)" = "$(printf '{\r\n\t"id": "%s",\r\n\t"nodes": [],\r\n\t"edges": []\r\n}\r\n' "$id")" ]
+}
+
+@test "create stores the canonical form with id first and the script snapshot" {
+	write_pipeline
+	id=$(dfc create pipeline.json)
+	store_git show "pipelines/$id/v1:pipeline.json" > stored.json
+	[ "$(head -2 stored.json | tail -1)" = "  \"id\": \"$id\"," ]
+	blob=$(git hash-object scripts/clean.py)
+	store_git cat-file -e "pipelines/$id/v1:scripts/$blob/clean.py"
+	[ "$(store_git show "pipelines/$id/v1:scripts/$blob/clean.py")" = "$(cat scripts/clean.py)" ]
+}
+
+@test "create records the message, the trailers and the git author" {
+	write_pipeline
+	id=$(dfc create pipeline.json -m "first cut")
+	msg=$(store_git log -1 --format=%B "pipelines/$id")
+	[[ "$msg" == "first cut"* ]]
+	[[ "$msg" == *"Pipeline-Id: $id"* ]]
+	[[ "$msg" == *"Pipeline-Version: 1"* ]]
+	[[ "$msg" == *"Source-File: $PWD/pipeline.json"* ]]
+	[ "$(store_git log -1 --format='%an <%ae>' "pipelines/$id")" = "Ada Lovelace <ada@example.org>" ]
+}
+
+@test "create without -m uses the default message" {
+	write_pipeline
+	id=$(dfc create pipeline.json)
+	[ "$(store_git log -1 --format=%s "pipelines/$id")" = "update $id to version 1" ]
+}
+
+@test "GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL beat git config" {
+	write_pipeline
+	id=$(GIT_AUTHOR_NAME="Grace Hopper" GIT_AUTHOR_EMAIL=grace@example.org dfc create pipeline.json)
+	[ "$(store_git log -1 --format='%an <%ae>' "pipelines/$id")" = "Grace Hopper <grace@example.org>" ]
+}
+
+@test "without any git identity the login name is the author" {
+	write_pipeline
+	rm "$HOME/.gitconfig"
+	id=$(dfc create pipeline.json)
+	[ "$(store_git log -1 --format=%an "pipelines/$id")" = "$(id -un)" ]
+}
+
+@test "create adopts an id the file already has" {
+	write_pipeline
+	sed -i '1a "id": "sales-2024",' pipeline.json
+	cp pipeline.json before.json
+	run --separate-stderr dfc create pipeline.json
+	[ "$status" -eq 0 ]
+	[ "$output" = "sales-2024" ]
+	cmp before.json pipeline.json
+	check_view sales-2024
+}
+
+@test "create refuses a pipeline that already exists and points to update" {
+	create_pipeline
+	before=$(home_listing)
+	run --separate-stderr dfc create pipeline.json
+	[ "$status" -eq 8 ]
+	[[ "$stderr" == *"data-factory-cli: error: pipeline '$ID' already exists"* ]]
+	[[ "$stderr" == *"hint:"*"update"* ]]
+	[ "$(home_listing)" = "$before" ]
+}
+
+@test "create refuses an invalid file with exit 3 and writes nothing" {
+	printf '{"nodes": [{"id": "a", "type": "table"}], "edges": []}' > bad.json
+	cp bad.json before.json
+	run --separate-stderr dfc create bad.json
+	[ "$status" -eq 3 ]
+	[[ "$stderr" == *"bad.json: /nodes/0/type:"* ]]
+	[ ! -e "$DATA_FACTORY_HOME/repo.git" ] || [ -z "$(store_git for-each-ref)" ]
+	cmp before.json bad.json
+}
+
+@test "create refuses an unsafe id with exit 6 before touching anything" {
+	write_pipeline
+	sed -i '1a "id": "../../etc/passwd",' pipeline.json
+	before=$(home_listing)
+	run --separate-stderr dfc create pipeline.json
+	[ "$status" -eq 6 ]
+	[[ "$stderr" == *"unsafe pipeline id"* ]]
+	[ "$(home_listing)" = "$before" ]
+}
+
+@test "create fails with exit 5 when a script file is missing" {
+	write_pipeline
+	rm scripts/clean.py
+	run --separate-stderr dfc create pipeline.json
+	[ "$status" -eq 5 ]
+	[[ "$stderr" == *"script 'clean' not found"* ]]
+	! grep -q '"id"' <(head -2 pipeline.json)
+}
+
+@test "create reads no standard input" {
+	run --separate-stderr dfc create -
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"create needs a file"* ]]
+}
+
+@test "create of a missing file exits 7" {
+	run --separate-stderr dfc create nowhere.json
+	[ "$status" -eq 7 ]
+	[[ "$stderr" == *"no such file 'nowhere.json'"* ]]
+}
+
+@test "create follows a symbolic link and keeps it" {
+	write_pipeline real.json
+	ln -s real.json link.json
+	id=$(dfc create link.json)
+	[ -L link.json ]
+	grep -q "\"id\": \"$id\"" real.json
+}
