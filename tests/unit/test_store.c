@@ -1,0 +1,386 @@
+/* test_store.c - the local store: versions, tags, view, repair. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "dfc/error.h"
+#include "dfc/fs.h"
+#include "dfc/store.h"
+#include "dfc/view.h"
+#include "dfc/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct fixture {
+	char *home;
+	struct store store;
+};
+
+static const char V1[] = "{\n  \"id\": \"p1\",\n  \"nodes\": [],\n  \"edges\": []\n}\n";
+static const char V2[] = "{\n  \"id\": \"p1\",\n  \"name\": \"two\",\n  \"nodes\": [],\n  \"edges\": []\n}\n";
+
+static int setup(void **state)
+{
+	struct fixture *f = xcalloc(1, sizeof(*f));
+	char tmpl[] = "/tmp/dfc-store-XXXXXX";
+
+	assert_non_null(mkdtemp(tmpl));
+	f->home = fs_path_join(tmpl, "home");
+	setenv("GIT_AUTHOR_NAME", "Test Author", 1);
+	setenv("GIT_AUTHOR_EMAIL", "test@example.org", 1);
+	assert_int_equal(store_open(&f->store, f->home), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char *cmd = xasprintf("rm -rf '%s'", f->home);
+	char *parent = fs_dirname(f->home);
+
+	store_close(&f->store);
+	assert_int_equal(system(cmd), 0);
+	rmdir(parent);
+	free(parent);
+	free(cmd);
+	free(f->home);
+	free(f);
+	return 0;
+}
+
+static int record(struct fixture *f, const char *json, const struct script_files *scripts,
+		  bool create, bool allow_empty, struct record_result *res)
+{
+	struct record_request req = { 0 };
+
+	req.id = "p1";
+	req.pipeline_json = json;
+	req.pipeline_len = strlen(json);
+	req.scripts = scripts;
+	req.source_file = "/work/pipeline.json";
+	req.create = create;
+	req.allow_empty = allow_empty;
+	return store_record(&f->store, &req, res);
+}
+
+static char *read_text(const char *path)
+{
+	struct buf b = BUF_INIT;
+
+	if (fs_read_file(&b, path, DFC_MAX_FILE_BYTES) < 0)
+		return NULL;
+	return buf_detach(&b, NULL);
+}
+
+static void add_script(struct script_files *s, const char *node, const char *name,
+		       const char *content)
+{
+	XGROW(s->items, s->alloc, s->nr + 1);
+	s->items[s->nr].node_id = xstrdup(node);
+	s->items[s->nr].name = xstrdup(name);
+	buf_init(&s->items[s->nr].content);
+	buf_adds(&s->items[s->nr].content, content);
+	s->nr++;
+}
+
+static void test_open_creates_bare_repo_and_view(void **state)
+{
+	struct fixture *f = *state;
+	char *head = xasprintf("%s/repo.git/HEAD", f->home);
+	char *view = xasprintf("%s/pipelines", f->home);
+
+	assert_true(fs_exists(head));
+	assert_true(fs_exists(view));
+	assert_true(git_repository_is_bare(f->store.repo));
+	free(head);
+	free(view);
+}
+
+static void test_create_records_version_one(void **state)
+{
+	struct fixture *f = *state;
+	struct record_result res;
+	char *path, *text;
+	git_oid tag, branch;
+
+	assert_int_equal(record(f, V1, NULL, true, false, &res), 0);
+	assert_int_equal(res.version, 1);
+	assert_true(res.recorded);
+	assert_int_equal(git_reference_name_to_id(&tag, f->store.repo,
+						  "refs/tags/pipelines/p1/v1"), 0);
+	assert_int_equal(git_reference_name_to_id(&branch, f->store.repo,
+						  "refs/heads/pipelines/p1"), 0);
+	assert_true(git_oid_equal(&tag, &branch));
+	assert_string_equal(res.commit, git_oid_tostr_s(&branch));
+
+	path = view_version_path(f->store.view_dir, "p1", 1);
+	text = read_text(path);
+	assert_string_equal(text, V1);
+	free(text);
+	free(path);
+	path = view_state_path(f->store.view_dir, "p1");
+	text = read_text(path);
+	assert_non_null(strstr(text, "\"latest_version\": 1"));
+	assert_non_null(strstr(text, "\"1\": \"p1_1.json\""));
+	free(text);
+	free(path);
+}
+
+static void test_unchanged_records_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct record_result res;
+
+	assert_int_equal(record(f, V1, NULL, true, false, &res), 0);
+	assert_int_equal(record(f, V1, NULL, false, false, &res), 0);
+	assert_false(res.recorded);
+	assert_int_equal(res.version, 1);
+	assert_int_equal(record(f, V1, NULL, false, true, &res), 0);
+	assert_true(res.recorded);
+	assert_int_equal(res.version, 2);
+}
+
+static void test_create_twice_conflicts(void **state)
+{
+	struct fixture *f = *state;
+	struct record_result res;
+
+	assert_int_equal(record(f, V1, NULL, true, false, &res), 0);
+	assert_int_equal(record(f, V2, NULL, true, false, &res), DFC_ECONFLICT);
+	assert_int_equal(record(f, V2, NULL, false, false, &res), 0);
+	assert_int_equal(res.version, 2);
+}
+
+static void test_update_of_unknown_pipeline_is_not_found(void **state)
+{
+	struct fixture *f = *state;
+	struct record_result res;
+
+	assert_int_equal(record(f, V1, NULL, false, false, &res), DFC_ENOTFOUND);
+	assert_false(store_has_pipeline(&f->store, "p1"));
+}
+
+static void test_unsafe_id_is_refused_before_anything(void **state)
+{
+	struct fixture *f = *state;
+	struct record_request req = { 0 };
+	struct record_result res;
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+
+	req.id = "../escape";
+	req.pipeline_json = V1;
+	req.pipeline_len = strlen(V1);
+	req.create = true;
+	assert_int_equal(store_record(&f->store, &req, &res), DFC_ESECURITY);
+	assert_int_equal(git_reference_iterator_new(&it, f->store.repo), 0);
+	assert_int_equal(git_reference_next(&ref, it), GIT_ITEROVER);
+	git_reference_iterator_free(it);
+}
+
+static void test_scripts_are_snapshotted_by_blob_id(void **state)
+{
+	struct fixture *f = *state;
+	struct script_files scripts = SCRIPT_FILES_INIT;
+	struct record_result res;
+	git_object *obj = NULL;
+	git_oid blob;
+	char *spec;
+
+	add_script(&scripts, "a", "clean.py", "print(1)\n");
+	add_script(&scripts, "b", "copy.py", "print(1)\n");
+	add_script(&scripts, "c", "other.sh", "echo hi\n");
+	assert_int_equal(record(f, V1, &scripts, true, false, &res), 0);
+	assert_int_equal(git_odb_hash(&blob, "print(1)\n", 9, GIT_OBJECT_BLOB), 0);
+	spec = xasprintf("pipelines/p1/v1:scripts/%s/clean.py", git_oid_tostr_s(&blob));
+	assert_int_equal(git_revparse_single(&obj, f->store.repo, spec), 0);
+	assert_true(git_oid_equal(git_object_id(obj), &blob));
+	git_object_free(obj);
+	free(spec);
+	spec = xasprintf("pipelines/p1/v1:scripts/%s/copy.py", git_oid_tostr_s(&blob));
+	assert_int_equal(git_revparse_single(&obj, f->store.repo, spec), 0);
+	git_object_free(obj);
+	free(spec);
+
+	/* Same content again: nothing to record; a changed script: a version. */
+	assert_int_equal(record(f, V1, &scripts, false, false, &res), 0);
+	assert_false(res.recorded);
+	buf_adds(&scripts.items[2].content, "echo more\n");
+	assert_int_equal(record(f, V1, &scripts, false, false, &res), 0);
+	assert_true(res.recorded);
+	assert_int_equal(res.version, 2);
+	script_files_release(&scripts);
+}
+
+static int collect_versions(const struct version_info *info, void *payload)
+{
+	struct buf *out = payload;
+
+	buf_addf(out, "%d:%s;", info->version, info->summary);
+	return 0;
+}
+
+static void test_read_and_walk_versions(void **state)
+{
+	struct fixture *f = *state;
+	struct record_request req = { 0 };
+	struct version_info info;
+	struct record_result res;
+	struct buf walk = BUF_INIT;
+	int latest;
+
+	assert_int_equal(record(f, V1, NULL, true, false, &res), 0);
+	req.id = "p1";
+	req.pipeline_json = V2;
+	req.pipeline_len = strlen(V2);
+	req.message = "second\n\nwith a body\n";
+	req.source_file = "/work/pipeline.json";
+	req.source_commit = "0123456789abcdef0123456789abcdef01234567";
+	assert_int_equal(store_record(&f->store, &req, &res), 0);
+
+	assert_int_equal(store_latest_version(&f->store, "p1", &latest), 0);
+	assert_int_equal(latest, 2);
+	assert_int_equal(store_read_version(&f->store, "p1", 0, true, &info), 0);
+	assert_int_equal(info.version, 2);
+	assert_string_equal(buf_cstr(&info.pipeline_json), V2);
+	assert_string_equal(info.summary, "second");
+	assert_string_equal(info.message, "second\n\nwith a body");
+	assert_string_equal(info.author_name, "Test Author");
+	assert_string_equal(info.source_file, "/work/pipeline.json");
+	assert_string_equal(info.source_commit, "0123456789abcdef0123456789abcdef01234567");
+	version_info_release(&info);
+
+	assert_int_equal(store_read_version(&f->store, "p1", 1, true, &info), 0);
+	assert_string_equal(buf_cstr(&info.pipeline_json), V1);
+	assert_null(info.source_commit);
+	version_info_release(&info);
+	assert_int_equal(store_read_version(&f->store, "p1", 3, false, &info),
+			 DFC_ENOTFOUND);
+	assert_int_equal(store_read_version(&f->store, "p2", 1, false, &info),
+			 DFC_ENOTFOUND);
+
+	assert_int_equal(store_for_each_version(&f->store, "p1", collect_versions, &walk), 0);
+	assert_string_equal(buf_cstr(&walk), "2:second;1:update p1 to version 1;");
+	buf_release(&walk);
+}
+
+static void test_find_version_matches_content_and_scripts(void **state)
+{
+	struct fixture *f = *state;
+	struct script_files scripts = SCRIPT_FILES_INIT;
+	struct record_result res;
+	int found = -1;
+
+	add_script(&scripts, "a", "a.sh", "echo 1\n");
+	assert_int_equal(record(f, V1, &scripts, true, false, &res), 0);
+	assert_int_equal(record(f, V2, &scripts, false, false, &res), 0);
+	assert_int_equal(store_find_version(&f->store, "p1", V1, strlen(V1), &scripts, &found), 0);
+	assert_int_equal(found, 1);
+	assert_int_equal(store_find_version(&f->store, "p1", V2, strlen(V2), &scripts, &found), 0);
+	assert_int_equal(found, 2);
+	assert_int_equal(store_find_version(&f->store, "p1", V2, strlen(V2), NULL, &found), 0);
+	assert_int_equal(found, 0);
+	buf_adds(&scripts.items[0].content, "echo 2\n");
+	assert_int_equal(store_find_version(&f->store, "p1", V1, strlen(V1), &scripts, &found), 0);
+	assert_int_equal(found, 0);
+	script_files_release(&scripts);
+}
+
+static void test_repair_restores_tags_and_view(void **state)
+{
+	struct fixture *f = *state;
+	struct record_result res;
+	git_reference *ref = NULL;
+	char *v1 = view_version_path(f->store.view_dir, "p1", 1);
+	char *st = view_state_path(f->store.view_dir, "p1");
+	char *text;
+	int changed = 0, latest = 0;
+
+	assert_int_equal(record(f, V1, NULL, true, false, &res), 0);
+	assert_int_equal(record(f, V2, NULL, false, false, &res), 0);
+	assert_int_equal(git_reference_lookup(&ref, f->store.repo, "refs/tags/pipelines/p1/v2"), 0);
+	assert_int_equal(git_reference_delete(ref), 0);
+	git_reference_free(ref);
+	assert_int_equal(unlink(v1), 0);
+	assert_int_equal(fs_write_atomic(st, "{}", 2, -1), 0);
+	view_read_state(f->store.view_dir, "p1", &latest);
+	assert_int_equal(latest, 0);
+
+	assert_int_equal(store_repair(&f->store, "p1", false, &changed), 0);
+	assert_int_equal(changed, 3); /* the tag, v1's file, the state */
+	text = read_text(v1);
+	assert_string_equal(text, V1);
+	free(text);
+	view_read_state(f->store.view_dir, "p1", &latest);
+	assert_int_equal(latest, 2);
+	assert_int_equal(git_reference_lookup(&ref, f->store.repo, "refs/tags/pipelines/p1/v2"), 0);
+	git_reference_free(ref);
+
+	/* A healthy view: a full check changes nothing. */
+	assert_int_equal(store_repair(&f->store, "p1", true, &changed), 0);
+	assert_int_equal(changed, 0);
+	free(v1);
+	free(st);
+}
+
+static void test_read_finds_a_version_whose_tag_is_missing(void **state)
+{
+	struct fixture *f = *state;
+	struct record_result res;
+	struct version_info info;
+	git_reference *ref = NULL;
+
+	assert_int_equal(record(f, V1, NULL, true, false, &res), 0);
+	assert_int_equal(record(f, V2, NULL, false, false, &res), 0);
+	assert_int_equal(git_reference_lookup(&ref, f->store.repo, "refs/tags/pipelines/p1/v1"), 0);
+	assert_int_equal(git_reference_delete(ref), 0);
+	git_reference_free(ref);
+	assert_int_equal(store_read_version(&f->store, "p1", 1, true, &info), 0);
+	assert_string_equal(buf_cstr(&info.pipeline_json), V1);
+	version_info_release(&info);
+}
+
+static void test_stale_ref_lock_is_removed_under_the_writers_lock(void **state)
+{
+	struct fixture *f = *state;
+	struct record_result res;
+	char *lock;
+
+	assert_int_equal(record(f, V1, NULL, true, false, &res), 0);
+	lock = xasprintf("%s/repo.git/refs/heads/pipelines/p1.lock", f->home);
+	assert_int_equal(fs_write_atomic(lock, "x", 1, -1), 0);
+	assert_int_equal(record(f, V2, NULL, false, false, &res), 0);
+	assert_int_equal(res.version, 2);
+	assert_false(fs_exists(lock));
+	free(lock);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+		T(test_open_creates_bare_repo_and_view),
+		T(test_create_records_version_one),
+		T(test_unchanged_records_nothing),
+		T(test_create_twice_conflicts),
+		T(test_update_of_unknown_pipeline_is_not_found),
+		T(test_unsafe_id_is_refused_before_anything),
+		T(test_scripts_are_snapshotted_by_blob_id),
+		T(test_read_and_walk_versions),
+		T(test_find_version_matches_content_and_scripts),
+		T(test_repair_restores_tags_and_view),
+		T(test_read_finds_a_version_whose_tag_is_missing),
+		T(test_stale_ref_lock_is_removed_under_the_writers_lock),
+#undef T
+	};
+
+	git_libgit2_init();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
