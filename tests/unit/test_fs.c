@@ -1,0 +1,135 @@
+/* test_fs.c - whole-file reads, atomic writes, folders and locks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "dfc/error.h"
+#include "dfc/fs.h"
+#include "dfc/xalloc.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/dfc-fs-XXXXXX";
+
+static int make_dir(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int remove_dir(void **state)
+{
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	int ret = system(cmd);
+
+	(void)state;
+	free(cmd);
+	return ret;
+}
+
+static void test_write_atomic_then_read(void **state)
+{
+	char *path = fs_path_join(dir, "a.txt");
+	struct buf b = BUF_INIT;
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+	int entries = 0;
+
+	(void)state;
+	assert_int_equal(fs_write_atomic(path, "one", 3, 0640), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640);
+	assert_int_equal(fs_write_atomic(path, "second", 6, -1), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640); /* kept */
+	assert_int_equal(fs_read_file(&b, path, 100), 0);
+	assert_string_equal(buf_cstr(&b), "second");
+	/* no temporary file is left behind */
+	d = opendir(dir);
+	while ((e = readdir(d)))
+		entries += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	assert_int_equal(entries, 1);
+	buf_release(&b);
+	free(path);
+}
+
+static void test_read_errors(void **state)
+{
+	char *path = fs_path_join(dir, "big.txt");
+	char *missing = fs_path_join(dir, "missing");
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(fs_write_atomic(path, "0123456789", 10, -1), 0);
+	assert_int_equal(fs_read_file(&b, path, 5), DFC_EINVALID);
+	assert_int_equal(fs_read_file(&b, missing, 5), DFC_ENOTFOUND);
+	assert_int_equal(fs_read_file(&b, dir, 5), DFC_EUSAGE);
+	buf_release(&b);
+	free(path);
+	free(missing);
+}
+
+static void test_mkdir_p_and_paths(void **state)
+{
+	char *deep = xasprintf("%s/x/y/z", dir);
+	char *d;
+
+	(void)state;
+	assert_int_equal(fs_mkdir_p(deep), 0);
+	assert_true(fs_exists(deep));
+	assert_int_equal(fs_mkdir_p(deep), 0);
+	d = fs_dirname("/a/b/c.json");
+	assert_string_equal(d, "/a/b");
+	free(d);
+	d = fs_dirname("c.json");
+	assert_string_equal(d, ".");
+	free(d);
+	d = fs_dirname("/c.json");
+	assert_string_equal(d, "/");
+	free(d);
+	assert_string_equal(fs_basename("/a/b/c.json"), "c.json");
+	assert_string_equal(fs_basename("c.json"), "c.json");
+	d = fs_path_join("/a/", "b");
+	assert_string_equal(d, "/a/b");
+	free(d);
+	free(deep);
+}
+
+static void test_lock_is_exclusive(void **state)
+{
+	char *path = fs_path_join(dir, "l.lock");
+	int fd = -1, other;
+
+	(void)state;
+	assert_int_equal(fs_lock(&fd, path), 0);
+	other = open(path, O_RDWR);
+	assert_true(other >= 0);
+	assert_int_equal(flock(other, LOCK_EX | LOCK_NB), -1);
+	fs_unlock(fd);
+	assert_int_equal(flock(other, LOCK_EX | LOCK_NB), 0);
+	close(other);
+	free(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_write_atomic_then_read),
+		cmocka_unit_test(test_read_errors),
+		cmocka_unit_test(test_mkdir_p_and_paths),
+		cmocka_unit_test(test_lock_is_exclusive),
+	};
+
+	return cmocka_run_group_tests(tests, make_dir, remove_dir);
+}
