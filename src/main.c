@@ -97,18 +97,31 @@ static int setup(const struct command *cmd)
 		return ret;
 	if (!(cmd->needs & NEEDS_STORE))
 		return 0;
-	if ((ret = home_resolve(&ctx.home, ctx.home_option)) < 0)
-		return ret;
-	return store_open(&ctx.store, ctx.home);
+	return home_resolve(&ctx.home, ctx.home_option);
+}
+
+int cmd_open_store(struct cmd_ctx *c, bool create)
+{
+	int ret;
+
+	if (c->store.repo)
+		return 0;
+	store_close(&c->store);
+	ret = store_open(&c->store, c->home, create);
+	if (ret < 0)
+		store_close(&c->store);
+	return ret;
 }
 
 static int run_command(const struct command *cmd, int argc, char **argv)
 {
-	const struct opt *tables[3] = { global_options, NULL, NULL };
+	/* The command's own options come first: `sync --version N` is sync's. */
+	const struct opt *tables[3] = { cmd->options, global_options, NULL };
 	bool help = false;
 	int npos = 0, ret;
 
-	tables[1] = cmd->options;
+	if (!cmd->options)
+		tables[0] = global_options, tables[1] = NULL;
 	if ((ret = opt_parse(argc, argv, tables, false, &npos, &help)) < 0)
 		return dfc_hint(ret, "see '" PROG " %s --help'", cmd->name);
 	if (help) {

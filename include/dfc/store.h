@@ -36,10 +36,11 @@ struct store {
 #define STORE_INIT { NULL, NULL, NULL }
 
 /**
- * Open the store in `home`, creating the folder, repo.git (bare) and
- * pipelines/ when missing. Returns 0 or a negative code.
+ * Open the store in `home`. With `create`, the folder, repo.git (bare) and
+ * pipelines/ are created when missing; without, a home that has no store
+ * yet is DFC_ENOTFOUND and nothing is written. Returns 0 or a negative code.
  */
-int store_open(struct store *store, const char *home);
+int store_open(struct store *store, const char *home, bool create);
 void store_close(struct store *store);
 
 struct record_request {

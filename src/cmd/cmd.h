@@ -28,7 +28,11 @@ enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 /* Set-up a command needs before run() is called. */
 enum cmd_needs {
 	NEEDS_NOTHING = 0,
-	/** The local store (repo.git and the view), created on first use. */
+	/**
+	 * The local store: main.c resolves DATA_FACTORY_HOME, and the command
+	 * opens the store with cmd_open_store() once its input is checked, so
+	 * that refused input leaves no trace on disk.
+	 */
 	NEEDS_STORE = 1 << 0,
 };
 
@@ -42,9 +46,15 @@ struct cmd_ctx {
 	enum color_mode color;
 	/** DATA_FACTORY_HOME as resolved (owned). */
 	char *home;
-	/** Open when the command NEEDS_STORE. */
+	/** Open after cmd_open_store(). */
 	struct store store;
 };
+
+/**
+ * Open the local store in ctx->home (see store_open()); `create` for
+ * commands that record. Calling it again returns at once.
+ */
+int cmd_open_store(struct cmd_ctx *ctx, bool create);
 
 struct command {
 	const char *name;

@@ -69,7 +69,8 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	req.message = message;
 	req.source_file = wf.path;
 	req.create = true;
-	if ((ret = store_record(&ctx->store, &req, &res)) < 0)
+	if ((ret = cmd_open_store(ctx, true)) < 0 ||
+	    (ret = store_record(&ctx->store, &req, &res)) < 0)
 		goto out;
 	if (!adopted) {
 		ret = insert_id(&with_id, wf.pipeline.source, wf.pipeline.source_len, id);

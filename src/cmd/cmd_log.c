@@ -66,6 +66,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	if (argc && (ret = id_from_file(&wf, argv[0])) < 0)
 		goto out;
 	if ((ret = cmd_check_id_option(id)) < 0 ||
+	    (ret = cmd_open_store(ctx, false)) < 0 ||
 	    (ret = store_open_pipeline(&ctx->store, id)) < 0)
 		goto out;
 	walk.id = id;

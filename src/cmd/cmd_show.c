@@ -27,6 +27,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	if ((ret = cmd_check_id_option(id)) < 0 ||
+	    (ret = cmd_open_store(ctx, false)) < 0 ||
 	    (ret = store_open_pipeline(&ctx->store, id)) < 0 ||
 	    (ret = store_read_version(&ctx->store, id, version, true, &info)) < 0)
 		return ret;

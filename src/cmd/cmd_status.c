@@ -78,7 +78,10 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	st.id = pipeline_id(&wf.pipeline);
 	if (!st.id)
 		goto print;
-	if (!store_has_pipeline(&ctx->store, st.id)) {
+	ret = cmd_open_store(ctx, false);
+	if (ret == DFC_ENOTFOUND || (ret == 0 && !store_has_pipeline(&ctx->store, st.id))) {
+		ret = 0;
+		dfc_error_clear();
 		st.state = "untracked";
 		goto print;
 	}

@@ -43,9 +43,12 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	req.message = message;
 	req.source_file = wf.path;
 	req.allow_empty = allow_empty;
-	ret = store_record(&ctx->store, &req, &res);
+	ret = cmd_open_store(ctx, false);
+	if (ret == 0)
+		ret = store_record(&ctx->store, &req, &res);
 	if (ret == DFC_ENOTFOUND)
-		dfc_hint(ret, "'data-factory-cli create %s' adopts the id it already has",
+		dfc_hint(dfc_error(ret, "no pipeline '%s' in the local store", id),
+			 "'data-factory-cli create %s' records it as version 1, keeping its id",
 			 argv[0]);
 	if (ret < 0)
 		goto out;

@@ -46,7 +46,7 @@ static char *tag_ref(const char *id, int version)
 	return xasprintf("refs/tags/pipelines/%s/v%d", id, version);
 }
 
-int store_open(struct store *store, const char *home)
+int store_open(struct store *store, const char *home, bool create)
 {
 	git_repository_init_options init;
 	char *git_dir = fs_path_join(home, "repo.git");
@@ -56,6 +56,11 @@ int store_open(struct store *store, const char *home)
 
 	store->home = xstrdup(home);
 	store->view_dir = fs_path_join(home, "pipelines");
+	if (!create && !fs_exists(head)) {
+		ret = dfc_hint(dfc_error(DFC_ENOTFOUND, "no local store in '%s' yet", home),
+			       "record a pipeline first with 'data-factory-cli create FILE'");
+		goto out;
+	}
 	if ((ret = fs_mkdir_p(store->view_dir)) < 0)
 		goto out;
 	/* Objects and refs are fsynced: a recorded version survives a crash. */
@@ -110,17 +115,23 @@ static void remove_stale_ref_lock(struct store *store, const char *ref)
 	free(path);
 }
 
-/* The tip of `id`'s branch: 0, or GIT_ENOTFOUND when there is none. */
+/* Result of branch_tip() when the pipeline has no branch. */
+#define NO_BRANCH 1
+
+/* The tip of `id`'s branch: 0, NO_BRANCH, or a negative code. */
 static int branch_tip(git_oid *out, struct store *store, const char *id)
 {
 	char *ref = branch_ref(id);
 	int ret = git_reference_name_to_id(out, store->repo, ref);
 
 	free(ref);
-	if (ret < 0 && ret != GIT_ENOTFOUND)
+	if (ret == GIT_ENOTFOUND) {
+		git_error_clear();
+		return NO_BRANCH;
+	}
+	if (ret < 0)
 		return dfc_git_error(DFC_EINTERNAL, "cannot read the store");
-	git_error_clear();
-	return ret;
+	return 0;
 }
 
 /* Value of trailer `key` in `message`, newly allocated, or NULL. */
@@ -193,7 +204,7 @@ static int walk_versions(struct store *store, const char *id,
 	int ret, version;
 
 	ret = branch_tip(&tip, store, id);
-	if (ret == GIT_ENOTFOUND)
+	if (ret == NO_BRANCH)
 		return not_found(id);
 	if (ret < 0 || (ret = lookup_commit(&commit, store, &tip)) < 0)
 		return ret;
@@ -222,7 +233,7 @@ int store_latest_version(struct store *store, const char *id, int *version)
 	int ret;
 
 	ret = branch_tip(&tip, store, id);
-	if (ret == GIT_ENOTFOUND)
+	if (ret == NO_BRANCH)
 		return not_found(id);
 	if (ret < 0)
 		return ret;
@@ -401,7 +412,7 @@ static int repair_locked(struct store *store, const char *id, bool full,
 	char *path;
 
 	ret = branch_tip(&tip, store, id);
-	if (ret == GIT_ENOTFOUND)
+	if (ret == NO_BRANCH)
 		return not_found(id);
 	if (ret < 0 || (ret = lookup_commit(&commit, store, &tip)) < 0)
 		return ret;
@@ -706,6 +717,27 @@ out:
 	return ret;
 }
 
+/*
+ * The branch tip for a record request: 0 with the tip when the pipeline
+ * exists and may be updated, NO_BRANCH when it may be created, or an error
+ * (DFC_ECONFLICT for create of an existing pipeline, DFC_ENOTFOUND for
+ * update of a missing one).
+ */
+static int branch_for_request(git_oid *tip, struct store *store,
+			      const struct record_request *req)
+{
+	int ret = branch_tip(tip, store, req->id);
+
+	if (ret == 0 && req->create)
+		return dfc_hint(dfc_error(DFC_ECONFLICT,
+					  "pipeline '%s' already exists in the local store",
+					  req->id),
+				"record a new version with 'data-factory-cli update FILE'");
+	if (ret == NO_BRANCH && !req->create)
+		return not_found(req->id);
+	return ret;
+}
+
 static int record_locked(struct store *store, const struct record_request *req,
 			 struct record_result *res, const struct snapshot *snap)
 {
@@ -714,6 +746,9 @@ static int record_locked(struct store *store, const struct record_request *req,
 	git_oid tree_oid, tip, commit_oid;
 	int ret, latest = 0;
 
+	/* Refuse before writing any object: a refused command leaves no trace. */
+	if ((ret = branch_for_request(&tip, store, req)) < 0)
+		return ret;
 	if ((ret = snapshot_write(&tree_oid, store, snap, req->pipeline_json,
 				  req->pipeline_len)) < 0)
 		return ret;
@@ -723,18 +758,8 @@ static int record_locked(struct store *store, const struct record_request *req,
 		parent = NULL;
 		parent_tree = NULL;
 		latest = 0;
-		ret = branch_tip(&tip, store, req->id);
-		if (ret == 0 && req->create) {
-			ret = dfc_hint(dfc_error(DFC_ECONFLICT,
-						 "pipeline '%s' already exists in the local store",
-						 req->id),
-				       "record a new version with 'data-factory-cli update FILE'");
+		if ((ret = branch_for_request(&tip, store, req)) < 0)
 			goto out;
-		}
-		if (ret == GIT_ENOTFOUND && !req->create) {
-			ret = not_found(req->id);
-			goto out;
-		}
 		if (ret == 0) {
 			if ((ret = lookup_commit(&parent, store, &tip)) < 0 ||
 			    (ret = commit_version(parent, &latest)) < 0)

@@ -34,7 +34,7 @@ static int setup(void **state)
 	f->home = fs_path_join(tmpl, "home");
 	setenv("GIT_AUTHOR_NAME", "Test Author", 1);
 	setenv("GIT_AUTHOR_EMAIL", "test@example.org", 1);
-	assert_int_equal(store_open(&f->store, f->home), 0);
+	assert_int_equal(store_open(&f->store, f->home, true), 0);
 	*state = f;
 	return 0;
 }

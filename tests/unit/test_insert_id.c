@@ -1,0 +1,187 @@
+/* test_insert_id.c - inserting "id" into a file, every other byte kept. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "dfc/canonical.h"
+#include "dfc/error.h"
+#include "dfc/fs.h"
+#include "dfc/insert_id.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define ID "0190c2d4-7b1e-7c3a-9f00-2a6a3c1d9e55"
+
+/*
+ * Insert ID into `src` and check: the result is `want` (when given); it
+ * parses; without "id" it equals the input; "id" is its first key; and it
+ * is the input with one run of bytes added, nothing else changed.
+ */
+static void check_insert(const char *src, size_t len, const char *want)
+{
+	struct buf out = BUF_INIT, c1 = BUF_INIT, c2 = BUF_INIT;
+	size_t skip = len >= 3 && !memcmp(src, "\xef\xbb\xbf", 3) ? 3 : 0;
+	json_t *before, *after;
+	json_error_t err;
+	size_t pre = 0, post = 0;
+
+	assert_int_equal(insert_id(&out, src, len, ID), 0);
+	if (want && strcmp(buf_cstr(&out), want))
+		fail_msg("got:\n%s\nwanted:\n%s", buf_cstr(&out), want);
+
+	before = json_loadb(src + skip, len - skip, JSON_REJECT_DUPLICATES, &err);
+	after = json_loadb(out.data + skip, out.len - skip,
+			   JSON_REJECT_DUPLICATES, &err);
+	assert_non_null(before);
+	if (!after)
+		fail_msg("result does not parse: %s: %s", err.text, out.data);
+	assert_string_equal(json_object_iter_key(json_object_iter(after)), "id");
+	assert_string_equal(json_string_value(json_object_get(after, "id")), ID);
+	/* the canonical forms agree once the input has the id too */
+	json_object_set_new(before, "id", json_string(ID));
+	canonical_dump(&c1, before);
+	canonical_dump(&c2, after);
+	assert_string_equal(buf_cstr(&c1), buf_cstr(&c2));
+	json_object_del(after, "id");
+	json_object_del(before, "id");
+	assert_true(json_equal(before, after));
+
+	while (pre < len && src[pre] == out.data[pre])
+		pre++;
+	while (post < len - pre && src[len - 1 - post] == out.data[out.len - 1 - post])
+		post++;
+	assert_int_equal(pre + post, len);
+	assert_true(out.len > len);
+
+	json_decref(before);
+	json_decref(after);
+	buf_release(&out);
+	buf_release(&c1);
+	buf_release(&c2);
+}
+
+static void check_str(const char *src, const char *want)
+{
+	check_insert(src, strlen(src), want);
+}
+
+static void test_compact(void **state)
+{
+	(void)state;
+	check_str("{\"nodes\":[],\"edges\":[]}",
+		  "{\"id\":\"" ID "\",\"nodes\":[],\"edges\":[]}");
+	check_str("{\"nodes\":[],\"edges\":[]}\n",
+		  "{\"id\":\"" ID "\",\"nodes\":[],\"edges\":[]}\n");
+}
+
+static void test_one_line_with_spaces(void **state)
+{
+	(void)state;
+	check_str("{ \"nodes\": [], \"edges\": [] }",
+		  "{ \"id\": \"" ID "\", \"nodes\": [], \"edges\": [] }");
+	check_str("{\"nodes\" : [], \"edges\" : []}",
+		  "{\"id\" : \"" ID "\",\"nodes\" : [], \"edges\" : []}");
+}
+
+static void test_two_spaces(void **state)
+{
+	(void)state;
+	check_str("{\n  \"name\": \"x\",\n  \"nodes\": [],\n  \"edges\": []\n}\n",
+		  "{\n  \"id\": \"" ID "\",\n  \"name\": \"x\",\n  \"nodes\": [],\n"
+		  "  \"edges\": []\n}\n");
+}
+
+static void test_four_spaces(void **state)
+{
+	(void)state;
+	check_str("{\n    \"nodes\": [\n        {\"id\": \"a\"}\n    ],\n"
+		  "    \"edges\": []\n}\n",
+		  "{\n    \"id\": \"" ID "\",\n    \"nodes\": [\n"
+		  "        {\"id\": \"a\"}\n    ],\n    \"edges\": []\n}\n");
+}
+
+static void test_tabs(void **state)
+{
+	(void)state;
+	check_str("{\n\t\"nodes\":\t[],\n\t\"edges\": []\n}",
+		  "{\n\t\"id\":\t\"" ID "\",\n\t\"nodes\":\t[],\n\t\"edges\": []\n}");
+}
+
+static void test_crlf(void **state)
+{
+	(void)state;
+	check_str("{\r\n  \"nodes\": [],\r\n  \"edges\": []\r\n}\r\n",
+		  "{\r\n  \"id\": \"" ID "\",\r\n  \"nodes\": [],\r\n"
+		  "  \"edges\": []\r\n}\r\n");
+}
+
+static void test_odd_layouts(void **state)
+{
+	(void)state;
+	/* a space left after '{' stays there, not after the new comma */
+	check_str("{ \n  \"nodes\": [], \"edges\": []}",
+		  "{ \n  \"id\": \"" ID "\",\n  \"nodes\": [], \"edges\": []}");
+	/* a blank line after '{' is kept once */
+	check_str("{\n\n  \"nodes\": [], \"edges\": []}",
+		  "{\n\n  \"id\": \"" ID "\",\n  \"nodes\": [], \"edges\": []}");
+	/* a first key with escapes, and a colon on the next line */
+	check_str("{\"a\\\"\\\\\"\n  : 1, \"nodes\": [], \"edges\": []}",
+		  "{\"id\"\n  : \"" ID "\",\"a\\\"\\\\\"\n  : 1, \"nodes\": [], "
+		  "\"edges\": []}");
+	/* a BOM and leading white space before '{' are kept */
+	check_str("\xef\xbb\xbf\n {\"nodes\": [], \"edges\": []}",
+		  "\xef\xbb\xbf\n {\"id\": \"" ID "\",\"nodes\": [], \"edges\": []}");
+}
+
+static void test_fixture_file(void **state)
+{
+	struct buf src = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(fs_read_file(&src, DFC_FIXTURES "/pipelines/no-id.json",
+				      DFC_MAX_FILE_BYTES), 0);
+	check_insert(src.data, src.len, NULL);
+	buf_release(&src);
+}
+
+static void test_refusals(void **state)
+{
+	static const char *const bad[] = { "", "   ", "[]", "\"x\"", "{}",
+					   "{ \n }", "{\"a\"", "{\"a\" 1}",
+					   "{\"unterminated" };
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		dfc_error_clear();
+		assert_int_equal(insert_id(&out, bad[i], strlen(bad[i]), ID),
+				 DFC_EINVALID);
+		assert_string_not_equal(dfc_error_message(), "");
+		assert_int_equal(out.len, 0);
+	}
+	assert_int_equal(insert_id(&out, "{\"a\": 1}", 8, "x\"y"), DFC_EINVALID);
+	assert_int_equal(insert_id(&out, "{\"a\": 1}", 8, "../x"), DFC_EINVALID);
+	assert_int_equal(out.len, 0);
+	buf_release(&out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_compact),
+		cmocka_unit_test(test_one_line_with_spaces),
+		cmocka_unit_test(test_two_spaces),
+		cmocka_unit_test(test_four_spaces),
+		cmocka_unit_test(test_tabs),
+		cmocka_unit_test(test_crlf),
+		cmocka_unit_test(test_odd_layouts),
+		cmocka_unit_test(test_fixture_file),
+		cmocka_unit_test(test_refusals),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,472 @@
+/* test_validate.c - every rule of SPEC §2 with its JSON pointer. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "dfc/error.h"
+#include "dfc/pipeline.h"
+#include "dfc/validate.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define PIPELINES DFC_FIXTURES "/pipelines/"
+
+/* Nodes and edges that every small test builds on. */
+#define NODES \
+	"{\"id\": \"in\", \"type\": \"dataset\", \"path\": \"in.csv\"}," \
+	"{\"id\": \"s\", \"type\": \"script\", \"path\": \"s.py\"}," \
+	"{\"id\": \"out\", \"type\": \"dataset\", \"path\": \"out.csv\"}"
+
+static json_t *load(const char *text)
+{
+	json_error_t err;
+	json_t *root = json_loads(text, JSON_DECODE_ANY, &err);
+
+	if (!root)
+		fail_msg("bad test JSON: %s: %s", err.text, text);
+	return root;
+}
+
+/* Validate `text` and expect exactly `n` problems. */
+static int check(struct problems *list, const char *text, size_t n)
+{
+	json_t *root = load(text);
+	int ret = pipeline_validate(root, list);
+
+	json_decref(root);
+	if (list->nr != n) {
+		for (size_t i = 0; i < list->nr; i++)
+			print_error("  %s: %s\n", list->items[i].pointer,
+				    list->items[i].message);
+		fail_msg("%zu problems instead of %zu in %s", list->nr, n, text);
+	}
+	return ret;
+}
+
+/* Problem `i` is at `pointer` and its message holds `what`. */
+static void expect(const struct problems *list, size_t i, const char *pointer,
+		   const char *what)
+{
+	assert_true(i < list->nr);
+	assert_string_equal(list->items[i].pointer, pointer);
+	if (!strstr(list->items[i].message, what))
+		fail_msg("'%s' lacks '%s'", list->items[i].message, what);
+}
+
+/* One document, exactly one problem, at `pointer` saying `what`. */
+static void one(const char *text, const char *pointer, const char *what)
+{
+	struct problems list = PROBLEMS_INIT;
+
+	assert_int_equal(check(&list, text, 1), DFC_EINVALID);
+	expect(&list, 0, pointer, what);
+	assert_int_equal(list.items[0].code, DFC_EINVALID);
+	problems_release(&list);
+}
+
+static void none(const char *text)
+{
+	struct problems list = PROBLEMS_INIT;
+
+	assert_int_equal(check(&list, text, 0), 0);
+	problems_release(&list);
+}
+
+static void validate_file(const char *name, struct problems *list)
+{
+	struct pipeline p = PIPELINE_INIT;
+
+	assert_int_equal(pipeline_load(&p, name, list), 0);
+	pipeline_validate(p.root, list);
+	pipeline_release(&p);
+}
+
+static void test_valid_files(void **state)
+{
+	struct problems list = PROBLEMS_INIT;
+
+	(void)state;
+	validate_file(PIPELINES "spec-example.json", &list);
+	validate_file(PIPELINES "no-id.json", &list);
+	validate_file(PIPELINES "bom.json", &list);
+	assert_int_equal(list.nr, 0);
+	none("{\"nodes\": [], \"edges\": []}");
+}
+
+static void test_top_level(void **state)
+{
+	struct problems list = PROBLEMS_INIT;
+
+	(void)state;
+	one("[]", "", "top level must be an object");
+	one("{\"edges\": []}", "/nodes", "missing 'nodes'");
+	one("{\"nodes\": []}", "/edges", "missing 'edges'");
+	one("{\"nodes\": {}, \"edges\": []}", "/nodes",
+	    "'nodes' must be an array");
+	one("{\"nodes\": [], \"edges\": null}", "/edges",
+	    "'edges' must be an array");
+	one("{\"nodes\": [], \"edges\": [], \"name\": 3}", "/name",
+	    "'name' must be a string");
+	one("{\"nodes\": [], \"edges\": [], \"description\": []}",
+	    "/description", "'description' must be a string");
+	none("{\"nodes\": [], \"edges\": [], \"name\": \"n\", \"anything\": 1}");
+
+	assert_int_equal(check(&list, "{}", 2), DFC_EINVALID);
+	expect(&list, 0, "/nodes", "missing 'nodes'");
+	expect(&list, 1, "/edges", "missing 'edges'");
+	problems_release(&list);
+}
+
+static void test_pipeline_id(void **state)
+{
+	struct problems list = PROBLEMS_INIT;
+
+	(void)state;
+	none("{\"id\": \"0190c2d4-7b1e-7c3a-9f00-2a6a3c1d9e55\", "
+	     "\"nodes\": [], \"edges\": []}");
+	assert_int_equal(check(&list, "{\"id\": \"../../x\", \"nodes\": [], "
+				      "\"edges\": []}", 1), DFC_ESECURITY);
+	expect(&list, 0, "/id", "unsafe pipeline id '../../x'");
+	assert_int_equal(list.items[0].code, DFC_ESECURITY);
+	problems_release(&list);
+
+	/* the security problem wins over the others */
+	assert_int_equal(check(&list, "{\"id\": \"a.lock\", \"edges\": []}", 2),
+			 DFC_ESECURITY);
+	problems_release(&list);
+
+	one("{\"id\": 5, \"nodes\": [], \"edges\": []}", "/id",
+	    "'id' must be a string");
+	assert_int_equal(check(&list, "{\"id\": \"a\\nb\", \"nodes\": [], "
+				      "\"edges\": []}", 1), DFC_ESECURITY);
+	expect(&list, 0, "/id", "'a\\x0ab'");
+	problems_release(&list);
+}
+
+static void test_node_shape_and_id(void **state)
+{
+	struct problems list = PROBLEMS_INIT;
+
+	(void)state;
+	one("{\"nodes\": [" NODES ", 7], \"edges\": []}", "/nodes/3",
+	    "node must be an object");
+	one("{\"nodes\": [{\"type\": \"dataset\", \"path\": \"x\"}], "
+	    "\"edges\": []}", "/nodes/0/id", "missing 'id'");
+	one("{\"nodes\": [{\"id\": 1, \"type\": \"dataset\", \"path\": \"x\"}], "
+	    "\"edges\": []}", "/nodes/0/id", "'id' must be a string");
+	one("{\"nodes\": [{\"id\": \"-x\", \"type\": \"dataset\", "
+	    "\"path\": \"x\"}], \"edges\": []}", "/nodes/0/id",
+	    "invalid node id '-x'");
+	one("{\"nodes\": [{\"id\": \"a b\", \"type\": \"dataset\", "
+	    "\"path\": \"x\"}], \"edges\": []}", "/nodes/0/id",
+	    "invalid node id 'a b'");
+	one("{\"nodes\": [" NODES ", {\"id\": \"s\", \"type\": \"script\", "
+	    "\"path\": \"t.py\"}], \"edges\": []}", "/nodes/3/id",
+	    "duplicate node id 's' (first at /nodes/1)");
+
+	/* a third copy still names the first */
+	assert_int_equal(check(&list, "{\"nodes\": [" NODES ", " NODES "], "
+				      "\"edges\": []}", 3), DFC_EINVALID);
+	expect(&list, 0, "/nodes/3/id", "duplicate node id 'in' (first at /nodes/0)");
+	expect(&list, 2, "/nodes/5/id", "duplicate node id 'out' (first at /nodes/2)");
+	problems_release(&list);
+}
+
+static void test_node_types(void **state)
+{
+	(void)state;
+	one("{\"nodes\": [{\"id\": \"a\", \"path\": \"x\"}], \"edges\": []}",
+	    "/nodes/0/type", "missing 'type'");
+	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"table\"}], \"edges\": []}",
+	    "/nodes/0/type", "unknown node type 'table'");
+	one("{\"nodes\": [{\"id\": \"a\", \"type\": 1}], \"edges\": []}",
+	    "/nodes/0/type", "'type' must be 'script' or 'dataset'");
+}
+
+static void test_script_fields(void **state)
+{
+	(void)state;
+	none("{\"nodes\": [{\"id\": \"a\", \"type\": \"script\", "
+	     "\"script_id\": \"0123456789abcdef0123456789abcdef01234567\"}], "
+	     "\"edges\": []}");
+	none("{\"nodes\": [{\"id\": \"a\", \"type\": \"script\", \"path\": \"a\", "
+	     "\"interpreter\": \"python3 -u\", \"unknown\": {\"x\": null}}], "
+	     "\"edges\": []}");
+	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"script\"}], \"edges\": []}",
+	    "/nodes/0", "script needs 'path' or 'script_id'");
+	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"script\", \"path\": 3}], "
+	    "\"edges\": []}", "/nodes/0/path", "'path' must be a string");
+	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"script\", \"path\": \"\"}], "
+	    "\"edges\": []}", "/nodes/0/path", "'path' must not be empty");
+	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"script\", \"path\": \"a\", "
+	    "\"interpreter\": \"\"}], \"edges\": []}", "/nodes/0/interpreter",
+	    "'interpreter' must not be empty");
+	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"script\", \"path\": \"a\", "
+	    "\"interpreter\": [\"sh\"]}], \"edges\": []}",
+	    "/nodes/0/interpreter", "'interpreter' must be a string");
+	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"script\", "
+	    "\"script_id\": \"../../etc/passwd\"}], \"edges\": []}",
+	    "/nodes/0/script_id", "'script_id' must be a git blob id");
+}
+
+static void test_dataset_fields(void **state)
+{
+	(void)state;
+	none("{\"nodes\": [{\"id\": \"a\", \"type\": \"dataset\", "
+	     "\"url\": \"HTTPS://example.org/a.csv\"}, {\"id\": \"b\", "
+	     "\"type\": \"dataset\", \"dataset_id\": "
+	     "\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"}],"
+	     " \"edges\": []}");
+	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"dataset\"}], \"edges\": []}",
+	    "/nodes/0", "dataset needs 'path', 'dataset_id' or 'url'");
+	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"dataset\", "
+	    "\"url\": \"ftp://x/a\"}], \"edges\": []}", "/nodes/0/url",
+	    "'url' must be an http:// or https:// address");
+	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"dataset\", "
+	    "\"url\": \"https://\"}], \"edges\": []}", "/nodes/0/url",
+	    "'url' must be an http:// or https:// address");
+	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"dataset\", "
+	    "\"url\": \"http://a b\"}], \"edges\": []}", "/nodes/0/url",
+	    "must not contain spaces");
+	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"dataset\", "
+	    "\"url\": true}], \"edges\": []}", "/nodes/0/url",
+	    "'url' must be a string");
+	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"dataset\", "
+	    "\"dataset_id\": \"ABC\"}], \"edges\": []}", "/nodes/0/dataset_id",
+	    "'dataset_id' must be a git blob id");
+}
+
+static void test_resources(void **state)
+{
+	struct problems list = PROBLEMS_INIT;
+
+	(void)state;
+	none("{\"nodes\": [{\"id\": \"a\", \"type\": \"script\", \"path\": \"a\", "
+	     "\"resources\": {\"cpus\": 4, \"mem\": \"8G\", \"time\": "
+	     "\"01:00:00\", \"partition\": \"gpu\", \"gpus\": 0}}], "
+	     "\"edges\": []}");
+	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"script\", \"path\": \"a\", "
+	    "\"resources\": 4}], \"edges\": []}", "/nodes/0/resources",
+	    "'resources' must be an object");
+	assert_int_equal(check(&list,
+		"{\"nodes\": [{\"id\": \"a\", \"type\": \"script\", \"path\": \"a\", "
+		"\"resources\": {\"cpus\": 0, \"mem\": \"lots\", \"time\": \"1h\", "
+		"\"partition\": \"a b\", \"gpus\": -1, \"fo/o~\": 1}}], "
+		"\"edges\": []}", 6), DFC_EINVALID);
+	expect(&list, 0, "/nodes/0/resources/cpus", "a positive integer");
+	expect(&list, 1, "/nodes/0/resources/mem", "a size");
+	expect(&list, 2, "/nodes/0/resources/time", "a time");
+	expect(&list, 3, "/nodes/0/resources/partition", "a partition name");
+	expect(&list, 4, "/nodes/0/resources/gpus", "a non-negative integer");
+	/* RFC 6901: '/' is written "~1" and '~' "~0" */
+	expect(&list, 5, "/nodes/0/resources/fo~1o~0", "unknown resource 'fo/o~'");
+	problems_release(&list);
+}
+
+static void test_edges(void **state)
+{
+	struct problems list = PROBLEMS_INIT;
+
+	(void)state;
+	one("{\"nodes\": [" NODES "], \"edges\": [\"x\"]}", "/edges/0",
+	    "edge must be an object");
+	one("{\"nodes\": [" NODES "], \"edges\": [{\"to\": \"s\"}]}",
+	    "/edges/0/from", "missing 'from'");
+	one("{\"nodes\": [" NODES "], \"edges\": [{\"from\": \"in\"}]}",
+	    "/edges/0/to", "missing 'to'");
+	one("{\"nodes\": [" NODES "], \"edges\": [{\"from\": 1, \"to\": \"s\"}]}",
+	    "/edges/0/from", "'from' must be a string");
+	one("{\"nodes\": [" NODES "], \"edges\": [{\"from\": \"in\", \"to\": \"s\"},"
+	    " {\"from\": \"s\", \"to\": \"out\"}, {\"from\": \"in\", \"to\": \"s\"},"
+	    " {\"from\": \"s\", \"to\": \"x\"}]}",
+	    "/edges/3/to", "unknown node 'x'");
+	one("{\"nodes\": [" NODES "], \"edges\": [{\"from\": \"s\", \"to\": \"s\"}]}",
+	    "/edges/0", "edge from 's' to itself");
+	one("{\"nodes\": [" NODES "], \"edges\": [{\"from\": \"in\", "
+	    "\"to\": \"out\"}]}", "/edges/0",
+	    "edge between two datasets 'in' and 'out'");
+	one("{\"nodes\": [" NODES "], \"edges\": [{\"from\": \"in\", \"to\": \"s\", "
+	    "\"arguments\": \"--x\"}]}", "/edges/0/arguments",
+	    "'arguments' must be an array");
+
+	/* both ends unknown: two problems */
+	assert_int_equal(check(&list, "{\"nodes\": [], \"edges\": [{\"from\": "
+				      "\"p\", \"to\": \"q\"}]}", 2), DFC_EINVALID);
+	expect(&list, 0, "/edges/0/from", "unknown node 'p'");
+	expect(&list, 1, "/edges/0/to", "unknown node 'q'");
+	problems_release(&list);
+}
+
+static void test_arguments(void **state)
+{
+	struct problems list = PROBLEMS_INIT;
+
+	(void)state;
+	none("{\"nodes\": [" NODES "], \"edges\": [{\"from\": \"in\", \"to\": \"s\", "
+	     "\"arguments\": [\"--a\", 1, -2.5, true, false, \"\", "
+	     "{\"ref\": \"out\"}]}]}");
+	assert_int_equal(check(&list,
+		"{\"nodes\": [" NODES "], \"edges\": [{\"from\": \"in\", \"to\": \"s\","
+		" \"arguments\": [\"ok\", null, [\"a\"], {\"path\": \"x\"}, "
+		"{\"ref\": \"in\", \"x\": 1}, {\"ref\": 3}, {\"ref\": \"nope\"}, "
+		"{}]}]}", 7), DFC_EINVALID);
+	expect(&list, 0, "/edges/0/arguments/1", "argument must be a string");
+	expect(&list, 1, "/edges/0/arguments/2", "argument must be a string");
+	expect(&list, 2, "/edges/0/arguments/3", "argument must be a string");
+	expect(&list, 3, "/edges/0/arguments/4", "argument must be a string");
+	expect(&list, 4, "/edges/0/arguments/5", "'ref' must be a node id string");
+	expect(&list, 5, "/edges/0/arguments/6", "'ref' names unknown node 'nope'");
+	expect(&list, 6, "/edges/0/arguments/7", "argument must be a string");
+	problems_release(&list);
+}
+
+static void test_cycle(void **state)
+{
+	struct problems list = PROBLEMS_INIT;
+
+	(void)state;
+	validate_file(PIPELINES "cycle.json", &list);
+	assert_int_equal(list.nr, 1);
+	expect(&list, 0, "/edges", "cycle: a -> b -> c -> a");
+	assert_string_equal(list.items[0].message, "cycle: a -> b -> c -> a");
+	problems_release(&list);
+
+	/* a cycle of two, found alongside other problems */
+	assert_int_equal(check(&list,
+		"{\"nodes\": [{\"id\": \"p\", \"type\": \"script\", \"path\": \"p\"},"
+		" {\"id\": \"q\", \"type\": \"script\", \"path\": \"q\"}],"
+		" \"edges\": [{\"from\": \"p\", \"to\": \"q\"}, {\"from\": \"q\","
+		" \"to\": \"p\"}, {\"from\": \"q\", \"to\": \"r\"}]}", 2),
+		DFC_EINVALID);
+	expect(&list, 0, "/edges/2/to", "unknown node 'r'");
+	expect(&list, 1, "/edges", "cycle: p -> q -> p");
+	problems_release(&list);
+}
+
+static void test_all_problems_at_once(void **state)
+{
+	struct problems list = PROBLEMS_INIT;
+
+	(void)state;
+	validate_file(PIPELINES "five-problems.json", &list);
+	assert_int_equal(list.nr, 5);
+	expect(&list, 0, "/nodes/1/type", "unknown node type 'table'");
+	expect(&list, 1, "/nodes/2/id", "duplicate node id 'a' (first at /nodes/0)");
+	expect(&list, 2, "/nodes/3/url", "http:// or https://");
+	expect(&list, 3, "/edges/0/to", "unknown node 'nowhere'");
+	expect(&list, 4, "/edges/0/arguments/1", "argument must be");
+	assert_int_equal(problems_code(&list), DFC_EINVALID);
+	problems_release(&list);
+}
+
+static void test_return_counts_only_new_problems(void **state)
+{
+	struct problems list = PROBLEMS_INIT;
+	json_t *root = load("{\"nodes\": [], \"edges\": []}");
+
+	(void)state;
+	problems_add(&list, DFC_ESECURITY, "/id", "from another file");
+	assert_int_equal(pipeline_validate(root, &list), 0);
+	assert_int_equal(list.nr, 1);
+	json_decref(root);
+	problems_release(&list);
+}
+
+static void test_messages_are_quoted_safely(void **state)
+{
+	struct problems list = PROBLEMS_INIT;
+
+	(void)state;
+	assert_int_equal(check(&list, "{\"nodes\": [], \"edges\": [{\"from\": "
+				      "\"\\u001b[2J\", \"to\": \"b\"}]}", 2),
+			 DFC_EINVALID);
+	expect(&list, 0, "/edges/0/from", "unknown node '\\x1b[2J'");
+	problems_release(&list);
+}
+
+/* A valid pipeline of `n` nodes (datasets and scripts in turn), 2n edges. */
+static json_t *big_pipeline(size_t n)
+{
+	json_t *root = json_object();
+	json_t *nodes = json_array(), *edges = json_array();
+	char a[32], b[32];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(a, sizeof(a), "node-%zu", i);
+		json_array_append_new(nodes, json_pack("{s:s,s:s,s:s}", "id", a,
+						       "type", i % 2 ? "script" : "dataset",
+						       "path", a));
+	}
+	for (size_t i = 0; i + 1 < n; i++) {
+		snprintf(a, sizeof(a), "node-%zu", i);
+		snprintf(b, sizeof(b), "node-%zu", i + 1);
+		json_array_append_new(edges, json_pack("{s:s,s:s,s:[s,{s:s}]}",
+						       "from", a, "to", b, "arguments", "--in", "ref", a));
+		if (i % 2 && i + 2 < n) {
+			snprintf(b, sizeof(b), "node-%zu", i + 2);
+			json_array_append_new(edges, json_pack("{s:s,s:s}", "from", a, "to", b));
+			json_array_append_new(edges, json_pack("{s:s,s:s}", "from", a, "to", b));
+		}
+	}
+	json_object_set_new(root, "nodes", nodes);
+	json_object_set_new(root, "edges", edges);
+	return root;
+}
+
+static void test_large_pipeline_is_linear(void **state)
+{
+	const size_t n = 40000;
+	json_t *root = big_pipeline(n);
+	struct problems list = PROBLEMS_INIT;
+	struct timespec t0, t1;
+	double secs;
+
+	(void)state;
+	assert_int_equal(json_array_size(json_object_get(root, "edges")),
+			 (n - 1) + 2 * ((n - 2) / 2));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(pipeline_validate(root, &list), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_int_equal(list.nr, 0);
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	/* generous, even under sanitizers: quadratic work would take minutes */
+	if (secs > 3.0)
+		fail_msg("validating %zu nodes took %.2f s", n, secs);
+
+	/* close a cycle through the whole chain: found, no stack overflow */
+	json_array_append_new(json_object_get(root, "edges"),
+			      json_pack("{s:s,s:s}", "from", "node-39999", "to", "node-1"));
+	assert_int_equal(pipeline_validate(root, &list), DFC_EINVALID);
+	assert_int_equal(list.nr, 1);
+	expect(&list, 0, "/edges", "cycle: node-1 -> node-2 -> ");
+	problems_release(&list);
+	json_decref(root);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valid_files),
+		cmocka_unit_test(test_top_level),
+		cmocka_unit_test(test_pipeline_id),
+		cmocka_unit_test(test_node_shape_and_id),
+		cmocka_unit_test(test_node_types),
+		cmocka_unit_test(test_script_fields),
+		cmocka_unit_test(test_dataset_fields),
+		cmocka_unit_test(test_resources),
+		cmocka_unit_test(test_edges),
+		cmocka_unit_test(test_arguments),
+		cmocka_unit_test(test_cycle),
+		cmocka_unit_test(test_all_problems_at_once),
+		cmocka_unit_test(test_return_counts_only_new_problems),
+		cmocka_unit_test(test_messages_are_quoted_safely),
+		cmocka_unit_test(test_large_pipeline_is_linear),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
