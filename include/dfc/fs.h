@@ -60,6 +60,9 @@ int fs_absolute(char **out, const char *path);
  * stale lock behind. `*fd_out` is closed by fs_unlock().
  */
 int fs_lock(int *fd_out, const char *path);
+
+/** The same lock taken on an existing folder, creating no file. */
+int fs_lock_dir(int *fd_out, const char *path);
 void fs_unlock(int fd);
 
 #endif

@@ -52,7 +52,7 @@ int store_open(struct store *store, const char *home, bool create)
 	char *git_dir = fs_path_join(home, "repo.git");
 	char *head = fs_path_join(git_dir, "HEAD");
 	char *locks = fs_path_join(git_dir, LOCK_DIR);
-	int ret;
+	int ret, home_lock = -1;
 
 	store->home = xstrdup(home);
 	store->view_dir = fs_path_join(home, "pipelines");
@@ -67,6 +67,12 @@ int store_open(struct store *store, const char *home, bool create)
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
 	if (fs_exists(head) && git_repository_open_bare(&store->repo, git_dir) == 0)
 		goto locks;
+	/* Two first commands at once must not both initialise repo.git. */
+	if ((ret = fs_lock_dir(&home_lock, home)) < 0)
+		goto out;
+	if (fs_exists(head) && git_repository_open_bare(&store->repo, git_dir) == 0)
+		goto locks;
+	git_error_clear();
 	git_repository_init_options_init(&init, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
 	init.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH;
 	if (git_repository_init_ext(&store->repo, git_dir, &init) < 0) {
@@ -76,6 +82,7 @@ int store_open(struct store *store, const char *home, bool create)
 locks:
 	ret = fs_mkdir_p(locks);
 out:
+	fs_unlock(home_lock);
 	free(git_dir);
 	free(head);
 	free(locks);

@@ -218,10 +218,8 @@ int fs_absolute(char **out, const char *path)
 	return 0;
 }
 
-int fs_lock(int *fd_out, const char *path)
+static int lock_fd(int *fd_out, int fd, const char *path)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-
 	if (fd < 0)
 		return dfc_error(DFC_EUSAGE, "cannot open lock '%s': %s", path,
 				 strerror(errno));
@@ -234,6 +232,16 @@ int fs_lock(int *fd_out, const char *path)
 	}
 	*fd_out = fd;
 	return 0;
+}
+
+int fs_lock(int *fd_out, const char *path)
+{
+	return lock_fd(fd_out, open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666), path);
+}
+
+int fs_lock_dir(int *fd_out, const char *path)
+{
+	return lock_fd(fd_out, open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), path);
 }
 
 void fs_unlock(int fd)

@@ -88,6 +88,7 @@ commands() { dfc --help | sed -n '/^commands:/,/^$/p' | awk 'NF > 1 {print $1}';
 
 @test "a closed standard output is an error, not silence" {
 	write_pipeline
+	# shellcheck disable=SC2016 # $0 is expanded by the inner bash
 	run --separate-stderr bash -c '"$0" validate pipeline.json >/dev/full' "$DFC_BIN"
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"cannot write to standard output"* ]]

@@ -123,7 +123,7 @@ load helper
 	run --separate-stderr dfc create pipeline.json
 	[ "$status" -eq 5 ]
 	[[ "$stderr" == *"script 'clean' not found"* ]]
-	! grep -q '"id"' <(head -2 pipeline.json)
+	[ "$(jq -r '.id // "none"' pipeline.json)" = none ]
 }
 
 @test "create reads no standard input" {

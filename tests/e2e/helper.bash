@@ -7,7 +7,6 @@ bats_require_minimum_version 1.5.0
 
 : "${DFC_SOURCE_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 : "${DFC_BIN:=$DFC_SOURCE_DIR/build/data-factory-cli}"
-FIXTURES=$DFC_SOURCE_DIR/tests/fixtures
 
 setup() {
 	TEST_TMP=$(mktemp -d "${BATS_TMPDIR:-/tmp}/dfc-e2e.XXXXXX")

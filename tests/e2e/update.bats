@@ -45,7 +45,7 @@ load helper
 	blob=$(git hash-object scripts/clean.py)
 	store_git cat-file -e "pipelines/$ID/v2:scripts/$blob/clean.py"
 	# version 1 keeps the old snapshot
-	! store_git cat-file -e "pipelines/$ID/v1:scripts/$blob/clean.py" 2>/dev/null
+	run ! store_git cat-file -e "pipelines/$ID/v1:scripts/$blob/clean.py" 2>/dev/null
 }
 
 @test "--allow-empty records an unchanged file" {
