@@ -29,7 +29,8 @@ struct pipeline {
 /**
  * Parse `len` bytes of `data` (copied) as the pipeline named `path`.
  * Returns 0, or DFC_EINVALID with the syntax problem appended to
- * `problems`.
+ * `problems`. On failure `root` is NULL but `path` (and `source`, once
+ * read) stay set for messages: release `out` either way.
  */
 int pipeline_parse(struct pipeline *out, const char *path, const char *data,
 		   size_t len, struct problems *problems);

@@ -34,6 +34,11 @@ static void add_indent(struct buf *out, size_t depth)
 	}
 }
 
+/* The letter of a control character's short escape ("\\n"), or 0. */
+static const char short_escapes[0x20] = {
+	['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r',
+};
+
 static void add_string(struct buf *out, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -43,25 +48,19 @@ static void add_string(struct buf *out, const char *s, size_t len)
 	buf_addch(out, '"');
 	for (size_t i = 0; i < len; i++) {
 		unsigned char ch = (unsigned char)s[i];
-		char esc[7] = "\\u00";
+		char esc[6] = {'\\', 'u', '0', '0'};
 
 		if (ch >= 0x20 && ch != '"' && ch != '\\')
 			continue;
 		buf_add(out, s + run, i - run);
 		run = i + 1;
-		switch (ch) {
-		case '"': buf_add(out, "\\\"", 2); break;
-		case '\\': buf_add(out, "\\\\", 2); break;
-		case '\n': buf_add(out, "\\n", 2); break;
-		case '\t': buf_add(out, "\\t", 2); break;
-		case '\r': buf_add(out, "\\r", 2); break;
-		case '\b': buf_add(out, "\\b", 2); break;
-		case '\f': buf_add(out, "\\f", 2); break;
-		default:
+		if (ch >= 0x20 || short_escapes[ch]) {
+			esc[1] = ch >= 0x20 ? (char)ch : short_escapes[ch];
+			buf_add(out, esc, 2);
+		} else {
 			esc[4] = hex[ch >> 4];
 			esc[5] = hex[ch & 15];
 			buf_add(out, esc, 6);
-			break;
 		}
 	}
 	buf_add(out, s + run, len - run);
@@ -197,8 +196,8 @@ static json_t *next_member(struct frame *f, const char **key, size_t *key_len)
 }
 
 /* Open the non-empty container `v` as a new frame. */
-static void push(struct frame **stack, size_t *nr, size_t *alloc,
-		 json_t *v, struct buf *out, bool top)
+static void push(struct frame **stack, size_t *nr, size_t *alloc, json_t *v, struct buf *out,
+		 bool top)
 {
 	struct frame *f;
 

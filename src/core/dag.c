@@ -7,13 +7,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Open addressing with linear probing; a slot holds position + 1, 0 = empty. */
-struct dag_index {
-	size_t mask;
-	size_t *slots;
+/*
+ * Open addressing with linear probing. A slot holds position + 1 (0 is
+ * empty) and 32 bits of the hash, so a collision rarely costs a string
+ * compare. Positions fit in 32 bits: a file of at most 256 MiB holds far
+ * fewer nodes.
+ */
+struct slot {
+	uint32_t pos;
+	uint32_t tag;
 };
 
-/* FNV-1a, 64 bits. */
+struct dag_index {
+	size_t mask;
+	struct slot *slots;
+};
+
+/* FNV-1a, 64 bits, with a final mix: FNV's low bits alone are weak. */
 static uint64_t hash_str(const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
@@ -22,6 +32,9 @@ static uint64_t hash_str(const char *s)
 		h ^= (unsigned char)*s;
 		h *= 0x100000001b3ULL;
 	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
 	return h;
 }
 
@@ -41,27 +54,30 @@ static struct dag_index *index_new(size_t nr)
  * The slot where `id` is, or the empty slot where it would go. The table
  * is never more than half full, so there is always an empty slot.
  */
-static size_t *index_slot(const struct dag *dag, const char *id)
+static struct slot *index_slot(const struct dag *dag, const char *id, uint32_t *tag)
 {
 	const struct dag_index *ix = dag->index;
-	size_t i = (size_t)hash_str(id) & ix->mask;
+	uint64_t h = hash_str(id);
+	size_t i = (size_t)h & ix->mask;
 
+	*tag = (uint32_t)(h >> 32);
 	for (;; i = (i + 1) & ix->mask) {
-		size_t s = ix->slots[i];
+		struct slot *s = &ix->slots[i];
 
-		if (!s || !strcmp(dag->ids[s - 1], id))
-			return &ix->slots[i];
+		if (!s->pos || (s->tag == *tag && !strcmp(dag->ids[s->pos - 1], id)))
+			return s;
 	}
 }
 
 long dag_find(const struct dag *dag, const char *id)
 {
-	size_t *slot;
+	struct slot *slot;
+	uint32_t tag;
 
 	if (!dag->index || !id)
 		return -1;
-	slot = index_slot(dag, id);
-	return *slot ? (long)(*slot - 1) : -1;
+	slot = index_slot(dag, id, &tag);
+	return slot->pos ? (long)slot->pos - 1 : -1;
 }
 
 static void add_nodes(struct dag *dag, const json_t *nodes)
@@ -73,15 +89,17 @@ static void add_nodes(struct dag *dag, const json_t *nodes)
 	for (size_t i = 0; i < n; i++) {
 		json_t *node = json_array_get(nodes, i);
 		const char *id = json_string_value(json_object_get(node, "id"));
-		size_t *slot;
+		struct slot *slot;
+		uint32_t tag;
 
 		if (!id)
 			continue;
-		slot = index_slot(dag, id);
-		if (*slot)
+		slot = index_slot(dag, id, &tag);
+		if (slot->pos)
 			continue;
 		dag->ids[dag->nr_nodes] = id;
-		*slot = ++dag->nr_nodes;
+		slot->pos = (uint32_t)++dag->nr_nodes;
+		slot->tag = tag;
 	}
 }
 
@@ -93,10 +111,8 @@ static void add_edges(struct dag *dag, const json_t *edges)
 	dag->edges = xcalloc(n ? n : 1, sizeof(*dag->edges));
 	for (size_t i = 0; i < n; i++) {
 		json_t *edge = json_array_get(edges, i);
-		long from = dag_find(dag, json_string_value(
-						  json_object_get(edge, "from")));
-		long to = dag_find(dag, json_string_value(
-						json_object_get(edge, "to")));
+		long from = dag_find(dag, json_string_value(json_object_get(edge, "from")));
+		long to = dag_find(dag, json_string_value(json_object_get(edge, "to")));
 		struct dag_edge *e;
 
 		if (from < 0 || to < 0 || from == to)
@@ -114,8 +130,7 @@ static void build_csr(struct dag *dag)
 	size_t *next;
 
 	dag->out_start = xcalloc(dag->nr_nodes + 1, sizeof(*dag->out_start));
-	dag->out_edges = xcalloc(dag->nr_edges ? dag->nr_edges : 1,
-				 sizeof(*dag->out_edges));
+	dag->out_edges = xcalloc(dag->nr_edges ? dag->nr_edges : 1, sizeof(*dag->out_edges));
 	for (size_t i = 0; i < dag->nr_edges; i++)
 		dag->out_start[dag->edges[i].from + 1]++;
 	for (size_t i = 0; i < dag->nr_nodes; i++)
@@ -199,7 +214,7 @@ static size_t heap_pop(struct heap *h)
 bool dag_topo_order(const struct dag *dag, size_t *order)
 {
 	size_t *indegree = xcalloc(dag->nr_nodes + 1, sizeof(*indegree));
-	struct heap ready = { NULL, 0 };
+	struct heap ready = {NULL, 0};
 	size_t done = 0;
 
 	ready.items = xmalloc((dag->nr_nodes + 1) * sizeof(*ready.items));
@@ -265,8 +280,7 @@ bool dag_find_cycle(const struct dag *dag, size_t **cycle, size_t *len)
 					first--;
 				*len = depth - first + 1;
 				*cycle = xmalloc(*len * sizeof(**cycle));
-				memcpy(*cycle, path + first,
-				       (depth - first) * sizeof(**cycle));
+				memcpy(*cycle, path + first, (depth - first) * sizeof(**cycle));
 				(*cycle)[*len - 1] = to;
 				found = true;
 			}

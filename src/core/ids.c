@@ -17,8 +17,7 @@
 
 static bool is_alnum(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9');
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
 bool pipeline_id_is_safe(const char *id)
@@ -48,11 +47,12 @@ int pipeline_id_check(const char *id)
 	if (pipeline_id_is_safe(id))
 		return 0;
 	problems_quote(&quoted, id ? id : "", QUOTE_MAX);
-	ret = dfc_error(DFC_ESECURITY, "unsafe pipeline id '%s'",
-			buf_cstr(&quoted));
-	dfc_hint(ret, "a pipeline id is 1 to %d letters, digits, '.', '_' "
+	ret = dfc_error(DFC_ESECURITY, "unsafe pipeline id '%s'", buf_cstr(&quoted));
+	dfc_hint(ret,
+		 "a pipeline id is 1 to %d letters, digits, '.', '_' "
 		 "or '-', starts with a letter or digit, has no '..' and "
-		 "does not end in '.lock'", PIPELINE_ID_MAX);
+		 "does not end in '.lock'",
+		 PIPELINE_ID_MAX);
 	buf_release(&quoted);
 	return ret;
 }
@@ -82,8 +82,7 @@ static int fill_random(unsigned char *p, size_t n)
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0)
-			return dfc_error(DFC_EINTERNAL,
-					 "cannot get random bytes: %s",
+			return dfc_error(DFC_EINTERNAL, "cannot get random bytes: %s",
 					 strerror(errno));
 		p += got;
 		n -= (size_t)got;
@@ -106,8 +105,7 @@ int uuid7_generate(char out[UUID_STR_SIZE])
 	if (ret)
 		return ret;
 	if (clock_gettime(CLOCK_REALTIME, &ts) < 0)
-		return dfc_error(DFC_EINTERNAL, "cannot read the clock: %s",
-				 strerror(errno));
+		return dfc_error(DFC_EINTERNAL, "cannot read the clock: %s", strerror(errno));
 	ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 	/*
 	 * RFC 9562 §6.2 method 3: the 12 bits of rand_a hold the fraction of
@@ -136,7 +134,7 @@ int uuid7_generate(char out[UUID_STR_SIZE])
 	snprintf(out, UUID_STR_SIZE,
 		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
 		 "%02x%02x%02x%02x%02x%02x",
-		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9],
-		 b[10], b[11], b[12], b[13], b[14], b[15]);
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+		 b[13], b[14], b[15]);
 	return 0;
 }

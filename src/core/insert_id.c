@@ -36,27 +36,23 @@ int insert_id(struct buf *out, const char *src, size_t len, const char *id)
 		i = 3;
 	i = skip_space(src, len, i);
 	if (i == len || src[i] != '{')
-		return dfc_error(DFC_EINVALID,
-				 "cannot insert an id: the file is not a JSON "
-				 "object");
+		return dfc_error(DFC_EINVALID, "cannot insert an id: the file is not a JSON "
+					       "object");
 	brace = i;
 	key = skip_space(src, len, brace + 1);
 	if (key == len || src[key] != '"')
-		return dfc_error(DFC_EINVALID,
-				 "cannot insert an id: the top-level object "
-				 "is empty or malformed");
+		return dfc_error(DFC_EINVALID, "cannot insert an id: the top-level object "
+					       "is empty or malformed");
 	for (i = key + 1; i < len && src[i] != '"'; i++)
 		if (src[i] == '\\')
 			i++;
 	if (i >= len)
-		return dfc_error(DFC_EINVALID,
-				 "cannot insert an id: unterminated key");
+		return dfc_error(DFC_EINVALID, "cannot insert an id: unterminated key");
 	key_end = i + 1;
 	i = skip_space(src, len, key_end);
 	if (i == len || src[i] != ':')
-		return dfc_error(DFC_EINVALID,
-				 "cannot insert an id: ':' expected after "
-				 "the first key");
+		return dfc_error(DFC_EINVALID, "cannot insert an id: ':' expected after "
+					       "the first key");
 	value = skip_space(src, len, i + 1);
 
 	/* Start of the line break (a "\r\n" counts whole) before the key. */

@@ -52,8 +52,7 @@ static void add_json_error(struct problems *problems, const json_error_t *err)
 	switch (json_error_code(err)) {
 	case json_error_stack_overflow:
 		problems_add_syntax(problems, err->line, err->column,
-				    "nesting deeper than %d levels",
-				    JSON_PARSER_MAX_DEPTH);
+				    "nesting deeper than %d levels", JSON_PARSER_MAX_DEPTH);
 		break;
 	case json_error_invalid_utf8:
 		/* jansson's column stops before the byte it rejects. */
@@ -61,8 +60,7 @@ static void add_json_error(struct problems *problems, const json_error_t *err)
 			problems_add_syntax(problems, err->line, err->column + 1,
 					    "invalid UTF-8 (byte 0x%02x)", byte);
 		else
-			problems_add_syntax(problems, err->line, err->column + 1,
-					    "invalid UTF-8");
+			problems_add_syntax(problems, err->line, err->column + 1, "invalid UTF-8");
 		break;
 	case json_error_duplicate_key:
 		near = strstr(err->text, "near '\"");
@@ -70,17 +68,14 @@ static void add_json_error(struct problems *problems, const json_error_t *err)
 		if (near && end && end > near + 7 && end[-1] == '"') {
 			buf_add(&key, near + 7, (size_t)(end - 1 - (near + 7)));
 			problems_quote(&text, buf_cstr(&key), TEXT_MAX);
-			problems_add_syntax(problems, err->line, err->column,
-					    "duplicate key '%s'",
+			problems_add_syntax(problems, err->line, err->column, "duplicate key '%s'",
 					    buf_cstr(&text));
 		} else {
-			problems_add_syntax(problems, err->line, err->column,
-					    "duplicate key");
+			problems_add_syntax(problems, err->line, err->column, "duplicate key");
 		}
 		break;
 	case json_error_premature_end_of_input:
-		problems_add_syntax(problems, err->line, err->column,
-				    "unexpected end of file");
+		problems_add_syntax(problems, err->line, err->column, "unexpected end of file");
 		break;
 	case json_error_null_character:
 		problems_add_syntax(problems, err->line, err->column,
@@ -93,8 +88,7 @@ static void add_json_error(struct problems *problems, const json_error_t *err)
 		    !strncmp(err->text, "unexpected newline", 18))
 			column++;
 		problems_quote(&text, err->text, TEXT_MAX);
-		problems_add_syntax(problems, err->line, column, "%s",
-				    buf_cstr(&text));
+		problems_add_syntax(problems, err->line, column, "%s", buf_cstr(&text));
 		break;
 	}
 	buf_release(&text);
@@ -105,13 +99,13 @@ static void add_json_error(struct problems *problems, const json_error_t *err)
  * Parse `data` (owned, NUL-terminated) into `out`, which takes it. The
  * checks jansson does not make, or words badly, come first.
  */
-static int parse_owned(struct pipeline *out, const char *path, char *data,
-		       size_t len, struct problems *problems)
+static int parse_owned(struct pipeline *out, const char *path, char *data, size_t len,
+		       struct problems *problems)
 {
 	size_t skip = 0, first;
 	const char *nul;
 	json_error_t err;
-	int line, column;
+	int line, column, ret = DFC_EINVALID;
 
 	memset(out, 0, sizeof(*out));
 	out->path = xstrdup(path);
@@ -122,37 +116,39 @@ static int parse_owned(struct pipeline *out, const char *path, char *data,
 		skip = 3;
 	nul = memchr(data + skip, '\0', len - skip);
 	if (nul) {
-		position_of(data + skip, (size_t)(nul - data) - skip, &line,
-			    &column);
+		position_of(data + skip, (size_t)(nul - data) - skip, &line, &column);
 		problems_add_syntax(problems, line, column, "NUL byte in file");
-		goto fail;
+		goto out;
 	}
 	for (first = skip; first < len && is_space(data[first]); first++)
 		;
 	if (first == len) {
 		problems_add_syntax(problems, 0, 0, "file is empty");
-		goto fail;
+		goto out;
 	}
-	out->root = json_loadb(data + skip, len - skip,
-			       JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
+	out->root =
+		json_loadb(data + skip, len - skip, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
 	if (!out->root) {
 		add_json_error(problems, &err);
-		goto fail;
+		goto out;
 	}
 	if (!json_is_object(out->root)) {
 		position_of(data + skip, first - skip, &line, &column);
-		problems_add_syntax(problems, line, column,
-				    "top level must be an object");
-		goto fail;
+		problems_add_syntax(problems, line, column, "top level must be an object");
+		goto out;
 	}
-	return 0;
-fail:
-	pipeline_release(out);
-	return DFC_EINVALID;
+	ret = 0;
+out:
+	/* On failure the name and bytes stay, for messages; the tree goes. */
+	if (ret) {
+		json_decref(out->root);
+		out->root = NULL;
+	}
+	return ret;
 }
 
-int pipeline_parse(struct pipeline *out, const char *path, const char *data,
-		   size_t len, struct problems *problems)
+int pipeline_parse(struct pipeline *out, const char *path, const char *data, size_t len,
+		   struct problems *problems)
 {
 	char *copy = xmalloc(len + 1);
 
@@ -161,8 +157,7 @@ int pipeline_parse(struct pipeline *out, const char *path, const char *data,
 	return parse_owned(out, path, copy, len, problems);
 }
 
-int pipeline_load(struct pipeline *out, const char *path,
-		  struct problems *problems)
+int pipeline_load(struct pipeline *out, const char *path, struct problems *problems)
 {
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
 	struct buf data = BUF_INIT;
@@ -174,9 +169,12 @@ int pipeline_load(struct pipeline *out, const char *path,
 	ret = fs_read_file(&data, path, DFC_MAX_FILE_BYTES);
 	if (ret) {
 		buf_release(&data);
+		out->path = xstrdup(name);
 		return ret;
 	}
+	/* Give back the read's growth slack before jansson's tree is built. */
 	source = buf_detach(&data, &len);
+	source = xrealloc(source, len + 1);
 	return parse_owned(out, name, source, len, problems);
 }
 

@@ -25,8 +25,7 @@ void problems_release(struct problems *list)
 	problems_init(list);
 }
 
-static struct problem *problems_append(struct problems *list, int code,
-				       const char *fmt, va_list ap)
+static struct problem *problems_append(struct problems *list, int code, const char *fmt, va_list ap)
 {
 	struct buf msg = BUF_INIT;
 	struct problem *p;
@@ -40,8 +39,7 @@ static struct problem *problems_append(struct problems *list, int code,
 	return p;
 }
 
-void problems_add(struct problems *list, int code, const char *pointer,
-		  const char *fmt, ...)
+void problems_add(struct problems *list, int code, const char *pointer, const char *fmt, ...)
 {
 	struct problem *p;
 	va_list ap;
@@ -52,8 +50,7 @@ void problems_add(struct problems *list, int code, const char *pointer,
 	p->pointer = xstrdup(pointer ? pointer : "");
 }
 
-void problems_add_syntax(struct problems *list, int line, int column,
-			 const char *fmt, ...)
+void problems_add_syntax(struct problems *list, int line, int column, const char *fmt, ...)
 {
 	struct problem *p;
 	va_list ap;
@@ -88,8 +85,8 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 			return 0;
 		cp = cp << 6 | (s[i] & 0x3f);
 	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
 	return len;
 }
@@ -107,8 +104,7 @@ void problems_quote(struct buf *out, const char *s, size_t max)
 			return;
 		}
 		/* C0, DEL and C1 controls can drive a terminal: show them. */
-		if (!len || p[i] < 0x20 || p[i] == 0x7f ||
-		    (p[i] == 0xc2 && p[i + 1] < 0xa0)) {
+		if (!len || p[i] < 0x20 || p[i] == 0x7f || (p[i] == 0xc2 && p[i + 1] < 0xa0)) {
 			size_t k = len ? len : 1;
 
 			for (size_t j = 0; j < k; j++)

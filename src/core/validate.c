@@ -7,6 +7,7 @@
 #include "dfc/ids.h"
 #include "dfc/xalloc.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,10 @@ struct checker {
 	struct problems *problems;
 	struct dag dag;
 	struct node_info *info;
+	/* Dag position of the id of each item of `nodes`, -1 when none. */
+	long *node_pos;
+	/* The next of the dag's edges (in file order) to meet. */
+	size_t next_edge;
 	/* Scratch space for pointers and quoted names. */
 	struct buf ptr;
 	struct buf quoted[2];
@@ -52,8 +57,7 @@ static void pointer_add_key(struct buf *ptr, const char *key)
 }
 
 /* Set the scratch pointer to `/<array>/<i>` or `/<array>/<i>/<key>`. */
-static const char *item_ptr(struct checker *c, const char *array, size_t i,
-			    const char *key)
+static const char *item_ptr(struct checker *c, const char *array, size_t i, const char *key)
 {
 	buf_reset(&c->ptr);
 	buf_addf(&c->ptr, "/%s/%zu", array, i);
@@ -85,37 +89,33 @@ static bool has_prefix_nocase(const char *s, const char *prefix)
 }
 
 /* An optional string member that must not be empty; true when present. */
-static bool check_string(struct checker *c, const json_t *node, size_t i,
-			 const char *key)
+static bool check_string(struct checker *c, const json_t *node, size_t i, const char *key)
 {
 	const json_t *v = json_object_get(node, key);
 
 	if (!v)
 		return false;
 	if (!json_is_string(v))
-		problems_add(c->problems, DFC_EINVALID,
-			     item_ptr(c, "nodes", i, key),
+		problems_add(c->problems, DFC_EINVALID, item_ptr(c, "nodes", i, key),
 			     "'%s' must be a string", key);
 	else if (!json_string_length(v))
-		problems_add(c->problems, DFC_EINVALID,
-			     item_ptr(c, "nodes", i, key),
+		problems_add(c->problems, DFC_EINVALID, item_ptr(c, "nodes", i, key),
 			     "'%s' must not be empty", key);
 	return true;
 }
 
 /* script_id and dataset_id are git blob ids, and are used as folder names. */
-static bool check_blob_id(struct checker *c, const json_t *node, size_t i,
-			  const char *key)
+static bool check_blob_id(struct checker *c, const json_t *node, size_t i, const char *key)
 {
 	const json_t *v = json_object_get(node, key);
 
 	if (!v)
 		return false;
 	if (!json_is_string(v) || !is_hex_id(json_string_value(v)))
-		problems_add(c->problems, DFC_EINVALID,
-			     item_ptr(c, "nodes", i, key),
+		problems_add(c->problems, DFC_EINVALID, item_ptr(c, "nodes", i, key),
 			     "'%s' must be a git blob id (40 or 64 lowercase "
-			     "hex digits)", key);
+			     "hex digits)",
+			     key);
 	return true;
 }
 
@@ -128,8 +128,7 @@ static bool check_url(struct checker *c, const json_t *node, size_t i)
 		return false;
 	url = json_string_value(v);
 	if (!url) {
-		problems_add(c->problems, DFC_EINVALID,
-			     item_ptr(c, "nodes", i, "url"),
+		problems_add(c->problems, DFC_EINVALID, item_ptr(c, "nodes", i, "url"),
 			     "'url' must be a string");
 		return true;
 	}
@@ -140,13 +139,12 @@ static bool check_url(struct checker *c, const json_t *node, size_t i)
 	else
 		rest = NULL;
 	if (!rest || !*rest || *rest == '/')
-		problems_add(c->problems, DFC_EINVALID,
-			     item_ptr(c, "nodes", i, "url"),
+		problems_add(c->problems, DFC_EINVALID, item_ptr(c, "nodes", i, "url"),
 			     "'url' must be an http:// or https:// address, "
-			     "not '%s'", quote(c, 0, url));
+			     "not '%s'",
+			     quote(c, 0, url));
 	else if (strpbrk(url, " \t\r\n\x7f"))
-		problems_add(c->problems, DFC_EINVALID,
-			     item_ptr(c, "nodes", i, "url"),
+		problems_add(c->problems, DFC_EINVALID, item_ptr(c, "nodes", i, "url"),
 			     "'url' must not contain spaces or control "
 			     "characters");
 	return true;
@@ -166,8 +164,7 @@ static bool is_size(const char *s)
 
 static bool is_slurm_time(const char *s)
 {
-	return *s && strspn(s, "0123456789:-") == strlen(s) &&
-	       strchr("0123456789", *s);
+	return *s && strspn(s, "0123456789:-") == strlen(s) && strchr("0123456789", *s);
 }
 
 static bool is_slurm_name(const char *s)
@@ -186,12 +183,12 @@ static void check_resources(struct checker *c, const json_t *node, size_t i)
 	if (!res)
 		return;
 	if (!json_is_object(res)) {
-		problems_add(c->problems, DFC_EINVALID,
-			     item_ptr(c, "nodes", i, "resources"),
+		problems_add(c->problems, DFC_EINVALID, item_ptr(c, "nodes", i, "resources"),
 			     "'resources' must be an object");
 		return;
 	}
-	json_object_foreach((json_t *)res, key, v) {
+	json_object_foreach((json_t *)res, key, v)
+	{
 		const char *why = NULL;
 
 		if (!strcmp(key, "cpus")) {
@@ -204,12 +201,10 @@ static void check_resources(struct checker *c, const json_t *node, size_t i)
 			if (!json_is_string(v) || !is_size(json_string_value(v)))
 				why = "a size such as \"8G\" or \"512M\"";
 		} else if (!strcmp(key, "time")) {
-			if (!json_is_string(v) ||
-			    !is_slurm_time(json_string_value(v)))
+			if (!json_is_string(v) || !is_slurm_time(json_string_value(v)))
 				why = "a time such as \"01:00:00\" or \"2-00:00\"";
 		} else if (!strcmp(key, "partition")) {
-			if (!json_is_string(v) ||
-			    !is_slurm_name(json_string_value(v)))
+			if (!json_is_string(v) || !is_slurm_name(json_string_value(v)))
 				why = "a partition name";
 		} else {
 			item_ptr(c, "nodes", i, "resources");
@@ -233,31 +228,27 @@ static void check_node_id(struct checker *c, const json_t *node, size_t i)
 {
 	const json_t *v = json_object_get(node, "id");
 	const char *id = json_string_value(v);
-	long pos;
+	long pos = c->node_pos[i];
 
 	if (!v) {
-		problems_add(c->problems, DFC_EINVALID,
-			     item_ptr(c, "nodes", i, "id"), "missing 'id'");
+		problems_add(c->problems, DFC_EINVALID, item_ptr(c, "nodes", i, "id"),
+			     "missing 'id'");
 		return;
 	}
 	if (!id) {
-		problems_add(c->problems, DFC_EINVALID,
-			     item_ptr(c, "nodes", i, "id"),
+		problems_add(c->problems, DFC_EINVALID, item_ptr(c, "nodes", i, "id"),
 			     "'id' must be a string");
 		return;
 	}
 	if (!node_id_is_valid(id))
-		problems_add(c->problems, DFC_EINVALID,
-			     item_ptr(c, "nodes", i, "id"),
+		problems_add(c->problems, DFC_EINVALID, item_ptr(c, "nodes", i, "id"),
 			     "invalid node id '%s' (1 to 128 letters, digits, "
 			     "'_', '.' or '-', not starting with '.' or '-')",
 			     quote(c, 0, id));
-	pos = dag_find(&c->dag, id);
 	if (pos >= 0 && c->info[pos].first != i)
-		problems_add(c->problems, DFC_EINVALID,
-			     item_ptr(c, "nodes", i, "id"),
-			     "duplicate node id '%s' (first at /nodes/%zu)",
-			     quote(c, 0, id), c->info[pos].first);
+		problems_add(c->problems, DFC_EINVALID, item_ptr(c, "nodes", i, "id"),
+			     "duplicate node id '%s' (first at /nodes/%zu)", quote(c, 0, id),
+			     c->info[pos].first);
 }
 
 static void check_node(struct checker *c, const json_t *node, size_t i)
@@ -266,8 +257,7 @@ static void check_node(struct checker *c, const json_t *node, size_t i)
 	const char *t;
 
 	if (!json_is_object(node)) {
-		problems_add(c->problems, DFC_EINVALID,
-			     item_ptr(c, "nodes", i, NULL),
+		problems_add(c->problems, DFC_EINVALID, item_ptr(c, "nodes", i, NULL),
 			     "node must be an object");
 		return;
 	}
@@ -277,16 +267,14 @@ static void check_node(struct checker *c, const json_t *node, size_t i)
 	type = json_object_get(node, "type");
 	t = json_string_value(type);
 	if (!type) {
-		problems_add(c->problems, DFC_EINVALID,
-			     item_ptr(c, "nodes", i, "type"),
+		problems_add(c->problems, DFC_EINVALID, item_ptr(c, "nodes", i, "type"),
 			     "missing 'type' ('script' or 'dataset')");
 	} else if (t && !strcmp(t, "script")) {
 		bool has_path = check_string(c, node, i, "path");
 		bool has_id = check_blob_id(c, node, i, "script_id");
 
 		if (!has_path && !has_id)
-			problems_add(c->problems, DFC_EINVALID,
-				     item_ptr(c, "nodes", i, NULL),
+			problems_add(c->problems, DFC_EINVALID, item_ptr(c, "nodes", i, NULL),
 				     "script needs 'path' or 'script_id'");
 		check_string(c, node, i, "interpreter");
 	} else if (t && !strcmp(t, "dataset")) {
@@ -295,107 +283,109 @@ static void check_node(struct checker *c, const json_t *node, size_t i)
 		bool has_url = check_url(c, node, i);
 
 		if (!has_path && !has_id && !has_url)
-			problems_add(c->problems, DFC_EINVALID,
-				     item_ptr(c, "nodes", i, NULL),
+			problems_add(c->problems, DFC_EINVALID, item_ptr(c, "nodes", i, NULL),
 				     "dataset needs 'path', 'dataset_id' or "
 				     "'url'");
 	} else if (t) {
-		problems_add(c->problems, DFC_EINVALID,
-			     item_ptr(c, "nodes", i, "type"),
+		problems_add(c->problems, DFC_EINVALID, item_ptr(c, "nodes", i, "type"),
 			     "unknown node type '%s' (expected 'script' or "
-			     "'dataset')", quote(c, 0, t));
+			     "'dataset')",
+			     quote(c, 0, t));
 	} else {
-		problems_add(c->problems, DFC_EINVALID,
-			     item_ptr(c, "nodes", i, "type"),
+		problems_add(c->problems, DFC_EINVALID, item_ptr(c, "nodes", i, "type"),
 			     "'type' must be 'script' or 'dataset'");
 	}
 }
 
 /* The dag position of the node `key` names in edge `i`, or -1. */
-static long check_endpoint(struct checker *c, const json_t *edge, size_t i,
-			   const char *key)
+static long check_endpoint(struct checker *c, const json_t *edge, size_t i, const char *key)
 {
 	const json_t *v = json_object_get(edge, key);
 	const char *id = json_string_value(v);
 	long pos;
 
 	if (!v) {
-		problems_add(c->problems, DFC_EINVALID,
-			     item_ptr(c, "edges", i, key), "missing '%s'", key);
+		problems_add(c->problems, DFC_EINVALID, item_ptr(c, "edges", i, key),
+			     "missing '%s'", key);
 		return -1;
 	}
 	if (!id) {
-		problems_add(c->problems, DFC_EINVALID,
-			     item_ptr(c, "edges", i, key),
+		problems_add(c->problems, DFC_EINVALID, item_ptr(c, "edges", i, key),
 			     "'%s' must be a string", key);
 		return -1;
 	}
 	pos = dag_find(&c->dag, id);
 	if (pos < 0)
-		problems_add(c->problems, DFC_EINVALID,
-			     item_ptr(c, "edges", i, key), "unknown node '%s'",
-			     quote(c, 0, id));
+		problems_add(c->problems, DFC_EINVALID, item_ptr(c, "edges", i, key),
+			     "unknown node '%s'", quote(c, 0, id));
 	return pos;
 }
 
-static void check_argument(struct checker *c, const json_t *arg, size_t i,
-			   size_t k)
+/* Set the scratch pointer to `/edges/<i>/arguments/<k>`. */
+static const char *arg_ptr(struct checker *c, size_t i, size_t k)
+{
+	buf_reset(&c->ptr);
+	buf_addf(&c->ptr, "/edges/%zu/arguments/%zu", i, k);
+	return buf_cstr(&c->ptr);
+}
+
+static void check_argument(struct checker *c, const json_t *arg, size_t i, size_t k)
 {
 	const json_t *ref;
 	const char *id;
 
 	if (json_is_string(arg) || json_is_number(arg) || json_is_boolean(arg))
 		return;
-	buf_reset(&c->ptr);
-	buf_addf(&c->ptr, "/edges/%zu/arguments/%zu", i, k);
 	ref = json_object_get(arg, "ref");
 	if (!json_is_object(arg) || !ref || json_object_size(arg) != 1) {
-		problems_add(c->problems, DFC_EINVALID, buf_cstr(&c->ptr),
+		problems_add(c->problems, DFC_EINVALID, arg_ptr(c, i, k),
 			     "argument must be a string, a number, a boolean "
 			     "or {\"ref\": \"<node id>\"}");
 		return;
 	}
 	id = json_string_value(ref);
 	if (!id)
-		problems_add(c->problems, DFC_EINVALID, buf_cstr(&c->ptr),
+		problems_add(c->problems, DFC_EINVALID, arg_ptr(c, i, k),
 			     "'ref' must be a node id string");
 	else if (dag_find(&c->dag, id) < 0)
-		problems_add(c->problems, DFC_EINVALID, buf_cstr(&c->ptr),
+		problems_add(c->problems, DFC_EINVALID, arg_ptr(c, i, k),
 			     "'ref' names unknown node '%s'", quote(c, 0, id));
 }
 
 static void check_edge(struct checker *c, const json_t *edge, size_t i)
 {
+	const struct dag_edge *e = c->dag.edges + c->next_edge;
 	const json_t *args;
 	long from, to;
 
 	if (!json_is_object(edge)) {
-		problems_add(c->problems, DFC_EINVALID,
-			     item_ptr(c, "edges", i, NULL),
+		problems_add(c->problems, DFC_EINVALID, item_ptr(c, "edges", i, NULL),
 			     "edge must be an object");
 		return;
 	}
-	from = check_endpoint(c, edge, i, "from");
-	to = check_endpoint(c, edge, i, "to");
+	if (c->next_edge < c->dag.nr_edges && e->index == i) {
+		/* The dag kept it: both ends are known nodes, and distinct. */
+		from = (long)e->from;
+		to = (long)e->to;
+		c->next_edge++;
+	} else {
+		from = check_endpoint(c, edge, i, "from");
+		to = check_endpoint(c, edge, i, "to");
+	}
 	if (from >= 0 && from == to)
-		problems_add(c->problems, DFC_EINVALID,
-			     item_ptr(c, "edges", i, NULL),
-			     "edge from '%s' to itself",
-			     quote(c, 0, c->dag.ids[from]));
-	else if (from >= 0 && to >= 0 && c->info[from].is_dataset &&
-		 c->info[to].is_dataset)
-		problems_add(c->problems, DFC_EINVALID,
-			     item_ptr(c, "edges", i, NULL),
+		problems_add(c->problems, DFC_EINVALID, item_ptr(c, "edges", i, NULL),
+			     "edge from '%s' to itself", quote(c, 0, c->dag.ids[from]));
+	else if (from >= 0 && to >= 0 && c->info[from].is_dataset && c->info[to].is_dataset)
+		problems_add(c->problems, DFC_EINVALID, item_ptr(c, "edges", i, NULL),
 			     "edge between two datasets '%s' and '%s' (no "
-			     "script would run)", quote(c, 0, c->dag.ids[from]),
-			     quote(c, 1, c->dag.ids[to]));
+			     "script would run)",
+			     quote(c, 0, c->dag.ids[from]), quote(c, 1, c->dag.ids[to]));
 
 	args = json_object_get(edge, "arguments");
 	if (!args)
 		return;
 	if (!json_is_array(args)) {
-		problems_add(c->problems, DFC_EINVALID,
-			     item_ptr(c, "edges", i, "arguments"),
+		problems_add(c->problems, DFC_EINVALID, item_ptr(c, "edges", i, "arguments"),
 			     "'arguments' must be an array");
 		return;
 	}
@@ -417,8 +407,7 @@ static void check_cycle(struct checker *c)
 			buf_adds(&text, " -> ");
 		problems_quote(&text, c->dag.ids[cycle[k]], QUOTE_MAX);
 	}
-	problems_add(c->problems, DFC_EINVALID, "/edges", "%s",
-		     buf_cstr(&text));
+	problems_add(c->problems, DFC_EINVALID, "/edges", "%s", buf_cstr(&text));
 	buf_release(&text);
 	free(cycle);
 }
@@ -426,34 +415,30 @@ static void check_cycle(struct checker *c)
 static void check_top(struct checker *c, const json_t *root)
 {
 	const json_t *id = json_object_get(root, "id");
-	static const char *const texts[] = { "name", "description" };
+	static const char *const texts[] = {"name", "description"};
 
 	if (id && !json_is_string(id))
-		problems_add(c->problems, DFC_EINVALID, "/id",
-			     "'id' must be a string");
+		problems_add(c->problems, DFC_EINVALID, "/id", "'id' must be a string");
 	else if (id && !pipeline_id_is_safe(json_string_value(id)))
 		problems_add(c->problems, DFC_ESECURITY, "/id",
 			     "unsafe pipeline id '%s' (1 to %d letters, digits, "
 			     "'.', '_' or '-', starting with a letter or digit, "
 			     "no '..', not ending in '.lock')",
-			     quote(c, 0, json_string_value(id)),
-			     PIPELINE_ID_MAX);
+			     quote(c, 0, json_string_value(id)), PIPELINE_ID_MAX);
 	for (size_t k = 0; k < sizeof(texts) / sizeof(*texts); k++) {
 		const json_t *v = json_object_get(root, texts[k]);
 
 		if (v && !json_is_string(v)) {
 			buf_reset(&c->ptr);
 			pointer_add_key(&c->ptr, texts[k]);
-			problems_add(c->problems, DFC_EINVALID,
-				     buf_cstr(&c->ptr), "'%s' must be a string",
-				     texts[k]);
+			problems_add(c->problems, DFC_EINVALID, buf_cstr(&c->ptr),
+				     "'%s' must be a string", texts[k]);
 		}
 	}
 }
 
 /* Check that `key` is an array; return it, or NULL after a problem. */
-static const json_t *top_array(struct checker *c, const json_t *root,
-			       const char *key)
+static const json_t *top_array(struct checker *c, const json_t *root, const char *key)
 {
 	const json_t *v = json_object_get(root, key);
 
@@ -463,25 +448,30 @@ static const json_t *top_array(struct checker *c, const json_t *root,
 		problems_add(c->problems, DFC_EINVALID, buf_cstr(&c->ptr),
 			     "missing '%s' (an array)", key);
 	else if (!json_is_array(v))
-		problems_add(c->problems, DFC_EINVALID, buf_cstr(&c->ptr),
-			     "'%s' must be an array", key);
+		problems_add(c->problems, DFC_EINVALID, buf_cstr(&c->ptr), "'%s' must be an array",
+			     key);
 	else
 		return v;
 	return NULL;
 }
 
-/* Map each dag position to the first node of its id and to its type. */
+/*
+ * Find each node's dag position, and map each position to the first node
+ * with its id and to that node's type.
+ */
 static void index_nodes(struct checker *c, const json_t *nodes)
 {
+	size_t n = json_array_size(nodes);
 	bool *seen = xcalloc(c->dag.nr_nodes + 1, sizeof(*seen));
 
 	c->info = xcalloc(c->dag.nr_nodes + 1, sizeof(*c->info));
-	for (size_t i = 0; i < json_array_size(nodes); i++) {
+	c->node_pos = xcalloc(n + 1, sizeof(*c->node_pos));
+	for (size_t i = 0; i < n; i++) {
 		const json_t *node = json_array_get(nodes, i);
-		long pos = dag_find(&c->dag, json_string_value(
-						     json_object_get(node, "id")));
+		long pos = dag_find(&c->dag, json_string_value(json_object_get(node, "id")));
 		const char *type;
 
+		c->node_pos[i] = pos;
 		if (pos < 0 || seen[pos])
 			continue;
 		seen[pos] = true;
@@ -494,15 +484,13 @@ static void index_nodes(struct checker *c, const json_t *nodes)
 
 int pipeline_validate(const json_t *root, struct problems *problems)
 {
-	struct checker c = { problems, DAG_INIT, NULL, BUF_INIT,
-			     { BUF_INIT, BUF_INIT } };
+	struct checker c = {problems, DAG_INIT, NULL, NULL, 0, BUF_INIT, {BUF_INIT, BUF_INIT}};
 	size_t before = problems->nr;
 	const json_t *nodes, *edges;
 	struct problems added;
 
 	if (!json_is_object(root)) {
-		problems_add(problems, DFC_EINVALID, "",
-			     "top level must be an object");
+		problems_add(problems, DFC_EINVALID, "", "top level must be an object");
 		goto out;
 	}
 	check_top(&c, root);
@@ -518,6 +506,7 @@ int pipeline_validate(const json_t *root, struct problems *problems)
 out:
 	dag_release(&c.dag);
 	free(c.info);
+	free(c.node_pos);
 	buf_release(&c.ptr);
 	buf_release(&c.quoted[0]);
 	buf_release(&c.quoted[1]);

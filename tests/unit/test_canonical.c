@@ -46,8 +46,7 @@ static void expect_canon(const char *text, const char *want)
 
 static void test_golden_files(void **state)
 {
-	static const char *const names[] = { "spec-example", "no-id",
-					     "reals-escapes" };
+	static const char *const names[] = {"spec-example", "no-id", "reals-escapes"};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
@@ -62,8 +61,7 @@ static void test_golden_files(void **state)
 		assert_int_equal(fs_read_file(&want, gold, DFC_MAX_FILE_BYTES), 0);
 		canonical_dump(&got, p.root);
 		if (strcmp(buf_cstr(&got), buf_cstr(&want)))
-			fail_msg("%s differs from its golden file:\n%s", in,
-				 buf_cstr(&got));
+			fail_msg("%s differs from its golden file:\n%s", in, buf_cstr(&got));
 		/* the golden file is its own canonical form */
 		reread = load(want.data, want.len);
 		canonical_dump(&again, reread);
@@ -82,8 +80,7 @@ static void test_golden_files(void **state)
 static void test_layout(void **state)
 {
 	(void)state;
-	expect_canon("{\"nodes\":[],\"edges\":[]}",
-		     "{\n  \"nodes\": [],\n  \"edges\": []\n}\n");
+	expect_canon("{\"nodes\":[],\"edges\":[]}", "{\n  \"nodes\": [],\n  \"edges\": []\n}\n");
 	expect_canon("{}", "{}\n");
 	expect_canon("[]", "[]\n");
 	expect_canon("{\"a\":{\"b\":[1,{\"c\":{}}]}}",
@@ -131,23 +128,30 @@ static void test_id_moved_first_only_at_top(void **state)
 		     "    \"z\": 1,\n    \"id\": 2\n  },\n  \"c\": 3\n}\n");
 	/* key order is the file's, not sorted */
 	expect_canon("{\"z\":1,\"a\":2}", "{\n  \"z\": 1,\n  \"a\": 2\n}\n");
-	expect_canon("[{\"b\":1,\"id\":2}]",
-		     "[\n  {\n    \"b\": 1,\n    \"id\": 2\n  }\n]\n");
+	expect_canon("[{\"b\":1,\"id\":2}]", "[\n  {\n    \"b\": 1,\n    \"id\": 2\n  }\n]\n");
 }
 
 static void test_reals(void **state)
 {
 	static const char *const cases[][2] = {
-		{ "1.0", "1.0" }, { "-0.0", "-0.0" }, { "0.0", "0.0" },
-		{ "1e2", "100.0" }, { "2.5E+3", "2500.0" }, { "0.1", "0.1" },
-		{ "0.30000000000000004", "0.30000000000000004" },
-		{ "1.5e-7", "1.5e-07" }, { "0.0001", "0.0001" },
-		{ "0.00001", "1e-05" }, { "1e15", "1000000000000000.0" },
-		{ "1e16", "1e+16" }, { "123.456", "123.456" },
-		{ "-2.5", "-2.5" }, { "1.7976931348623157e308",
-				      "1.7976931348623157e+308" },
-		{ "5e-324", "5e-324" }, { "100.5000", "100.5" },
-		{ "3.141592653589793", "3.141592653589793" },
+		{"1.0", "1.0"},
+		{"-0.0", "-0.0"},
+		{"0.0", "0.0"},
+		{"1e2", "100.0"},
+		{"2.5E+3", "2500.0"},
+		{"0.1", "0.1"},
+		{"0.30000000000000004", "0.30000000000000004"},
+		{"1.5e-7", "1.5e-07"},
+		{"0.0001", "0.0001"},
+		{"0.00001", "1e-05"},
+		{"1e15", "1000000000000000.0"},
+		{"1e16", "1e+16"},
+		{"123.456", "123.456"},
+		{"-2.5", "-2.5"},
+		{"1.7976931348623157e308", "1.7976931348623157e+308"},
+		{"5e-324", "5e-324"},
+		{"100.5000", "100.5"},
+		{"3.141592653589793", "3.141592653589793"},
 	};
 
 	(void)state;
@@ -219,8 +223,7 @@ static void test_strings(void **state)
 		     "[\n  \"\\b\\f\\n\\r\\t\\u0001\\u001f\x7f\"\n]\n");
 	expect_canon("[\"caf\\u00e9 \xe6\x97\xa5 \\ud83d\\ude00\"]",
 		     "[\n  \"caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80\"\n]\n");
-	expect_canon("{\"k\\ney\\u00e9\":\"v\"}",
-		     "{\n  \"k\\ney\xc3\xa9\": \"v\"\n}\n");
+	expect_canon("{\"k\\ney\\u00e9\":\"v\"}", "{\n  \"k\\ney\xc3\xa9\": \"v\"\n}\n");
 	canonical_dump(&out, nul);
 	assert_int_equal(out.len, 11);
 	assert_string_equal(out.data, "\"a\\u0000b\"\n");
@@ -285,8 +288,8 @@ static void test_large_string_and_many_nodes(void **state)
 	json_object_set_new(root, "name", json_string(big));
 	for (size_t i = 0; i < nodes; i++) {
 		snprintf(id, sizeof(id), "n%zu", i);
-		json_array_append_new(arr, json_pack("{s:s,s:s,s:f}", "id", id,
-						     "type", "dataset", "w", i / 4.0));
+		json_array_append_new(
+			arr, json_pack("{s:s,s:s,s:f}", "id", id, "type", "dataset", "w", i / 4.0));
 	}
 	json_object_set_new(root, "nodes", arr);
 	canonical_dump(&out, root);

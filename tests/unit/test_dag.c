@@ -24,13 +24,12 @@ static json_t *load(const char *text)
 
 static void test_index_and_edges(void **state)
 {
-	json_t *root = load(
-		"{\"nodes\": [{\"id\": \"a\"}, 7, {\"type\": \"script\"},"
-		" {\"id\": \"b\"}, {\"id\": \"a\"}, {\"id\": 3}, {\"id\": \"c\"}],"
-		" \"edges\": [{\"from\": \"a\", \"to\": \"b\"},"
-		" {\"from\": \"a\", \"to\": \"zz\"}, \"junk\","
-		" {\"from\": \"b\", \"to\": \"b\"}, {\"from\": 1, \"to\": \"c\"},"
-		" {\"from\": \"b\", \"to\": \"c\"}]}");
+	json_t *root = load("{\"nodes\": [{\"id\": \"a\"}, 7, {\"type\": \"script\"},"
+			    " {\"id\": \"b\"}, {\"id\": \"a\"}, {\"id\": 3}, {\"id\": \"c\"}],"
+			    " \"edges\": [{\"from\": \"a\", \"to\": \"b\"},"
+			    " {\"from\": \"a\", \"to\": \"zz\"}, \"junk\","
+			    " {\"from\": \"b\", \"to\": \"b\"}, {\"from\": 1, \"to\": \"c\"},"
+			    " {\"from\": \"b\", \"to\": \"c\"}]}");
 	struct dag dag = DAG_INIT;
 
 	(void)state;
@@ -74,15 +73,15 @@ static void test_empty_and_missing(void **state)
 
 static void test_topo_ties_in_file_order(void **state)
 {
-	json_t *root = load(
-		"{\"nodes\": [{\"id\": \"x\"}, {\"id\": \"y\"}, {\"id\": \"z\"},"
-		" {\"id\": \"w\"}, {\"id\": \"v\"}],"
-		" \"edges\": [{\"from\": \"z\", \"to\": \"x\"},"
-		" {\"from\": \"v\", \"to\": \"y\"}, {\"from\": \"w\", \"to\": \"x\"}]}");
+	json_t *root =
+		load("{\"nodes\": [{\"id\": \"x\"}, {\"id\": \"y\"}, {\"id\": \"z\"},"
+		     " {\"id\": \"w\"}, {\"id\": \"v\"}],"
+		     " \"edges\": [{\"from\": \"z\", \"to\": \"x\"},"
+		     " {\"from\": \"v\", \"to\": \"y\"}, {\"from\": \"w\", \"to\": \"x\"}]}");
 	struct dag dag = DAG_INIT;
 	size_t order[5];
 	/* ready at first: z, w, v; x waits for z and w, y for v */
-	const size_t want[5] = { 2, 3, 0, 4, 1 };
+	const size_t want[5] = {2, 3, 0, 4, 1};
 
 	(void)state;
 	dag_build(&dag, root);
@@ -94,15 +93,14 @@ static void test_topo_ties_in_file_order(void **state)
 
 static void test_cycle_found(void **state)
 {
-	json_t *root = load(
-		"{\"nodes\": [{\"id\": \"d\"}, {\"id\": \"a\"}, {\"id\": \"b\"},"
-		" {\"id\": \"c\"}],"
-		" \"edges\": [{\"from\": \"d\", \"to\": \"a\"},"
-		" {\"from\": \"a\", \"to\": \"b\"}, {\"from\": \"b\", \"to\": \"c\"},"
-		" {\"from\": \"c\", \"to\": \"a\"}]}");
+	json_t *root = load("{\"nodes\": [{\"id\": \"d\"}, {\"id\": \"a\"}, {\"id\": \"b\"},"
+			    " {\"id\": \"c\"}],"
+			    " \"edges\": [{\"from\": \"d\", \"to\": \"a\"},"
+			    " {\"from\": \"a\", \"to\": \"b\"}, {\"from\": \"b\", \"to\": \"c\"},"
+			    " {\"from\": \"c\", \"to\": \"a\"}]}");
 	struct dag dag = DAG_INIT;
 	size_t order[4], *cycle = NULL, len = 0;
-	const size_t want[4] = { 1, 2, 3, 1 };
+	const size_t want[4] = {1, 2, 3, 1};
 
 	(void)state;
 	dag_build(&dag, root);
@@ -117,15 +115,15 @@ static void test_cycle_found(void **state)
 
 static void test_no_cycle_in_diamond(void **state)
 {
-	json_t *root = load(
-		"{\"nodes\": [{\"id\": \"a\"}, {\"id\": \"b\"}, {\"id\": \"c\"},"
-		" {\"id\": \"d\"}],"
-		" \"edges\": [{\"from\": \"a\", \"to\": \"b\"},"
-		" {\"from\": \"a\", \"to\": \"c\"}, {\"from\": \"b\", \"to\": \"d\"},"
-		" {\"from\": \"c\", \"to\": \"d\"}, {\"from\": \"a\", \"to\": \"d\"}]}");
+	json_t *root =
+		load("{\"nodes\": [{\"id\": \"a\"}, {\"id\": \"b\"}, {\"id\": \"c\"},"
+		     " {\"id\": \"d\"}],"
+		     " \"edges\": [{\"from\": \"a\", \"to\": \"b\"},"
+		     " {\"from\": \"a\", \"to\": \"c\"}, {\"from\": \"b\", \"to\": \"d\"},"
+		     " {\"from\": \"c\", \"to\": \"d\"}, {\"from\": \"a\", \"to\": \"d\"}]}");
 	struct dag dag = DAG_INIT;
 	size_t order[4], *cycle = NULL, len = 0;
-	const size_t want[4] = { 0, 1, 2, 3 };
+	const size_t want[4] = {0, 1, 2, 3};
 
 	(void)state;
 	dag_build(&dag, root);
@@ -153,8 +151,7 @@ static json_t *chain(size_t n)
 	for (size_t i = 0; i + 1 < n; i++) {
 		snprintf(a, sizeof(a), "n%zu", i);
 		snprintf(b, sizeof(b), "n%zu", i + 1);
-		json_array_append_new(edges,
-				      json_pack("{s:s,s:s}", "from", a, "to", b));
+		json_array_append_new(edges, json_pack("{s:s,s:s}", "from", a, "to", b));
 	}
 	json_object_set_new(root, "nodes", nodes);
 	json_object_set_new(root, "edges", edges);
@@ -182,8 +179,7 @@ static void test_long_chain_no_stack_overflow(void **state)
 
 	/* close the chain: the cycle runs through every node */
 	json_array_append_new(json_object_get(root, "edges"),
-			      json_pack("{s:s,s:s}", "from", "n39999", "to",
-					"n0"));
+			      json_pack("{s:s,s:s}", "from", "n39999", "to", "n0"));
 	dag_build(&dag, root);
 	assert_false(dag_topo_order(&dag, order));
 	assert_true(dag_find_cycle(&dag, &cycle, &len));

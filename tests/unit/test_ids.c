@@ -33,9 +33,9 @@ static void test_unsafe_pipeline_ids(void **state)
 {
 	char too_long[PIPELINE_ID_MAX + 2];
 	static const char *const bad[] = {
-		"", "..", "a..b", "a/b", "../etc", "-a", ".a", "_a", "x.lock",
-		"a.lock", "a b", "a\nb", "a\tb", "caf\xc3\xa9", "a~b", "a:b",
-		"a\\b", "a*", "HEAD^", "a@{1}",
+		"",    "..",	 "a..b",   "a/b", "../etc", "-a",    ".a",
+		"_a",  "x.lock", "a.lock", "a b", "a\nb",   "a\tb",  "caf\xc3\xa9",
+		"a~b", "a:b",	 "a\\b",   "a*",  "HEAD^",  "a@{1}",
 	};
 
 	(void)state;
@@ -58,8 +58,7 @@ static void test_check_sets_error_and_hint(void **state)
 	assert_string_equal(dfc_error_message(), "");
 
 	assert_int_equal(pipeline_id_check("../x\n\x1b"), DFC_ESECURITY);
-	assert_string_equal(dfc_error_message(),
-			    "unsafe pipeline id '../x\\x0a\\x1b'");
+	assert_string_equal(dfc_error_message(), "unsafe pipeline id '../x\\x0a\\x1b'");
 	assert_int_equal(dfc_error_hint_count(), 1);
 	assert_non_null(strstr(dfc_error_hint(0), ".lock"));
 

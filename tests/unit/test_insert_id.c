@@ -34,8 +34,7 @@ static void check_insert(const char *src, size_t len, const char *want)
 		fail_msg("got:\n%s\nwanted:\n%s", buf_cstr(&out), want);
 
 	before = json_loadb(src + skip, len - skip, JSON_REJECT_DUPLICATES, &err);
-	after = json_loadb(out.data + skip, out.len - skip,
-			   JSON_REJECT_DUPLICATES, &err);
+	after = json_loadb(out.data + skip, out.len - skip, JSON_REJECT_DUPLICATES, &err);
 	assert_non_null(before);
 	if (!after)
 		fail_msg("result does not parse: %s: %s", err.text, out.data);
@@ -72,8 +71,7 @@ static void check_str(const char *src, const char *want)
 static void test_compact(void **state)
 {
 	(void)state;
-	check_str("{\"nodes\":[],\"edges\":[]}",
-		  "{\"id\":\"" ID "\",\"nodes\":[],\"edges\":[]}");
+	check_str("{\"nodes\":[],\"edges\":[]}", "{\"id\":\"" ID "\",\"nodes\":[],\"edges\":[]}");
 	check_str("{\"nodes\":[],\"edges\":[]}\n",
 		  "{\"id\":\"" ID "\",\"nodes\":[],\"edges\":[]}\n");
 }
@@ -142,24 +140,22 @@ static void test_fixture_file(void **state)
 	struct buf src = BUF_INIT;
 
 	(void)state;
-	assert_int_equal(fs_read_file(&src, DFC_FIXTURES "/pipelines/no-id.json",
-				      DFC_MAX_FILE_BYTES), 0);
+	assert_int_equal(
+		fs_read_file(&src, DFC_FIXTURES "/pipelines/no-id.json", DFC_MAX_FILE_BYTES), 0);
 	check_insert(src.data, src.len, NULL);
 	buf_release(&src);
 }
 
 static void test_refusals(void **state)
 {
-	static const char *const bad[] = { "", "   ", "[]", "\"x\"", "{}",
-					   "{ \n }", "{\"a\"", "{\"a\" 1}",
-					   "{\"unterminated" };
+	static const char *const bad[] = {"",	    "   ",    "[]",	   "\"x\"",	     "{}",
+					  "{ \n }", "{\"a\"", "{\"a\" 1}", "{\"unterminated"};
 	struct buf out = BUF_INIT;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		dfc_error_clear();
-		assert_int_equal(insert_id(&out, bad[i], strlen(bad[i]), ID),
-				 DFC_EINVALID);
+		assert_int_equal(insert_id(&out, bad[i], strlen(bad[i]), ID), DFC_EINVALID);
 		assert_string_not_equal(dfc_error_message(), "");
 		assert_int_equal(out.len, 0);
 	}
@@ -172,14 +168,10 @@ static void test_refusals(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_compact),
-		cmocka_unit_test(test_one_line_with_spaces),
-		cmocka_unit_test(test_two_spaces),
-		cmocka_unit_test(test_four_spaces),
-		cmocka_unit_test(test_tabs),
-		cmocka_unit_test(test_crlf),
-		cmocka_unit_test(test_odd_layouts),
-		cmocka_unit_test(test_fixture_file),
+		cmocka_unit_test(test_compact),	    cmocka_unit_test(test_one_line_with_spaces),
+		cmocka_unit_test(test_two_spaces),  cmocka_unit_test(test_four_spaces),
+		cmocka_unit_test(test_tabs),	    cmocka_unit_test(test_crlf),
+		cmocka_unit_test(test_odd_layouts), cmocka_unit_test(test_fixture_file),
 		cmocka_unit_test(test_refusals),
 	};
 

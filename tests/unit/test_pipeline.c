@@ -17,21 +17,20 @@
 #define PIPELINES DFC_FIXTURES "/pipelines/"
 
 /* Parse `len` bytes expecting one syntax problem; check where and what. */
-static void expect_syntax(const char *data, size_t len, int line, int column,
-			  const char *message)
+static void expect_syntax(const char *data, size_t len, int line, int column, const char *message)
 {
 	struct pipeline p = PIPELINE_INIT;
 	struct problems list = PROBLEMS_INIT;
 
-	assert_int_equal(pipeline_parse(&p, "t.json", data, len, &list),
-			 DFC_EINVALID);
+	assert_int_equal(pipeline_parse(&p, "t.json", data, len, &list), DFC_EINVALID);
 	assert_null(p.root);
+	assert_string_equal(p.path, "t.json");
+	assert_int_equal(p.source_len, len);
 	assert_int_equal(list.nr, 1);
 	assert_null(list.items[0].pointer);
 	assert_int_equal(list.items[0].code, DFC_EINVALID);
 	if (!strstr(list.items[0].message, message))
-		fail_msg("message '%s' lacks '%s'", list.items[0].message,
-			 message);
+		fail_msg("message '%s' lacks '%s'", list.items[0].message, message);
 	assert_int_equal(list.items[0].line, line);
 	assert_int_equal(list.items[0].column, column);
 	pipeline_release(&p);
@@ -44,13 +43,11 @@ static void test_parse_spec_example(void **state)
 	struct problems list = PROBLEMS_INIT;
 
 	(void)state;
-	assert_int_equal(pipeline_load(&p, PIPELINES "spec-example.json", &list),
-			 0);
+	assert_int_equal(pipeline_load(&p, PIPELINES "spec-example.json", &list), 0);
 	assert_int_equal(list.nr, 0);
 	assert_true(json_is_object(p.root));
 	assert_string_equal(p.path, PIPELINES "spec-example.json");
-	assert_string_equal(pipeline_id(&p),
-			    "0190c2d4-7b1e-7c3a-9f00-2a6a3c1d9e55");
+	assert_string_equal(pipeline_id(&p), "0190c2d4-7b1e-7c3a-9f00-2a6a3c1d9e55");
 	assert_int_equal(json_array_size(json_object_get(p.root, "nodes")), 3);
 	assert_int_equal(p.source_len, strlen(p.source));
 	assert_memory_equal(p.source, "{\n  \"id\"", 8);
@@ -99,8 +96,9 @@ static void test_empty_files(void **state)
 	(void)state;
 	expect_syntax("", 0, 0, 0, "file is empty");
 	expect_syntax(" \n\t\r\n", 5, 0, 0, "file is empty");
-	assert_int_equal(pipeline_load(&p, PIPELINES "whitespace-only.json",
-				       &list), DFC_EINVALID);
+	assert_int_equal(pipeline_load(&p, PIPELINES "whitespace-only.json", &list), DFC_EINVALID);
+	assert_string_equal(p.path, PIPELINES "whitespace-only.json");
+	pipeline_release(&p);
 	assert_string_equal(list.items[0].message, "file is empty");
 	problems_release(&list);
 }
@@ -111,16 +109,15 @@ static void test_nul_byte(void **state)
 	struct problems list = PROBLEMS_INIT;
 
 	(void)state;
-	assert_int_equal(pipeline_load(&p, PIPELINES "nul-byte.json", &list),
-			 DFC_EINVALID);
+	assert_int_equal(pipeline_load(&p, PIPELINES "nul-byte.json", &list), DFC_EINVALID);
+	pipeline_release(&p);
 	assert_int_equal(list.nr, 1);
 	assert_string_equal(list.items[0].message, "NUL byte in file");
 	assert_int_equal(list.items[0].line, 3);
 	assert_int_equal(list.items[0].column, 13);
 	problems_release(&list);
 	/* columns count characters, not bytes */
-	expect_syntax("{\"\xc3\xa9\xc3\xa9\": \0}", 10, 1, 8,
-		      "NUL byte in file");
+	expect_syntax("{\"\xc3\xa9\xc3\xa9\": \0}", 10, 1, 8, "NUL byte in file");
 	expect_syntax("\0", 1, 1, 1, "NUL byte in file");
 	/* the escaped form is refused too */
 	expect_syntax("{\"a\": \"\\u0000\"}", 15, 1, 14, "\\u0000");
@@ -132,8 +129,8 @@ static void test_invalid_utf8(void **state)
 	struct problems list = PROBLEMS_INIT;
 
 	(void)state;
-	assert_int_equal(pipeline_load(&p, PIPELINES "invalid-utf8.json", &list),
-			 DFC_EINVALID);
+	assert_int_equal(pipeline_load(&p, PIPELINES "invalid-utf8.json", &list), DFC_EINVALID);
+	pipeline_release(&p);
 	assert_int_equal(list.nr, 1);
 	assert_string_equal(list.items[0].message, "invalid UTF-8 (byte 0xe9)");
 	assert_int_equal(list.items[0].line, 3);
@@ -153,8 +150,7 @@ static void test_deep_nesting(void **state)
 	expect_syntax(deep, n, 1, 2049, "nesting deeper than 2048 levels");
 	for (size_t i = 0; i < n; i++)
 		memcpy(deep + 5 * i, "{\"a\":", 5);
-	expect_syntax(deep, n * 5, 1, 2048 * 5 + 1,
-		      "nesting deeper than 2048 levels");
+	expect_syntax(deep, n * 5, 1, 2048 * 5 + 1, "nesting deeper than 2048 levels");
 	free(deep);
 }
 
@@ -175,8 +171,8 @@ static void test_large_string(void **state)
 	assert_int_equal(json_string_length(json_object_get(p.root, "name")), n);
 	pipeline_release(&p);
 	/* cut short: the error is at the very end */
-	assert_int_equal(pipeline_parse(&p, "big", data, hl + n, &list),
-			 DFC_EINVALID);
+	assert_int_equal(pipeline_parse(&p, "big", data, hl + n, &list), DFC_EINVALID);
+	pipeline_release(&p);
 	assert_int_equal(list.nr, 1);
 	assert_string_equal(list.items[0].message, "unexpected end of file");
 	free(data);
@@ -189,10 +185,9 @@ static void test_top_level_not_object(void **state)
 	struct problems list = PROBLEMS_INIT;
 
 	(void)state;
-	assert_int_equal(pipeline_load(&p, PIPELINES "top-array.json", &list),
-			 DFC_EINVALID);
-	assert_string_equal(list.items[0].message,
-			    "top level must be an object");
+	assert_int_equal(pipeline_load(&p, PIPELINES "top-array.json", &list), DFC_EINVALID);
+	pipeline_release(&p);
+	assert_string_equal(list.items[0].message, "top level must be an object");
 	assert_int_equal(list.items[0].line, 1);
 	assert_int_equal(list.items[0].column, 1);
 	problems_release(&list);
@@ -207,16 +202,15 @@ static void test_duplicate_keys(void **state)
 	struct problems list = PROBLEMS_INIT;
 
 	(void)state;
-	assert_int_equal(pipeline_load(&p, PIPELINES "duplicate-key.json", &list),
-			 DFC_EINVALID);
+	assert_int_equal(pipeline_load(&p, PIPELINES "duplicate-key.json", &list), DFC_EINVALID);
+	pipeline_release(&p);
 	assert_int_equal(list.nr, 1);
 	assert_string_equal(list.items[0].message, "duplicate key 'nodes'");
 	assert_int_equal(list.items[0].line, 4);
 	assert_int_equal(list.items[0].column, 9);
 	problems_release(&list);
 	/* nested objects too */
-	expect_syntax("{\"n\": [{\"a\": 1,\n\"a\": 2}]}", 24, 2, 3,
-		      "duplicate key 'a'");
+	expect_syntax("{\"n\": [{\"a\": 1,\n\"a\": 2}]}", 24, 2, 3, "duplicate key 'a'");
 }
 
 static void test_other_syntax_errors(void **state)
@@ -227,11 +221,9 @@ static void test_other_syntax_errors(void **state)
 	expect_syntax("{\"a\": tru}", 10, 1, 9, "invalid token");
 	expect_syntax("{\"a\": 1,}", 9, 1, 9, "string");
 	expect_syntax("{\"a\": \"x\ny\"}", 12, 1, 9, "unexpected newline");
-	expect_syntax("{\"a\": 99999999999999999999}", 27, 1, 26,
-		      "too big integer");
+	expect_syntax("{\"a\": 99999999999999999999}", 27, 1, 26, "too big integer");
 	/* a control character from the file is shown escaped */
-	expect_syntax("{\"a\": \"\x1b\"}", 10, 1, 8,
-		      "control character 0x1b");
+	expect_syntax("{\"a\": \"\x1b\"}", 10, 1, 8, "control character 0x1b");
 }
 
 static void test_load_errors(void **state)
@@ -240,13 +232,15 @@ static void test_load_errors(void **state)
 	struct problems list = PROBLEMS_INIT;
 
 	(void)state;
-	assert_int_equal(pipeline_load(&p, PIPELINES "no-such-file.json", &list),
-			 DFC_ENOTFOUND);
+	assert_int_equal(pipeline_load(&p, PIPELINES "no-such-file.json", &list), DFC_ENOTFOUND);
 	assert_int_equal(list.nr, 0);
 	assert_non_null(strstr(dfc_error_message(), "no-such-file.json"));
 	assert_null(p.root);
+	assert_string_equal(p.path, PIPELINES "no-such-file.json");
+	pipeline_release(&p);
 	assert_int_equal(pipeline_load(&p, PIPELINES, &list), DFC_EUSAGE);
 	assert_int_equal(list.nr, 0);
+	pipeline_release(&p);
 }
 
 static void test_load_stdin(void **state)
@@ -262,8 +256,7 @@ static void test_load_stdin(void **state)
 	close(fd);
 	assert_int_equal(pipeline_load(&p, "-", &list), 0);
 	assert_string_equal(p.path, "<stdin>");
-	assert_string_equal(pipeline_id(&p),
-			    "0190c2d4-7b1e-7c3a-9f00-2a6a3c1d9e55");
+	assert_string_equal(pipeline_id(&p), "0190c2d4-7b1e-7c3a-9f00-2a6a3c1d9e55");
 	dup2(saved, 0);
 	close(saved);
 	pipeline_release(&p);

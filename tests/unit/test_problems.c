@@ -80,8 +80,7 @@ static void test_quote_escapes_controls_and_bad_utf8(void **state)
 	/* U+009B is a terminal's CSI in some modes. */
 	check_quote("c1\xc2\x9b", 80, "c1\\xc2\\x9b");
 	/* an overlong encoding and a surrogate are not UTF-8 */
-	check_quote("\xc0\xaf\xed\xa0\x80", 80,
-		    "\\xc0\\xaf\\xed\\xa0\\x80");
+	check_quote("\xc0\xaf\xed\xa0\x80", 80, "\\xc0\\xaf\\xed\\xa0\\x80");
 }
 
 static void test_quote_cuts_long_strings(void **state)

@@ -17,9 +17,9 @@
 #define PIPELINES DFC_FIXTURES "/pipelines/"
 
 /* Nodes and edges that every small test builds on. */
-#define NODES \
-	"{\"id\": \"in\", \"type\": \"dataset\", \"path\": \"in.csv\"}," \
-	"{\"id\": \"s\", \"type\": \"script\", \"path\": \"s.py\"}," \
+#define NODES                                                                                      \
+	"{\"id\": \"in\", \"type\": \"dataset\", \"path\": \"in.csv\"},"                           \
+	"{\"id\": \"s\", \"type\": \"script\", \"path\": \"s.py\"},"                               \
 	"{\"id\": \"out\", \"type\": \"dataset\", \"path\": \"out.csv\"}"
 
 static json_t *load(const char *text)
@@ -41,16 +41,14 @@ static int check(struct problems *list, const char *text, size_t n)
 	json_decref(root);
 	if (list->nr != n) {
 		for (size_t i = 0; i < list->nr; i++)
-			print_error("  %s: %s\n", list->items[i].pointer,
-				    list->items[i].message);
+			print_error("  %s: %s\n", list->items[i].pointer, list->items[i].message);
 		fail_msg("%zu problems instead of %zu in %s", list->nr, n, text);
 	}
 	return ret;
 }
 
 /* Problem `i` is at `pointer` and its message holds `what`. */
-static void expect(const struct problems *list, size_t i, const char *pointer,
-		   const char *what)
+static void expect(const struct problems *list, size_t i, const char *pointer, const char *what)
 {
 	assert_true(i < list->nr);
 	assert_string_equal(list->items[i].pointer, pointer);
@@ -106,14 +104,11 @@ static void test_top_level(void **state)
 	one("[]", "", "top level must be an object");
 	one("{\"edges\": []}", "/nodes", "missing 'nodes'");
 	one("{\"nodes\": []}", "/edges", "missing 'edges'");
-	one("{\"nodes\": {}, \"edges\": []}", "/nodes",
-	    "'nodes' must be an array");
-	one("{\"nodes\": [], \"edges\": null}", "/edges",
-	    "'edges' must be an array");
-	one("{\"nodes\": [], \"edges\": [], \"name\": 3}", "/name",
-	    "'name' must be a string");
-	one("{\"nodes\": [], \"edges\": [], \"description\": []}",
-	    "/description", "'description' must be a string");
+	one("{\"nodes\": {}, \"edges\": []}", "/nodes", "'nodes' must be an array");
+	one("{\"nodes\": [], \"edges\": null}", "/edges", "'edges' must be an array");
+	one("{\"nodes\": [], \"edges\": [], \"name\": 3}", "/name", "'name' must be a string");
+	one("{\"nodes\": [], \"edges\": [], \"description\": []}", "/description",
+	    "'description' must be a string");
 	none("{\"nodes\": [], \"edges\": [], \"name\": \"n\", \"anything\": 1}");
 
 	assert_int_equal(check(&list, "{}", 2), DFC_EINVALID);
@@ -129,21 +124,25 @@ static void test_pipeline_id(void **state)
 	(void)state;
 	none("{\"id\": \"0190c2d4-7b1e-7c3a-9f00-2a6a3c1d9e55\", "
 	     "\"nodes\": [], \"edges\": []}");
-	assert_int_equal(check(&list, "{\"id\": \"../../x\", \"nodes\": [], "
-				      "\"edges\": []}", 1), DFC_ESECURITY);
+	assert_int_equal(check(&list,
+			       "{\"id\": \"../../x\", \"nodes\": [], "
+			       "\"edges\": []}",
+			       1),
+			 DFC_ESECURITY);
 	expect(&list, 0, "/id", "unsafe pipeline id '../../x'");
 	assert_int_equal(list.items[0].code, DFC_ESECURITY);
 	problems_release(&list);
 
 	/* the security problem wins over the others */
-	assert_int_equal(check(&list, "{\"id\": \"a.lock\", \"edges\": []}", 2),
-			 DFC_ESECURITY);
+	assert_int_equal(check(&list, "{\"id\": \"a.lock\", \"edges\": []}", 2), DFC_ESECURITY);
 	problems_release(&list);
 
-	one("{\"id\": 5, \"nodes\": [], \"edges\": []}", "/id",
-	    "'id' must be a string");
-	assert_int_equal(check(&list, "{\"id\": \"a\\nb\", \"nodes\": [], "
-				      "\"edges\": []}", 1), DFC_ESECURITY);
+	one("{\"id\": 5, \"nodes\": [], \"edges\": []}", "/id", "'id' must be a string");
+	assert_int_equal(check(&list,
+			       "{\"id\": \"a\\nb\", \"nodes\": [], "
+			       "\"edges\": []}",
+			       1),
+			 DFC_ESECURITY);
 	expect(&list, 0, "/id", "'a\\x0ab'");
 	problems_release(&list);
 }
@@ -153,25 +152,29 @@ static void test_node_shape_and_id(void **state)
 	struct problems list = PROBLEMS_INIT;
 
 	(void)state;
-	one("{\"nodes\": [" NODES ", 7], \"edges\": []}", "/nodes/3",
-	    "node must be an object");
+	one("{\"nodes\": [" NODES ", 7], \"edges\": []}", "/nodes/3", "node must be an object");
 	one("{\"nodes\": [{\"type\": \"dataset\", \"path\": \"x\"}], "
-	    "\"edges\": []}", "/nodes/0/id", "missing 'id'");
+	    "\"edges\": []}",
+	    "/nodes/0/id", "missing 'id'");
 	one("{\"nodes\": [{\"id\": 1, \"type\": \"dataset\", \"path\": \"x\"}], "
-	    "\"edges\": []}", "/nodes/0/id", "'id' must be a string");
+	    "\"edges\": []}",
+	    "/nodes/0/id", "'id' must be a string");
 	one("{\"nodes\": [{\"id\": \"-x\", \"type\": \"dataset\", "
-	    "\"path\": \"x\"}], \"edges\": []}", "/nodes/0/id",
-	    "invalid node id '-x'");
+	    "\"path\": \"x\"}], \"edges\": []}",
+	    "/nodes/0/id", "invalid node id '-x'");
 	one("{\"nodes\": [{\"id\": \"a b\", \"type\": \"dataset\", "
-	    "\"path\": \"x\"}], \"edges\": []}", "/nodes/0/id",
-	    "invalid node id 'a b'");
+	    "\"path\": \"x\"}], \"edges\": []}",
+	    "/nodes/0/id", "invalid node id 'a b'");
 	one("{\"nodes\": [" NODES ", {\"id\": \"s\", \"type\": \"script\", "
-	    "\"path\": \"t.py\"}], \"edges\": []}", "/nodes/3/id",
-	    "duplicate node id 's' (first at /nodes/1)");
+	    "\"path\": \"t.py\"}], \"edges\": []}",
+	    "/nodes/3/id", "duplicate node id 's' (first at /nodes/1)");
 
 	/* a third copy still names the first */
-	assert_int_equal(check(&list, "{\"nodes\": [" NODES ", " NODES "], "
-				      "\"edges\": []}", 3), DFC_EINVALID);
+	assert_int_equal(check(&list,
+			       "{\"nodes\": [" NODES ", " NODES "], "
+			       "\"edges\": []}",
+			       3),
+			 DFC_EINVALID);
 	expect(&list, 0, "/nodes/3/id", "duplicate node id 'in' (first at /nodes/0)");
 	expect(&list, 2, "/nodes/5/id", "duplicate node id 'out' (first at /nodes/2)");
 	problems_release(&list);
@@ -180,12 +183,12 @@ static void test_node_shape_and_id(void **state)
 static void test_node_types(void **state)
 {
 	(void)state;
-	one("{\"nodes\": [{\"id\": \"a\", \"path\": \"x\"}], \"edges\": []}",
-	    "/nodes/0/type", "missing 'type'");
-	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"table\"}], \"edges\": []}",
-	    "/nodes/0/type", "unknown node type 'table'");
-	one("{\"nodes\": [{\"id\": \"a\", \"type\": 1}], \"edges\": []}",
-	    "/nodes/0/type", "'type' must be 'script' or 'dataset'");
+	one("{\"nodes\": [{\"id\": \"a\", \"path\": \"x\"}], \"edges\": []}", "/nodes/0/type",
+	    "missing 'type'");
+	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"table\"}], \"edges\": []}", "/nodes/0/type",
+	    "unknown node type 'table'");
+	one("{\"nodes\": [{\"id\": \"a\", \"type\": 1}], \"edges\": []}", "/nodes/0/type",
+	    "'type' must be 'script' or 'dataset'");
 }
 
 static void test_script_fields(void **state)
@@ -197,15 +200,17 @@ static void test_script_fields(void **state)
 	none("{\"nodes\": [{\"id\": \"a\", \"type\": \"script\", \"path\": \"a\", "
 	     "\"interpreter\": \"python3 -u\", \"unknown\": {\"x\": null}}], "
 	     "\"edges\": []}");
-	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"script\"}], \"edges\": []}",
-	    "/nodes/0", "script needs 'path' or 'script_id'");
+	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"script\"}], \"edges\": []}", "/nodes/0",
+	    "script needs 'path' or 'script_id'");
 	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"script\", \"path\": 3}], "
-	    "\"edges\": []}", "/nodes/0/path", "'path' must be a string");
+	    "\"edges\": []}",
+	    "/nodes/0/path", "'path' must be a string");
 	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"script\", \"path\": \"\"}], "
-	    "\"edges\": []}", "/nodes/0/path", "'path' must not be empty");
+	    "\"edges\": []}",
+	    "/nodes/0/path", "'path' must not be empty");
 	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"script\", \"path\": \"a\", "
-	    "\"interpreter\": \"\"}], \"edges\": []}", "/nodes/0/interpreter",
-	    "'interpreter' must not be empty");
+	    "\"interpreter\": \"\"}], \"edges\": []}",
+	    "/nodes/0/interpreter", "'interpreter' must not be empty");
 	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"script\", \"path\": \"a\", "
 	    "\"interpreter\": [\"sh\"]}], \"edges\": []}",
 	    "/nodes/0/interpreter", "'interpreter' must be a string");
@@ -222,23 +227,23 @@ static void test_dataset_fields(void **state)
 	     "\"type\": \"dataset\", \"dataset_id\": "
 	     "\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"}],"
 	     " \"edges\": []}");
-	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"dataset\"}], \"edges\": []}",
-	    "/nodes/0", "dataset needs 'path', 'dataset_id' or 'url'");
+	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"dataset\"}], \"edges\": []}", "/nodes/0",
+	    "dataset needs 'path', 'dataset_id' or 'url'");
 	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"dataset\", "
-	    "\"url\": \"ftp://x/a\"}], \"edges\": []}", "/nodes/0/url",
-	    "'url' must be an http:// or https:// address");
+	    "\"url\": \"ftp://x/a\"}], \"edges\": []}",
+	    "/nodes/0/url", "'url' must be an http:// or https:// address");
 	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"dataset\", "
-	    "\"url\": \"https://\"}], \"edges\": []}", "/nodes/0/url",
-	    "'url' must be an http:// or https:// address");
+	    "\"url\": \"https://\"}], \"edges\": []}",
+	    "/nodes/0/url", "'url' must be an http:// or https:// address");
 	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"dataset\", "
-	    "\"url\": \"http://a b\"}], \"edges\": []}", "/nodes/0/url",
-	    "must not contain spaces");
+	    "\"url\": \"http://a b\"}], \"edges\": []}",
+	    "/nodes/0/url", "must not contain spaces");
 	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"dataset\", "
-	    "\"url\": true}], \"edges\": []}", "/nodes/0/url",
-	    "'url' must be a string");
+	    "\"url\": true}], \"edges\": []}",
+	    "/nodes/0/url", "'url' must be a string");
 	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"dataset\", "
-	    "\"dataset_id\": \"ABC\"}], \"edges\": []}", "/nodes/0/dataset_id",
-	    "'dataset_id' must be a git blob id");
+	    "\"dataset_id\": \"ABC\"}], \"edges\": []}",
+	    "/nodes/0/dataset_id", "'dataset_id' must be a git blob id");
 }
 
 static void test_resources(void **state)
@@ -251,13 +256,16 @@ static void test_resources(void **state)
 	     "\"01:00:00\", \"partition\": \"gpu\", \"gpus\": 0}}], "
 	     "\"edges\": []}");
 	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"script\", \"path\": \"a\", "
-	    "\"resources\": 4}], \"edges\": []}", "/nodes/0/resources",
-	    "'resources' must be an object");
-	assert_int_equal(check(&list,
-		"{\"nodes\": [{\"id\": \"a\", \"type\": \"script\", \"path\": \"a\", "
-		"\"resources\": {\"cpus\": 0, \"mem\": \"lots\", \"time\": \"1h\", "
-		"\"partition\": \"a b\", \"gpus\": -1, \"fo/o~\": 1}}], "
-		"\"edges\": []}", 6), DFC_EINVALID);
+	    "\"resources\": 4}], \"edges\": []}",
+	    "/nodes/0/resources", "'resources' must be an object");
+	assert_int_equal(
+		check(&list,
+		      "{\"nodes\": [{\"id\": \"a\", \"type\": \"script\", \"path\": \"a\", "
+		      "\"resources\": {\"cpus\": 0, \"mem\": \"lots\", \"time\": \"1h\", "
+		      "\"partition\": \"a b\", \"gpus\": -1, \"fo/o~\": 1}}], "
+		      "\"edges\": []}",
+		      6),
+		DFC_EINVALID);
 	expect(&list, 0, "/nodes/0/resources/cpus", "a positive integer");
 	expect(&list, 1, "/nodes/0/resources/mem", "a size");
 	expect(&list, 2, "/nodes/0/resources/time", "a time");
@@ -273,30 +281,32 @@ static void test_edges(void **state)
 	struct problems list = PROBLEMS_INIT;
 
 	(void)state;
-	one("{\"nodes\": [" NODES "], \"edges\": [\"x\"]}", "/edges/0",
-	    "edge must be an object");
-	one("{\"nodes\": [" NODES "], \"edges\": [{\"to\": \"s\"}]}",
-	    "/edges/0/from", "missing 'from'");
-	one("{\"nodes\": [" NODES "], \"edges\": [{\"from\": \"in\"}]}",
-	    "/edges/0/to", "missing 'to'");
-	one("{\"nodes\": [" NODES "], \"edges\": [{\"from\": 1, \"to\": \"s\"}]}",
-	    "/edges/0/from", "'from' must be a string");
+	one("{\"nodes\": [" NODES "], \"edges\": [\"x\"]}", "/edges/0", "edge must be an object");
+	one("{\"nodes\": [" NODES "], \"edges\": [{\"to\": \"s\"}]}", "/edges/0/from",
+	    "missing 'from'");
+	one("{\"nodes\": [" NODES "], \"edges\": [{\"from\": \"in\"}]}", "/edges/0/to",
+	    "missing 'to'");
+	one("{\"nodes\": [" NODES "], \"edges\": [{\"from\": 1, \"to\": \"s\"}]}", "/edges/0/from",
+	    "'from' must be a string");
 	one("{\"nodes\": [" NODES "], \"edges\": [{\"from\": \"in\", \"to\": \"s\"},"
 	    " {\"from\": \"s\", \"to\": \"out\"}, {\"from\": \"in\", \"to\": \"s\"},"
 	    " {\"from\": \"s\", \"to\": \"x\"}]}",
 	    "/edges/3/to", "unknown node 'x'");
-	one("{\"nodes\": [" NODES "], \"edges\": [{\"from\": \"s\", \"to\": \"s\"}]}",
-	    "/edges/0", "edge from 's' to itself");
+	one("{\"nodes\": [" NODES "], \"edges\": [{\"from\": \"s\", \"to\": \"s\"}]}", "/edges/0",
+	    "edge from 's' to itself");
 	one("{\"nodes\": [" NODES "], \"edges\": [{\"from\": \"in\", "
-	    "\"to\": \"out\"}]}", "/edges/0",
-	    "edge between two datasets 'in' and 'out'");
+	    "\"to\": \"out\"}]}",
+	    "/edges/0", "edge between two datasets 'in' and 'out'");
 	one("{\"nodes\": [" NODES "], \"edges\": [{\"from\": \"in\", \"to\": \"s\", "
-	    "\"arguments\": \"--x\"}]}", "/edges/0/arguments",
-	    "'arguments' must be an array");
+	    "\"arguments\": \"--x\"}]}",
+	    "/edges/0/arguments", "'arguments' must be an array");
 
 	/* both ends unknown: two problems */
-	assert_int_equal(check(&list, "{\"nodes\": [], \"edges\": [{\"from\": "
-				      "\"p\", \"to\": \"q\"}]}", 2), DFC_EINVALID);
+	assert_int_equal(check(&list,
+			       "{\"nodes\": [], \"edges\": [{\"from\": "
+			       "\"p\", \"to\": \"q\"}]}",
+			       2),
+			 DFC_EINVALID);
 	expect(&list, 0, "/edges/0/from", "unknown node 'p'");
 	expect(&list, 1, "/edges/0/to", "unknown node 'q'");
 	problems_release(&list);
@@ -311,10 +321,13 @@ static void test_arguments(void **state)
 	     "\"arguments\": [\"--a\", 1, -2.5, true, false, \"\", "
 	     "{\"ref\": \"out\"}]}]}");
 	assert_int_equal(check(&list,
-		"{\"nodes\": [" NODES "], \"edges\": [{\"from\": \"in\", \"to\": \"s\","
-		" \"arguments\": [\"ok\", null, [\"a\"], {\"path\": \"x\"}, "
-		"{\"ref\": \"in\", \"x\": 1}, {\"ref\": 3}, {\"ref\": \"nope\"}, "
-		"{}]}]}", 7), DFC_EINVALID);
+			       "{\"nodes\": [" NODES
+			       "], \"edges\": [{\"from\": \"in\", \"to\": \"s\","
+			       " \"arguments\": [\"ok\", null, [\"a\"], {\"path\": \"x\"}, "
+			       "{\"ref\": \"in\", \"x\": 1}, {\"ref\": 3}, {\"ref\": \"nope\"}, "
+			       "{}]}]}",
+			       7),
+			 DFC_EINVALID);
 	expect(&list, 0, "/edges/0/arguments/1", "argument must be a string");
 	expect(&list, 1, "/edges/0/arguments/2", "argument must be a string");
 	expect(&list, 2, "/edges/0/arguments/3", "argument must be a string");
@@ -337,11 +350,13 @@ static void test_cycle(void **state)
 	problems_release(&list);
 
 	/* a cycle of two, found alongside other problems */
-	assert_int_equal(check(&list,
-		"{\"nodes\": [{\"id\": \"p\", \"type\": \"script\", \"path\": \"p\"},"
-		" {\"id\": \"q\", \"type\": \"script\", \"path\": \"q\"}],"
-		" \"edges\": [{\"from\": \"p\", \"to\": \"q\"}, {\"from\": \"q\","
-		" \"to\": \"p\"}, {\"from\": \"q\", \"to\": \"r\"}]}", 2),
+	assert_int_equal(
+		check(&list,
+		      "{\"nodes\": [{\"id\": \"p\", \"type\": \"script\", \"path\": \"p\"},"
+		      " {\"id\": \"q\", \"type\": \"script\", \"path\": \"q\"}],"
+		      " \"edges\": [{\"from\": \"p\", \"to\": \"q\"}, {\"from\": \"q\","
+		      " \"to\": \"p\"}, {\"from\": \"q\", \"to\": \"r\"}]}",
+		      2),
 		DFC_EINVALID);
 	expect(&list, 0, "/edges/2/to", "unknown node 'r'");
 	expect(&list, 1, "/edges", "cycle: p -> q -> p");
@@ -382,8 +397,10 @@ static void test_messages_are_quoted_safely(void **state)
 	struct problems list = PROBLEMS_INIT;
 
 	(void)state;
-	assert_int_equal(check(&list, "{\"nodes\": [], \"edges\": [{\"from\": "
-				      "\"\\u001b[2J\", \"to\": \"b\"}]}", 2),
+	assert_int_equal(check(&list,
+			       "{\"nodes\": [], \"edges\": [{\"from\": "
+			       "\"\\u001b[2J\", \"to\": \"b\"}]}",
+			       2),
 			 DFC_EINVALID);
 	expect(&list, 0, "/edges/0/from", "unknown node '\\x1b[2J'");
 	problems_release(&list);
@@ -398,15 +415,14 @@ static json_t *big_pipeline(size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		snprintf(a, sizeof(a), "node-%zu", i);
-		json_array_append_new(nodes, json_pack("{s:s,s:s,s:s}", "id", a,
-						       "type", i % 2 ? "script" : "dataset",
-						       "path", a));
+		json_array_append_new(nodes, json_pack("{s:s,s:s,s:s}", "id", a, "type",
+						       i % 2 ? "script" : "dataset", "path", a));
 	}
 	for (size_t i = 0; i + 1 < n; i++) {
 		snprintf(a, sizeof(a), "node-%zu", i);
 		snprintf(b, sizeof(b), "node-%zu", i + 1);
-		json_array_append_new(edges, json_pack("{s:s,s:s,s:[s,{s:s}]}",
-						       "from", a, "to", b, "arguments", "--in", "ref", a));
+		json_array_append_new(edges, json_pack("{s:s,s:s,s:[s,{s:s}]}", "from", a, "to", b,
+						       "arguments", "--in", "ref", a));
 		if (i % 2 && i + 2 < n) {
 			snprintf(b, sizeof(b), "node-%zu", i + 2);
 			json_array_append_new(edges, json_pack("{s:s,s:s}", "from", a, "to", b));
