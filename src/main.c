@@ -65,6 +65,17 @@ static void print_command_help(FILE *out, const struct command *cmd)
 	opt_print_help(out, global_options);
 }
 
+/* For the completion scripts: every spelling of the options, one a line. */
+static void print_option_words(const struct opt *opts)
+{
+	for (const struct opt *o = opts; o && o->type != OPT_TYPE_END; o++) {
+		if (o->long_name)
+			printf("--%s%s\n", o->long_name, o->arg_name ? "=" : "");
+		if (o->short_name)
+			printf("-%c\n", o->short_name);
+	}
+}
+
 static const struct command *find_command(const char *name)
 {
 	for (size_t i = 0; i < NR_COMMANDS; i++)
@@ -159,9 +170,22 @@ int main(int argc, char **argv)
 	const struct opt *tables[2] = { global_options, NULL };
 	const struct command *cmd;
 	bool help = false;
-	int npos = 0, ret;
+	int npos = 0, ret = 0;
 
 	git_libgit2_init();
+	/* Hidden helpers for completions/: the same tables that parse. */
+	if (argc == 2 && !strcmp(argv[1], "--list-commands")) {
+		for (size_t i = 0; i < NR_COMMANDS; i++)
+			printf("%s\n", commands[i]->name);
+		goto out;
+	}
+	if (argc == 3 && !strcmp(argv[2], "--list-options")) {
+		cmd = find_command(argv[1]);
+		print_option_words(cmd ? cmd->options : NULL);
+		print_option_words(global_options);
+		printf("--help\n");
+		goto out;
+	}
 	ret = opt_parse(argc, argv, tables, true, &npos, &help);
 	if (ret < 0) {
 		dfc_hint(ret, "see '" PROG " --help'");

@@ -1,0 +1,41 @@
+# bash completion for data-factory-cli
+# Commands and options come from the tool itself (the same tables that
+# parse them), so this file never falls out of step with it.
+# shellcheck shell=bash
+
+_data_factory_cli() {
+	local cur prev cmd i
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD - 1]}
+	cmd=
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		--home | --catalog | --color) ((i++)) ;;
+		-*) ;;
+		pipeline) ;;
+		*) cmd=${COMP_WORDS[i]}; break ;;
+		esac
+	done
+
+	case $prev in
+	--home) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
+	--color) mapfile -t COMPREPLY < <(compgen -W "auto always never" -- "$cur"); return ;;
+	esac
+
+	if [[ -z $cmd ]]; then
+		if [[ $cur == -* ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "$("${COMP_WORDS[0]}" --list-options "" 2>/dev/null)" -- "$cur")
+		else
+			mapfile -t COMPREPLY < <(compgen -W "$("${COMP_WORDS[0]}" --list-commands 2>/dev/null)" -- "$cur")
+		fi
+		return
+	fi
+	if [[ $cur == -* ]]; then
+		mapfile -t COMPREPLY < <(compgen -W "$("${COMP_WORDS[0]}" "$cmd" --list-options 2>/dev/null)" -- "$cur")
+		[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace
+		return
+	fi
+	mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+}
+
+complete -o filenames -F _data_factory_cli data-factory-cli

@@ -1,0 +1,39 @@
+#!/usr/bin/env bats
+# completions/: bash completion driven by the tool's own option tables.
+
+load helper
+
+# Complete the words given, the last one being completed; prints COMPREPLY.
+complete_words() {
+	# shellcheck source=completions/data-factory-cli.bash
+	source "$DFC_SOURCE_DIR/completions/data-factory-cli.bash"
+	COMP_WORDS=("$DFC_BIN" "$@")
+	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+	_data_factory_cli
+	printf '%s\n' "${COMPREPLY[@]}"
+}
+
+@test "commands complete from the command table" {
+	run complete_words "up"
+	[ "$output" = update ]
+	run complete_words ""
+	for c in create update validate show log status; do
+		grep -qx "$c" <<<"$output"
+	done
+}
+
+@test "options complete per command, global ones included" {
+	run complete_words update --al
+	[ "$output" = --allow-empty ]
+	run complete_words show --
+	grep -qx -- --json <<<"$output"
+	grep -qx -- --home= <<<"$output"
+	! grep -qx -- --allow-empty <<<"$output" || false
+}
+
+@test "the completion helpers list every option of every command" {
+	for c in $(dfc --list-commands); do
+		dfc "$c" --list-options | grep -qx -- --help
+	done
+	[ "$(dfc --list-commands | wc -l)" -ge 6 ]
+}
