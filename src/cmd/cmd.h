@@ -141,6 +141,13 @@ int working_file_load(struct working_file *wf, const char *path, bool scripts);
 /** Fill wf->canonical from the (possibly updated) document. */
 void working_file_canonical(struct working_file *wf);
 
+/**
+ * Fill `req` to record `wf` as pipeline `id` with `message` (NULL for the
+ * default); computes the canonical form first. `req` borrows from `wf`.
+ */
+void working_file_request(struct working_file *wf, struct record_request *req,
+			  const char *id, const char *message);
+
 void working_file_release(struct working_file *wf);
 
 #endif

@@ -61,13 +61,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 		id = generated;
 		json_object_set_new(wf.pipeline.root, "id", json_string(id));
 	}
-	working_file_canonical(&wf);
-	req.id = id;
-	req.pipeline_json = wf.canonical.data;
-	req.pipeline_len = wf.canonical.len;
-	req.scripts = &wf.scripts;
-	req.message = message;
-	req.source_file = wf.path;
+	working_file_request(&wf, &req, id, message);
 	req.create = true;
 	if ((ret = cmd_open_store(ctx, true)) < 0 ||
 	    (ret = store_record(&ctx->store, &req, &res)) < 0)

@@ -35,13 +35,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 			       argv[0]);
 		goto out;
 	}
-	working_file_canonical(&wf);
-	req.id = id;
-	req.pipeline_json = wf.canonical.data;
-	req.pipeline_len = wf.canonical.len;
-	req.scripts = &wf.scripts;
-	req.message = message;
-	req.source_file = wf.path;
+	working_file_request(&wf, &req, id, message);
 	req.allow_empty = allow_empty;
 	ret = cmd_open_store(ctx, false);
 	if (ret == 0)

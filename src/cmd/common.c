@@ -145,6 +145,19 @@ void working_file_canonical(struct working_file *wf)
 	canonical_dump(&wf->canonical, wf->pipeline.root);
 }
 
+void working_file_request(struct working_file *wf, struct record_request *req,
+			  const char *id, const char *message)
+{
+	working_file_canonical(wf);
+	memset(req, 0, sizeof(*req));
+	req->id = id;
+	req->pipeline_json = wf->canonical.data;
+	req->pipeline_len = wf->canonical.len;
+	req->scripts = &wf->scripts;
+	req->message = message;
+	req->source_file = wf->path;
+}
+
 void working_file_release(struct working_file *wf)
 {
 	pipeline_release(&wf->pipeline);
