@@ -125,6 +125,14 @@ int store_read_version(struct store *store, const char *id, int version,
 		       bool content, struct version_info *out);
 
 /**
+ * The script snapshots of version `version` of `id` (0: the latest), one
+ * per script node that had a local file when the version was recorded:
+ * node id, file name and content. `out` is appended to.
+ */
+int store_read_scripts(struct store *store, const char *id, int version,
+		       struct script_files *out);
+
+/**
  * Call `fn` for every version of `id`, newest first, until it returns
  * non-zero (which is then returned).
  */

@@ -1,6 +1,7 @@
 /* store.c - local versions as commits, branches and tags in repo.git. */
 #include "dfc/store.h"
 
+#include "dfc/canonical.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
 #include "dfc/identity.h"
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #define LOCK_DIR "dfc-locks"
+#define MANIFEST "scripts.json"
 #define TRAILER_ID "Pipeline-Id"
 #define TRAILER_VERSION "Pipeline-Version"
 #define TRAILER_SOURCE_FILE "Source-File"
@@ -30,10 +32,17 @@ struct snapshot_entry {
 	size_t len;
 };
 
+/*
+ * The content of a version. `scripts.json` maps each script node to the
+ * blob id of its snapshot, so that an old version can be rebuilt node by
+ * node even when two scripts share a file name.
+ */
 struct snapshot {
 	git_oid pipeline_oid;
 	struct snapshot_entry *entries;
 	size_t nr;
+	struct buf manifest;
+	git_oid manifest_oid;
 };
 
 static char *branch_ref(const char *id)
@@ -487,8 +496,13 @@ static int snapshot_hash(struct snapshot *snap, const char *json, size_t len,
 
 	snap->entries = xcalloc(scripts ? scripts->nr : 0, sizeof(*snap->entries));
 	snap->nr = 0;
-	if (git_odb_hash(&snap->pipeline_oid, json, len, GIT_OBJECT_BLOB) < 0)
+	json_t *manifest = json_object();
+
+	buf_init(&snap->manifest);
+	if (git_odb_hash(&snap->pipeline_oid, json, len, GIT_OBJECT_BLOB) < 0) {
+		json_decref(manifest);
 		return dfc_git_error(DFC_EINTERNAL, "cannot hash the pipeline");
+	}
 	for (size_t i = 0; scripts && i < scripts->nr; i++) {
 		const struct script_file *f = &scripts->items[i];
 		struct snapshot_entry *e = &snap->entries[n++];
@@ -496,9 +510,19 @@ static int snapshot_hash(struct snapshot *snap, const char *json, size_t len,
 		e->name = f->name;
 		e->data = buf_cstr(&f->content);
 		e->len = f->content.len;
-		if (git_odb_hash(&e->oid, e->data, e->len, GIT_OBJECT_BLOB) < 0)
+		if (git_odb_hash(&e->oid, e->data, e->len, GIT_OBJECT_BLOB) < 0) {
+			json_decref(manifest);
 			return dfc_git_error(DFC_EINTERNAL, "cannot hash a script");
+		}
+		json_object_set_new(manifest, f->node_id,
+				    json_string(git_oid_tostr_s(&e->oid)));
 	}
+	if (n) {
+		canonical_dump(&snap->manifest, manifest);
+		git_odb_hash(&snap->manifest_oid, snap->manifest.data,
+			     snap->manifest.len, GIT_OBJECT_BLOB);
+	}
+	json_decref(manifest);
 	qsort(snap->entries, n, sizeof(*snap->entries), compare_entries);
 	for (size_t i = 0; i < n; i++)
 		if (!snap->nr || compare_entries(&snap->entries[snap->nr - 1],
@@ -509,6 +533,7 @@ static int snapshot_hash(struct snapshot *snap, const char *json, size_t len,
 
 static void snapshot_release(struct snapshot *snap)
 {
+	buf_release(&snap->manifest);
 	free(snap->entries);
 	snap->entries = NULL;
 	snap->nr = 0;
@@ -576,6 +601,13 @@ static int snapshot_write(git_oid *out, struct store *store,
 		}
 		if ((ret = insert_entry(root, "scripts", &oid, GIT_FILEMODE_TREE)) < 0)
 			goto out;
+		if (git_odb_write(&oid, odb, snap->manifest.data, snap->manifest.len,
+				  GIT_OBJECT_BLOB) < 0) {
+			ret = dfc_git_error(DFC_EINTERNAL, "cannot write to the store");
+			goto out;
+		}
+		if ((ret = insert_entry(root, MANIFEST, &oid, GIT_FILEMODE_BLOB)) < 0)
+			goto out;
 	}
 	if (git_treebuilder_write(out, root) < 0)
 		ret = dfc_git_error(DFC_EINTERNAL, "cannot write to the store");
@@ -593,16 +625,19 @@ static bool snapshot_matches(struct store *store, const struct snapshot *snap,
 {
 	const git_tree_entry *pj = git_tree_entry_byname(tree, "pipeline.json");
 	const git_tree_entry *sc = git_tree_entry_byname(tree, "scripts");
+	const git_tree_entry *mf = git_tree_entry_byname(tree, MANIFEST);
 	git_tree *scripts = NULL;
 	size_t seen = 0, expected_dirs = 0;
 	bool ok = false;
 
 	if (!pj || !git_oid_equal(git_tree_entry_id(pj), &snap->pipeline_oid))
 		return false;
-	if (git_tree_entrycount(tree) != (sc ? 2u : 1u))
+	if (git_tree_entrycount(tree) != (sc ? 3u : 1u))
 		return false;
 	if (!sc)
 		return snap->nr == 0;
+	if (!mf || !git_oid_equal(git_tree_entry_id(mf), &snap->manifest_oid))
+		return false;
 	if (git_tree_lookup(&scripts, store->repo, git_tree_entry_id(sc)) < 0)
 		goto out;
 	for (size_t i = 0; i < snap->nr; i++)
@@ -932,6 +967,97 @@ static int call_with_info(git_commit *commit, int version, void *payload)
 		return ret;
 	ret = w->fn(&info, w->payload);
 	version_info_release(&info);
+	return ret;
+}
+
+/* Name of the file in `dir` (scripts/<oid>/) for node `node`: the one
+ * matching the node's path when several scripts share the content. */
+static const char *snapshot_name(const git_tree *dir, const json_t *root,
+				 const char *node)
+{
+	const char *path = NULL;
+	size_t i;
+	json_t *n;
+
+	json_array_foreach(json_object_get(root, "nodes"), i, n) {
+		const char *nid = json_string_value(json_object_get(n, "id"));
+
+		if (nid && !strcmp(nid, node))
+			path = json_string_value(json_object_get(n, "path"));
+	}
+	if (path && git_tree_entry_byname(dir, fs_basename(path)))
+		return fs_basename(path);
+	return git_tree_entry_name(git_tree_entry_byindex(dir, 0));
+}
+
+int store_read_scripts(struct store *store, const char *id, int version,
+		       struct script_files *out)
+{
+	struct buf manifest = BUF_INIT, pipeline = BUF_INIT;
+	json_t *map = NULL, *root = NULL, *oid_text;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	const char *node;
+	int ret;
+
+	if (version == 0 && (ret = store_latest_version(store, id, &version)) < 0)
+		return ret;
+	if ((ret = find_version_commit(&commit, store, id, version)) < 0)
+		return ret;
+	if (git_commit_tree(&tree, commit) < 0) {
+		ret = dfc_git_error(DFC_EINTERNAL, "cannot read a version");
+		goto out;
+	}
+	if (!git_tree_entry_byname(tree, MANIFEST))
+		goto out; /* no local scripts */
+	if ((ret = read_blob(&manifest, store, tree, MANIFEST)) < 0 ||
+	    (ret = read_blob(&pipeline, store, tree, "pipeline.json")) < 0)
+		goto out;
+	map = json_loadb(manifest.data, manifest.len, 0, NULL);
+	root = json_loadb(pipeline.data, pipeline.len, 0, NULL);
+	if (!json_is_object(map) || !root) {
+		ret = dfc_hint(dfc_error(DFC_EINTERNAL, "version %d of '%s' has a damaged %s",
+					 version, id, MANIFEST),
+			       "run 'data-factory-cli fsck'");
+		goto out;
+	}
+	json_object_foreach(map, node, oid_text) {
+		char *dir_path = xasprintf("scripts/%s", json_string_value(oid_text));
+		git_tree_entry *entry = NULL;
+		git_tree *dir = NULL;
+		struct script_file *f;
+		char *file_path;
+
+		if (git_tree_entry_bypath(&entry, tree, dir_path) < 0 ||
+		    git_tree_lookup(&dir, store->repo, git_tree_entry_id(entry)) < 0 ||
+		    git_tree_entrycount(dir) == 0) {
+			ret = dfc_git_error(DFC_EINTERNAL, "cannot read a script snapshot");
+			git_tree_entry_free(entry);
+			git_tree_free(dir);
+			free(dir_path);
+			goto out;
+		}
+		XGROW(out->items, out->alloc, out->nr + 1);
+		f = &out->items[out->nr++];
+		f->node_id = xstrdup(node);
+		f->name = xstrdup(snapshot_name(dir, root, node));
+		buf_init(&f->content);
+		file_path = xasprintf("%s/%s", dir_path, f->name);
+		ret = read_blob(&f->content, store, tree, file_path);
+		free(file_path);
+		git_tree_entry_free(entry);
+		git_tree_free(dir);
+		free(dir_path);
+		if (ret < 0)
+			goto out;
+	}
+out:
+	json_decref(map);
+	json_decref(root);
+	buf_release(&manifest);
+	buf_release(&pipeline);
+	git_tree_free(tree);
+	git_commit_free(commit);
 	return ret;
 }
 

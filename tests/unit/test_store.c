@@ -362,6 +362,38 @@ static void test_stale_ref_lock_is_removed_under_the_writers_lock(void **state)
 	free(lock);
 }
 
+static void test_read_scripts_maps_nodes_even_with_shared_names(void **state)
+{
+	struct fixture *f = *state;
+	struct script_files scripts = SCRIPT_FILES_INIT, back = SCRIPT_FILES_INIT;
+	struct record_result res;
+	const char *json = "{\n  \"id\": \"p1\",\n  \"nodes\": [\n"
+			   "    { \"id\": \"a\", \"type\": \"script\", \"path\": \"x/run.sh\" },\n"
+			   "    { \"id\": \"b\", \"type\": \"script\", \"path\": \"y/run.sh\" }\n"
+			   "  ],\n  \"edges\": []\n}\n";
+
+	add_script(&scripts, "a", "run.sh", "echo a\n");
+	add_script(&scripts, "b", "run.sh", "echo b\n");
+	assert_int_equal(record(f, json, &scripts, true, false, &res), 0);
+	assert_int_equal(store_read_scripts(&f->store, "p1", 1, &back), 0);
+	assert_int_equal(back.nr, 2);
+	for (size_t i = 0; i < back.nr; i++) {
+		const char *want = !strcmp(back.items[i].node_id, "a") ? "echo a\n" : "echo b\n";
+
+		assert_string_equal(back.items[i].name, "run.sh");
+		assert_string_equal(buf_cstr(&back.items[i].content), want);
+	}
+	script_files_release(&back);
+	/* The manifest takes part in equality: swapping contents is a change. */
+	buf_reset(&scripts.items[0].content);
+	buf_adds(&scripts.items[0].content, "echo b\n");
+	buf_reset(&scripts.items[1].content);
+	buf_adds(&scripts.items[1].content, "echo a\n");
+	assert_int_equal(record(f, json, &scripts, false, false, &res), 0);
+	assert_true(res.recorded);
+	script_files_release(&scripts);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -378,6 +410,7 @@ int main(void)
 		T(test_repair_restores_tags_and_view),
 		T(test_read_finds_a_version_whose_tag_is_missing),
 		T(test_stale_ref_lock_is_removed_under_the_writers_lock),
+		T(test_read_scripts_maps_nodes_even_with_shared_names),
 #undef T
 	};
 
