@@ -16,13 +16,13 @@
 #define PROG "data-factory-cli"
 
 static const struct command *const commands[] = {
-	&cmd_create, &cmd_update, &cmd_validate,
-	&cmd_show,   &cmd_log,    &cmd_status,
+	&cmd_create, &cmd_update, &cmd_validate, &cmd_show, &cmd_log,
+	&cmd_status, &cmd_share,  &cmd_sync,     &cmd_list,
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
-static struct cmd_ctx ctx;
+static struct cmd_ctx ctx = { .config = CONFIG_INIT };
 static bool show_version;
 
 const struct opt global_options[] = {
@@ -37,6 +37,22 @@ const struct opt global_options[] = {
 	OPT_BOOL(0, "version", &show_version, "print the version and exit"),
 	OPT_END(),
 };
+
+int cmd_open_catalog(struct cmd_ctx *c, struct catalog *cat, const char *token_flag)
+{
+	int ret;
+
+	if ((ret = cmd_open_store(c, true)) < 0)
+		return ret;
+	if (!c->config_loaded) {
+		if ((ret = config_load(&c->config, c->home)) < 0)
+			return ret;
+		c->config_loaded = true;
+	}
+	ret = catalog_open(cat, &c->store, c->catalog_option, token_flag, &c->config);
+	cat->download.progress = !c->quiet && isatty(STDERR_FILENO);
+	return ret;
+}
 
 static void print_usage(FILE *out)
 {
@@ -219,6 +235,7 @@ out:
 	if (ret < 0)
 		cmd_print_error(ret);
 	store_close(&ctx.store);
+	config_release(&ctx.config);
 	free(ctx.home);
 	git_libgit2_shutdown();
 	return dfc_exit_status(ret);

@@ -86,6 +86,26 @@ int store_record(struct store *store, const struct record_request *req,
  */
 int store_open_pipeline(struct store *store, const char *id);
 
+/** A sorted list of pipeline ids (owned strings). */
+struct id_list {
+	char **ids;
+	size_t nr;
+	size_t alloc;
+};
+
+#define ID_LIST_INIT { NULL, 0, 0 }
+
+void id_list_release(struct id_list *list);
+
+/** True when `list` (sorted) holds `id`. */
+bool id_list_has(const struct id_list *list, const char *id);
+
+/**
+ * Append the ids of every ref under `prefix` (such as
+ * "refs/heads/pipelines/") to `out`, sorted. Reads refs only.
+ */
+int store_list_ids(struct store *store, const char *prefix, struct id_list *out);
+
 /** True when the store has a pipeline `id`. */
 bool store_has_pipeline(struct store *store, const char *id);
 
@@ -123,6 +143,14 @@ void version_info_release(struct version_info *info);
  */
 int store_read_version(struct store *store, const char *id, int version,
 		       bool content, struct version_info *out);
+
+/**
+ * Append file `path` ("pipeline.json", "scripts.json") of version
+ * `version` of `id` (0: the latest) to `out`; DFC_ENOTFOUND when the
+ * version has no such file.
+ */
+int store_read_file(struct store *store, const char *id, int version,
+		    const char *path, struct buf *out);
 
 /**
  * The script snapshots of version `version` of `id` (0: the latest), one

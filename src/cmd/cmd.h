@@ -15,6 +15,8 @@
 #ifndef DFC_CMD_H
 #define DFC_CMD_H
 
+#include "dfc/catalog.h"
+#include "dfc/config.h"
 #include "dfc/opt.h"
 #include "dfc/pipeline.h"
 #include "dfc/problems.h"
@@ -48,6 +50,9 @@ struct cmd_ctx {
 	char *home;
 	/** Open after cmd_open_store(). */
 	struct store store;
+	/** Read by cmd_open_catalog(). */
+	struct config config;
+	bool config_loaded;
 };
 
 /**
@@ -55,6 +60,14 @@ struct cmd_ctx {
  * commands that record. Calling it again returns at once.
  */
 int cmd_open_store(struct cmd_ctx *ctx, bool create);
+
+/**
+ * Open the store (creating it: the catalog's state is kept there), read
+ * the configuration, and resolve the catalog with --catalog and
+ * `token_flag` (--token) over the environment and the file (catalog.h).
+ * Downloads show a progress bar when stderr is a terminal.
+ */
+int cmd_open_catalog(struct cmd_ctx *ctx, struct catalog *cat, const char *token_flag);
 
 struct command {
 	const char *name;
@@ -76,6 +89,9 @@ extern const struct command cmd_validate;
 extern const struct command cmd_show;
 extern const struct command cmd_log;
 extern const struct command cmd_status;
+extern const struct command cmd_share;
+extern const struct command cmd_sync;
+extern const struct command cmd_list;
 
 /** The global options, accepted before or after any command. */
 extern const struct opt global_options[];
@@ -147,6 +163,9 @@ void working_file_canonical(struct working_file *wf);
  */
 void working_file_request(struct working_file *wf, struct record_request *req,
 			  const char *id, const char *message);
+
+/** The content fingerprint (catalog_form.h) of `wf`, canonical form first. */
+void working_file_fingerprint(struct working_file *wf, char out[41]);
 
 void working_file_release(struct working_file *wf);
 

@@ -3,7 +3,10 @@
 
 #include "dfc/error.h"
 
+#include "dfc/xalloc.h"
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *id;
@@ -17,24 +20,73 @@ static const struct opt options[] = {
 
 static const char *const usage[] = { "log -i ID [--json]", "log FILE [--json]", NULL };
 
+struct shared_version {
+	char fingerprint[41];
+	int version;
+};
+
 struct log_walk {
+	struct store *store;
 	const char *id;
 	json_t *json;
+	/* The catalog's last known versions, newest first. */
+	struct shared_version *shared;
+	size_t nr_shared;
+	size_t alloc_shared;
 };
+
+static int collect_shared(const struct catalog_version *v, void *payload)
+{
+	struct log_walk *walk = payload;
+	struct shared_version *s;
+
+	XGROW(walk->shared, walk->alloc_shared, walk->nr_shared + 1);
+	s = &walk->shared[walk->nr_shared++];
+	memcpy(s->fingerprint, v->fingerprint, sizeof(s->fingerprint));
+	s->version = v->version;
+	return 0;
+}
+
+/* The newest catalog version with the same content as local `version`. */
+static int catalog_version_of(struct log_walk *walk, int version, int *out)
+{
+	char fingerprint[41];
+	int ret;
+
+	*out = 0;
+	if (!walk->nr_shared)
+		return 0;
+	if ((ret = local_fingerprint(walk->store, walk->id, version, fingerprint)) < 0)
+		return ret;
+	for (size_t i = 0; i < walk->nr_shared && !*out; i++)
+		if (!strcmp(walk->shared[i].fingerprint, fingerprint))
+			*out = walk->shared[i].version;
+	return 0;
+}
 
 static int print_version(const struct version_info *info, void *payload)
 {
 	struct log_walk *walk = payload;
 	char date[CMD_TIME_SIZE];
+	int shared, ret;
 
+	if ((ret = catalog_version_of(walk, info->version, &shared)) < 0)
+		return ret;
 	if (walk->json) {
-		json_array_append_new(walk->json, cmd_version_json(walk->id, info));
+		json_t *item = cmd_version_json(walk->id, info);
+
+		json_object_set_new(item, "catalog_version",
+				    shared ? json_integer(shared) : json_null());
+		json_array_append_new(walk->json, item);
 		return 0;
 	}
 	cmd_format_time(date, info->time, info->offset);
 	date[10] = ' ';
-	printf("v%-4d %s  %.12s  %s <%s>  %s\n", info->version, date, info->commit,
+	printf("v%-4d %s  %.12s  %s <%s>  %s", info->version, date, info->commit,
 	       info->author_name, info->author_email, info->summary);
+	if (shared)
+		printf("  [catalog v%d]", shared);
+	printf("\n");
 	return 0;
 }
 
@@ -56,7 +108,7 @@ static int id_from_file(struct working_file *wf, const char *path)
 static int run(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct working_file wf = WORKING_FILE_INIT;
-	struct log_walk walk = { NULL, NULL };
+	struct log_walk walk = { NULL, NULL, NULL, NULL, 0, 0 };
 	int ret;
 
 	if (argc && id) {
@@ -69,7 +121,10 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	    (ret = cmd_open_store(ctx, false)) < 0 ||
 	    (ret = store_open_pipeline(&ctx->store, id)) < 0)
 		goto out;
+	walk.store = &ctx->store;
 	walk.id = id;
+	if ((ret = catalog_for_each_version(&ctx->store, id, collect_shared, &walk)) < 0)
+		goto out;
 	walk.json = json_output ? json_array() : NULL;
 	ret = store_for_each_version(&ctx->store, id, print_version, &walk);
 	if (walk.json) {
@@ -79,6 +134,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 			json_decref(walk.json);
 	}
 out:
+	free(walk.shared);
 	working_file_release(&wf);
 	return ret;
 }

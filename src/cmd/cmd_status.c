@@ -28,6 +28,9 @@ struct status {
 	const char *id;
 	int latest;
 	int matching;
+	/* The catalog's last known latest version, and the one FILE equals. */
+	int catalog_latest;
+	int catalog_matching;
 };
 
 static void print_text(const char *path, const struct status *st)
@@ -37,6 +40,14 @@ static void print_text(const char *path, const struct status *st)
 		printf("pipeline: %s\n", st->id);
 	if (st->latest)
 		printf("local:    version %d is the latest\n", st->latest);
+	if (st->catalog_latest) {
+		printf("catalog:  version %d is the latest (last known; 'list --refresh' asks)\n",
+		       st->catalog_latest);
+		if (st->catalog_matching)
+			printf("          the file equals catalog version %d\n", st->catalog_matching);
+		else
+			printf("          the file is in no catalog version\n");
+	}
 	printf("state:    %s", st->state);
 	if (!strcmp(st->state, "new"))
 		printf(" (no id yet; 'data-factory-cli create %s' records version 1)\n", path);
@@ -63,13 +74,48 @@ static void print_json(const char *path, const struct status *st)
 			    st->latest ? json_integer(st->latest) : json_null());
 	json_object_set_new(out, "matching_version",
 			    st->matching ? json_integer(st->matching) : json_null());
+	json_object_set_new(out, "catalog_version",
+			    st->catalog_latest ? json_integer(st->catalog_latest) : json_null());
+	json_object_set_new(out, "catalog_matching_version",
+			    st->catalog_matching ? json_integer(st->catalog_matching)
+						 : json_null());
 	cmd_print_json(out);
+}
+
+struct catalog_match {
+	char fingerprint[41];
+	int version;
+};
+
+static int match_catalog(const struct catalog_version *v, void *payload)
+{
+	struct catalog_match *m = payload;
+
+	if (strcmp(v->fingerprint, m->fingerprint))
+		return 0;
+	m->version = v->version;
+	return 1;
+}
+
+/* Where FILE stands against the catalog's last known versions (offline). */
+static int catalog_status(struct cmd_ctx *ctx, struct working_file *wf, struct status *st)
+{
+	struct catalog_match m = { "", 0 };
+	int ret;
+
+	if ((ret = catalog_latest_version(&ctx->store, st->id, &st->catalog_latest)) < 0 ||
+	    !st->catalog_latest)
+		return ret;
+	working_file_fingerprint(wf, m.fingerprint);
+	ret = catalog_for_each_version(&ctx->store, st->id, match_catalog, &m);
+	st->catalog_matching = m.version;
+	return ret < 0 ? ret : 0;
 }
 
 static int run(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct working_file wf = WORKING_FILE_INIT;
-	struct status st = { "new", NULL, 0, 0 };
+	struct status st = { "new", NULL, 0, 0, 0, 0 };
 	int ret;
 
 	(void)argc;
@@ -79,9 +125,15 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	if (!st.id)
 		goto print;
 	ret = cmd_open_store(ctx, false);
-	if (ret == DFC_ENOTFOUND || (ret == 0 && !store_has_pipeline(&ctx->store, st.id))) {
+	if (ret == DFC_ENOTFOUND) {
 		ret = 0;
 		dfc_error_clear();
+		st.state = "untracked";
+		goto print;
+	}
+	if (ret < 0 || (ret = catalog_status(ctx, &wf, &st)) < 0)
+		goto out;
+	if (!store_has_pipeline(&ctx->store, st.id)) {
 		st.state = "untracked";
 		goto print;
 	}
@@ -104,7 +156,7 @@ out:
 
 const struct command cmd_status = {
 	.name = "status",
-	.summary = "show where a pipeline file stands against its recorded versions",
+	.summary = "show where a pipeline file stands against its local and catalog versions",
 	.usage = usage,
 	.options = options,
 	.needs = NEEDS_STORE,

@@ -2,6 +2,7 @@
 #include "cmd/cmd.h"
 
 #include "dfc/canonical.h"
+#include "dfc/catalog_form.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
 #include "dfc/ids.h"
@@ -156,6 +157,21 @@ void working_file_request(struct working_file *wf, struct record_request *req,
 	req->scripts = &wf->scripts;
 	req->message = message;
 	req->source_file = wf->path;
+}
+
+void working_file_fingerprint(struct working_file *wf, char out[41])
+{
+	json_t *scripts = json_object();
+	git_oid oid;
+
+	for (size_t i = 0; i < wf->scripts.nr; i++) {
+		const struct script_file *f = &wf->scripts.items[i];
+
+		git_odb_hash(&oid, buf_cstr(&f->content), f->content.len, GIT_OBJECT_BLOB);
+		json_object_set_new(scripts, f->node_id, json_string(git_oid_tostr_s(&oid)));
+	}
+	content_fingerprint(out, wf->pipeline.root, scripts);
+	json_decref(scripts);
 }
 
 void working_file_release(struct working_file *wf)

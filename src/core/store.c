@@ -1,6 +1,8 @@
 /* store.c - local versions as commits, branches and tags in repo.git. */
 #include "dfc/store.h"
 
+#include "dfc/trailers.h"
+
 #include "dfc/canonical.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
@@ -17,10 +19,6 @@
 
 #define LOCK_DIR "dfc-locks"
 #define MANIFEST "scripts.json"
-#define TRAILER_ID "Pipeline-Id"
-#define TRAILER_VERSION "Pipeline-Version"
-#define TRAILER_SOURCE_FILE "Source-File"
-#define TRAILER_SOURCE_COMMIT "Source-Commit"
 /* Foreign writers (plain git) could still move a branch under us. */
 #define MAX_CAS_ATTEMPTS 20
 
@@ -150,41 +148,6 @@ static int branch_tip(git_oid *out, struct store *store, const char *id)
 	return 0;
 }
 
-/* Value of trailer `key` in `message`, newly allocated, or NULL. */
-static char *trailer_value(const char *message, const char *key)
-{
-	git_message_trailer_array arr = { 0 };
-	char *value = NULL;
-
-	if (git_message_trailers(&arr, message) < 0) {
-		git_error_clear();
-		return NULL;
-	}
-	for (size_t i = 0; i < arr.count && !value; i++)
-		if (!strcmp(arr.trailers[i].key, key))
-			value = xstrdup(arr.trailers[i].value);
-	git_message_trailer_array_free(&arr);
-	return value;
-}
-
-/* The Pipeline-Version of `commit`, or DFC_EINTERNAL when unreadable. */
-static int commit_version(const git_commit *commit, int *version)
-{
-	char *value = trailer_value(git_commit_message(commit), TRAILER_VERSION);
-	char *end = NULL;
-	long v = value ? strtol(value, &end, 10) : 0;
-	int ok = value && end && !*end && v > 0 && v < 1000000000;
-
-	free(value);
-	if (!ok)
-		return dfc_hint(dfc_error(DFC_EINTERNAL,
-					  "commit %.12s has no valid " TRAILER_VERSION " trailer",
-					  git_oid_tostr_s(git_commit_id(commit))),
-				"run 'data-factory-cli fsck'");
-	*version = (int)v;
-	return 0;
-}
-
 static int lookup_commit(git_commit **out, struct store *store, const git_oid *oid)
 {
 	if (git_commit_lookup(out, store->repo, oid) < 0)
@@ -227,7 +190,7 @@ static int walk_versions(struct store *store, const char *id,
 	for (;;) {
 		git_commit *parent = NULL;
 
-		if ((ret = commit_version(commit, &version)) < 0 ||
+		if ((ret = commit_pipeline_version(commit, &version)) < 0 ||
 		    (ret = fn(commit, version, payload)) != 0 ||
 		    git_commit_parentcount(commit) == 0)
 			break;
@@ -255,7 +218,7 @@ int store_latest_version(struct store *store, const char *id, int *version)
 		return ret;
 	if ((ret = lookup_commit(&commit, store, &tip)) < 0)
 		return ret;
-	ret = commit_version(commit, version);
+	ret = commit_pipeline_version(commit, version);
 	git_commit_free(commit);
 	return ret;
 }
@@ -293,7 +256,7 @@ static int find_version_commit(git_commit **out, struct store *store,
 	*out = NULL;
 	if (git_reference_name_to_id(&oid, store->repo, tag) == 0 &&
 	    git_commit_lookup(&commit, store->repo, &oid) == 0 &&
-	    commit_version(commit, &v) == 0 && v == version) {
+	    commit_pipeline_version(commit, &v) == 0 && v == version) {
 		*out = commit;
 		free(tag);
 		return 0;
@@ -432,7 +395,7 @@ static int repair_locked(struct store *store, const char *id, bool full,
 		return not_found(id);
 	if (ret < 0 || (ret = lookup_commit(&commit, store, &tip)) < 0)
 		return ret;
-	if ((ret = commit_version(commit, &latest)) < 0)
+	if ((ret = commit_pipeline_version(commit, &latest)) < 0)
 		goto out;
 	view_read_state(store->view_dir, id, &state);
 	path = view_version_path(store->view_dir, id, latest);
@@ -466,6 +429,51 @@ int store_repair(struct store *store, const char *id, bool full, int *changed)
 	ret = repair_locked(store, id, full, changed);
 	fs_unlock(fd);
 	return ret;
+}
+
+void id_list_release(struct id_list *list)
+{
+	for (size_t i = 0; i < list->nr; i++)
+		free(list->ids[i]);
+	free(list->ids);
+	memset(list, 0, sizeof(*list));
+}
+
+static int compare_ids(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+bool id_list_has(const struct id_list *list, const char *id)
+{
+	return list->nr && bsearch(&id, list->ids, list->nr, sizeof(*list->ids), compare_ids);
+}
+
+int store_list_ids(struct store *store, const char *prefix, struct id_list *out)
+{
+	char *glob = xasprintf("%s*", prefix);
+	git_reference_iterator *it = NULL;
+	size_t len = strlen(prefix);
+	const char *name;
+	int err;
+
+	if (git_reference_iterator_glob_new(&it, store->repo, glob) < 0) {
+		free(glob);
+		return dfc_git_error(DFC_EINTERNAL, "cannot list the store's refs");
+	}
+	while ((err = git_reference_next_name(&name, it)) == 0) {
+		if (strncmp(name, prefix, len) || strchr(name + len, '/'))
+			continue;
+		XGROW(out->ids, out->alloc, out->nr + 1);
+		out->ids[out->nr++] = xstrdup(name + len);
+	}
+	git_reference_iterator_free(it);
+	free(glob);
+	if (err != GIT_ITEROVER)
+		return dfc_git_error(DFC_EINTERNAL, "cannot list the store's refs");
+	git_error_clear();
+	qsort(out->ids, out->nr, sizeof(*out->ids), compare_ids);
+	return 0;
 }
 
 int store_open_pipeline(struct store *store, const char *id)
@@ -804,7 +812,7 @@ static int record_locked(struct store *store, const struct record_request *req,
 			goto out;
 		if (ret == 0) {
 			if ((ret = lookup_commit(&parent, store, &tip)) < 0 ||
-			    (ret = commit_version(parent, &latest)) < 0)
+			    (ret = commit_pipeline_version(parent, &latest)) < 0)
 				goto out;
 			if (git_commit_tree(&parent_tree, parent) < 0) {
 				ret = dfc_git_error(DFC_EINTERNAL, "cannot read the store");
@@ -915,7 +923,7 @@ static int fill_info(struct version_info *out, const git_commit *commit)
 	int ret;
 
 	memset(out, 0, sizeof(*out));
-	if ((ret = commit_version(commit, &out->version)) < 0)
+	if ((ret = commit_pipeline_version(commit, &out->version)) < 0)
 		return ret;
 	git_oid_tostr(out->commit, sizeof(out->commit), git_commit_id(commit));
 	out->author_name = xstrdup(author->name);
@@ -988,6 +996,28 @@ static const char *snapshot_name(const git_tree *dir, const json_t *root,
 	if (path && git_tree_entry_byname(dir, fs_basename(path)))
 		return fs_basename(path);
 	return git_tree_entry_name(git_tree_entry_byindex(dir, 0));
+}
+
+int store_read_file(struct store *store, const char *id, int version,
+		    const char *path, struct buf *out)
+{
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	int ret;
+
+	if (version == 0 && (ret = store_latest_version(store, id, &version)) < 0)
+		return ret;
+	if ((ret = find_version_commit(&commit, store, id, version)) < 0)
+		return ret;
+	if (git_commit_tree(&tree, commit) < 0)
+		ret = dfc_git_error(DFC_EINTERNAL, "cannot read a version");
+	else if (!git_tree_entry_byname(tree, path))
+		ret = dfc_error(DFC_ENOTFOUND, "version %d of '%s' has no %s", version, id, path);
+	else
+		ret = read_blob(out, store, tree, path);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	return ret;
 }
 
 int store_read_scripts(struct store *store, const char *id, int version,

@@ -1,0 +1,148 @@
+/**
+ * catalog.h - the shared catalog (SPEC §5): a git repository reached by
+ * libgit2 (a path, file://, smart HTTP(S) or ssh) whose history only grows.
+ *
+ * Pipeline <id> is branch `pipelines/<id>` there; each commit is one
+ * catalog version N, tagged `pipelines/<id>/vN`. Its last known state is
+ * kept in the local store's repo.git as `refs/remotes/catalog/pipelines/<id>`
+ * (with the objects), so reading commands work offline.
+ *
+ * Sharing builds the commit in repo.git and pushes it without force. A
+ * push refused because the branch moved is retried on the new tip with the
+ * next number. For catalogs on this machine, an flock on
+ * `<catalog>/dfc-locks/<id>.lock` also serialises writers, since libgit2
+ * writes local repositories directly (no server to compare and swap).
+ */
+#ifndef DFC_CATALOG_H
+#define DFC_CATALOG_H
+
+#include "dfc/buf.h"
+#include "dfc/config.h"
+#include "dfc/download.h"
+#include "dfc/scripts.h"
+#include "dfc/store.h"
+
+#include <stdbool.h>
+
+/** Namespace of the catalog-tracking refs in repo.git. */
+#define CATALOG_TRACKING_PREFIX "refs/remotes/catalog/pipelines/"
+
+struct catalog {
+	/** The local store (borrowed). */
+	struct store *store;
+	/** The catalog as resolved (owned). */
+	char *url;
+	/** The URL as shown in messages, without credentials (owned). */
+	char *shown_url;
+	/** Bearer token for http(s), or NULL (owned; never printed). */
+	char *token;
+	/** Path of a catalog on this machine, else NULL (owned). */
+	char *local_path;
+	/** True for the embedded default, created on first share. */
+	bool is_default;
+	long long max_dataset_bytes;
+	/** Where partial dataset downloads wait (owned). */
+	char *cache_dir;
+	/** Options for URL datasets; callers may set `download.progress`. */
+	struct download_options download;
+};
+
+#define CATALOG_INIT { 0 }
+
+/**
+ * Resolve the catalog and its token: `url_flag` (--catalog), else
+ * $DATA_FACTORY_CATALOG, else the config's catalog.url, else
+ * `$DATA_FACTORY_HOME/catalog.git`; `token_flag` (--token), else
+ * $DATA_FACTORY_TOKEN, else the config's token. Nothing is contacted.
+ */
+int catalog_open(struct catalog *cat, struct store *store, const char *url_flag,
+		 const char *token_flag, const struct config *cfg);
+
+void catalog_release(struct catalog *cat);
+
+/**
+ * Ask the catalog for pipeline `id` (all pipelines when NULL) and update the
+ * tracking refs. A catalog that does not exist yet (the default before the
+ * first share) is empty. Errors: DFC_ESECURITY (token refused or missing),
+ * DFC_ENETWORK (unreachable; the message names the URL without
+ * credentials).
+ */
+int catalog_fetch(struct catalog *cat, const char *id);
+
+/**
+ * Last known catalog version of `id` (0 when the catalog has none), from the
+ * tracking refs, without contacting the catalog.
+ */
+int catalog_latest_version(struct store *store, const char *id, int *version);
+
+/** One catalog version, as last fetched. */
+struct catalog_version {
+	int version;
+	/** Local-Version trailer, 0 when shared from a file. */
+	int local_version;
+	char commit[GIT_OID_HEXSZ + 1];
+	long long time;
+	int offset;
+	char *author;
+	/** pipeline.json in catalog form. */
+	struct buf pipeline_json;
+	char fingerprint[41];
+};
+
+void catalog_version_release(struct catalog_version *v);
+
+/**
+ * Call `fn` for each last-known catalog version of `id`, newest first,
+ * until it returns non-zero (returned). No version: returns 0 at once.
+ */
+int catalog_for_each_version(struct store *store, const char *id,
+			     int (*fn)(const struct catalog_version *v, void *payload),
+			     void *payload);
+
+/** Read catalog version `version` (0: latest) of `id`: DFC_ENOTFOUND if none. */
+int catalog_read_version(struct store *store, const char *id, int version,
+			 struct catalog_version *out);
+
+/** The fingerprint (catalog_form.h) of local version `version` of `id`. */
+int local_fingerprint(struct store *store, const char *id, int version,
+		      char out[41]);
+
+/**
+ * Where the local versions of `id` stand against its last known catalog
+ * versions, compared by content (catalog_form.h fingerprints):
+ * "local-only", "catalog-only", "shared" (the latest ones are equal),
+ * "ahead" (the catalog's latest is an older local version), "behind" (the
+ * local latest is an older catalog version) or "diverged". The string is
+ * static. DFC_ENOTFOUND when neither side has the pipeline.
+ */
+int catalog_compare(struct store *store, const char *id, const char **state);
+
+struct share_request {
+	const char *id;
+	/** The pipeline to share, local form (borrowed). */
+	const json_t *pipeline;
+	/** Folder relative dataset paths start from. */
+	const char *base_dir;
+	/** Script content per node. */
+	const struct script_files *scripts;
+	/** Commit message, or NULL for "share <id> as version N". */
+	const char *message;
+	/** The local version shared (Local-Version trailer), 0 for a file. */
+	int local_version;
+};
+
+struct share_result {
+	int version;
+	/** False when the content equals the catalog's latest version. */
+	bool appended;
+};
+
+/**
+ * Append the pipeline as the next catalog version (SPEC §5). Never forces,
+ * never deletes; when another writer wins, retries on the new tip, and
+ * after a few lost races gives DFC_ECONFLICT.
+ */
+int catalog_share(struct catalog *cat, const struct share_request *req,
+		  struct share_result *res);
+
+#endif

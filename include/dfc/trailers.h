@@ -1,0 +1,27 @@
+/**
+ * trailers.h - the git trailers that describe a version (SPEC §3, §5).
+ */
+#ifndef DFC_TRAILERS_H
+#define DFC_TRAILERS_H
+
+#include <git2.h>
+
+#define TRAILER_ID "Pipeline-Id"
+#define TRAILER_VERSION "Pipeline-Version"
+#define TRAILER_SOURCE_FILE "Source-File"
+#define TRAILER_SOURCE_COMMIT "Source-Commit"
+#define TRAILER_LOCAL_VERSION "Local-Version"
+
+/** Value of trailer `key` in `message`, newly allocated, or NULL. */
+char *trailer_value(const char *message, const char *key);
+
+/**
+ * The Pipeline-Version of `commit` into `*version`; DFC_EINTERNAL (with a
+ * hint to run fsck) when it has none or it is not a positive number.
+ */
+int commit_pipeline_version(const git_commit *commit, int *version);
+
+/** Trailer `key` of `commit` as a positive number, or 0. */
+int commit_trailer_number(const git_commit *commit, const char *key);
+
+#endif

@@ -1,0 +1,739 @@
+/* catalog.c - fetch from and append to the shared catalog with libgit2. */
+#include "dfc/catalog.h"
+
+#include "dfc/canonical.h"
+#include "dfc/catalog_form.h"
+#include "dfc/error.h"
+#include "dfc/fs.h"
+#include "dfc/identity.h"
+#include "dfc/trailers.h"
+#include "dfc/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Rounds lost to other writers before share gives up (exit 8). */
+#define MAX_SHARE_ATTEMPTS 8
+/* Local ref a new catalog commit is pushed from. */
+#define PUSH_SOURCE_PREFIX "refs/dfc/share/"
+#define REMOTE_NAME "catalog"
+
+static const char *env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+static bool is_http(const char *url)
+{
+	return !strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8);
+}
+
+/* The path of a catalog on this machine, or NULL for a network URL. */
+static char *local_path_of(const char *url)
+{
+	const char *colon = strchr(url, ':');
+	const char *slash = strchr(url, '/');
+	char *path = NULL;
+
+	if (!strncmp(url, "file://", 7))
+		return xstrdup(url + 7);
+	if (strstr(url, "://"))
+		return NULL;
+	/* scp-like ssh: host:path, the colon before any slash */
+	if (colon && (!slash || colon < slash))
+		return NULL;
+	if (fs_absolute(&path, url) < 0) {
+		dfc_error_clear();
+		return xstrdup(url);
+	}
+	return path;
+}
+
+int catalog_open(struct catalog *cat, struct store *store, const char *url_flag,
+		 const char *token_flag, const struct config *cfg)
+{
+	const char *url = url_flag && *url_flag ? url_flag : env("DATA_FACTORY_CATALOG");
+	const char *token = token_flag && *token_flag ? token_flag : env("DATA_FACTORY_TOKEN");
+
+	memset(cat, 0, sizeof(*cat));
+	cat->store = store;
+	if (!url && cfg)
+		url = cfg->catalog_url;
+	if (!token && cfg)
+		token = cfg->token;
+	if (url) {
+		cat->url = xstrdup(url);
+	} else {
+		cat->url = fs_path_join(store->home, "catalog.git");
+		cat->is_default = true;
+	}
+	cat->local_path = local_path_of(cat->url);
+	cat->shown_url = cat->local_path ? xstrdup(cat->local_path) : url_redact(cat->url);
+	cat->token = token ? xstrdup(token) : NULL;
+	cat->max_dataset_bytes = cfg ? cfg->max_dataset_bytes : CONFIG_DEFAULT_MAX_DATASET_BYTES;
+	cat->cache_dir = fs_path_join(store->home, "cache");
+	cat->download.cache_dir = cat->cache_dir;
+	return 0;
+}
+
+void catalog_release(struct catalog *cat)
+{
+	free(cat->url);
+	free(cat->shown_url);
+	if (cat->token)
+		memset(cat->token, 0, strlen(cat->token));
+	free(cat->token);
+	free(cat->local_path);
+	free(cat->cache_dir);
+	memset(cat, 0, sizeof(*cat));
+}
+
+/*
+ * Turn a libgit2 transport error into ours. The token is never part of a
+ * libgit2 message; the URL is shown without credentials.
+ */
+static int transport_error(struct catalog *cat, int err)
+{
+	const git_error *e = git_error_last();
+	const char *msg = e && e->message ? e->message : "unknown error";
+	int klass = e ? e->klass : 0;
+	int ret;
+
+	if (err == GIT_EAUTH || strstr(msg, "401") || strstr(msg, "403")) {
+		if (!cat->token)
+			return dfc_hint(dfc_error(DFC_ESECURITY,
+						  "the catalog at %s needs a token", cat->shown_url),
+					"pass --token, set DATA_FACTORY_TOKEN, or put \"token\" in the config file");
+		return dfc_hint(dfc_error(DFC_ESECURITY, "the catalog at %s refused the token",
+					  cat->shown_url),
+				"check the token (--token, DATA_FACTORY_TOKEN or the config's token)");
+	}
+	if (klass == GIT_ERROR_NET || klass == GIT_ERROR_HTTP || klass == GIT_ERROR_SSL ||
+	    klass == GIT_ERROR_SSH || klass == GIT_ERROR_OS || err == GIT_ENOTFOUND) {
+		ret = dfc_error(DFC_ENETWORK, "cannot reach the catalog at %s", cat->shown_url);
+		return dfc_hint(ret, "check the URL and the network; 'data-factory-cli list' "
+				     "shows the last known state offline");
+	}
+	ret = dfc_error(DFC_ENETWORK, "catalog %s: %s", cat->shown_url, msg);
+	if (strstr(msg, cat->url) && strcmp(cat->url, cat->shown_url))
+		ret = dfc_error(DFC_ENETWORK, "catalog %s: transport error", cat->shown_url);
+	return ret;
+}
+
+struct headers {
+	char *line;
+	char *items[1];
+	git_strarray array;
+};
+
+/* The Authorization header, over http(s) only (SPEC §5). */
+static void headers_init(struct headers *h, const struct catalog *cat)
+{
+	memset(h, 0, sizeof(*h));
+	if (!cat->token || !is_http(cat->url))
+		return;
+	h->line = xasprintf("Authorization: Bearer %s", cat->token);
+	h->items[0] = h->line;
+	h->array.strings = h->items;
+	h->array.count = 1;
+}
+
+static void headers_release(struct headers *h)
+{
+	if (h->line) {
+		memset(h->line, 0, strlen(h->line));
+		free(h->line);
+	}
+}
+
+static int open_remote(git_remote **out, struct catalog *cat)
+{
+	const char *url = cat->local_path ? cat->local_path : cat->url;
+
+	if (git_remote_create_anonymous(out, cat->store->repo, url) < 0)
+		return dfc_git_error(DFC_EUSAGE, "bad catalog URL");
+	return 0;
+}
+
+/* A catalog on this machine that does not exist: empty (default) or gone. */
+static int missing_local(struct catalog *cat, bool *missing)
+{
+	char *head;
+
+	*missing = false;
+	if (!cat->local_path)
+		return 0;
+	head = fs_path_join(cat->local_path, "HEAD");
+	*missing = !fs_exists(head);
+	free(head);
+	if (*missing && !cat->is_default)
+		return dfc_hint(dfc_error(DFC_ENETWORK, "cannot reach the catalog at %s: no git "
+							"repository there",
+					  cat->shown_url),
+				"create it with 'git init --bare %s', or fix --catalog / "
+				"DATA_FACTORY_CATALOG / catalog.url",
+				cat->shown_url);
+	return 0;
+}
+
+/*
+ * The tracking refs cache one catalog: when the catalog changes, the old
+ * ones are dropped. The URL (without credentials) is kept as
+ * remote.catalog.url, so `git fetch catalog` works in repo.git too.
+ */
+static int remember_catalog(struct catalog *cat)
+{
+	git_repository *repo = cat->store->repo;
+	git_reference_iterator *it = NULL;
+	git_config *cfg = NULL;
+	git_reference *ref = NULL;
+	git_buf known = GIT_BUF_INIT;
+	int ret = 0;
+
+	if (git_repository_config(&cfg, repo) < 0)
+		return dfc_git_error(DFC_EINTERNAL, "cannot read repo.git's config");
+	if (git_config_get_string_buf(&known, cfg, "remote." REMOTE_NAME ".url") == 0 &&
+	    !strcmp(known.ptr, cat->shown_url))
+		goto out;
+	git_error_clear();
+	if (git_reference_iterator_glob_new(&it, repo, CATALOG_TRACKING_PREFIX "*") == 0) {
+		while (git_reference_next(&ref, it) == 0) {
+			git_reference_delete(ref);
+			git_reference_free(ref);
+		}
+	}
+	if (git_config_set_string(cfg, "remote." REMOTE_NAME ".url", cat->shown_url) < 0 ||
+	    git_config_set_string(cfg, "remote." REMOTE_NAME ".fetch",
+				  "+refs/heads/pipelines/*:" CATALOG_TRACKING_PREFIX "*") < 0)
+		ret = dfc_git_error(DFC_EINTERNAL, "cannot write repo.git's config");
+out:
+	git_reference_iterator_free(it);
+	git_buf_dispose(&known);
+	git_config_free(cfg);
+	return ret;
+}
+
+int catalog_fetch(struct catalog *cat, const char *id)
+{
+	git_fetch_options opts;
+	struct headers headers;
+	git_remote *remote = NULL;
+	char *spec = NULL;
+	git_strarray specs;
+	bool missing;
+	int ret, err;
+
+	if ((ret = missing_local(cat, &missing)) < 0 || missing)
+		return ret;
+	if ((ret = remember_catalog(cat)) < 0 || (ret = open_remote(&remote, cat)) < 0)
+		return ret;
+	headers_init(&headers, cat);
+	git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
+	opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+	opts.prune = GIT_FETCH_NO_PRUNE;
+	opts.update_fetchhead = 0;
+	opts.custom_headers = headers.array;
+	spec = id ? xasprintf("+refs/heads/pipelines/%s:" CATALOG_TRACKING_PREFIX "%s", id, id)
+		  : xstrdup("+refs/heads/pipelines/*:" CATALOG_TRACKING_PREFIX "*");
+	specs.strings = &spec;
+	specs.count = 1;
+	err = git_remote_fetch(remote, &specs, &opts, NULL);
+	if (err < 0)
+		ret = transport_error(cat, err);
+	headers_release(&headers);
+	free(spec);
+	git_remote_free(remote);
+	return ret;
+}
+
+static char *tracking_ref(const char *id)
+{
+	return xasprintf(CATALOG_TRACKING_PREFIX "%s", id);
+}
+
+/* The tracking tip of `id`: 0, 1 when the catalog has no such pipeline. */
+static int tracking_tip(git_commit **out, struct store *store, const char *id)
+{
+	char *ref = tracking_ref(id);
+	git_oid oid;
+	int err = git_reference_name_to_id(&oid, store->repo, ref);
+
+	free(ref);
+	*out = NULL;
+	if (err == GIT_ENOTFOUND) {
+		git_error_clear();
+		return 1;
+	}
+	if (err < 0 || git_commit_lookup(out, store->repo, &oid) < 0)
+		return dfc_git_error(DFC_EINTERNAL, "cannot read the catalog's last known state");
+	return 0;
+}
+
+int catalog_latest_version(struct store *store, const char *id, int *version)
+{
+	git_commit *tip = NULL;
+	int ret = tracking_tip(&tip, store, id);
+
+	*version = 0;
+	if (ret == 0)
+		ret = commit_pipeline_version(tip, version);
+	git_commit_free(tip);
+	return ret < 0 ? ret : 0;
+}
+
+void catalog_version_release(struct catalog_version *v)
+{
+	free(v->author);
+	buf_release(&v->pipeline_json);
+	memset(v, 0, sizeof(*v));
+}
+
+static int fill_version(struct catalog_version *out, struct store *store,
+			const git_commit *commit)
+{
+	const git_signature *author = git_commit_author(commit);
+	git_tree_entry *entry = NULL;
+	git_tree *tree = NULL;
+	git_blob *blob = NULL;
+	json_t *root;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if ((ret = commit_pipeline_version(commit, &out->version)) < 0)
+		return ret;
+	out->local_version = commit_trailer_number(commit, TRAILER_LOCAL_VERSION);
+	git_oid_tostr(out->commit, sizeof(out->commit), git_commit_id(commit));
+	out->time = (long long)author->when.time;
+	out->offset = author->when.offset;
+	out->author = xstrdup(author->name);
+	if (git_commit_tree(&tree, commit) < 0 ||
+	    git_tree_entry_bypath(&entry, tree, "pipeline.json") < 0 ||
+	    git_blob_lookup(&blob, store->repo, git_tree_entry_id(entry)) < 0) {
+		ret = dfc_git_error(DFC_EINTERNAL, "cannot read a catalog version");
+		goto out;
+	}
+	buf_add(&out->pipeline_json, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+	root = json_loadb(out->pipeline_json.data, out->pipeline_json.len, 0, NULL);
+	content_fingerprint(out->fingerprint, root, NULL);
+	json_decref(root);
+out:
+	git_blob_free(blob);
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	return ret;
+}
+
+int catalog_for_each_version(struct store *store, const char *id,
+			     int (*fn)(const struct catalog_version *v, void *payload),
+			     void *payload)
+{
+	git_commit *commit = NULL;
+	int ret = tracking_tip(&commit, store, id);
+
+	if (ret)
+		return ret < 0 ? ret : 0;
+	for (;;) {
+		struct catalog_version v;
+		git_commit *parent = NULL;
+
+		if ((ret = fill_version(&v, store, commit)) < 0)
+			break;
+		ret = fn(&v, payload);
+		catalog_version_release(&v);
+		if (ret || git_commit_parentcount(commit) == 0)
+			break;
+		if (git_commit_parent(&parent, commit, 0) < 0) {
+			ret = dfc_git_error(DFC_EINTERNAL, "cannot read the catalog's history");
+			break;
+		}
+		git_commit_free(commit);
+		commit = parent;
+	}
+	git_commit_free(commit);
+	return ret;
+}
+
+struct version_pick {
+	int want;
+	struct catalog_version *out;
+	bool found;
+};
+
+static int pick_version(const struct catalog_version *v, void *payload)
+{
+	struct version_pick *p = payload;
+
+	if (p->want && v->version != p->want)
+		return v->version < p->want;
+	*p->out = *v;
+	buf_init(&p->out->pipeline_json);
+	buf_add(&p->out->pipeline_json, v->pipeline_json.data, v->pipeline_json.len);
+	p->out->author = xstrdup(v->author);
+	p->found = true;
+	return 1;
+}
+
+int catalog_read_version(struct store *store, const char *id, int version,
+			 struct catalog_version *out)
+{
+	struct version_pick pick = { version, out, false };
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	ret = catalog_for_each_version(store, id, pick_version, &pick);
+	if (ret < 0)
+		return ret;
+	if (!pick.found && version)
+		return dfc_hint(dfc_error(DFC_ENOTFOUND, "the catalog has no version %d of '%s'",
+					  version, id),
+				"see its versions with 'data-factory-cli log -i %s'", id);
+	if (!pick.found)
+		return dfc_hint(dfc_error(DFC_ENOTFOUND, "the catalog has no pipeline '%s'", id),
+				"share it first with 'data-factory-cli share -i %s'", id);
+	return 0;
+}
+
+int local_fingerprint(struct store *store, const char *id, int version, char out[41])
+{
+	struct buf pipeline = BUF_INIT, manifest = BUF_INIT;
+	json_t *root = NULL, *scripts = NULL;
+	int ret;
+
+	if ((ret = store_read_file(store, id, version, "pipeline.json", &pipeline)) < 0)
+		goto out;
+	ret = store_read_file(store, id, version, "scripts.json", &manifest);
+	if (ret == DFC_ENOTFOUND) {
+		dfc_error_clear();
+		ret = 0;
+	}
+	if (ret < 0)
+		goto out;
+	root = json_loadb(pipeline.data, pipeline.len, 0, NULL);
+	scripts = manifest.len ? json_loadb(manifest.data, manifest.len, 0, NULL) : json_object();
+	content_fingerprint(out, root, scripts);
+out:
+	json_decref(root);
+	json_decref(scripts);
+	buf_release(&pipeline);
+	buf_release(&manifest);
+	return ret;
+}
+
+struct fingerprint_search {
+	const char *want;
+	int skip_first;
+	bool found;
+};
+
+static int match_catalog_fingerprint(const struct catalog_version *v, void *payload)
+{
+	struct fingerprint_search *s = payload;
+
+	if (s->skip_first) {
+		s->skip_first = 0;
+		return 0;
+	}
+	s->found = !strcmp(v->fingerprint, s->want);
+	return s->found;
+}
+
+int catalog_compare(struct store *store, const char *id, const char **state)
+{
+	struct catalog_version tip = { 0 };
+	struct fingerprint_search search = { NULL, 1, false };
+	char local[FINGERPRINT_SIZE], older[FINGERPRINT_SIZE];
+	bool has_local = store_has_pipeline(store, id);
+	int latest = 0, ret;
+
+	ret = catalog_read_version(store, id, 0, &tip);
+	if (ret == DFC_ENOTFOUND && has_local) {
+		dfc_error_clear();
+		*state = "local-only";
+		return 0;
+	}
+	if (ret < 0)
+		return ret;
+	if (!has_local) {
+		*state = "catalog-only";
+		goto out;
+	}
+	if ((ret = store_latest_version(store, id, &latest)) < 0 ||
+	    (ret = local_fingerprint(store, id, latest, local)) < 0)
+		goto out;
+	if (!strcmp(local, tip.fingerprint)) {
+		*state = "shared";
+		goto out;
+	}
+	for (int v = latest - 1; v > 0; v--) {
+		if ((ret = local_fingerprint(store, id, v, older)) < 0)
+			goto out;
+		if (!strcmp(older, tip.fingerprint)) {
+			*state = "ahead";
+			goto out;
+		}
+	}
+	search.want = local;
+	if ((ret = catalog_for_each_version(store, id, match_catalog_fingerprint, &search)) < 0)
+		goto out;
+	*state = search.found ? "behind" : "diverged";
+out:
+	catalog_version_release(&tip);
+	return ret < 0 ? ret : 0;
+}
+
+/* The default catalog is created on first share, like a bare `git init`. */
+static int create_default(struct catalog *cat)
+{
+	git_repository_init_options init;
+	git_repository *repo = NULL;
+	int fd = -1, ret;
+
+	if ((ret = fs_lock_dir(&fd, cat->store->home)) < 0)
+		return ret;
+	git_repository_init_options_init(&init, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
+	init.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH;
+	if (git_repository_init_ext(&repo, cat->local_path, &init) < 0)
+		ret = dfc_git_error(DFC_EUSAGE, "cannot create the default catalog");
+	git_repository_free(repo);
+	fs_unlock(fd);
+	return ret;
+}
+
+struct push_status {
+	char *rejected;
+};
+
+static int note_status(const char *refname, const char *status, void *data)
+{
+	struct push_status *st = data;
+
+	(void)refname;
+	if (status && !st->rejected)
+		st->rejected = xstrdup(status);
+	return 0;
+}
+
+/*
+ * Push `commit` to `dst` in the catalog, without force. Returns 0, 1 when
+ * the catalog refused the update (someone else moved the branch), or a
+ * negative code.
+ */
+static int push_one(struct catalog *cat, const char *id, const git_oid *commit,
+		    const char *dst)
+{
+	char *src = xasprintf(PUSH_SOURCE_PREFIX "%s", id);
+	char *spec = xasprintf("%s:%s", src, dst);
+	struct push_status st = { NULL };
+	git_push_options opts;
+	struct headers headers;
+	git_reference *ref = NULL;
+	git_remote *remote = NULL;
+	git_strarray specs = { &spec, 1 };
+	int ret, err;
+
+	if (git_reference_create(&ref, cat->store->repo, src, commit, 1, NULL) < 0) {
+		ret = dfc_git_error(DFC_EINTERNAL, "cannot prepare the push");
+		goto out;
+	}
+	if ((ret = open_remote(&remote, cat)) < 0)
+		goto out;
+	headers_init(&headers, cat);
+	git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
+	opts.custom_headers = headers.array;
+	opts.callbacks.push_update_reference = note_status;
+	opts.callbacks.payload = &st;
+	err = git_remote_push(remote, &specs, &opts);
+	headers_release(&headers);
+	if (err == GIT_ENONFASTFORWARD || (err == 0 && st.rejected)) {
+		git_error_clear();
+		ret = 1;
+	} else if (err < 0) {
+		ret = transport_error(cat, err);
+	}
+out:
+	if (ref)
+		git_reference_delete(ref);
+	git_reference_free(ref);
+	git_remote_free(remote);
+	free(st.rejected);
+	free(spec);
+	free(src);
+	return ret;
+}
+
+static char *share_message(const struct share_request *req, int version)
+{
+	struct buf msg = BUF_INIT;
+
+	if (req->message && *req->message) {
+		size_t len;
+
+		buf_adds(&msg, req->message);
+		len = msg.len;
+		while (len && (msg.data[len - 1] == '\n' || msg.data[len - 1] == ' '))
+			len--;
+		buf_truncate(&msg, len);
+	} else {
+		buf_addf(&msg, "share %s as version %d", req->id, version);
+	}
+	buf_addf(&msg, "\n\n" TRAILER_ID ": %s\n" TRAILER_VERSION ": %d\n", req->id, version);
+	if (req->local_version)
+		buf_addf(&msg, TRAILER_LOCAL_VERSION ": %d\n", req->local_version);
+	return buf_detach(&msg, NULL);
+}
+
+static int make_commit(git_oid *out, struct catalog *cat, const struct share_request *req,
+		       const git_oid *tree_oid, git_commit *parent, int version)
+{
+	git_signature *author = NULL, *committer = NULL;
+	const git_commit *parents[1] = { parent };
+	char *message = share_message(req, version);
+	git_tree *tree = NULL;
+	int ret;
+
+	if ((ret = identity_signatures(&author, &committer, cat->store->repo)) < 0)
+		goto out;
+	if (git_tree_lookup(&tree, cat->store->repo, tree_oid) < 0 ||
+	    git_commit_create(out, cat->store->repo, NULL, author, committer, NULL, message,
+			      tree, parent ? 1 : 0, parents) < 0)
+		ret = dfc_git_error(DFC_EINTERNAL, "cannot build the catalog version");
+out:
+	git_tree_free(tree);
+	git_signature_free(author);
+	git_signature_free(committer);
+	free(message);
+	return ret;
+}
+
+static int set_tracking(struct catalog *cat, const char *id, const git_oid *commit)
+{
+	char *ref_name = tracking_ref(id);
+	git_reference *ref = NULL;
+	int ret = 0;
+
+	if (git_reference_create(&ref, cat->store->repo, ref_name, commit, 1, NULL) < 0)
+		ret = dfc_git_error(DFC_EINTERNAL, "cannot record the catalog's state");
+	git_reference_free(ref);
+	free(ref_name);
+	return ret;
+}
+
+/* Build the catalog form against the catalog's latest tree. */
+static int build_tree(git_oid *tree_oid, struct catalog *cat, const struct share_request *req,
+		      git_commit *tip)
+{
+	struct form_input in = { 0 };
+	git_tree *previous = NULL;
+	json_t *form = NULL;
+	int ret;
+
+	if (tip && git_commit_tree(&previous, tip) < 0)
+		return dfc_git_error(DFC_EINTERNAL, "cannot read the catalog's last version");
+	in.pipeline = req->pipeline;
+	in.base_dir = req->base_dir;
+	in.scripts = req->scripts;
+	in.max_dataset_bytes = cat->max_dataset_bytes;
+	in.download = &cat->download;
+	in.previous = previous;
+	ret = catalog_form_build(tree_oid, &form, cat->store->repo, &in);
+	json_decref(form);
+	git_tree_free(previous);
+	return ret;
+}
+
+/* One round: fetch, compare, commit on the tip, push. 1: lost the race. */
+static int share_round(struct catalog *cat, const struct share_request *req,
+		       struct share_result *res, git_oid *tree_oid, bool *built)
+{
+	git_commit *tip = NULL;
+	git_tree *tip_tree = NULL;
+	char *branch = xasprintf("refs/heads/pipelines/%s", req->id);
+	char *tag = NULL;
+	git_oid commit;
+	int ret, latest = 0;
+
+	if ((ret = catalog_fetch(cat, req->id)) < 0)
+		goto out;
+	ret = tracking_tip(&tip, cat->store, req->id);
+	if (ret < 0)
+		goto out;
+	if (tip && ((ret = commit_pipeline_version(tip, &latest)) < 0 ||
+		    (ret = git_commit_tree(&tip_tree, tip)) < 0)) {
+		if (ret != DFC_EINTERNAL)
+			ret = dfc_git_error(DFC_EINTERNAL, "cannot read the catalog's last version");
+		goto out;
+	}
+	if (!*built) {
+		if ((ret = build_tree(tree_oid, cat, req, tip)) < 0)
+			goto out;
+		*built = true;
+	}
+	if (tip_tree && git_oid_equal(git_tree_id(tip_tree), tree_oid)) {
+		res->version = latest;
+		res->appended = false;
+		ret = 0;
+		goto out;
+	}
+	if ((ret = make_commit(&commit, cat, req, tree_oid, tip, latest + 1)) < 0)
+		goto out;
+	if ((ret = push_one(cat, req->id, &commit, branch)) != 0)
+		goto out;
+	/* The branch holds the version now; its tag follows. */
+	tag = xasprintf("refs/tags/pipelines/%s/v%d", req->id, latest + 1);
+	ret = push_one(cat, req->id, &commit, tag);
+	if (ret == 1)
+		ret = dfc_error(DFC_ECONFLICT, "version %d of '%s' was appended, but the catalog "
+					       "refused its tag",
+				latest + 1, req->id);
+	if (ret < 0)
+		goto out;
+	if ((ret = set_tracking(cat, req->id, &commit)) < 0)
+		goto out;
+	res->version = latest + 1;
+	res->appended = true;
+out:
+	git_tree_free(tip_tree);
+	git_commit_free(tip);
+	free(branch);
+	free(tag);
+	return ret;
+}
+
+int catalog_share(struct catalog *cat, const struct share_request *req,
+		  struct share_result *res)
+{
+	char *lock = NULL;
+	bool missing, built = false;
+	git_oid tree_oid;
+	int fd = -1, ret;
+
+	memset(res, 0, sizeof(*res));
+	if ((ret = missing_local(cat, &missing)) < 0)
+		return ret;
+	if (missing && (ret = create_default(cat)) < 0)
+		return ret;
+	if (cat->local_path) {
+		/* libgit2 writes a local catalog directly: serialise its writers. */
+		char *dir = fs_path_join(cat->local_path, "dfc-locks");
+
+		lock = xasprintf("%s/%s.lock", dir, req->id);
+		ret = fs_mkdir_p(dir);
+		free(dir);
+		if (ret < 0 || (ret = fs_lock(&fd, lock)) < 0)
+			goto out;
+	}
+	for (int attempt = 0; attempt < MAX_SHARE_ATTEMPTS; attempt++) {
+		ret = share_round(cat, req, res, &tree_oid, &built);
+		if (ret != 1)
+			goto out;
+	}
+	ret = dfc_hint(dfc_error(DFC_ECONFLICT, "other writers kept sharing '%s' first", req->id),
+		       "try again");
+out:
+	fs_unlock(fd);
+	free(lock);
+	return ret;
+}

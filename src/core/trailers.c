@@ -1,0 +1,48 @@
+/* trailers.c - read the trailers of version commits. */
+#include "dfc/trailers.h"
+
+#include "dfc/error.h"
+#include "dfc/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+char *trailer_value(const char *message, const char *key)
+{
+	git_message_trailer_array arr = { 0 };
+	char *value = NULL;
+
+	if (git_message_trailers(&arr, message) < 0) {
+		git_error_clear();
+		return NULL;
+	}
+	for (size_t i = 0; i < arr.count && !value; i++)
+		if (!strcmp(arr.trailers[i].key, key))
+			value = xstrdup(arr.trailers[i].value);
+	git_message_trailer_array_free(&arr);
+	return value;
+}
+
+int commit_trailer_number(const git_commit *commit, const char *key)
+{
+	char *value = trailer_value(git_commit_message(commit), key);
+	char *end = NULL;
+	long v = value ? strtol(value, &end, 10) : 0;
+	int ok = value && end && !*end && v > 0 && v < 1000000000;
+
+	free(value);
+	return ok ? (int)v : 0;
+}
+
+int commit_pipeline_version(const git_commit *commit, int *version)
+{
+	int v = commit_trailer_number(commit, TRAILER_VERSION);
+
+	if (!v)
+		return dfc_hint(dfc_error(DFC_EINTERNAL,
+					  "commit %.12s has no valid " TRAILER_VERSION " trailer",
+					  git_oid_tostr_s(git_commit_id(commit))),
+				"run 'data-factory-cli fsck'");
+	*version = v;
+	return 0;
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bats
+# sync: bring a catalog version into the working file.
+
+load helper
+
+@test "sync writes the catalog form: script_id and dataset_id, path kept" {
+	create_pipeline
+	dfc share -i "$ID"
+	run --separate-stderr dfc sync pipeline.json
+	[ "$status" -eq 0 ]
+	[ "$output" = 1 ]
+	cmp pipeline.json <(git --git-dir="$DATA_FACTORY_HOME/catalog.git" show "pipelines/$ID/v1:pipeline.json")
+	[ "$(jq -r '.nodes[] | select(.id == "clean") | .script_id' pipeline.json)" = "$(git hash-object scripts/clean.py)" ]
+	[ "$(jq -r '.nodes[] | select(.id == "clean") | .path' pipeline.json)" = scripts/clean.py ]
+	[ "$(jq -r '.nodes[] | select(.id == "raw") | .dataset_id' pipeline.json)" != null ]
+}
+
+@test "sync --version N picks that catalog version" {
+	create_pipeline
+	dfc share -f pipeline.json
+	sed -i 's/1000/2000/' pipeline.json
+	dfc update pipeline.json
+	dfc share -f pipeline.json
+	run --separate-stderr dfc sync pipeline.json --version 1
+	[ "$output" = 1 ]
+	grep -q 1000 pipeline.json
+	run --separate-stderr dfc sync pipeline.json
+	[ "$output" = 2 ]
+	grep -q 2000 pipeline.json
+}
+
+@test "sync refuses to overwrite changes that are in no version (exit 8)" {
+	create_pipeline
+	dfc share -i "$ID"
+	sed -i 's/1000/4242/' pipeline.json
+	cp pipeline.json before.json
+	run --separate-stderr dfc sync pipeline.json
+	[ "$status" -eq 8 ]
+	[[ "$stderr" == *"holds changes that are in no local and no catalog version"* ]]
+	[[ "$stderr" == *"--force"* ]]
+	cmp before.json pipeline.json
+	run --separate-stderr dfc sync --force pipeline.json
+	[ "$status" -eq 0 ]
+	! grep -q 4242 pipeline.json || false
+}
+
+@test "a file equal to a local version may be overwritten" {
+	create_pipeline
+	dfc share -i "$ID"
+	sed -i 's/1000/4242/' pipeline.json
+	dfc update pipeline.json
+	run --separate-stderr dfc sync pipeline.json
+	[ "$status" -eq 0 ]
+	! grep -q 4242 pipeline.json || false
+	# and the local version still has it
+	dfc show -i "$ID" -v 2 | grep -q 4242
+}
+
+@test "sync of a pipeline the catalog lacks exits 7" {
+	create_pipeline
+	run --separate-stderr dfc sync pipeline.json
+	[ "$status" -eq 7 ]
+	run --separate-stderr dfc sync pipeline.json --version 3
+	[ "$status" -eq 7 ]
+}
+
+@test "after sync, status sees the catalog version and update records it" {
+	create_pipeline
+	dfc share -i "$ID"
+	dfc sync pipeline.json
+	run dfc status --json pipeline.json
+	[ "$(jq -r .catalog_matching_version <<<"$output")" = 1 ]
+	run --separate-stderr dfc update pipeline.json
+	[ "$output" = 2 ]
+}
