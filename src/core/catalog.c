@@ -149,6 +149,48 @@ static void headers_release(struct headers *h)
 	}
 }
 
+/* What the transport callbacks learn during one fetch or push. */
+struct transport_state {
+	/* How many ssh credentials were offered. */
+	int ssh_attempt;
+	/* The catalog's reason for refusing a ref update (owned), or NULL. */
+	char *rejected;
+};
+
+/*
+ * ssh catalogs authenticate like git: the ssh agent first, then the usual
+ * key files. Each is offered once; libgit2 calls again after a refusal.
+ */
+static int ssh_credentials(git_credential **out, const char *url, const char *user,
+			   unsigned int allowed, void *payload)
+{
+	static const char *const keys[] = { "id_ed25519", "id_ecdsa", "id_rsa" };
+	int *attempt = &((struct transport_state *)payload)->ssh_attempt;
+	const char *home = getenv("HOME");
+
+	(void)url;
+	if (!(allowed & GIT_CREDENTIAL_SSH_KEY) || !user)
+		return GIT_PASSTHROUGH;
+	if ((*attempt)++ == 0 && getenv("SSH_AUTH_SOCK"))
+		return git_credential_ssh_key_from_agent(out, user);
+	for (size_t i = 0; home && i < sizeof(keys) / sizeof(keys[0]); i++) {
+		char *private = xasprintf("%s/.ssh/%s", home, keys[i]);
+		char *public = xasprintf("%s.pub", private);
+		int ret = GIT_PASSTHROUGH;
+
+		if ((*attempt) - 1 <= (int)i && fs_exists(private)) {
+			(*attempt)++;
+			ret = git_credential_ssh_key_new(out, user, fs_exists(public) ? public : NULL,
+							 private, NULL);
+		}
+		free(private);
+		free(public);
+		if (ret != GIT_PASSTHROUGH)
+			return ret;
+	}
+	return GIT_EAUTH;
+}
+
 static int open_remote(git_remote **out, struct catalog *cat)
 {
 	const char *url = cat->local_path ? cat->local_path : cat->url;
@@ -224,6 +266,7 @@ int catalog_fetch(struct catalog *cat, const char *id)
 	char *spec = NULL;
 	git_strarray specs;
 	bool missing;
+	struct transport_state state = { 0, NULL };
 	int ret, err;
 
 	if ((ret = missing_local(cat, &missing)) < 0 || missing)
@@ -236,6 +279,8 @@ int catalog_fetch(struct catalog *cat, const char *id)
 	opts.prune = GIT_FETCH_NO_PRUNE;
 	opts.update_fetchhead = 0;
 	opts.custom_headers = headers.array;
+	opts.callbacks.credentials = ssh_credentials;
+	opts.callbacks.payload = &state;
 	spec = id ? xasprintf("+refs/heads/pipelines/%s:" CATALOG_TRACKING_PREFIX "%s", id, id)
 		  : xstrdup("+refs/heads/pipelines/*:" CATALOG_TRACKING_PREFIX "*");
 	specs.strings = &spec;
@@ -502,13 +547,9 @@ static int create_default(struct catalog *cat)
 	return ret;
 }
 
-struct push_status {
-	char *rejected;
-};
-
 static int note_status(const char *refname, const char *status, void *data)
 {
-	struct push_status *st = data;
+	struct transport_state *st = data;
 
 	(void)refname;
 	if (status && !st->rejected)
@@ -526,7 +567,7 @@ static int push_one(struct catalog *cat, const char *id, const git_oid *commit,
 {
 	char *src = xasprintf(PUSH_SOURCE_PREFIX "%s", id);
 	char *spec = xasprintf("%s:%s", src, dst);
-	struct push_status st = { NULL };
+	struct transport_state st = { 0, NULL };
 	git_push_options opts;
 	struct headers headers;
 	git_reference *ref = NULL;
@@ -544,6 +585,7 @@ static int push_one(struct catalog *cat, const char *id, const git_oid *commit,
 	git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
 	opts.custom_headers = headers.array;
 	opts.callbacks.push_update_reference = note_status;
+	opts.callbacks.credentials = ssh_credentials;
 	opts.callbacks.payload = &st;
 	err = git_remote_push(remote, &specs, &opts);
 	headers_release(&headers);

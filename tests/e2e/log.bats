@@ -47,3 +47,19 @@ load helper
 	run --separate-stderr dfc log -i x pipeline.json
 	[ "$status" -eq 2 ]
 }
+
+@test "log shows the catalog version a local version was shared as" {
+	create_pipeline
+	sed -i 's/1000/2000/' pipeline.json
+	dfc update pipeline.json
+	dfc share -i "$ID" -v 1
+	dfc share -i "$ID"
+	run --separate-stderr dfc log -i "$ID"
+	[[ "${lines[0]}" == v2*"[catalog v2]" ]]
+	[[ "${lines[1]}" == v1*"[catalog v1]" ]]
+	run --separate-stderr dfc log -i "$ID" --json
+	[ "$(jq -r '.[0].catalog_version' <<<"$output")" = 2 ]
+	sed -i 's/2000/3000/' pipeline.json
+	dfc update pipeline.json
+	[ "$(dfc log -i "$ID" --json | jq -r '.[0].catalog_version')" = null ]
+}

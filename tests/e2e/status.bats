@@ -53,3 +53,16 @@ state() { dfc status --json "$1" | jq -r .state; }
 	[ "$status" -eq 3 ]
 	[[ "$stderr" == *"/edges"* ]]
 }
+
+@test "status shows the catalog's last known version and whether the file is in it" {
+	create_pipeline
+	dfc share -i "$ID"
+	run dfc status pipeline.json
+	[[ "$output" == *"catalog:  version 1 is the latest"* ]]
+	[[ "$output" == *"the file equals catalog version 1"* ]]
+	sed -i 's/1000/2000/' pipeline.json
+	[ "$(dfc status --json pipeline.json | jq -r .catalog_matching_version)" = null ]
+	[ "$(dfc status --json pipeline.json | jq -r .catalog_version)" = 1 ]
+	dfc share -f pipeline.json
+	[ "$(dfc status --json pipeline.json | jq -r .catalog_matching_version)" = 2 ]
+}
