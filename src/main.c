@@ -44,11 +44,6 @@ int cmd_open_catalog(struct cmd_ctx *c, struct catalog *cat, const char *token_f
 
 	if ((ret = cmd_open_store(c, true)) < 0)
 		return ret;
-	if (!c->config_loaded) {
-		if ((ret = config_load(&c->config, c->home)) < 0)
-			return ret;
-		c->config_loaded = true;
-	}
 	ret = catalog_open(cat, &c->store, c->catalog_option, token_flag, &c->config);
 	cat->download.progress = !c->quiet && isatty(STDERR_FILENO);
 	return ret;
@@ -133,11 +128,21 @@ int cmd_open_store(struct cmd_ctx *c, bool create)
 
 	if (c->store.repo)
 		return 0;
+	/* The settings (SPEC §7) of this home: who records, which catalog. */
+	if (!c->config_loaded) {
+		if ((ret = config_load(&c->config, c->home)) < 0)
+			return ret;
+		c->config_loaded = true;
+	}
 	store_close(&c->store);
 	ret = store_open(&c->store, c->home, create);
-	if (ret < 0)
+	if (ret < 0) {
 		store_close(&c->store);
-	return ret;
+		return ret;
+	}
+	c->store.user_name = c->config.user_name;
+	c->store.user_email = c->config.user_email;
+	return 0;
 }
 
 static int run_command(const struct command *cmd, int argc, char **argv)

@@ -31,9 +31,12 @@ struct store {
 	char *home;
 	/** Folder of the view, home/pipelines (owned). */
 	char *view_dir;
+	/** user.name / user.email of the tool's configuration (borrowed). */
+	const char *user_name;
+	const char *user_email;
 };
 
-#define STORE_INIT { NULL, NULL, NULL }
+#define STORE_INIT { NULL, NULL, NULL, NULL, NULL }
 
 /**
  * Open the store in `home`. With `create`, the folder, repo.git (bare) and

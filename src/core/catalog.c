@@ -636,7 +636,8 @@ static int make_commit(git_oid *out, struct catalog *cat, const struct share_req
 	git_tree *tree = NULL;
 	int ret;
 
-	if ((ret = identity_signatures(&author, &committer, cat->store->repo)) < 0)
+	if ((ret = identity_signatures(&author, &committer, cat->store->repo,
+				       cat->store->user_name, cat->store->user_email)) < 0)
 		goto out;
 	if (git_tree_lookup(&tree, cat->store->repo, tree_oid) < 0 ||
 	    git_commit_create(out, cat->store->repo, NULL, author, committer, NULL, message,

@@ -116,10 +116,11 @@ static int make_signature(git_signature **out, const char *name,
 }
 
 int identity_signatures(git_signature **author, git_signature **committer,
-			git_repository *repo)
+			git_repository *repo, const char *name_setting, const char *email_setting)
 {
-	char *cfg_name = git_config_value(repo, "user.name");
-	char *cfg_email = git_config_value(repo, "user.email");
+	char *cfg_name = name_setting ? xstrdup(name_setting) : git_config_value(repo, "user.name");
+	char *cfg_email = email_setting ? xstrdup(email_setting)
+					: git_config_value(repo, "user.email");
 	char *login = NULL, *email = NULL;
 	const char *name, *mail;
 	int ret;

@@ -737,7 +737,8 @@ static int commit_version_locked(struct store *store,
 	const git_commit *parents[1] = { parent };
 	int ret, err;
 
-	if ((ret = identity_signatures(&author, &committer, store->repo)) < 0)
+	if ((ret = identity_signatures(&author, &committer, store->repo, store->user_name,
+				       store->user_email)) < 0)
 		goto out;
 	if (git_tree_lookup(&tree, store->repo, tree_oid) < 0 ||
 	    git_commit_create(out, store->repo, NULL, author, committer, NULL,

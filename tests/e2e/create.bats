@@ -145,3 +145,27 @@ load helper
 	[ -L link.json ]
 	grep -q "\"id\": \"$id\"" real.json
 }
+
+@test "user.name and user.email of the config file beat git's; GIT_AUTHOR_* beats both" {
+	write_pipeline
+	mkdir -p "$DATA_FACTORY_HOME"
+	printf '[user]\nname = Katherine Johnson\nemail = kj@example.org\n' > "$DATA_FACTORY_HOME/config.ini"
+	id=$(dfc create pipeline.json)
+	[ "$(store_git log -1 --format='%an <%ae>' "pipelines/$id")" = "Katherine Johnson <kj@example.org>" ]
+	sed -i 's/1000/5/' pipeline.json
+	GIT_AUTHOR_NAME="Dorothy Vaughan" dfc update pipeline.json
+	[ "$(store_git log -1 --format='%an <%ae>' "pipelines/$id")" = "Dorothy Vaughan <kj@example.org>" ]
+}
+
+@test "a malformed config file is a usage error naming the file and line (exit 2)" {
+	write_pipeline
+	mkdir -p "$DATA_FACTORY_HOME"
+	printf '{"catalog": {"url": 3}}' > "$DATA_FACTORY_HOME/config.json"
+	run --separate-stderr dfc create pipeline.json
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *config.json* ]]
+	printf '{\n  "catalog": {,\n}' > "$DATA_FACTORY_HOME/config.json"
+	run --separate-stderr dfc create pipeline.json
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"config.json"*"line 2"* ]]
+}

@@ -1,0 +1,401 @@
+/* download.c - datasets fetched by URL with libcurl: resumable, sized, SHA-256 checked. */
+#define _GNU_SOURCE
+#include "dfc/download.h"
+
+#include "dfc/buf.h"
+#include "dfc/error.h"
+#include "dfc/fs.h"
+#include "dfc/problems.h"
+#include "dfc/xalloc.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_CONNECT_TIMEOUT 30
+#define DEFAULT_STALL_TIMEOUT	60
+#define MAX_REDIRECTS		5
+#define ALLOWED_PROTOCOLS	"http,https"
+#define BAR_WIDTH		30
+#define URL_QUOTE_MAX		1024
+/* open_part() gives up when the file keeps vanishing under it. */
+#define MAX_OPEN_ATTEMPTS 100
+
+/* One download into its .part file. */
+struct transfer {
+	CURL *curl;
+	int fd;
+	const char *part;
+	/* Bytes already in the .part when the request went out. */
+	curl_off_t offset;
+	/* The first bytes of the body were seen (and the status checked). */
+	bool checked;
+	int write_errno;
+	bool drawn;
+	double last_draw;
+	curl_off_t last_done;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+char *url_redact(const char *url)
+{
+	size_t scheme = strcspn(url, ":/?#");
+	const char *auth, *end, *at = NULL;
+
+	if (strncmp(url + scheme, "://", 3))
+		return xstrdup(url);
+	auth = url + scheme + 3;
+	end = auth + strcspn(auth, "/?#");
+	/* The last '@' ends the user info: a password may hold another. */
+	for (const char *p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	if (!at)
+		return xstrdup(url);
+	return xasprintf("%.*s%s", (int)(auth - url), url, at + 1);
+}
+
+static bool allowed_scheme(const char *url)
+{
+	size_t n = strcspn(url, ":/?#");
+
+	if (strncmp(url + n, "://", 3))
+		return false;
+	return (n == 4 && !strncasecmp(url, "http", 4)) ||
+	       (n == 5 && !strncasecmp(url, "https", 5));
+}
+
+static int curl_ready(void)
+{
+	static bool ready;
+
+	if (ready)
+		return 0;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return dfc_error(DFC_EINTERNAL, "cannot initialise libcurl");
+	ready = true;
+	return 0;
+}
+
+/*
+ * Open and lock the .part file. Two downloads of one URL share it, so one
+ * waits for the other; the first removes the file when done, and the
+ * second then starts on a new one rather than on the orphan it locked.
+ */
+static int open_part(int *out, const char *path)
+{
+	struct stat locked, named;
+
+	for (int attempt = 0; attempt < MAX_OPEN_ATTEMPTS; attempt++) {
+		int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+		int ret;
+
+		if (fd < 0)
+			return dfc_error(DFC_EUSAGE, "cannot open '%s': %s", path, strerror(errno));
+		while ((ret = flock(fd, LOCK_EX)) < 0 && errno == EINTR)
+			;
+		if (ret < 0) {
+			ret = dfc_error(DFC_EUSAGE, "cannot lock '%s': %s", path, strerror(errno));
+			close(fd);
+			return ret;
+		}
+		if (fstat(fd, &locked) == 0 && stat(path, &named) == 0 &&
+		    locked.st_dev == named.st_dev && locked.st_ino == named.st_ino) {
+			if (!S_ISREG(locked.st_mode)) {
+				close(fd);
+				return dfc_error(DFC_EUSAGE, "'%s' is not a regular file", path);
+			}
+			*out = fd;
+			return 0;
+		}
+		close(fd);
+	}
+	return dfc_error(DFC_ECONFLICT, "'%s' keeps being replaced by another download", path);
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* `n` bytes in a fixed-width human form ("  12.3 MiB"). */
+static void format_size(char out[32], curl_off_t n)
+{
+	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	double v = (double)n;
+	int u = 0;
+
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(out, 32, "%7lld %s", (long long)n, units[u]);
+	else
+		snprintf(out, 32, "%7.1f %s", v, units[u]);
+}
+
+/* One line redrawn in place: percentage, bar and bytes (or bytes alone). */
+static int draw_progress(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+			 curl_off_t ulnow)
+{
+	struct transfer *t = clientp;
+	curl_off_t done = t->offset + dlnow, total = dltotal ? t->offset + dltotal : 0;
+	double now = now_seconds();
+	char have[32], all[32];
+
+	(void)ultotal;
+	(void)ulnow;
+	if (t->drawn ? done == t->last_done : !dlnow)
+		return 0;
+	/* A tenth of a second between redraws, but always show the end. */
+	if (t->drawn && now - t->last_draw < 0.1 && !(total && done >= total))
+		return 0;
+	t->drawn = true;
+	t->last_draw = now;
+	t->last_done = done;
+	format_size(have, done);
+	if (total > 0 && done <= total) {
+		int filled = (int)(BAR_WIDTH * (double)done / (double)total);
+		char bar[BAR_WIDTH + 1];
+
+		memset(bar, '#', (size_t)filled);
+		memset(bar + filled, '.', (size_t)(BAR_WIDTH - filled));
+		bar[BAR_WIDTH] = '\0';
+		format_size(all, total);
+		fprintf(stderr, "\r%3d%% [%s] %s / %s", (int)(100 * (double)done / (double)total),
+			bar, have, all);
+	} else {
+		fprintf(stderr, "\r%s", have);
+	}
+	fflush(stderr);
+	return 0;
+}
+
+static size_t write_part(char *data, size_t size, size_t nmemb, void *userp)
+{
+	struct transfer *t = userp;
+	size_t len = size * nmemb, done = 0;
+
+	if (!t->checked) {
+		long status = 0;
+
+		t->checked = true;
+		curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+		/* The whole content came back instead of the rest: start over. */
+		if (t->offset > 0 && status != 206) {
+			if (ftruncate(t->fd, 0) < 0) {
+				t->write_errno = errno;
+				return 0;
+			}
+			t->offset = 0;
+		}
+	}
+	while (done < len) {
+		ssize_t n = write(t->fd, data + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			t->write_errno = errno;
+			return 0;
+		}
+		done += (size_t)n;
+	}
+	return len;
+}
+
+/* One request for what the .part lacks; `*status` gets the HTTP status. */
+static CURLcode run(struct transfer *t, const char *url, const struct download_options *opts,
+		    long *status)
+{
+	CURL *c = t->curl;
+	CURLcode rc;
+
+	curl_easy_reset(c);
+	t->checked = false;
+	t->drawn = false;
+	t->errbuf[0] = '\0';
+	*status = 0;
+	/* Refused also on every redirect, before anything is sent. */
+	if ((rc = curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, ALLOWED_PROTOCOLS)) ||
+	    (rc = curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, ALLOWED_PROTOCOLS)) ||
+	    (rc = curl_easy_setopt(c, CURLOPT_DISALLOW_USERNAME_IN_URL, 1L)))
+		return rc;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, t->errbuf);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "data-factory-cli/" DFC_VERSION);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(c, CURLOPT_MAXREDIRS, (long)MAX_REDIRECTS);
+	curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
+			 opts->connect_timeout > 0 ? opts->connect_timeout
+						   : DEFAULT_CONNECT_TIMEOUT);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME,
+			 opts->stall_timeout > 0 ? opts->stall_timeout : DEFAULT_STALL_TIMEOUT);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_part);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, t);
+	if (t->offset > 0)
+		curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, t->offset);
+	if (opts->progress) {
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, draw_progress);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, t);
+	}
+	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+	if (t->drawn)
+		fputc('\n', stderr);
+	return rc;
+}
+
+/* The error for a failed transfer; `shown` is the URL as messages name it. */
+static int report(const struct transfer *t, CURLcode rc, long status, const char *shown,
+		  bool had_credentials)
+{
+	const char *why = t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc);
+	int ret;
+
+	switch (rc) {
+	case CURLE_WRITE_ERROR:
+		if (t->write_errno)
+			return dfc_error(DFC_EUSAGE, "cannot write '%s': %s", t->part,
+					 strerror(t->write_errno));
+		break;
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_LOGIN_DENIED:
+		return dfc_hint(
+			dfc_error(DFC_ESECURITY, "cannot download '%s': %s", shown, why),
+			"datasets are fetched over http or https only, without credentials, "
+			"also on redirects");
+	case CURLE_OUT_OF_MEMORY:
+		return dfc_error(DFC_EINTERNAL, "cannot download '%s': %s", shown, why);
+	case CURLE_HTTP_RETURNED_ERROR:
+		if (status == 404 || status == 410)
+			return dfc_hint(dfc_error(DFC_ENOTFOUND, "no dataset at '%s' (HTTP %ld)",
+						  shown, status),
+					"check the URL");
+		break;
+	default:
+		break;
+	}
+	ret = dfc_error(DFC_ENETWORK, "cannot download '%s': %s", shown, why);
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return dfc_hint(ret, "check the host name and the network connection");
+	case CURLE_COULDNT_CONNECT:
+		return dfc_hint(ret,
+				"check that the server is up and that the URL's port is right");
+	case CURLE_OPERATION_TIMEDOUT:
+		return dfc_hint(ret, "the server stopped answering; run the command again to "
+				     "resume the download");
+	case CURLE_TOO_MANY_REDIRECTS:
+		return dfc_hint(ret, "the URL redirects more than %d times", MAX_REDIRECTS);
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CONNECT_ERROR:
+		return dfc_hint(ret, "the server's TLS certificate could not be verified");
+	case CURLE_HTTP_RETURNED_ERROR:
+		if ((status == 401 || status == 403) && had_credentials)
+			return dfc_hint(ret, "a user name or password in the URL is never sent");
+		if (status == 401 || status == 403)
+			return dfc_hint(ret,
+					"the dataset must be downloadable without credentials");
+		if (status >= 500)
+			return dfc_hint(ret, "the server failed; try again later");
+		return dfc_hint(ret, "check the URL");
+	default:
+		return dfc_hint(ret, "check the URL and the network connection");
+	}
+}
+
+int download_url(struct download_result *out, const char *url, const struct download_options *opts)
+{
+	struct transfer t = {.fd = -1};
+	char *redacted = url_redact(url);
+	struct buf shown = BUF_INIT;
+	char name[SHA256_HEX_SIZE];
+	char *part = NULL;
+	struct stat st;
+	long status = 0;
+	CURLcode rc;
+	int ret;
+
+	problems_quote(&shown, redacted, URL_QUOTE_MAX);
+	if (!allowed_scheme(url)) {
+		ret = dfc_hint(
+			dfc_error(DFC_ESECURITY, "refusing to download '%s'", buf_cstr(&shown)),
+			"only http:// and https:// URLs are allowed");
+		goto out;
+	}
+	if (!opts->cache_dir) {
+		ret = dfc_error(DFC_EINTERNAL, "no folder for partial downloads");
+		goto out;
+	}
+	if ((ret = curl_ready()) < 0 || (ret = fs_mkdir_p(opts->cache_dir)) < 0)
+		goto out;
+	sha256_buffer(name, url, strlen(url));
+	part = xasprintf("%s/%s.part", opts->cache_dir, name);
+	t.part = part;
+	if ((ret = open_part(&t.fd, part)) < 0)
+		goto out;
+	if (fstat(t.fd, &st) < 0) {
+		ret = dfc_error(DFC_EUSAGE, "cannot read '%s': %s", part, strerror(errno));
+		goto out;
+	}
+	t.offset = st.st_size;
+	t.curl = curl_easy_init();
+	if (!t.curl) {
+		ret = dfc_error(DFC_EINTERNAL, "cannot initialise libcurl");
+		goto out;
+	}
+	rc = run(&t, redacted, opts, &status);
+	/*
+	 * The server could not resume where the .part ends: it ignores Range
+	 * (curl refuses, or sends nothing when the sizes happen to match), or
+	 * the .part is as long as the content or longer (416). Start over once.
+	 */
+	if (t.offset > 0 && (rc == CURLE_RANGE_ERROR || (rc == CURLE_OK && status != 206) ||
+			     (rc == CURLE_HTTP_RETURNED_ERROR && status == 416))) {
+		if (ftruncate(t.fd, 0) < 0) {
+			ret = dfc_error(DFC_EUSAGE, "cannot write '%s': %s", part, strerror(errno));
+			goto out;
+		}
+		t.offset = 0;
+		rc = run(&t, redacted, opts, &status);
+	}
+	if (rc != CURLE_OK) {
+		ret = report(&t, rc, status, buf_cstr(&shown), strcmp(url, redacted) != 0);
+		if (ret == DFC_ENOTFOUND || (fstat(t.fd, &st) == 0 && st.st_size == 0))
+			unlink(part);
+		else if (fstat(t.fd, &st) == 0)
+			dfc_hint(ret,
+				 "the %lld bytes already downloaded are kept for the next attempt",
+				 (long long)st.st_size);
+		goto out;
+	}
+	if ((ret = sha256_file(out->sha256, &out->size, part)) < 0)
+		goto out;
+out:
+	if (t.curl)
+		curl_easy_cleanup(t.curl);
+	if (t.fd >= 0)
+		close(t.fd);
+	buf_release(&shown);
+	free(redacted);
+	free(part);
+	return ret;
+}
