@@ -24,4 +24,12 @@ int commit_pipeline_version(const git_commit *commit, int *version);
 /** Trailer `key` of `commit` as a positive number, or 0. */
 int commit_trailer_number(const git_commit *commit, const char *key);
 
+/**
+ * Call `fn` on `tip` (borrowed) and then down its first parents, with each
+ * commit's Pipeline-Version, until `fn` returns non-zero (returned) or the
+ * root commit is done (0). A commit without a version is DFC_EINTERNAL.
+ */
+int history_walk(git_commit *tip, int (*fn)(git_commit *commit, int version, void *payload),
+		 void *payload);
+
 #endif

@@ -371,33 +371,38 @@ out:
 	return ret;
 }
 
+struct version_walk {
+	struct store *store;
+	int (*fn)(const struct catalog_version *v, void *payload);
+	void *payload;
+};
+
+static int call_with_version(git_commit *commit, int version, void *payload)
+{
+	struct version_walk *w = payload;
+	struct catalog_version v;
+	int ret;
+
+	(void)version;
+	if ((ret = fill_version(&v, w->store, commit)) < 0)
+		return ret;
+	ret = w->fn(&v, w->payload);
+	catalog_version_release(&v);
+	return ret;
+}
+
 int catalog_for_each_version(struct store *store, const char *id,
 			     int (*fn)(const struct catalog_version *v, void *payload),
 			     void *payload)
 {
-	git_commit *commit = NULL;
-	int ret = tracking_tip(&commit, store, id);
+	struct version_walk w = { store, fn, payload };
+	git_commit *tip = NULL;
+	int ret = tracking_tip(&tip, store, id);
 
 	if (ret)
 		return ret < 0 ? ret : 0;
-	for (;;) {
-		struct catalog_version v;
-		git_commit *parent = NULL;
-
-		if ((ret = fill_version(&v, store, commit)) < 0)
-			break;
-		ret = fn(&v, payload);
-		catalog_version_release(&v);
-		if (ret || git_commit_parentcount(commit) == 0)
-			break;
-		if (git_commit_parent(&parent, commit, 0) < 0) {
-			ret = dfc_git_error(DFC_EINTERNAL, "cannot read the catalog's history");
-			break;
-		}
-		git_commit_free(commit);
-		commit = parent;
-	}
-	git_commit_free(commit);
+	ret = history_walk(tip, call_with_version, &w);
+	git_commit_free(tip);
 	return ret;
 }
 

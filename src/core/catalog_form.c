@@ -17,22 +17,6 @@ struct form {
 	git_index *index;
 };
 
-static int add_blob(struct form *f, const char *path, const void *data, size_t len,
-		    git_oid *oid)
-{
-	git_index_entry entry;
-
-	if (git_blob_create_from_buffer(oid, f->repo, data, len) < 0)
-		return dfc_git_error(DFC_EINTERNAL, "cannot write to the store");
-	memset(&entry, 0, sizeof(entry));
-	entry.mode = GIT_FILEMODE_BLOB;
-	entry.path = path;
-	entry.id = *oid;
-	if (git_index_add(f->index, &entry) < 0)
-		return dfc_git_error(DFC_EINTERNAL, "cannot build a catalog version");
-	return 0;
-}
-
 /* Add an entry for an object that already exists (content reused by id). */
 static int add_existing(struct form *f, const char *path, const git_oid *oid)
 {
@@ -45,6 +29,15 @@ static int add_existing(struct form *f, const char *path, const git_oid *oid)
 	if (git_index_add(f->index, &entry) < 0)
 		return dfc_git_error(DFC_EINTERNAL, "cannot build a catalog version");
 	return 0;
+}
+
+/* Write `data` as a blob and add it at `path`. */
+static int add_blob(struct form *f, const char *path, const void *data, size_t len,
+		    git_oid *oid)
+{
+	if (git_blob_create_from_buffer(oid, f->repo, data, len) < 0)
+		return dfc_git_error(DFC_EINTERNAL, "cannot write to the store");
+	return add_existing(f, path, oid);
 }
 
 static const struct script_file *script_of(const struct script_files *s, const char *node)

@@ -180,27 +180,14 @@ static int walk_versions(struct store *store, const char *id,
 {
 	git_commit *commit = NULL;
 	git_oid tip;
-	int ret, version;
+	int ret;
 
 	ret = branch_tip(&tip, store, id);
 	if (ret == NO_BRANCH)
 		return not_found(id);
 	if (ret < 0 || (ret = lookup_commit(&commit, store, &tip)) < 0)
 		return ret;
-	for (;;) {
-		git_commit *parent = NULL;
-
-		if ((ret = commit_pipeline_version(commit, &version)) < 0 ||
-		    (ret = fn(commit, version, payload)) != 0 ||
-		    git_commit_parentcount(commit) == 0)
-			break;
-		if (git_commit_parent(&parent, commit, 0) < 0) {
-			ret = dfc_git_error(DFC_EINTERNAL, "cannot read the store");
-			break;
-		}
-		git_commit_free(commit);
-		commit = parent;
-	}
+	ret = history_walk(commit, fn, payload);
 	git_commit_free(commit);
 	return ret;
 }

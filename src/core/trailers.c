@@ -34,6 +34,32 @@ int commit_trailer_number(const git_commit *commit, const char *key)
 	return ok ? (int)v : 0;
 }
 
+int history_walk(git_commit *tip, int (*fn)(git_commit *commit, int version, void *payload),
+		 void *payload)
+{
+	git_commit *commit = NULL;
+	int ret, version = 0;
+
+	if (git_commit_dup(&commit, tip) < 0)
+		return dfc_git_error(DFC_EINTERNAL, "cannot read a version");
+	for (;;) {
+		git_commit *parent = NULL;
+
+		if ((ret = commit_pipeline_version(commit, &version)) < 0 ||
+		    (ret = fn(commit, version, payload)) != 0 ||
+		    git_commit_parentcount(commit) == 0)
+			break;
+		if (git_commit_parent(&parent, commit, 0) < 0) {
+			ret = dfc_git_error(DFC_EINTERNAL, "cannot read a version's parent");
+			break;
+		}
+		git_commit_free(commit);
+		commit = parent;
+	}
+	git_commit_free(commit);
+	return ret;
+}
+
 int commit_pipeline_version(const git_commit *commit, int *version)
 {
 	int v = commit_trailer_number(commit, TRAILER_VERSION);
