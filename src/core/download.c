@@ -389,6 +389,7 @@ int download_url(struct download_result *out, const char *url, const struct down
 	}
 	if ((ret = sha256_file(out->sha256, &out->size, part)) < 0)
 		goto out;
+	unlink(part);
 out:
 	if (t.curl)
 		curl_easy_cleanup(t.curl);

@@ -25,6 +25,7 @@ void buf_grow(struct buf *b, size_t extra)
 	if (extra > (size_t)-1 - b->len - 1)
 		xgrow((void **)&b->data, &b->alloc, (size_t)-1, 1);
 	xgrow((void **)&b->data, &b->alloc, b->len + extra + 1, 1);
+	b->data[b->len] = '\0';
 }
 
 void buf_add(struct buf *b, const void *data, size_t len)

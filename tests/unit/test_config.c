@@ -1,0 +1,454 @@
+/* test_config.c - config.json and config.ini: keys, defaults, errors, token safety. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "dfc/config.h"
+#include "dfc/error.h"
+#include "dfc/fs.h"
+#include "dfc/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define TOKEN "s3cr3t-T0KEN-value"
+
+struct fixture {
+	char *home;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = xcalloc(1, sizeof(*f));
+	char tmpl[] = "/tmp/dfc-config-XXXXXX";
+
+	assert_non_null(mkdtemp(tmpl));
+	f->home = xstrdup(tmpl);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char *cmd = xasprintf("rm -rf '%s'", f->home);
+
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(f->home);
+	free(f);
+	return 0;
+}
+
+static char *put(struct fixture *f, const char *name, const char *text, int mode)
+{
+	char *path = fs_path_join(f->home, name);
+
+	assert_int_equal(fs_write_atomic(path, text, strlen(text), mode), 0);
+	return path;
+}
+
+/* Load, expecting `code`; on an error the config must be back to defaults. */
+static void load_expect(struct config *cfg, struct fixture *f, int code)
+{
+	dfc_error_clear();
+	assert_int_equal(config_load(cfg, f->home), code);
+	if (code) {
+		assert_null(cfg->path);
+		assert_null(cfg->token);
+		assert_int_equal(cfg->max_dataset_bytes, CONFIG_DEFAULT_MAX_DATASET_BYTES);
+	}
+}
+
+static void assert_message_has(const char *needle)
+{
+	if (!strstr(dfc_error_message(), needle))
+		fail_msg("'%s' not in message '%s'", needle, dfc_error_message());
+}
+
+static void assert_hint_has(const char *needle)
+{
+	for (int i = 0; i < dfc_error_hint_count(); i++)
+		if (strstr(dfc_error_hint(i), needle))
+			return;
+	fail_msg("'%s' in no hint", needle);
+}
+
+static void assert_secret_kept(void)
+{
+	assert_null(strstr(dfc_error_message(), TOKEN));
+	for (int i = 0; i < dfc_error_hint_count(); i++)
+		assert_null(strstr(dfc_error_hint(i), TOKEN));
+}
+
+static void test_defaults_without_file(void **state)
+{
+	struct fixture *f = *state;
+	struct config cfg = CONFIG_INIT;
+	char *missing = fs_path_join(f->home, "not-created");
+
+	load_expect(&cfg, f, 0);
+	assert_null(cfg.path);
+	assert_null(cfg.shadowed);
+	assert_null(cfg.catalog_url);
+	assert_null(cfg.token);
+	assert_null(cfg.user_name);
+	assert_null(cfg.user_email);
+	assert_int_equal(cfg.max_dataset_bytes, 10 << 20);
+	config_release(&cfg);
+
+	/* a home that does not exist yet holds no config either */
+	assert_int_equal(config_load(&cfg, missing), 0);
+	assert_null(cfg.path);
+	config_release(&cfg);
+	free(missing);
+}
+
+static void test_json_every_key(void **state)
+{
+	struct fixture *f = *state;
+	struct config cfg = CONFIG_INIT;
+	char *path = put(f, "config.json",
+			 "{ \"catalog\": { \"url\": \"https://git.example.org/c.git\",\n"
+			 "               \"max_dataset_bytes\": 123 },\n"
+			 "  \"token\": \"" TOKEN "\",\n"
+			 "  \"user\": { \"name\": \"Ada L\", \"email\": \"ada@example.org\" } }\n",
+			 0600);
+
+	load_expect(&cfg, f, 0);
+	assert_string_equal(cfg.path, path);
+	assert_null(cfg.shadowed);
+	assert_string_equal(cfg.catalog_url, "https://git.example.org/c.git");
+	assert_int_equal(cfg.max_dataset_bytes, 123);
+	assert_string_equal(cfg.token, TOKEN);
+	assert_string_equal(cfg.user_name, "Ada L");
+	assert_string_equal(cfg.user_email, "ada@example.org");
+	config_release(&cfg);
+	assert_null(cfg.path);
+	assert_null(cfg.token);
+	free(path);
+}
+
+static void test_ini_every_key(void **state)
+{
+	struct fixture *f = *state;
+	struct config cfg = CONFIG_INIT;
+	char long_token[601];
+	char *text, *path;
+
+	/* JWTs are longer than inih's 200-byte line buffer */
+	memset(long_token, 'J', 600);
+	long_token[600] = '\0';
+	text = xasprintf("; settings\n"
+			 "[catalog]\n"
+			 "url = https://git.example.org/c.git\n"
+			 "  max_dataset_bytes = 0   ; indented, with a comment\n"
+			 "\n"
+			 "[auth]\r\n"
+			 "token = %s  \r\n"
+			 "# the user\n"
+			 "[user]\n"
+			 "name = Ada Lovelace\n"
+			 "email: ada@example.org\n",
+			 long_token);
+	path = put(f, "config.ini", text, 0600);
+
+	load_expect(&cfg, f, 0);
+	assert_string_equal(cfg.path, path);
+	assert_null(cfg.shadowed);
+	assert_string_equal(cfg.catalog_url, "https://git.example.org/c.git");
+	assert_int_equal(cfg.max_dataset_bytes, 0);
+	assert_string_equal(cfg.token, long_token);
+	assert_string_equal(cfg.user_name, "Ada Lovelace");
+	assert_string_equal(cfg.user_email, "ada@example.org");
+	config_release(&cfg);
+	free(text);
+	free(path);
+}
+
+static void test_json_wins_over_ini(void **state)
+{
+	struct fixture *f = *state;
+	struct config cfg = CONFIG_INIT;
+	char *json =
+		put(f, "config.json", "{\"catalog\": {\"url\": \"https://json.example\"}}", 0644);
+	char *ini = put(f, "config.ini", "[catalog]\nurl = https://ini.example\n[user]\nname = I\n",
+			0644);
+
+	load_expect(&cfg, f, 0);
+	assert_string_equal(cfg.path, json);
+	assert_string_equal(cfg.shadowed, ini);
+	assert_string_equal(cfg.catalog_url, "https://json.example");
+	assert_null(cfg.user_name);
+	config_release(&cfg);
+	free(json);
+	free(ini);
+}
+
+static void test_malformed_json(void **state)
+{
+	struct fixture *f = *state;
+	struct config cfg = CONFIG_INIT;
+	char *path = put(f, "config.json", "{\n  \"catalog\": {\n    \"url\": ,\n  }\n}\n", 0644);
+
+	load_expect(&cfg, f, DFC_EUSAGE);
+	assert_message_has(path);
+	assert_message_has("line 3");
+	assert_message_has("column");
+	free(path);
+
+	/* a bare token is quoted by jansson ("near '...'"): it must not show */
+	path = put(f, "config.json", "{\n\"token\": SecretLetters\n}\n", 0600);
+	load_expect(&cfg, f, DFC_EUSAGE);
+	assert_message_has("line 2");
+	assert_null(strstr(dfc_error_message(), "SecretLetters"));
+	free(path);
+
+	path = put(f, "config.json", "[1, 2]", 0644);
+	load_expect(&cfg, f, DFC_EUSAGE);
+	assert_message_has("object");
+	free(path);
+
+	path = put(f, "config.json", "{\"token\": \"a\", \"token\": \"b\"}", 0600);
+	load_expect(&cfg, f, DFC_EUSAGE);
+	assert_message_has("duplicate");
+	free(path);
+}
+
+static void test_bad_ini_line(void **state)
+{
+	struct fixture *f = *state;
+	struct config cfg = CONFIG_INIT;
+	char *path =
+		put(f, "config.ini", "[catalog]\nurl = https://x\n\nthis is not a setting\n", 0644);
+
+	load_expect(&cfg, f, DFC_EUSAGE);
+	assert_message_has(path);
+	assert_message_has("line 4");
+	free(path);
+
+	/* a syntax error before a refused key: the first bad line is named */
+	path = put(f, "config.ini", "[catalog\nnope = 1\n", 0644);
+	load_expect(&cfg, f, DFC_EUSAGE);
+	assert_message_has("line 1");
+	assert_message_has("syntax");
+	free(path);
+
+	path = put(f, "config.ini", "[user]\nname = a\nname = b\n", 0644);
+	load_expect(&cfg, f, DFC_EUSAGE);
+	assert_message_has("'user.name' is set twice");
+	assert_message_has("line 3");
+	free(path);
+}
+
+static void test_unknown_keys(void **state)
+{
+	struct fixture *f = *state;
+	struct config cfg = CONFIG_INIT;
+	char *path =
+		put(f, "config.json", "{\"catalog\": {\"url\": \"u\", \"branch\": \"x\"}}", 0644);
+
+	load_expect(&cfg, f, DFC_EUSAGE);
+	assert_message_has("'catalog.branch'");
+	assert_message_has(path);
+	assert_hint_has("catalog.url");
+	free(path);
+
+	path = put(f, "config.json", "{\"colour\": true}", 0644);
+	load_expect(&cfg, f, DFC_EUSAGE);
+	assert_message_has("'colour'");
+	free(path);
+
+	/* control characters in a key are shown escaped, not sent to the terminal */
+	path = put(f, "config.json", "{\"a\\u001b[2J\": 1}", 0644);
+	load_expect(&cfg, f, DFC_EUSAGE);
+	assert_message_has("'a\\x1b[2J'");
+	unlink(path);
+	free(path);
+
+	path = put(f, "config.ini", "[catalog]\nurl = u\n[auth]\nuser = me\n", 0644);
+	load_expect(&cfg, f, DFC_EUSAGE);
+	assert_message_has("'auth.user'");
+	assert_message_has(path);
+	assert_message_has("line 4");
+	free(path);
+
+	/* a key outside any section */
+	path = put(f, "config.ini", "token = x\n", 0600);
+	load_expect(&cfg, f, DFC_EUSAGE);
+	assert_message_has("unknown key 'token'");
+	assert_message_has("line 1");
+	free(path);
+}
+
+static void test_wrong_types(void **state)
+{
+	struct fixture *f = *state;
+	struct config cfg = CONFIG_INIT;
+	static const char *const json[] = {
+		"{\"catalog\": {\"max_dataset_bytes\": \"10\"}}",
+		"{\"catalog\": {\"max_dataset_bytes\": -1}}",
+		"{\"catalog\": {\"max_dataset_bytes\": 1.5}}",
+		"{\"catalog\": {\"url\": 42}}",
+		"{\"catalog\": \"https://x\"}",
+		"{\"user\": {\"name\": null}}",
+		"{\"token\": [\"" TOKEN "\"]}",
+	};
+	static const char *const ini[] = {
+		"[catalog]\nmax_dataset_bytes = 10k\n",
+		"[catalog]\nmax_dataset_bytes = -1\n",
+		"[catalog]\nmax_dataset_bytes = +1\n",
+		"[catalog]\nmax_dataset_bytes =\n",
+		"[catalog]\nmax_dataset_bytes = 99999999999999999999999\n",
+	};
+	char *path;
+
+	for (size_t i = 0; i < sizeof(json) / sizeof(json[0]); i++) {
+		path = put(f, "config.json", json[i], 0600);
+		load_expect(&cfg, f, DFC_EUSAGE);
+		assert_message_has("must be");
+		assert_message_has(path);
+		assert_secret_kept();
+		unlink(path);
+		free(path);
+	}
+	for (size_t i = 0; i < sizeof(ini) / sizeof(ini[0]); i++) {
+		path = put(f, "config.ini", ini[i], 0644);
+		load_expect(&cfg, f, DFC_EUSAGE);
+		assert_message_has("'catalog.max_dataset_bytes'");
+		assert_message_has("non-negative integer");
+		assert_message_has("line 2");
+		free(path);
+	}
+}
+
+static void test_token_file_readable_by_others(void **state)
+{
+	struct fixture *f = *state;
+	struct config cfg = CONFIG_INIT;
+	char *path = put(f, "config.json", "{\"token\": \"" TOKEN "\"}", 0644);
+	char *expected;
+
+	load_expect(&cfg, f, DFC_ESECURITY);
+	expected = xasprintf("config file '%s' holds a token and is readable by others", path);
+	assert_string_equal(dfc_error_message(), expected);
+	assert_hint_has("chmod 600");
+	assert_hint_has(path);
+	assert_secret_kept();
+	free(expected);
+
+	/* group bits alone are enough */
+	assert_int_equal(chmod(path, 0640), 0);
+	load_expect(&cfg, f, DFC_ESECURITY);
+	assert_int_equal(chmod(path, 0620), 0);
+	load_expect(&cfg, f, DFC_ESECURITY);
+	assert_secret_kept();
+	unlink(path);
+	free(path);
+
+	path = put(f, "config.ini", "[auth]\ntoken = " TOKEN "\n", 0604);
+	load_expect(&cfg, f, DFC_ESECURITY);
+	assert_message_has(path);
+	assert_hint_has("chmod 600");
+	assert_secret_kept();
+	free(path);
+}
+
+static void test_token_file_private(void **state)
+{
+	struct fixture *f = *state;
+	struct config cfg = CONFIG_INIT;
+	char *path = put(f, "config.ini", "[auth]\ntoken = " TOKEN "\n", 0600);
+
+	load_expect(&cfg, f, 0);
+	assert_string_equal(cfg.token, TOKEN);
+	config_release(&cfg);
+	assert_int_equal(chmod(path, 0400), 0);
+	load_expect(&cfg, f, 0);
+	assert_string_equal(cfg.token, TOKEN);
+	config_release(&cfg);
+	free(path);
+}
+
+static void test_no_token_any_mode(void **state)
+{
+	struct fixture *f = *state;
+	struct config cfg = CONFIG_INIT;
+	char *path = put(f, "config.json", "{\"user\": {\"email\": \"a@b.c\"}}", 0644);
+
+	load_expect(&cfg, f, 0);
+	assert_string_equal(cfg.user_email, "a@b.c");
+	assert_null(cfg.token);
+	config_release(&cfg);
+	free(path);
+}
+
+/* config_load() run as nobody in a child; its return code is the exit status. */
+static int load_as_nobody(const char *home)
+{
+	struct config cfg = CONFIG_INIT;
+	int status;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (setgid(65534) < 0 || setuid(65534) < 0)
+			_exit(100);
+		_exit(-config_load(&cfg, home));
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return -WEXITSTATUS(status);
+}
+
+static void test_unreadable_or_folder(void **state)
+{
+	struct fixture *f = *state;
+	struct config cfg = CONFIG_INIT;
+	char *path = put(f, "config.ini", "[user]\nname = x\n", 0000);
+	char *dir;
+
+	if (geteuid() == 0) {
+		assert_int_equal(chmod(f->home, 0755), 0);
+		assert_int_equal(load_as_nobody(f->home), DFC_EUSAGE);
+	} else {
+		load_expect(&cfg, f, DFC_EUSAGE);
+		assert_message_has(path);
+	}
+	unlink(path);
+	free(path);
+
+	dir = fs_path_join(f->home, "config.json");
+	assert_int_equal(mkdir(dir, 0755), 0);
+	load_expect(&cfg, f, DFC_EUSAGE);
+	assert_message_has("folder");
+	assert_message_has(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_defaults_without_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_json_every_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ini_every_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_json_wins_over_ini, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_malformed_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_ini_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_types, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_token_file_readable_by_others, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_token_file_private, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_token_any_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unreadable_or_folder, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
