@@ -103,6 +103,14 @@ int catalog_for_each_version(struct store *store, const char *id,
 int catalog_read_version(struct store *store, const char *id, int version,
 			 struct catalog_version *out);
 
+/**
+ * Append file `path` (such as "scripts/<script_id>/<name>") of catalog
+ * version `version` (0: latest) of `id`, as last fetched, to `out`.
+ * DFC_ENOTFOUND when the version or the file does not exist.
+ */
+int catalog_read_file(struct store *store, const char *id, int version, const char *path,
+		      struct buf *out);
+
 /** The fingerprint (catalog_form.h) of local version `version` of `id`. */
 int local_fingerprint(struct store *store, const char *id, int version,
 		      char out[41]);

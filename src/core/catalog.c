@@ -446,6 +446,57 @@ int catalog_read_version(struct store *store, const char *id, int version,
 	return 0;
 }
 
+struct commit_pick {
+	int want;
+	git_commit *found;
+};
+
+static int pick_commit(git_commit *commit, int version, void *payload)
+{
+	struct commit_pick *p = payload;
+
+	if (p->want && version != p->want)
+		return version < p->want;
+	if (git_commit_dup(&p->found, commit) < 0)
+		return dfc_git_error(DFC_EINTERNAL, "cannot read a catalog version");
+	return 1;
+}
+
+int catalog_read_file(struct store *store, const char *id, int version, const char *path,
+		      struct buf *out)
+{
+	struct commit_pick pick = { version, NULL };
+	git_tree_entry *entry = NULL;
+	git_commit *tip = NULL;
+	git_tree *tree = NULL;
+	git_blob *blob = NULL;
+	int ret = tracking_tip(&tip, store, id);
+
+	if (ret == 0 && (ret = history_walk(tip, pick_commit, &pick)) > 0)
+		ret = 0;
+	if (ret < 0)
+		goto out;
+	if (!pick.found) {
+		ret = dfc_error(DFC_ENOTFOUND, "the catalog has no version %d of '%s'", version, id);
+		goto out;
+	}
+	if (git_commit_tree(&tree, pick.found) < 0 ||
+	    git_tree_entry_bypath(&entry, tree, path) < 0 ||
+	    git_blob_lookup(&blob, store->repo, git_tree_entry_id(entry)) < 0) {
+		git_error_clear();
+		ret = dfc_error(DFC_ENOTFOUND, "catalog version of '%s' has no '%s'", id, path);
+		goto out;
+	}
+	buf_add(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+out:
+	git_blob_free(blob);
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	git_commit_free(pick.found);
+	git_commit_free(tip);
+	return ret;
+}
+
 int local_fingerprint(struct store *store, const char *id, int version, char out[41])
 {
 	struct buf pipeline = BUF_INIT, manifest = BUF_INIT;
