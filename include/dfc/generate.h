@@ -1,0 +1,55 @@
+/**
+ * generate.h - one self-contained bash script that runs a pipeline
+ * (SPEC §6).
+ *
+ * The script needs bash (4.3 or newer), coreutils and the scripts'
+ * interpreters (curl only when a dataset has a URL). It embeds every
+ * script (checked against its git blob id when run) and every dataset
+ * stored in the catalog; runs the steps in dependency order, in parallel
+ * with --jobs N, skipping steps that are up to date; and never lets the
+ * shell evaluate an argument. The same input gives byte-identical output.
+ */
+#ifndef DFC_GENERATE_H
+#define DFC_GENERATE_H
+
+#include "dfc/buf.h"
+#include "dfc/scripts.h"
+
+#include <jansson.h>
+
+/** Content of a dataset stored in the catalog, embedded in the script. */
+struct embedded_dataset {
+	/** Dataset node id (borrowed). */
+	const char *node_id;
+	/** File name to give it in the run folder (borrowed). */
+	const char *name;
+	const char *data;
+	size_t len;
+};
+
+struct generate_input {
+	/** The pipeline (borrowed): local or catalog form, validated. */
+	const json_t *pipeline;
+	/** Content of every script node, by node id. */
+	const struct script_files *scripts;
+	/** Datasets to embed (catalog copies), may be NULL / 0. */
+	const struct embedded_dataset *datasets;
+	size_t nr_datasets;
+	/**
+	 * Where it came from, for the header: e.g. "pipeline 0190... version 3
+	 * (local)", "pipeline 0190... version 2 (catalog)", "file pipeline.json".
+	 */
+	const char *origin;
+	/** The command that regenerates it, for the header. */
+	const char *regenerate;
+};
+
+/**
+ * Append the script to `out`. Refuses with DFC_ESECURITY a node id or a
+ * dataset path that could escape the run folder (absolute paths and `..`
+ * components for outputs are refused; see docs/DECISIONS.md), and with
+ * DFC_EDEPEND a script node without content.
+ */
+int generate_script(struct buf *out, const struct generate_input *in);
+
+#endif
