@@ -1,0 +1,141 @@
+#!/usr/bin/env bats
+# The catalog over smart HTTP with a bearer token: a real lighttpd running
+# git http-backend, with hooks/pre-receive installed in the served repo.
+
+load helper
+load git_server
+
+setup_file() { git_server_start; }
+teardown_file() { git_server_stop; }
+
+# Everything the tool wrote or printed in this test, to look for the token.
+everything() {
+	cat "$TEST_TMP"/*.out "$TEST_TMP"/*.err 2>/dev/null
+	find "$DATA_FACTORY_HOME" -type f -print0 2>/dev/null | xargs -0 cat 2>/dev/null
+	git --git-dir="$DATA_FACTORY_HOME/repo.git" cat-file --batch-all-objects --batch 2>/dev/null
+	git --git-dir="$GIT_SERVER_REPOS/$REPO.git" cat-file --batch-all-objects --batch 2>/dev/null
+	cat "$GIT_SERVER_LOG"
+}
+
+new_catalog() {
+	REPO=catalog-$BATS_TEST_NUMBER
+	URL=$(git_server_new_repo "$REPO")
+}
+
+@test "share, list and sync over HTTP with the token" {
+	new_catalog
+	create_pipeline
+	run --separate-stderr dfc share -i "$ID" --catalog "$URL" --token "$GIT_SERVER_TOKEN"
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	[ "$output" = 1 ]
+	git --git-dir="$GIT_SERVER_REPOS/$REPO.git" rev-parse -q --verify "refs/tags/pipelines/$ID/v1"
+	sed -i 's/1000/2000/' pipeline.json
+	export DATA_FACTORY_CATALOG=$URL DATA_FACTORY_TOKEN=$GIT_SERVER_TOKEN
+	run --separate-stderr dfc share -f pipeline.json
+	[ "$output" = 2 ]
+	run --separate-stderr dfc list pipelines --refresh --json
+	[ "$(jq -r '.[0].catalog_version' <<<"$output")" = 2 ]
+	dfc update pipeline.json
+	run --separate-stderr dfc sync pipeline.json --version 1
+	[ "$status" -eq 0 ]
+	grep -q 1000 pipeline.json
+	grep -q "POST /git/$REPO.git/git-receive-pack" "$GIT_SERVER_LOG"
+}
+
+@test "the token from the config file is used; a readable config is refused (exit 6)" {
+	new_catalog
+	create_pipeline
+	printf '{"catalog": {"url": "%s"}, "token": "%s"}' "$URL" "$GIT_SERVER_TOKEN" > "$DATA_FACTORY_HOME/config.json"
+	chmod 644 "$DATA_FACTORY_HOME/config.json"
+	run --separate-stderr dfc share -i "$ID"
+	[ "$status" -eq 6 ]
+	[[ "$stderr" == *"chmod 600"* ]]
+	[[ "$stderr" != *"$GIT_SERVER_TOKEN"* ]]
+	chmod 600 "$DATA_FACTORY_HOME/config.json"
+	run --separate-stderr dfc share -i "$ID"
+	[ "$status" -eq 0 ]
+	[ "$output" = 1 ]
+}
+
+@test "a wrong token and no token exit 6, and the token appears nowhere" {
+	new_catalog
+	create_pipeline
+	before=$(git --git-dir="$GIT_SERVER_REPOS/$REPO.git" for-each-ref)
+	dfc share -i "$ID" --catalog "$URL" --token "wrong-$GIT_SERVER_TOKEN" > "$TEST_TMP/wrong.out" 2> "$TEST_TMP/wrong.err" && return 1
+	grep -q "refused the token" "$TEST_TMP/wrong.err"
+	run --separate-stderr dfc share -i "$ID" --catalog "$URL"
+	[ "$status" -eq 6 ]
+	[[ "$stderr" == *"needs a token"* ]]
+	DATA_FACTORY_TOKEN="wrong-$GIT_SERVER_TOKEN" run --separate-stderr dfc list pipelines --refresh --catalog "$URL"
+	[ "$status" -eq 6 ]
+	[ "$(git --git-dir="$GIT_SERVER_REPOS/$REPO.git" for-each-ref)" = "$before" ]
+	# a successful share leaves no trace of the token either
+	dfc share -i "$ID" --catalog "$URL" --token "$GIT_SERVER_TOKEN" --verbose > "$TEST_TMP/ok.out" 2> "$TEST_TMP/ok.err"
+	! everything | grep -qF "$GIT_SERVER_TOKEN" || false
+	! everything | grep -qF "wrong-" || false
+}
+
+@test "an unreachable catalog exits 9 with the URL without credentials" {
+	create_pipeline
+	run --separate-stderr dfc share -i "$ID" --catalog "http://user:secret@127.0.0.1:9/none.git" --token x
+	[ "$status" -eq 9 ]
+	[[ "$stderr" == *"http://127.0.0.1:9/none.git"* ]]
+	[[ "$stderr" != *secret* ]]
+	[[ "$stderr" == *"hint:"* ]]
+}
+
+@test "four concurrent shares over HTTP: four linear versions" {
+	new_catalog
+	create_pipeline
+	export DATA_FACTORY_CATALOG=$URL DATA_FACTORY_TOKEN=$GIT_SERVER_TOKEN
+	for w in 1 2 3 4; do
+		sed "s/1000/$w$w$w/" pipeline.json > "w$w.json"
+		mkdir -p "h$w"
+		cp -r "$DATA_FACTORY_HOME" "h$w/home"
+	done
+	for w in 1 2 3 4; do
+		DATA_FACTORY_HOME=$PWD/h$w/home dfc share -f "w$w.json" > "out$w.txt" 2> "err$w.txt" &
+	done
+	wait
+	cat err*.txt
+	[ "$(cat out*.txt | sort -n | tr '\n' ' ')" = "1 2 3 4 " ]
+	git_dir=$GIT_SERVER_REPOS/$REPO.git
+	[ "$(git --git-dir="$git_dir" rev-list --count "pipelines/$ID")" -eq 4 ]
+	for n in 1 2 3 4; do
+		[ "$(git --git-dir="$git_dir" rev-parse "pipelines/$ID/v$n")" = "$(git --git-dir="$git_dir" rev-parse "pipelines/$ID~$((4 - n))")" ]
+	done
+}
+
+@test "a URL dataset served by the test server gets its sha256 and size" {
+	new_catalog
+	create_pipeline
+	head -c 300000 /dev/urandom > "$GIT_SERVER_FILES/big.bin"
+	jq --arg url "$GIT_SERVER_URL/files/big.bin" '.nodes += [{"id": "remote", "type": "dataset", "url": $url}] | .edges += [{"from": "remote", "to": "clean", "arguments": [{"ref": "remote"}]}]' pipeline.json > p2.json
+	mv p2.json pipeline.json
+	run --separate-stderr dfc share -f pipeline.json --catalog "$URL" --token "$GIT_SERVER_TOKEN"
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	git_dir=$GIT_SERVER_REPOS/$REPO.git
+	did=$(git --git-dir="$git_dir" show "pipelines/$ID/v1:pipeline.json" | jq -r '.nodes[] | select(.id == "remote") | .dataset_id')
+	git --git-dir="$git_dir" show "pipelines/$ID/v1:datasets/$did.json" > desc.json
+	[ "$(jq -r .sha256 desc.json)" = "$(sha256sum < "$GIT_SERVER_FILES/big.bin" | cut -d' ' -f1)" ]
+	[ "$(jq -r .size desc.json)" = 300000 ]
+	[ "$(jq -r .url desc.json)" = "$GIT_SERVER_URL/files/big.bin" ]
+	# the dataset was fetched without the token
+	grep -q "GET /files/big.bin" "$GIT_SERVER_LOG"
+}
+
+@test "a URL dataset download draws a progress bar on a terminal only" {
+	new_catalog
+	create_pipeline
+	head -c 2000000 /dev/urandom > "$GIT_SERVER_FILES/bar.bin"
+	jq --arg url "$GIT_SERVER_URL/files/bar.bin" '.nodes += [{"id": "remote", "type": "dataset", "url": $url}] | .edges += [{"from": "remote", "to": "clean"}]' pipeline.json > p2.json
+	mv p2.json pipeline.json
+	# on a terminal (script gives the tool one)
+	script -qec "$(printf '%q ' "$DFC_BIN" share -f pipeline.json --catalog "$URL" --token "$GIT_SERVER_TOKEN")" /dev/null > tty.txt
+	grep -q '100% \[#*\]' tty.txt
+	# not on a pipe
+	sed -i 's/bar.bin/bar2.bin/' pipeline.json
+	cp "$GIT_SERVER_FILES/bar.bin" "$GIT_SERVER_FILES/bar2.bin"
+	dfc share -f pipeline.json --catalog "$URL" --token "$GIT_SERVER_TOKEN" 2> pipe.txt
+	! grep -q '%' pipe.txt || false
+}
