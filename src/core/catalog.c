@@ -194,8 +194,16 @@ static int ssh_credentials(git_credential **out, const char *url, const char *us
 static int open_remote(git_remote **out, struct catalog *cat)
 {
 	const char *url = cat->local_path ? cat->local_path : cat->url;
+	git_remote_create_options opts;
 
-	if (git_remote_create_anonymous(out, cat->store->repo, url) < 0)
+	/*
+	 * The catalog URL is used as given: url.<base>.insteadOf rewriting is
+	 * skipped (libgit2 1.5 also leaks its pcre2 match data there).
+	 */
+	git_remote_create_options_init(&opts, GIT_REMOTE_CREATE_OPTIONS_VERSION);
+	opts.repository = cat->store->repo;
+	opts.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+	if (git_remote_create_with_opts(out, url, &opts) < 0)
 		return dfc_git_error(DFC_EUSAGE, "bad catalog URL");
 	return 0;
 }

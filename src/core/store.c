@@ -305,7 +305,7 @@ static int repair_version_file(struct store *store, const char *id, int version,
 	if ((ret = commit_pipeline_json(&want, store, commit)) < 0)
 		goto out;
 	if (fs_read_file(&have, path, DFC_MAX_FILE_BYTES) == 0 &&
-	    have.len == want.len && !memcmp(have.data, want.data, want.len))
+	    have.len == want.len && !memcmp(buf_cstr(&have), buf_cstr(&want), want.len))
 		goto out;
 	dfc_error_clear();
 	ret = view_write_version(store->view_dir, id, version, want.data, want.len);
@@ -459,7 +459,8 @@ int store_list_ids(struct store *store, const char *prefix, struct id_list *out)
 	if (err != GIT_ITEROVER)
 		return dfc_git_error(DFC_EINTERNAL, "cannot list the store's refs");
 	git_error_clear();
-	qsort(out->ids, out->nr, sizeof(*out->ids), compare_ids);
+	if (out->nr)
+		qsort(out->ids, out->nr, sizeof(*out->ids), compare_ids);
 	return 0;
 }
 

@@ -79,7 +79,7 @@ void view_read_state(const char *dir, const char *id, int *latest)
 		goto out;
 	/* Only a file exactly as view_write_state() writes it counts. */
 	state_text(&want, id, (int)json_integer_value(n));
-	if (want.len == have.len && !memcmp(want.data, have.data, have.len))
+	if (want.len == have.len && !memcmp(buf_cstr(&want), buf_cstr(&have), have.len))
 		*latest = (int)json_integer_value(n);
 out:
 	dfc_error_clear();
