@@ -92,12 +92,14 @@ _git_server_write_conf() { # PORT
 	CONF
 }
 
-# One raw HTTP/1.1 request (Connection: close) to the server on PORT; prints
-# the whole reply: status line, headers, body. Extra arguments are request
-# header lines. Plain bash (/dev/tcp), so curl is not needed.
-_git_server_request() { # PORT METHOD PATH [HEADER...]
+# One raw HTTP/1.1 request (Connection: close) to the server on PORT, given
+# at most SECONDS; prints the whole reply: status line, headers, body. Extra
+# arguments are request header lines. Plain bash (/dev/tcp): no curl needed.
+_git_server_request() { # SECONDS PORT METHOD PATH [HEADER...]
+	local seconds=$1
+	shift
 	# shellcheck disable=SC2016 # the script's $1... are its own arguments
-	timeout 5 bash -c '
+	timeout "$seconds" bash -c '
 		exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
 		printf "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nConnection: close\r\n" "$2" "$3" "$1" >&3
 		shift 3
@@ -109,7 +111,7 @@ _git_server_request() { # PORT METHOD PATH [HEADER...]
 # The raw reply to one request to the running server, e.g.
 #   git_server_request GET /files/data.csv "Range: bytes=0-9"
 git_server_request() { # METHOD PATH [HEADER...]
-	_git_server_request "${GIT_SERVER_URL##*:}" "$@"
+	_git_server_request 5 "${GIT_SERVER_URL##*:}" "$@"
 }
 
 # Start lighttpd on a free port: 0 once it answered, else 1 (and nothing left).
@@ -123,8 +125,9 @@ _git_server_try_port() { # PORT
 	read -r marker < "$GIT_SERVER_DIR/www/ready"
 	for ((i = 0; i < 200; i++)); do
 		kill -0 "$GIT_SERVER_PID" 2>/dev/null || break # exited: port taken?
-		# The marker proves that the answer comes from our lighttpd.
-		[[ $(_git_server_request "$port" GET /ready) == *"$marker"* ]] && return 0
+		# The marker proves that the answer comes from our lighttpd (another
+		# program on the port may accept the connection and never answer).
+		[[ $(_git_server_request 1 "$port" GET /ready) == *"$marker"* ]] && return 0
 		sleep 0.025
 	done
 	kill "$GIT_SERVER_PID" 2>/dev/null || true
