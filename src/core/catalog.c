@@ -102,6 +102,18 @@ static int transport_error(struct catalog *cat, int err)
 	int klass = e ? e->klass : 0;
 	int ret;
 
+	/* libgit2 checks ssh host keys against ~/.ssh/known_hosts itself. */
+	if (err == GIT_ECERTIFICATE)
+		return dfc_hint(dfc_error(DFC_ESECURITY,
+					  "the catalog at %s has an unknown or changed host key",
+					  cat->shown_url),
+				"check the key with its owner, then add it to ~/.ssh/known_hosts "
+				"(for example by connecting once with ssh)");
+	if (err == GIT_EAUTH && !is_http(cat->url))
+		return dfc_hint(dfc_error(DFC_ESECURITY, "the catalog at %s refused the ssh key",
+					  cat->shown_url),
+				"load a key into ssh-agent or put it in ~/.ssh/id_ed25519, id_ecdsa "
+				"or id_rsa, and its public part in the server's authorized_keys");
 	if (err == GIT_EAUTH || strstr(msg, "401") || strstr(msg, "403")) {
 		if (!cat->token)
 			return dfc_hint(dfc_error(DFC_ESECURITY,
