@@ -633,27 +633,40 @@ static int note_status(const char *refname, const char *status, void *data)
 	return 0;
 }
 
+/* One ref update of a push: `commit` to `dst` in the catalog. */
+struct push_ref {
+	const git_oid *commit;
+	const char *dst;
+};
+
 /*
- * Push `commit` to `dst` in the catalog, without force. Returns 0, 1 when
- * the catalog refused the update (someone else moved the branch), or a
- * negative code.
+ * Push `refs` to the catalog in one push, without force. Returns 0, 1 when
+ * the catalog refused an update (someone else moved the branch first), or
+ * a negative code. Each commit is pushed from a temporary local ref.
  */
-static int push_one(struct catalog *cat, const char *id, const git_oid *commit,
-		    const char *dst)
+static int push_refs(struct catalog *cat, const char *id, const struct push_ref *refs,
+		     size_t nr)
 {
-	char *src = xasprintf(PUSH_SOURCE_PREFIX "%s", id);
-	char *spec = xasprintf("%s:%s", src, dst);
 	struct transport_state st = { 0, NULL };
+	git_reference **locals = xcalloc(nr, sizeof(*locals));
+	char **specs = xcalloc(nr, sizeof(*specs));
+	git_strarray array = { specs, nr };
+	git_remote *remote = NULL;
 	git_push_options opts;
 	struct headers headers;
-	git_reference *ref = NULL;
-	git_remote *remote = NULL;
-	git_strarray specs = { &spec, 1 };
-	int ret, err;
+	int ret = 0, err;
 
-	if (git_reference_create(&ref, cat->store->repo, src, commit, 1, NULL) < 0) {
-		ret = dfc_git_error(DFC_EINTERNAL, "cannot prepare the push");
-		goto out;
+	for (size_t i = 0; i < nr; i++) {
+		char *src = xasprintf(PUSH_SOURCE_PREFIX "%s/%zu", id, i);
+
+		specs[i] = xasprintf("%s:%s", src, refs[i].dst);
+		err = git_reference_create(&locals[i], cat->store->repo, src, refs[i].commit, 1,
+					   NULL);
+		free(src);
+		if (err < 0) {
+			ret = dfc_git_error(DFC_EINTERNAL, "cannot prepare the push");
+			goto out;
+		}
 	}
 	if ((ret = open_remote(&remote, cat)) < 0)
 		goto out;
@@ -663,7 +676,7 @@ static int push_one(struct catalog *cat, const char *id, const git_oid *commit,
 	opts.callbacks.push_update_reference = note_status;
 	opts.callbacks.credentials = ssh_credentials;
 	opts.callbacks.payload = &st;
-	err = git_remote_push(remote, &specs, &opts);
+	err = git_remote_push(remote, &array, &opts);
 	headers_release(&headers);
 	if (err == GIT_ENONFASTFORWARD || (err == 0 && st.rejected)) {
 		git_error_clear();
@@ -672,13 +685,16 @@ static int push_one(struct catalog *cat, const char *id, const git_oid *commit,
 		ret = transport_error(cat, err);
 	}
 out:
-	if (ref)
-		git_reference_delete(ref);
-	git_reference_free(ref);
+	for (size_t i = 0; i < nr; i++) {
+		if (locals[i])
+			git_reference_delete(locals[i]);
+		git_reference_free(locals[i]);
+		free(specs[i]);
+	}
+	free(locals);
+	free(specs);
 	git_remote_free(remote);
 	free(st.rejected);
-	free(spec);
-	free(src);
 	return ret;
 }
 
@@ -770,7 +786,7 @@ static int share_round(struct catalog *cat, const struct share_request *req,
 	git_commit *tip = NULL;
 	git_tree *tip_tree = NULL;
 	char *branch = xasprintf("refs/heads/pipelines/%s", req->id);
-	char *tag = NULL;
+	char *tag = NULL, *previous_tag = NULL;
 	git_oid commit;
 	int ret, latest = 0;
 
@@ -798,11 +814,25 @@ static int share_round(struct catalog *cat, const struct share_request *req,
 	}
 	if ((ret = make_commit(&commit, cat, req, tree_oid, tip, latest + 1)) < 0)
 		goto out;
-	if ((ret = push_one(cat, req->id, &commit, branch)) != 0)
-		goto out;
-	/* The branch holds the version now; its tag follows. */
+	{
+		struct push_ref branch_ref = { &commit, branch };
+
+		if ((ret = push_refs(cat, req->id, &branch_ref, 1)) != 0)
+			goto out;
+	}
+	/*
+	 * The branch holds the version now; its tag follows, with the tag of
+	 * the previous tip again, in case a writer was killed between the two
+	 * pushes (a tag that is already there is no change).
+	 */
 	tag = xasprintf("refs/tags/pipelines/%s/v%d", req->id, latest + 1);
-	ret = push_one(cat, req->id, &commit, tag);
+	previous_tag = xasprintf("refs/tags/pipelines/%s/v%d", req->id, latest);
+	{
+		struct push_ref tags[2] = { { &commit, tag },
+					    { tip ? git_commit_id(tip) : NULL, previous_tag } };
+
+		ret = push_refs(cat, req->id, tags, tip ? 2 : 1);
+	}
 	if (ret == 1)
 		ret = dfc_error(DFC_ECONFLICT, "version %d of '%s' was appended, but the catalog "
 					       "refused its tag",
@@ -818,6 +848,7 @@ out:
 	git_commit_free(tip);
 	free(branch);
 	free(tag);
+	free(previous_tag);
 	return ret;
 }
 

@@ -164,3 +164,15 @@ catalog_git() {
 	store_git fsck --strict --no-dangling
 	[ "$(store_git config remote.catalog.url)" = "$DATA_FACTORY_HOME/catalog.git" ]
 }
+
+@test "a tag left missing by a killed share is pushed again by the next share" {
+	create_pipeline
+	dfc share -i "$ID"
+	# as if the share had been killed between its branch push and its tag push
+	catalog_git update-ref -d "refs/tags/pipelines/$ID/v1"
+	sed -i 's/1000/2000/' pipeline.json
+	run --separate-stderr dfc share -f pipeline.json
+	[ "$output" = 2 ]
+	[ "$(catalog_git rev-parse "pipelines/$ID/v1")" = "$(catalog_git rev-parse "pipelines/$ID~1")" ]
+	[ "$(catalog_git rev-parse "pipelines/$ID/v2")" = "$(catalog_git rev-parse "pipelines/$ID")" ]
+}
