@@ -1,0 +1,224 @@
+/* test_catalog_form.c - the content of a catalog version, and fingerprints. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "dfc/catalog_form.h"
+#include "dfc/error.h"
+#include "dfc/fs.h"
+#include "dfc/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct fixture {
+	char dir[64];
+	git_repository *repo;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = xcalloc(1, sizeof(*f));
+	char *git_dir, *data;
+
+	strcpy(f->dir, "/tmp/dfc-form-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	git_dir = fs_path_join(f->dir, "repo.git");
+	assert_int_equal(git_repository_init(&f->repo, git_dir, 1), 0);
+	data = fs_path_join(f->dir, "small.csv");
+	assert_int_equal(fs_write_atomic(data, "a,b\n1,2\n", 8, -1), 0);
+	free(data);
+	data = fs_path_join(f->dir, "big.csv");
+	assert_int_equal(fs_write_atomic(data, "0123456789abcdef", 16, -1), 0);
+	free(data);
+	free(git_dir);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char *cmd = xasprintf("rm -rf '%s'", f->dir);
+
+	git_repository_free(f->repo);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(f);
+	return 0;
+}
+
+static const char PIPELINE[] =
+	"{\"id\": \"p\", \"nodes\": ["
+	"{\"id\": \"small\", \"type\": \"dataset\", \"path\": \"small.csv\"},"
+	"{\"id\": \"big\", \"type\": \"dataset\", \"path\": \"big.csv\"},"
+	"{\"id\": \"s\", \"type\": \"script\", \"path\": \"x/run.sh\"},"
+	"{\"id\": \"out\", \"type\": \"dataset\", \"path\": \"out/result.csv\"}],"
+	"\"edges\": [{\"from\": \"small\", \"to\": \"s\"}, {\"from\": \"big\", \"to\": \"s\"},"
+	"{\"from\": \"s\", \"to\": \"out\"}]}";
+
+static void add_script(struct script_files *s, const char *node, const char *name,
+		       const char *content)
+{
+	XGROW(s->items, s->alloc, s->nr + 1);
+	s->items[s->nr].node_id = xstrdup(node);
+	s->items[s->nr].name = xstrdup(name);
+	buf_init(&s->items[s->nr].content);
+	buf_adds(&s->items[s->nr].content, content);
+	s->nr++;
+}
+
+static char *blob_at(git_repository *repo, const git_oid *tree_oid, const char *path)
+{
+	git_tree *tree = NULL;
+	git_tree_entry *entry = NULL;
+	git_blob *blob = NULL;
+	char *out = NULL;
+
+	if (git_tree_lookup(&tree, repo, tree_oid) == 0 &&
+	    git_tree_entry_bypath(&entry, tree, path) == 0 &&
+	    git_blob_lookup(&blob, repo, git_tree_entry_id(entry)) == 0)
+		out = xstrndup(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+	git_blob_free(blob);
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	return out;
+}
+
+static const char *node_key(json_t *root, const char *node, const char *key)
+{
+	size_t i;
+	json_t *n;
+
+	json_array_foreach(json_object_get(root, "nodes"), i, n)
+		if (!strcmp(json_string_value(json_object_get(n, "id")), node))
+			return json_string_value(json_object_get(n, key));
+	return NULL;
+}
+
+static void test_build_stores_scripts_and_small_data_describes_the_rest(void **state)
+{
+	struct fixture *f = *state;
+	struct script_files scripts = SCRIPT_FILES_INIT;
+	struct download_options dl = { 0 };
+	struct form_input in = { 0 };
+	json_t *root = json_loads(PIPELINE, 0, NULL), *form = NULL;
+	char *text, *path;
+	git_oid tree, blob;
+
+	add_script(&scripts, "s", "run.sh", "echo hi\n");
+	in.pipeline = root;
+	in.base_dir = f->dir;
+	in.scripts = &scripts;
+	in.max_dataset_bytes = 10;
+	in.download = &dl;
+	assert_int_equal(catalog_form_build(&tree, &form, f->repo, &in), 0);
+
+	git_odb_hash(&blob, "echo hi\n", 8, GIT_OBJECT_BLOB);
+	assert_string_equal(node_key(form, "s", "script_id"), git_oid_tostr_s(&blob));
+	assert_string_equal(node_key(form, "s", "path"), "x/run.sh");
+	path = xasprintf("scripts/%s/run.sh", git_oid_tostr_s(&blob));
+	text = blob_at(f->repo, &tree, path);
+	assert_string_equal(text, "echo hi\n");
+	free(text);
+	free(path);
+
+	/* 8 bytes: stored under its blob id */
+	git_odb_hash(&blob, "a,b\n1,2\n", 8, GIT_OBJECT_BLOB);
+	assert_string_equal(node_key(form, "small", "dataset_id"), git_oid_tostr_s(&blob));
+	path = xasprintf("datasets/%s/small.csv", git_oid_tostr_s(&blob));
+	text = blob_at(f->repo, &tree, path);
+	assert_string_equal(text, "a,b\n1,2\n");
+	free(text);
+	free(path);
+
+	/* 16 bytes > 10: a descriptor with sha256 and size */
+	path = xasprintf("datasets/%s.json", node_key(form, "big", "dataset_id"));
+	text = blob_at(f->repo, &tree, path);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "\"size\": 16"));
+	assert_non_null(strstr(text, "\"sha256\": \"9f9f5111f7b27a781f1f1ddde5ebc2dd2b796bfc7365c9c28b548e564176929f\""));
+	free(text);
+	free(path);
+
+	/* produced by the script and not there yet: its path alone */
+	path = xasprintf("datasets/%s.json", node_key(form, "out", "dataset_id"));
+	text = blob_at(f->repo, &tree, path);
+	assert_string_equal(text, "{\n  \"path\": \"out/result.csv\"\n}\n");
+	free(text);
+	free(path);
+
+	text = blob_at(f->repo, &tree, "pipeline.json");
+	assert_non_null(strstr(text, "\"script_id\""));
+	free(text);
+	json_decref(form);
+	json_decref(root);
+	script_files_release(&scripts);
+}
+
+static void test_missing_input_dataset_and_script_content_are_errors(void **state)
+{
+	struct fixture *f = *state;
+	struct script_files scripts = SCRIPT_FILES_INIT;
+	struct download_options dl = { 0 };
+	struct form_input in = { 0 };
+	json_t *root = json_loads(PIPELINE, 0, NULL), *form = NULL;
+	git_oid tree;
+
+	in.pipeline = root;
+	in.base_dir = f->dir;
+	in.scripts = &scripts;
+	in.max_dataset_bytes = 100;
+	in.download = &dl;
+	assert_int_equal(catalog_form_build(&tree, &form, f->repo, &in), DFC_EDEPEND);
+	assert_non_null(strstr(dfc_error_message(), "script 's'"));
+	add_script(&scripts, "s", "run.sh", "echo hi\n");
+	json_array_remove(json_object_get(root, "edges"), 2);
+	assert_int_equal(catalog_form_build(&tree, &form, f->repo, &in), DFC_EDEPEND);
+	assert_non_null(strstr(dfc_error_message(), "dataset 'out' not found"));
+	assert_null(form);
+	json_decref(root);
+	script_files_release(&scripts);
+}
+
+static void test_fingerprint_ignores_catalog_ids_but_not_scripts(void **state)
+{
+	json_t *local = json_loads("{\"nodes\": [{\"id\": \"s\", \"type\": \"script\", \"path\": \"a.sh\"},"
+				   "{\"id\": \"d\", \"type\": \"dataset\", \"path\": \"d.csv\"}], \"edges\": []}",
+				   0, NULL);
+	json_t *catalog = json_deep_copy(local);
+	json_t *scripts = json_pack("{s:s}", "s", "1111111111111111111111111111111111111111");
+	char a[FINGERPRINT_SIZE], b[FINGERPRINT_SIZE];
+
+	(void)state;
+	json_object_set_new(json_array_get(json_object_get(catalog, "nodes"), 0), "script_id",
+			    json_string("1111111111111111111111111111111111111111"));
+	json_object_set_new(json_array_get(json_object_get(catalog, "nodes"), 1), "dataset_id",
+			    json_string("2222222222222222222222222222222222222222"));
+	content_fingerprint(a, local, scripts);
+	content_fingerprint(b, catalog, NULL);
+	assert_string_equal(a, b);
+	json_object_set_new(scripts, "s", json_string("3333333333333333333333333333333333333333"));
+	content_fingerprint(a, local, scripts);
+	assert_string_not_equal(a, b);
+	json_decref(local);
+	json_decref(catalog);
+	json_decref(scripts);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_build_stores_scripts_and_small_data_describes_the_rest,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_input_dataset_and_script_content_are_errors,
+						setup, teardown),
+		cmocka_unit_test(test_fingerprint_ignores_catalog_ids_but_not_scripts),
+	};
+
+	git_libgit2_init();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
