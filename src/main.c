@@ -18,6 +18,7 @@
 static const struct command *const commands[] = {
 	&cmd_create, &cmd_update, &cmd_validate, &cmd_show, &cmd_log,
 	&cmd_status, &cmd_share,  &cmd_sync,     &cmd_list,
+	&cmd_generate, &cmd_run,
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

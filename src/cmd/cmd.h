@@ -92,6 +92,8 @@ extern const struct command cmd_status;
 extern const struct command cmd_share;
 extern const struct command cmd_sync;
 extern const struct command cmd_list;
+extern const struct command cmd_generate;
+extern const struct command cmd_run;
 
 /** The global options, accepted before or after any command. */
 extern const struct opt global_options[];

@@ -22,7 +22,9 @@ static int read_fd(struct buf *out, int fd, const char *path, size_t max)
 	for (;;) {
 		ssize_t n;
 
-		buf_grow(out, 65536);
+		/* Room for the size fstat() promised, doubling beyond it. */
+		if (!out->alloc || out->alloc - out->len - 1 == 0)
+			buf_grow(out, out->len - start ? out->len - start : 4096);
 		n = read(fd, out->data + out->len, out->alloc - out->len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -43,7 +45,7 @@ static int read_fd(struct buf *out, int fd, const char *path, size_t max)
 
 int fs_read_file(struct buf *out, const char *path, size_t max)
 {
-	struct stat st;
+	struct stat st = { 0 };
 	int fd, ret;
 
 	if (!strcmp(path, "-"))
@@ -66,6 +68,8 @@ int fs_read_file(struct buf *out, const char *path, size_t max)
 		return dfc_error(DFC_EINVALID, "'%s' is larger than %zu MiB",
 				 path, max >> 20);
 	}
+	if (S_ISREG(st.st_mode))
+		buf_grow(out, (size_t)st.st_size + 1);
 	ret = read_fd(out, fd, path, max);
 	close(fd);
 	return ret;

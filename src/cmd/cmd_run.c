@@ -1,0 +1,259 @@
+/* cmd_run.c - generate a pipeline's script and run it at once. */
+#include "cmd/cmd.h"
+#include "cmd/gen_source.h"
+
+#include "dfc/error.h"
+#include "dfc/fs.h"
+#include "dfc/generate.h"
+#include "dfc/xalloc.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *file;
+static const char *id;
+static int version;
+static bool from_catalog;
+static bool dry_run;
+static const char *node;
+static const char *from;
+static const char *workdir;
+static int jobs;
+static bool force;
+
+static const struct opt options[] = {
+	OPT_STRING('f', "file", &file, "FILE", "run pipeline FILE as it is"),
+	OPT_STRING('i', "id", &id, "ID", "run a recorded version of pipeline ID"),
+	OPT_INT('v', "version", &version, "N", "with -i: version N (default: the latest)"),
+	OPT_BOOL(0, "from-catalog", &from_catalog,
+		 "with -i: use catalog version N as last fetched"),
+	OPT_BOOL(0, "dry-run", &dry_run, "print each command; run nothing, write nothing"),
+	OPT_STRING(0, "node", &node, "NODE", "run step NODE alone"),
+	OPT_STRING(0, "from", &from, "NODE", "run NODE and every step downstream of it"),
+	OPT_STRING(0, "workdir", &workdir, "DIR",
+		   "run in DIR (default: the file's folder with -f, the current one with -i)"),
+	OPT_INT(0, "jobs", &jobs, "N", "run up to N independent steps at once (default 1)"),
+	OPT_BOOL(0, "force", &force, "rerun steps that are up to date"),
+	OPT_END(),
+};
+
+static const char *const usage[] = {
+	"run -f FILE [--dry-run] [--node NODE | --from NODE] [--workdir DIR] [--jobs N] [--force]",
+	"run -i ID [-v N] [--from-catalog] [--dry-run] [--node NODE | --from NODE] [--workdir DIR] "
+	"[--jobs N] [--force]",
+	NULL,
+};
+
+/* A temporary file under $TMPDIR, created with `mode`; its path in `*path`. */
+static int make_temp(char **path, const char *what, int mode, const void *data, size_t len)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	int fd;
+
+	*path = xasprintf("%s/dfc-%s-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp", what);
+	fd = mkstemp(*path);
+	if (fd < 0) {
+		int ret = dfc_error(DFC_EUSAGE, "cannot create a temporary file '%s': %s", *path,
+				    strerror(errno));
+
+		free(*path);
+		*path = NULL;
+		return ret;
+	}
+	while (len) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int ret = dfc_error(DFC_EUSAGE, "cannot write '%s': %s", *path,
+					    strerror(errno));
+
+			close(fd);
+			return ret;
+		}
+		data = (const char *)data + n;
+		len -= (size_t)n;
+	}
+	if (fchmod(fd, (mode_t)mode) < 0 || close(fd) < 0)
+		return dfc_error(DFC_EUSAGE, "cannot write '%s': %s", *path, strerror(errno));
+	return 0;
+}
+
+/*
+ * Run argv (argv[0] found in PATH) and wait for it, the way system() does
+ * but without a shell: ^C and ^\ go to the child, not to us. The exit
+ * status (or 128 + signal) goes into `*status`.
+ */
+static int run_argv(char *const argv[], int *status)
+{
+	struct sigaction ignore = {0}, old_int, old_quit;
+	pid_t pid;
+	int ret = 0, st;
+
+	fflush(stdout);
+	fflush(stderr);
+	ignore.sa_handler = SIG_IGN;
+	sigemptyset(&ignore.sa_mask);
+	sigaction(SIGINT, &ignore, &old_int);
+	sigaction(SIGQUIT, &ignore, &old_quit);
+	pid = fork();
+	if (pid < 0) {
+		ret = dfc_error(DFC_EINTERNAL, "cannot start %s: %s", argv[0], strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGQUIT, &old_quit, NULL);
+		execvp(argv[0], argv);
+		fprintf(stderr, "data-factory-cli: error: cannot run %s: %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR) {
+			ret = dfc_error(DFC_EINTERNAL, "cannot wait for %s: %s", argv[0],
+					strerror(errno));
+			goto out;
+		}
+	}
+	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+out:
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	return ret;
+}
+
+/* The last line of the script's --status-file starting with `word `. */
+static char *reported(const struct buf *report, const char *word)
+{
+	size_t wlen = strlen(word);
+	const char *p = buf_cstr(report), *found = NULL;
+
+	for (; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
+		if (!strncmp(p, word, wlen) && p[wlen] == ' ')
+			found = p + wlen + 1;
+	return found ? xstrndup(found, strcspn(found, "\n")) : NULL;
+}
+
+/* Turn the script's exit status into ours, with a message naming why. */
+static int map_status(int status, const struct buf *report)
+{
+	char *what = NULL;
+	int ret;
+
+	switch (status) {
+	case 0:
+		return 0;
+	case 2:
+		return dfc_error(DFC_EUSAGE, "the generated script refused its options");
+	case 4:
+		what = reported(report, "failed");
+		ret = dfc_hint(dfc_error(DFC_EEXEC, "step '%s' failed; the run stopped there",
+					 what ? what : "?"),
+			       "its output is above; rerun with --from %s once it is fixed",
+			       what ? what : "NODE");
+		break;
+	case 5:
+		if ((what = reported(report, "missing")))
+			ret = dfc_error(DFC_EDEPEND, "'%s' is missing; nothing was run", what);
+		else
+			ret = dfc_error(DFC_EDEPEND, "an interpreter, tool or dataset is missing");
+		break;
+	case 6:
+		what = reported(report, "tampered");
+		ret = dfc_error(DFC_ESECURITY, "the embedded script of '%s' does not match its id",
+				what ? what : "?");
+		break;
+	case 127:
+		return dfc_hint(dfc_error(DFC_EDEPEND, "cannot run the generated script"),
+				"it needs bash 4.3 or newer in PATH");
+	default:
+		if (status > 128)
+			return dfc_error(DFC_EEXEC, "the run was interrupted (signal %d)",
+					 status - 128);
+		return dfc_error(DFC_EINTERNAL, "the generated script exited with status %d",
+				 status);
+	}
+	free(what);
+	return ret;
+}
+
+static int run(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct gen_source src = GEN_SOURCE_INIT;
+	struct gen_request req = {file, id, version, from_catalog};
+	struct buf script = BUF_INIT, report = BUF_INIT;
+	char *script_path = NULL, *status_path = NULL, *jobs_text = NULL;
+	const char *args[20];
+	int nr = 0, status = 0, ret;
+
+	(void)argc;
+	(void)argv;
+	if (node && from) {
+		ret = dfc_error(DFC_EUSAGE, "give --node or --from, not both");
+		goto out;
+	}
+	if ((ret = gen_source_load(ctx, &src, &req)) < 0 ||
+	    (ret = generate_script(&script, &src.input)) < 0 ||
+	    (ret = make_temp(&script_path, "run", 0700, script.data, script.len)) < 0 ||
+	    (ret = make_temp(&status_path, "status", 0600, "", 0)) < 0)
+		goto out;
+	args[nr++] = "bash";
+	args[nr++] = script_path;
+	if (dry_run)
+		args[nr++] = "--dry-run";
+	if (force)
+		args[nr++] = "--force";
+	if (node)
+		args[nr++] = "--only", args[nr++] = node;
+	if (from)
+		args[nr++] = "--from", args[nr++] = from;
+	if (jobs) {
+		jobs_text = xasprintf("%d", jobs);
+		args[nr++] = "--jobs", args[nr++] = jobs_text;
+	}
+	/* The pipeline file's data paths start from its folder. */
+	if (workdir || src.file_dir)
+		args[nr++] = "--workdir", args[nr++] = workdir ? workdir : src.file_dir;
+	args[nr++] = "--status-file";
+	args[nr++] = status_path;
+	args[nr] = NULL;
+	if (ctx->verbose)
+		cmd_note(ctx, "running %s", src.origin);
+	if ((ret = run_argv((char *const *)args, &status)) < 0)
+		goto out;
+	if (fs_read_file(&report, status_path, 1 << 20) < 0)
+		dfc_error_clear();
+	ret = map_status(status, &report);
+out:
+	if (script_path)
+		unlink(script_path);
+	if (status_path)
+		unlink(status_path);
+	free(script_path);
+	free(status_path);
+	free(jobs_text);
+	buf_release(&report);
+	buf_release(&script);
+	gen_source_release(&src);
+	return ret;
+}
+
+const struct command cmd_run = {
+	.name = "run",
+	.summary = "generate a pipeline's script and run it",
+	.usage = usage,
+	.options = options,
+	.needs = NEEDS_STORE,
+	.min_args = 0,
+	.max_args = 0,
+	.run = run,
+};

@@ -1,0 +1,815 @@
+# shellcheck shell=bash
+#
+# runtime.sh - the fixed part of every script `data-factory-cli generate`
+# writes (SPEC §6). It is embedded in the tool at build time and copied
+# verbatim into each generated script, after the pipeline's own part:
+#
+#   dfc_pipeline   a function that declares the pipeline as data, through
+#                  dfc_info, dfc_dataset, dfc_step, dfc_after, dfc_reads,
+#                  dfc_writes and dfc_command below;
+#   dfc_file_<id>  one function per embedded file (script or dataset) that
+#                  prints its content; <id> is the content's git blob id.
+#
+# and ends with `dfc_main "$@"`. Nothing here is specific to a pipeline.
+# Arguments are only ever kept in arrays and passed as "${words[@]}": no
+# string is ever evaluated by the shell.
+#
+# Exit statuses: 0 done, 2 usage, 4 a step failed, 5 an interpreter, tool
+# or input dataset is missing, 6 an embedded file does not match its id.
+
+if [ -z "${BASH_VERSINFO[0]:-}" ] || [ "${BASH_VERSINFO[0]}" -lt 4 ] ||
+	{ [ "${BASH_VERSINFO[0]}" -eq 4 ] && [ "${BASH_VERSINFO[1]}" -lt 3 ]; }; then
+	echo "dfc: this script needs bash 4.3 or newer (this is ${BASH_VERSION:-not bash})" >&2
+	exit 5
+fi
+
+set -o pipefail
+shopt -s extglob
+
+# --- The pipeline, as declared by dfc_pipeline -----------------------------
+
+DFC_NAME=''
+DFC_ORIGIN=''
+DFC_REGENERATE=''
+
+# Datasets, by position k: id, path in the run folder, URL, expected
+# sha256, embedded blob id and size, and the steps that write it.
+DFC_NR_DATASETS=0
+declare -A DFC_DS_INDEX=()
+declare -a DFC_DS_ID=() DFC_DS_PATH=() DFC_DS_URL=() DFC_DS_SHA=()
+declare -a DFC_DS_BLOB=() DFC_DS_SIZE=() DFC_DS_PRODUCERS=()
+
+# Steps, by position i in topological order: id, embedded script (blob id,
+# size, path in the run folder, executable or not), interpreter command
+# (empty when the file is executed directly), the steps it waits for, the
+# steps it follows directly (script -> script edges), the datasets it reads
+# and writes, and its command line as a slice of DFC_ARGV.
+DFC_NR_STEPS=0
+declare -A DFC_STEP_INDEX=()
+declare -a DFC_STEP_ID=() DFC_STEP_BLOB=() DFC_STEP_SIZE=() DFC_STEP_FILE=()
+declare -a DFC_STEP_INTERP=() DFC_STEP_DEPS=() DFC_STEP_AFTER=()
+declare -a DFC_STEP_INPUTS=() DFC_STEP_OUTPUTS=()
+declare -a DFC_ARGV=() DFC_ARGV_START=() DFC_ARGV_LEN=()
+
+# --- Options and state of this run ----------------------------------------
+
+DFC_DRY_RUN=0
+DFC_FORCE=0
+DFC_JOBS=1
+DFC_WORKDIR=''
+DFC_ONLY=''
+DFC_FROM=''
+DFC_STATUS_FILE=''
+DFC_TMP=''
+DFC_FIFO_FD=''
+DFC_STATE=.dfc
+declare -a DFC_SELECTED=()
+declare -A DFC_JOB_PID=()
+
+# --- Messages ---------------------------------------------------------------
+
+dfc_log() {
+	local now
+	printf -v now '%(%H:%M:%S)T' -1
+	printf 'dfc: %s %s\n' "$now" "$*" >&2
+}
+
+dfc_warn() {
+	printf 'dfc: warning: %s\n' "$*" >&2
+}
+
+# Record the outcome for a caller that passed --status-file.
+dfc_report() {
+	if [[ -n $DFC_STATUS_FILE ]]; then
+		printf '%s\n' "$*" >>"$DFC_STATUS_FILE"
+	fi
+}
+
+# dfc_die STATUS REPORT MESSAGE...: say why, record it, and exit.
+dfc_die() {
+	local status=$1 report=$2
+	shift 2
+	printf 'dfc: error: %s\n' "$*" >&2
+	if [[ -n $report ]]; then
+		dfc_report "$report"
+	fi
+	dfc_cleanup
+	exit "$status"
+}
+
+dfc_usage() {
+	cat <<EOF
+usage: ${0##*/} [--dry-run] [--workdir DIR] [--only NODE | --from NODE]
+       [--jobs N] [--force]
+
+Runs pipeline ${DFC_NAME:-"(unnamed)"}: $DFC_ORIGIN.
+Regenerate it with: $DFC_REGENERATE
+
+options:
+  --dry-run        print each command; run nothing, write nothing
+  --workdir DIR    run in DIR (default: the current folder); created if needed
+  --only NODE      run step NODE alone
+  --from NODE      run NODE and every step downstream of it
+  --jobs N         run up to N independent steps at once (default 1)
+  --force          rerun steps that are up to date
+  --status-file F  append the outcome (failed STEP, missing TOOL) to F
+  -h, --help       show this help
+
+Stamps of successful steps are kept in .dfc/ inside the work folder; a
+step whose script, arguments and inputs are unchanged and whose outputs
+are still as it left them is skipped.
+
+exit status: 0 done, 2 usage, 4 a step failed, 5 an interpreter, tool or
+input is missing, 6 an embedded script does not match its id.
+EOF
+}
+
+# Time in microseconds (whole seconds before bash 5) into variable $1.
+dfc_now() {
+	if [[ -n ${EPOCHREALTIME:-} ]]; then
+		printf -v "$1" '%s' "${EPOCHREALTIME//[!0-9]/}"
+	else
+		printf -v "$1" '%s000000' "$SECONDS"
+	fi
+}
+
+# A duration between two dfc_now values as "1.25s", into variable $1.
+dfc_duration() {
+	local us=$(($3 - $2))
+	printf -v "$1" '%d.%02ds' $((us / 1000000)) $((us % 1000000 / 10000))
+}
+
+# --- Declarations used by dfc_pipeline --------------------------------------
+
+# dfc_info NAME ORIGIN REGENERATE
+dfc_info() {
+	DFC_NAME=$1
+	DFC_ORIGIN=$2
+	DFC_REGENERATE=$3
+}
+
+# dfc_dataset ID PATH [--url URL] [--sha256 HEX] [--embedded BLOB SIZE]
+dfc_dataset() {
+	local k=$DFC_NR_DATASETS
+	DFC_DS_INDEX[$1]=$k
+	DFC_DS_ID[k]=$1
+	DFC_DS_PATH[k]=$2
+	DFC_DS_URL[k]=''
+	DFC_DS_SHA[k]=''
+	DFC_DS_BLOB[k]=''
+	DFC_DS_SIZE[k]=''
+	DFC_DS_PRODUCERS[k]=''
+	shift 2
+	while (($#)); do
+		case $1 in
+		--url) DFC_DS_URL[k]=$2; shift 2 ;;
+		--sha256) DFC_DS_SHA[k]=$2; shift 2 ;;
+		--embedded) DFC_DS_BLOB[k]=$2; DFC_DS_SIZE[k]=$3; shift 3 ;;
+		*) dfc_die 1 '' "dfc_dataset: unknown field '$1'" ;;
+		esac
+	done
+	DFC_NR_DATASETS=$((k + 1))
+}
+
+# dfc_step ID BLOB SIZE FILE INTERPRETER: a script node, its embedded
+# script (git blob id and size), where that script is written in the run
+# folder, and the command that runs it ('' when the file is executed).
+dfc_step() {
+	local i=$DFC_NR_STEPS
+	DFC_STEP_INDEX[$1]=$i
+	DFC_STEP_ID[i]=$1
+	DFC_STEP_BLOB[i]=$2
+	DFC_STEP_SIZE[i]=$3
+	DFC_STEP_FILE[i]=$4
+	DFC_STEP_INTERP[i]=$5
+	DFC_STEP_DEPS[i]=''
+	DFC_STEP_AFTER[i]=''
+	DFC_STEP_INPUTS[i]=''
+	DFC_STEP_OUTPUTS[i]=''
+	DFC_ARGV_START[i]=${#DFC_ARGV[@]}
+	DFC_ARGV_LEN[i]=0
+	DFC_NR_STEPS=$((i + 1))
+}
+
+# Add step position $2 to the steps the current step waits for.
+dfc_add_dep() {
+	local i=$1 d=$2
+	if [[ " ${DFC_STEP_DEPS[i]} " != *" $d "* ]]; then
+		DFC_STEP_DEPS[i]+=" $d"
+	fi
+}
+
+# dfc_after STEP...: scripts the current step follows directly.
+dfc_after() {
+	local i=$((DFC_NR_STEPS - 1)) id
+	for id in "$@"; do
+		DFC_STEP_AFTER[i]+=" ${DFC_STEP_INDEX[$id]}"
+		dfc_add_dep "$i" "${DFC_STEP_INDEX[$id]}"
+	done
+}
+
+# dfc_reads DATASET...: its inputs (it waits for the steps writing them).
+dfc_reads() {
+	local i=$((DFC_NR_STEPS - 1)) id k p
+	for id in "$@"; do
+		k=${DFC_DS_INDEX[$id]}
+		DFC_STEP_INPUTS[i]+=" $k"
+		for p in ${DFC_DS_PRODUCERS[k]}; do
+			dfc_add_dep "$i" "$p"
+		done
+	done
+}
+
+# dfc_writes DATASET...: its outputs.
+dfc_writes() {
+	local i=$((DFC_NR_STEPS - 1)) id k
+	for id in "$@"; do
+		k=${DFC_DS_INDEX[$id]}
+		DFC_STEP_OUTPUTS[i]+=" $k"
+		DFC_DS_PRODUCERS[k]+=" $i"
+	done
+}
+
+# dfc_command WORD...: the current step's command line.
+dfc_command() {
+	local i=$((DFC_NR_STEPS - 1))
+	DFC_ARGV+=("$@")
+	DFC_ARGV_LEN[i]=$#
+}
+
+# --- Options ------------------------------------------------------------------
+
+dfc_usage_error() {
+	printf 'dfc: error: %s\n' "$*" >&2
+	printf "hint: see '%s --help'\n" "${0##*/}" >&2
+	dfc_report "usage"
+	exit 2
+}
+
+dfc_parse_options() {
+	local opt value
+	while (($#)); do
+		opt=$1
+		value=''
+		case $opt in
+		--workdir=* | --only=* | --from=* | --jobs=* | --status-file=*)
+			value=${opt#*=}
+			opt=${opt%%=*}
+			shift
+			;;
+		--workdir | --only | --from | --jobs | --status-file)
+			if (($# < 2)); then
+				dfc_usage_error "option '$opt' needs a value"
+			fi
+			value=$2
+			shift 2
+			;;
+		*)
+			shift
+			;;
+		esac
+		case $opt in
+		-h | --help) dfc_usage; exit 0 ;;
+		--dry-run) DFC_DRY_RUN=1 ;;
+		--force) DFC_FORCE=1 ;;
+		--workdir) DFC_WORKDIR=$value ;;
+		--only) DFC_ONLY=$value ;;
+		--from) DFC_FROM=$value ;;
+		--status-file)
+			DFC_STATUS_FILE=$value
+			if [[ $value != /* ]]; then
+				DFC_STATUS_FILE=$PWD/$value
+			fi
+			;;
+		--jobs)
+			if [[ $value != +([0-9]) ]] || ((10#$value < 1)); then
+				dfc_usage_error "--jobs needs a positive number, not '$value'"
+			fi
+			DFC_JOBS=$((10#$value))
+			;;
+		*) dfc_usage_error "unknown option '$opt'" ;;
+		esac
+	done
+	if [[ -n $DFC_ONLY && -n $DFC_FROM ]]; then
+		dfc_usage_error "give --only or --from, not both"
+	fi
+}
+
+# --- Which steps run ------------------------------------------------------------
+
+dfc_select() {
+	local i d k selected
+	if [[ -n $DFC_ONLY ]]; then
+		if [[ -z ${DFC_STEP_INDEX[$DFC_ONLY]+set} ]]; then
+			dfc_usage_error "--only: '$DFC_ONLY' is not a script node of this pipeline"
+		fi
+		DFC_SELECTED[${DFC_STEP_INDEX[$DFC_ONLY]}]=1
+		return
+	fi
+	if [[ -z $DFC_FROM ]]; then
+		for ((i = 0; i < DFC_NR_STEPS; i++)); do
+			DFC_SELECTED[i]=1
+		done
+		return
+	fi
+	if [[ -n ${DFC_STEP_INDEX[$DFC_FROM]+set} ]]; then
+		DFC_SELECTED[${DFC_STEP_INDEX[$DFC_FROM]}]=1
+	elif [[ -z ${DFC_DS_INDEX[$DFC_FROM]+set} ]]; then
+		dfc_usage_error "--from: '$DFC_FROM' is not a node of this pipeline"
+	fi
+	# Steps come in dependency order: one pass marks everything downstream.
+	for ((i = 0; i < DFC_NR_STEPS; i++)); do
+		selected=0
+		for k in ${DFC_STEP_INPUTS[i]}; do
+			if [[ ${DFC_DS_ID[k]} == "$DFC_FROM" ]]; then
+				selected=1
+			fi
+		done
+		for d in ${DFC_STEP_DEPS[i]}; do
+			if [[ -n ${DFC_SELECTED[d]:-} ]]; then
+				selected=1
+			fi
+		done
+		if ((selected)); then
+			DFC_SELECTED[i]=1
+		fi
+	done
+}
+
+# --- Checks before anything runs ------------------------------------------------
+
+dfc_check_interpreters() {
+	local i interp missing=()
+	local -A seen=()
+	for i in "${!DFC_SELECTED[@]}"; do
+		interp=${DFC_STEP_INTERP[i]}
+		if [[ -z $interp || -n ${seen[$interp]+set} ]]; then
+			continue
+		fi
+		seen[$interp]=1
+		if ! command -v -- "$interp" >/dev/null 2>&1; then
+			missing+=("$interp")
+			printf "dfc: error: interpreter '%s' of step '%s' is not installed (not found in PATH)\n" \
+				"$interp" "${DFC_STEP_ID[i]}" >&2
+			dfc_report "missing $interp"
+		fi
+	done
+	if ((${#missing[@]})); then
+		dfc_die 5 '' "missing interpreter${missing[1]+s}: ${missing[*]}; nothing was run"
+	fi
+}
+
+# The git blob id of what dfc_file_BLOB prints, cut to SIZE bytes, or of
+# FILE when one is given: sha1 of "blob SIZE\0content".
+dfc_blob_id() {
+	local blob=$1 size=$2 file=${3:-} out
+	if [[ -n $file ]]; then
+		size=$(wc -c <"$file") || return 1
+		out=$({ printf 'blob %d\0' "$size"; cat -- "$file"; } | sha1sum) || return 1
+	else
+		out=$({
+			printf 'blob %d\0' "$size"
+			{ "dfc_file_$blob" 2>/dev/null || true; } | head -c "$size"
+		} | sha1sum) || return 1
+	fi
+	printf '%s\n' "${out%% *}"
+}
+
+# Write the embedded file BLOB (SIZE bytes) to PATH, checked.
+dfc_extract() {
+	local blob=$1 size=$2 path=$3 got
+	dfc_mkparent "$path"
+	{ "dfc_file_$blob" 2>/dev/null || true; } | head -c "$size" >"$path.dfc-tmp" ||
+		return 1
+	got=$(dfc_blob_id "$blob" "$size" "$path.dfc-tmp") || return 1
+	if [[ $got != "$blob" ]]; then
+		rm -f -- "$path.dfc-tmp"
+		return 6
+	fi
+	mv -f -- "$path.dfc-tmp" "$path"
+}
+
+dfc_mkparent() {
+	if [[ $1 == */* ]]; then
+		mkdir -p -- "${1%/*}"
+	fi
+}
+
+# Every selected step's embedded script must have the blob id it was
+# generated with: an edited script is refused before anything runs.
+dfc_check_scripts() {
+	local i blob got
+	local -A seen=()
+	for i in "${!DFC_SELECTED[@]}"; do
+		blob=${DFC_STEP_BLOB[i]}
+		if [[ -n ${seen[$blob]+set} ]]; then
+			continue
+		fi
+		seen[$blob]=1
+		got=$(dfc_blob_id "$blob" "${DFC_STEP_SIZE[i]}")
+		if [[ $got != "$blob" ]]; then
+			dfc_die 6 "tampered ${DFC_STEP_ID[i]}" \
+				"the embedded script of step '${DFC_STEP_ID[i]}' was changed" \
+				"(git blob id $got, expected $blob); regenerate this script"
+		fi
+	done
+}
+
+dfc_write_scripts() {
+	local i
+	for i in "${!DFC_SELECTED[@]}"; do
+		if ! dfc_extract "${DFC_STEP_BLOB[i]}" "${DFC_STEP_SIZE[i]}" "${DFC_STEP_FILE[i]}"; then
+			dfc_die 6 "tampered ${DFC_STEP_ID[i]}" \
+				"cannot write the script of step '${DFC_STEP_ID[i]}' to ${DFC_STEP_FILE[i]}"
+		fi
+		if [[ -z ${DFC_STEP_INTERP[i]} ]]; then
+			chmod +x -- "${DFC_STEP_FILE[i]}"
+		fi
+	done
+}
+
+dfc_sha256() {
+	local out
+	if [[ -f $1 ]] && out=$(sha256sum <"$1"); then
+		printf '%s\n' "${out%% *}"
+	else
+		printf -- '-\n'
+	fi
+}
+
+# Download dataset k from its URL into its path, checking its sha256.
+dfc_download() {
+	local k=$1 path=${DFC_DS_PATH[$1]} url=${DFC_DS_URL[$1]} got
+	if ! command -v curl >/dev/null 2>&1; then
+		dfc_die 5 "missing curl" "curl is needed to download dataset '${DFC_DS_ID[k]}' from $url"
+	fi
+	dfc_log "${DFC_DS_ID[k]}: downloading $url"
+	dfc_mkparent "$path"
+	if ! curl --fail --silent --show-error --location --proto '=http,https' \
+		--retry 2 --output "$path.dfc-tmp" --url "$url"; then
+		rm -f -- "$path.dfc-tmp"
+		dfc_die 5 "missing ${DFC_DS_ID[k]}" "cannot download dataset '${DFC_DS_ID[k]}' from $url"
+	fi
+	if [[ -n ${DFC_DS_SHA[k]} ]]; then
+		got=$(dfc_sha256 "$path.dfc-tmp")
+		if [[ $got != "${DFC_DS_SHA[k]}" ]]; then
+			rm -f -- "$path.dfc-tmp"
+			dfc_die 5 "missing ${DFC_DS_ID[k]}" \
+				"dataset '${DFC_DS_ID[k]}' from $url has sha256 $got, expected ${DFC_DS_SHA[k]}"
+		fi
+	else
+		dfc_warn "dataset '${DFC_DS_ID[k]}' has no recorded sha256: $url was not checked"
+	fi
+	mv -f -- "$path.dfc-tmp" "$path"
+}
+
+# A dataset no selected step writes must be there before the run starts:
+# from the work folder, the embedded copy or its URL.
+dfc_prepare_dataset() {
+	local k=$1 path=${DFC_DS_PATH[$1]} id=${DFC_DS_ID[$1]} p got
+	for p in ${DFC_DS_PRODUCERS[k]}; do
+		if [[ -n ${DFC_SELECTED[p]:-} ]]; then
+			return 0
+		fi
+	done
+	if [[ -n ${DFC_DS_BLOB[k]} ]]; then
+		if [[ -f $path ]]; then
+			got=$(dfc_blob_id "${DFC_DS_BLOB[k]}" "${DFC_DS_SIZE[k]}" "$path")
+			if [[ $got != "${DFC_DS_BLOB[k]}" ]]; then
+				dfc_die 5 "missing $id" "dataset '$id' at $path differs from the copy" \
+					"embedded in this script; move it away or use another --workdir"
+			fi
+		elif ((DFC_DRY_RUN)); then
+			printf '# would write dataset %s to %q\n' "$id" "$path"
+		else
+			dfc_extract "${DFC_DS_BLOB[k]}" "${DFC_DS_SIZE[k]}" "$path" ||
+				dfc_die 6 "tampered $id" "the embedded copy of dataset '$id' was changed"
+		fi
+		return 0
+	fi
+	if [[ -n ${DFC_DS_URL[k]} ]]; then
+		if [[ -f $path && ( -z ${DFC_DS_SHA[k]} || $(dfc_sha256 "$path") == "${DFC_DS_SHA[k]}" ) ]]; then
+			return 0
+		fi
+		if ((DFC_DRY_RUN)); then
+			printf '# would download dataset %s from %q to %q\n' "$id" "${DFC_DS_URL[k]}" "$path"
+		else
+			dfc_download "$k"
+		fi
+		return 0
+	fi
+	if [[ ! -e $path ]]; then
+		if [[ -n ${DFC_DS_PRODUCERS[k]// /} ]]; then
+			dfc_die 5 "missing $id" "dataset '$id' ($path) is missing: it is written" \
+				"by a step this run leaves out"
+		fi
+		dfc_die 5 "missing $id" "dataset '$id' not found at $path (in $PWD)"
+	fi
+	if [[ -n ${DFC_DS_SHA[k]} ]]; then
+		got=$(dfc_sha256 "$path")
+		if [[ $got != "${DFC_DS_SHA[k]}" ]]; then
+			dfc_warn "dataset '$id' ($path) has sha256 $got, not the recorded ${DFC_DS_SHA[k]}"
+		fi
+	fi
+}
+
+dfc_prepare_datasets() {
+	local i k
+	local -A seen=()
+	for i in "${!DFC_SELECTED[@]}"; do
+		for k in ${DFC_STEP_INPUTS[i]}; do
+			if [[ -z ${seen[$k]+set} ]]; then
+				seen[$k]=1
+				dfc_prepare_dataset "$k"
+			fi
+		done
+	done
+}
+
+# --- Stamps: what a step saw when it last succeeded ------------------------
+
+# What a step's run depends on, one line each: its script, its command
+# line, the sha256 of each input, the stamp of each script it follows.
+dfc_stamp_inputs() {
+	local i=$1 k d out
+	printf 'script %s\n' "${DFC_STEP_BLOB[i]}"
+	out=$(printf '%s\0' "${DFC_ARGV[@]:${DFC_ARGV_START[i]}:${DFC_ARGV_LEN[i]}}" | sha256sum)
+	printf 'command %s\n' "${out%% *}"
+	for k in ${DFC_STEP_INPUTS[i]}; do
+		printf 'input %s %s\n' "${DFC_DS_ID[k]}" "$(dfc_sha256 "${DFC_DS_PATH[k]}")"
+	done
+	for d in ${DFC_STEP_AFTER[i]}; do
+		printf 'after %s %s\n' "${DFC_STEP_ID[d]}" "$(dfc_sha256 "$DFC_STATE/stamps/${DFC_STEP_ID[d]}")"
+	done
+}
+
+# Why step i must run, or nothing when it is up to date. $2: its
+# dfc_stamp_inputs now.
+dfc_why() {
+	local i=$1 now=$2 stamp=$DFC_STATE/stamps/${DFC_STEP_ID[$1]} j k n
+	local -a old=() new=() words=()
+	if [[ ! -f $stamp ]]; then
+		if [[ -f $stamp.failed ]]; then
+			echo "last run failed"
+		else
+			echo "never run"
+		fi
+		return
+	fi
+	mapfile -t old <"$stamp"
+	mapfile -t new <<<"$now"
+	for j in "${!new[@]}"; do
+		if [[ ${new[j]} == "${old[j]:-}" ]]; then
+			continue
+		fi
+		read -r -a words <<<"${new[j]}"
+		case ${words[0]} in
+		script) echo "script changed" ;;
+		command) echo "arguments changed" ;;
+		input) echo "input ${words[1]} changed" ;;
+		after) echo "upstream ${words[1]} changed" ;;
+		esac
+		return
+	done
+	n=${#new[@]}
+	for k in ${DFC_STEP_OUTPUTS[i]}; do
+		read -r -a words <<<"${old[n]:-}"
+		n=$((n + 1))
+		if [[ ${words[0]:-} != output || ${words[1]:-} != "${DFC_DS_ID[k]}" ]]; then
+			echo "outputs changed"
+			return
+		fi
+		if [[ ! -f ${DFC_DS_PATH[k]} ]]; then
+			echo "output ${DFC_DS_ID[k]} missing"
+			return
+		fi
+		if [[ $(dfc_sha256 "${DFC_DS_PATH[k]}") != "${words[2]:-}" ]]; then
+			echo "output ${DFC_DS_ID[k]} changed"
+			return
+		fi
+	done
+	if ((n != ${#old[@]})); then
+		echo "outputs changed"
+	fi
+}
+
+dfc_write_stamp() {
+	local i=$1 inputs=$2 stamp=$DFC_STATE/stamps/${DFC_STEP_ID[$1]} k sha
+	{
+		printf '%s\n' "$inputs"
+		for k in ${DFC_STEP_OUTPUTS[i]}; do
+			sha=$(dfc_sha256 "${DFC_DS_PATH[k]}")
+			if [[ $sha == - ]]; then
+				dfc_warn "step '${DFC_STEP_ID[i]}' did not write ${DFC_DS_ID[k]} (${DFC_DS_PATH[k]})"
+			fi
+			printf 'output %s %s\n' "${DFC_DS_ID[k]}" "$sha"
+		done
+	} >"$stamp.tmp" && mv -f -- "$stamp.tmp" "$stamp"
+}
+
+# --- Running a step -------------------------------------------------------------
+
+dfc_prefix() {
+	local line
+	while IFS= read -r line || [[ -n $line ]]; do
+		printf '[%s] %s\n' "$1" "$line"
+	done
+}
+
+# Run WORD... with stdout and stderr prefixed by "[ID] ", line by line;
+# the status is the command's.
+dfc_exec_prefixed() {
+	local id=$1
+	shift
+	{ { "$@" 2>&1 1>&3 3>&- </dev/null | dfc_prefix "$id" >&2 3>&-; } 3>&1 | dfc_prefix "$id"; }
+}
+
+# Run step i unless it is up to date; its status is the command's.
+dfc_run_step() {
+	local i=$1 prefixed=$2 id=${DFC_STEP_ID[$1]} inputs reason start end took k status
+	inputs=$(dfc_stamp_inputs "$i")
+	if ((DFC_FORCE)); then
+		reason="--force"
+	else
+		reason=$(dfc_why "$i" "$inputs")
+	fi
+	if [[ -z $reason ]]; then
+		dfc_log "$id: skipped (up to date: script, arguments, inputs and outputs unchanged)"
+		return 0
+	fi
+	rm -f -- "$DFC_STATE/stamps/$id" "$DFC_STATE/stamps/$id.failed"
+	for k in ${DFC_STEP_OUTPUTS[i]}; do
+		dfc_mkparent "${DFC_DS_PATH[k]}"
+	done
+	dfc_log "$id: start ($reason)"
+	dfc_now start
+	if ((prefixed)); then
+		dfc_exec_prefixed "$id" "${DFC_ARGV[@]:${DFC_ARGV_START[i]}:${DFC_ARGV_LEN[i]}}"
+	else
+		"${DFC_ARGV[@]:${DFC_ARGV_START[i]}:${DFC_ARGV_LEN[i]}}" </dev/null
+	fi
+	status=$?
+	dfc_now end
+	dfc_duration took "$start" "$end"
+	if ((status != 0)); then
+		: >"$DFC_STATE/stamps/$id.failed"
+		dfc_log "$id: FAILED with exit status $status after $took"
+		return "$status"
+	fi
+	dfc_write_stamp "$i" "$inputs"
+	dfc_log "$id: done in $took"
+}
+
+dfc_print_commands() {
+	local i
+	for i in "${!DFC_SELECTED[@]}"; do
+		printf '%s:' "${DFC_STEP_ID[i]}"
+		printf ' %q' "${DFC_ARGV[@]:${DFC_ARGV_START[i]}:${DFC_ARGV_LEN[i]}}"
+		printf '\n'
+	done
+}
+
+dfc_fail() {
+	dfc_report "failed $1"
+	dfc_die 4 '' "step '$1' failed (exit status $2); the pipeline stopped there"
+}
+
+dfc_run_sequential() {
+	local i status
+	for i in "${!DFC_SELECTED[@]}"; do
+		dfc_run_step "$i" 0
+		status=$?
+		if ((status != 0)); then
+			dfc_fail "${DFC_STEP_ID[i]}" "$status"
+		fi
+	done
+}
+
+# Up to DFC_JOBS steps at once. Each step starts once every selected step
+# it depends on has finished; a finished job writes "i status" to a FIFO,
+# so no completion can be missed. After a failure no step starts.
+dfc_run_parallel() {
+	local i s d st running=0 head=0 failed='' failed_status=0
+	local -a queue=() pending=() succ=()
+	DFC_TMP=$(mktemp -d "${TMPDIR:-/tmp}/dfc.XXXXXX") ||
+		dfc_die 1 '' "cannot create a temporary folder"
+	mkfifo "$DFC_TMP/done" || dfc_die 1 '' "cannot create a FIFO in $DFC_TMP"
+	exec {DFC_FIFO_FD}<>"$DFC_TMP/done"
+	for i in "${!DFC_SELECTED[@]}"; do
+		pending[i]=0
+		for d in ${DFC_STEP_DEPS[i]}; do
+			if [[ -n ${DFC_SELECTED[d]:-} ]]; then
+				pending[i]=$((pending[i] + 1))
+				succ[d]+=" $i"
+			fi
+		done
+		if ((pending[i] == 0)); then
+			queue+=("$i")
+		fi
+	done
+	while :; do
+		while [[ -z $failed ]] && ((running < DFC_JOBS && head < ${#queue[@]})); do
+			i=${queue[head]}
+			head=$((head + 1))
+			# Each job in its own process group (set -m), so that an
+			# interruption can stop it with everything it started.
+			set -m
+			(
+				trap - INT QUIT TERM
+				dfc_run_step "$i" 1 {DFC_FIFO_FD}>&-
+				printf '%s %s\n' "$i" "$?" >&"$DFC_FIFO_FD"
+			) &
+			DFC_JOB_PID[$i]=$!
+			set +m
+			running=$((running + 1))
+		done
+		if ((running == 0)); then
+			break
+		fi
+		read -r -u "$DFC_FIFO_FD" i st
+		wait "${DFC_JOB_PID[$i]}" 2>/dev/null
+		unset 'DFC_JOB_PID[$i]'
+		running=$((running - 1))
+		if ((st != 0)); then
+			if [[ -z $failed ]]; then
+				failed=${DFC_STEP_ID[i]}
+				failed_status=$st
+				if ((running > 0)); then
+					dfc_log "waiting for $running running step(s) to finish; no new step starts"
+				fi
+			else
+				dfc_warn "step '${DFC_STEP_ID[i]}' failed too (exit status $st)"
+			fi
+			continue
+		fi
+		for s in ${succ[i]}; do
+			pending[s]=$((pending[s] - 1))
+			if ((pending[s] == 0)); then
+				queue+=("$s")
+			fi
+		done
+	done
+	if [[ -n $failed ]]; then
+		dfc_fail "$failed" "$failed_status"
+	fi
+}
+
+dfc_cleanup() {
+	if [[ -n $DFC_FIFO_FD ]]; then
+		exec {DFC_FIFO_FD}>&-
+		DFC_FIFO_FD=''
+	fi
+	if [[ -n $DFC_TMP ]]; then
+		rm -rf -- "$DFC_TMP"
+		DFC_TMP=''
+	fi
+}
+
+dfc_interrupted() {
+	local pid
+	trap - INT TERM
+	for pid in "${DFC_JOB_PID[@]}"; do
+		kill -TERM -- "-$pid" 2>/dev/null
+	done
+	wait
+	dfc_report "interrupted"
+	dfc_die 130 '' "interrupted"
+}
+
+dfc_main() {
+	local start end took
+	dfc_pipeline
+	dfc_parse_options "$@"
+	dfc_select
+	if [[ -n $DFC_WORKDIR ]]; then
+		if [[ ! -d $DFC_WORKDIR ]] && ((!DFC_DRY_RUN)); then
+			mkdir -p -- "$DFC_WORKDIR" ||
+				dfc_usage_error "cannot create the work folder '$DFC_WORKDIR'"
+		fi
+		if [[ -d $DFC_WORKDIR ]]; then
+			cd -- "$DFC_WORKDIR" || dfc_usage_error "cannot enter the work folder '$DFC_WORKDIR'"
+		fi
+	fi
+	dfc_check_interpreters
+	dfc_check_scripts
+	trap dfc_interrupted INT TERM
+	dfc_prepare_datasets
+	if ((DFC_DRY_RUN)); then
+		dfc_print_commands
+		return 0
+	fi
+	mkdir -p -- "$DFC_STATE/stamps" || dfc_die 1 '' "cannot create $PWD/$DFC_STATE"
+	dfc_write_scripts
+	dfc_log "running ${DFC_NAME:-the pipeline} in $PWD (${#DFC_SELECTED[@]} of $DFC_NR_STEPS steps, $DFC_JOBS at once)"
+	dfc_now start
+	if ((DFC_JOBS > 1)); then
+		dfc_run_parallel
+	else
+		dfc_run_sequential
+	fi
+	dfc_cleanup
+	dfc_now end
+	dfc_duration took "$start" "$end"
+	dfc_log "all ${#DFC_SELECTED[@]} steps done in $took"
+	dfc_report "done"
+}

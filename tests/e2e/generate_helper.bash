@@ -1,0 +1,143 @@
+# generate_helper.bash - pipelines and checks shared by generate.bats and
+# run.bats: small shell-script pipelines whose steps leave traces, and a
+# Shellcheck runs on every script a test generates.
+# shellcheck shell=bash
+
+# dfc generate "$@" -o FILE, then shellcheck FILE.
+generate_to() {
+	local file=$1
+	shift
+	dfc generate "$@" -o "$file" || return
+	shellcheck -s bash "$file"
+}
+
+# Every file under folder $1 (default .) with a hash of its content: the
+# helper's home_listing, pointed at that folder.
+listing() {
+	DATA_FACTORY_HOME=$(cd "${1:-.}" && pwd) home_listing
+}
+
+# scripts/step.sh NAME OUT IN...: logs NAME to runs.log in the work folder
+# and writes NAME and its inputs to OUT.
+write_step_script() {
+	mkdir -p scripts
+	cat > scripts/step.sh <<'SH'
+name=$1 out=$2
+shift 2
+echo "$name" >> runs.log
+{ echo "$name"; for f in "$@"; do cat "$f"; done; } > "$out"
+echo "$name wrote $out"
+SH
+}
+
+# Two branches: raw -> s1 -> mid -> s2 -> final, and other -> s3 -> o3.
+write_chain() {
+	write_step_script
+	mkdir -p data
+	echo raw > data/raw.txt
+	echo other > data/other.txt
+	cat > "${1:-pipeline.json}" <<'JSON'
+{
+  "name": "chain",
+  "nodes": [
+    { "id": "raw", "type": "dataset", "path": "data/raw.txt" },
+    { "id": "s1", "type": "script", "path": "scripts/step.sh" },
+    { "id": "mid", "type": "dataset", "path": "data/mid.txt" },
+    { "id": "s2", "type": "script", "path": "scripts/step.sh" },
+    { "id": "final", "type": "dataset", "path": "out/deep/final.txt" },
+    { "id": "other", "type": "dataset", "path": "data/other.txt" },
+    { "id": "s3", "type": "script", "path": "scripts/step.sh" },
+    { "id": "o3", "type": "dataset", "path": "data/o3.txt" }
+  ],
+  "edges": [
+    { "from": "raw", "to": "s1" },
+    { "from": "s1", "to": "mid", "arguments": ["s1", { "ref": "mid" }, { "ref": "raw" }] },
+    { "from": "mid", "to": "s2" },
+    { "from": "s2", "to": "final", "arguments": ["s2", { "ref": "final" }, { "ref": "mid" }] },
+    { "from": "other", "to": "s3" },
+    { "from": "s3", "to": "o3", "arguments": ["s3", { "ref": "o3" }, { "ref": "other" }] }
+  ]
+}
+JSON
+}
+
+# The steps runs.log recorded, on one line.
+runs() {
+	if [ -f "${1:-.}/runs.log" ]; then
+		tr '\n' ' ' < "${1:-.}/runs.log"
+	fi
+}
+
+# a -> b, a -> c, b -> d, c -> d, all scripts. b and c wait (at most $1
+# tenths of a second) for each other in folder $2: only a parallel run
+# lets both finish. Each leaves done.<name> in the work folder.
+write_diamond() {
+	local tenths=$1 barrier=$2
+	mkdir -p scripts
+	echo 'touch done.a' > scripts/a.sh
+	for me in b c; do
+		other=$([ "$me" = b ] && echo c || echo b)
+		cat > "scripts/$me.sh" <<SH
+[ -e done.a ] || { echo "a has not run"; exit 3; }
+touch "\$1/$me.ready"
+echo "$me waiting for $other"
+for _ in \$(seq "\$2"); do
+	if [ -e "\$1/$other.ready" ]; then
+		touch done.$me
+		echo "$me saw $other"
+		exit 0
+	fi
+	sleep 0.1
+done
+echo "$me gave up waiting for $other"
+exit 1
+SH
+	done
+	echo '[ -e done.b ] && [ -e done.c ] && touch done.d' > scripts/d.sh
+	jq -n --arg dir "$barrier" --arg n "$tenths" '{
+		name: "diamond",
+		nodes: [ {id: "a", type: "script", path: "scripts/a.sh"},
+			 {id: "b", type: "script", path: "scripts/b.sh"},
+			 {id: "c", type: "script", path: "scripts/c.sh"},
+			 {id: "d", type: "script", path: "scripts/d.sh"} ],
+		edges: [ {from: "a", to: "b", arguments: [$dir, $n]},
+			 {from: "a", to: "c", arguments: [$dir, $n]},
+			 {from: "b", to: "d"}, {from: "c", to: "d"} ] }' > pipeline.json
+}
+
+# One step that fails with status 3 after a first one that works.
+write_failing() {
+	mkdir -p scripts
+	echo 'touch first.done' > scripts/first.sh
+	printf 'echo "about to fail" >&2\nexit 3\n' > scripts/boom.sh
+	echo 'touch never.done' > scripts/after.sh
+	cat > pipeline.json <<'JSON'
+{
+  "nodes": [
+    { "id": "first", "type": "script", "path": "scripts/first.sh" },
+    { "id": "boom", "type": "script", "path": "scripts/boom.sh" },
+    { "id": "after", "type": "script", "path": "scripts/after.sh" }
+  ],
+  "edges": [
+    { "from": "first", "to": "boom" },
+    { "from": "boom", "to": "after" }
+  ]
+}
+JSON
+}
+
+# A first step that works, then one whose interpreter does not exist.
+write_missing_interpreter() {
+	mkdir -p scripts
+	echo 'touch first.done' > scripts/first.sh
+	echo 'print("hi")' > scripts/odd.x
+	cat > pipeline.json <<'JSON'
+{
+  "nodes": [
+    { "id": "first", "type": "script", "path": "scripts/first.sh" },
+    { "id": "odd", "type": "script", "path": "scripts/odd.x", "interpreter": "no-such-interp --flag" }
+  ],
+  "edges": [ { "from": "first", "to": "odd" } ]
+}
+JSON
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2016 # the scripts these tests write are single-quoted on purpose
+# run: generate a pipeline's script and run it at once.
+
+load helper
+load generate_helper
+
+@test "run -f runs in the pipeline file's folder and leaves no temporary file" {
+	write_chain
+	mkdir "$TEST_TMP/tmp"
+	cd /
+	TMPDIR=$TEST_TMP/tmp run dfc run -f "$TEST_TMP/work/pipeline.json"
+	[ "$status" -eq 0 ]
+	[ "$(runs "$TEST_TMP/work")" = "s1 s2 s3 " ]
+	[ -f "$TEST_TMP/work/out/deep/final.txt" ]
+	[ -z "$(ls -A "$TEST_TMP/tmp")" ]
+	[ ! -e /runs.log ]
+}
+
+@test "run -f: a second run skips, --force reruns, --node and --from select" {
+	write_chain
+	dfc run -f pipeline.json 2> /dev/null
+	: > runs.log
+	run dfc run -f pipeline.json
+	[ "$status" -eq 0 ]
+	[ "$(runs)" = "" ]
+	[[ "$output" == *"s1: skipped (up to date"* ]]
+	run dfc run -f pipeline.json --force --node s2
+	[ "$(runs)" = "s2 " ]
+	: > runs.log
+	run dfc run -f pipeline.json --force --from s1
+	[ "$(runs)" = "s1 s2 " ]
+	run dfc run -f pipeline.json --node s1 --from s1
+	[ "$status" -eq 2 ]
+}
+
+@test "run --dry-run prints the commands and writes nothing" {
+	write_chain
+	before=$(listing)
+	run --separate-stderr dfc run -f pipeline.json --dry-run
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "s1: bash .dfc/scripts/s1/step.sh s1 data/mid.txt data/raw.txt" ]
+	[ "${#lines[@]}" -eq 3 ]
+	[ "$(listing)" = "$before" ]
+}
+
+@test "run -f passes a failing step through as exit 4, naming it" {
+	write_failing
+	run --separate-stderr dfc run -f pipeline.json
+	[ "$status" -eq 4 ]
+	[[ "$stderr" == *"data-factory-cli: error: step 'boom' failed"* ]]
+	[ -e first.done ]
+	[ ! -e never.done ]
+}
+
+@test "run -f passes a missing interpreter through as exit 5 before anything runs" {
+	write_missing_interpreter
+	run --separate-stderr dfc run -f pipeline.json
+	[ "$status" -eq 5 ]
+	[[ "$stderr" == *"data-factory-cli: error: 'no-such-interp' is missing"* ]]
+	[ ! -e first.done ]
+}
+
+@test "run --jobs 2 runs the diamond's middle steps at once" {
+	mkdir "$TEST_TMP/barrier"
+	write_diamond 100 "$TEST_TMP/barrier"
+	run dfc run -f pipeline.json --jobs 2
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"[b] b saw c"* && "$output" == *"[c] c saw b"* ]]
+	[ -e done.d ]
+}
+
+@test "run -i runs a recorded version in the current folder, or --workdir" {
+	create_pipeline
+	mkdir "$TEST_TMP/here" && cd "$TEST_TMP/here"
+	# The dataset is not here: a dependency error, nothing run.
+	run dfc run -i "$ID"
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"dataset 'raw' not found at data/raw.csv"* ]]
+	cp -r "$TEST_TMP/work/data" .
+	run dfc run -i "$ID"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"'--rows', '1000'"* ]]
+	[ -d .dfc/stamps ]
+	mkdir "$TEST_TMP/there"
+	cp -r data "$TEST_TMP/there/"
+	run dfc run -i "$ID" -v 1 --workdir "$TEST_TMP/there"
+	[ "$status" -eq 0 ]
+	[ -f "$TEST_TMP/there/.dfc/stamps/clean" ]
+}
+
+@test "run --from-catalog runs the shared version in an empty folder" {
+	create_pipeline
+	dfc share -i "$ID"
+	mkdir "$TEST_TMP/empty" && cd "$TEST_TMP/empty"
+	run dfc run -i "$ID" --from-catalog
+	[ "$status" -eq 0 ]
+	cmp data/raw.csv "$TEST_TMP/work/data/raw.csv"
+}
+
+@test "run refuses bad option combinations and unsafe pipelines" {
+	write_pipeline
+	run dfc run
+	[ "$status" -eq 2 ]
+	run dfc run -f pipeline.json --from-catalog
+	[ "$status" -eq 2 ]
+	jq '.nodes[0].path = "../raw.csv"' pipeline.json > bad.json
+	run dfc run -f bad.json
+	[ "$status" -eq 6 ]
+	run dfc run -f pipeline.json --jobs 0
+	[ "$status" -eq 2 ]
+}
