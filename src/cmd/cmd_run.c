@@ -5,16 +5,15 @@
 #include "dfc/error.h"
 #include "dfc/fs.h"
 #include "dfc/generate.h"
+#include "dfc/run.h"
 #include "dfc/xalloc.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static const char *file;
@@ -85,50 +84,6 @@ static int make_temp(char **path, const char *what, int mode, const void *data, 
 	if (fchmod(fd, (mode_t)mode) < 0 || close(fd) < 0)
 		return dfc_error(DFC_EUSAGE, "cannot write '%s': %s", *path, strerror(errno));
 	return 0;
-}
-
-/*
- * Run argv (argv[0] found in PATH) and wait for it, the way system() does
- * but without a shell: ^C and ^\ go to the child, not to us. The exit
- * status (or 128 + signal) goes into `*status`.
- */
-static int run_argv(char *const argv[], int *status)
-{
-	struct sigaction ignore = {0}, old_int, old_quit;
-	pid_t pid;
-	int ret = 0, st;
-
-	fflush(stdout);
-	fflush(stderr);
-	ignore.sa_handler = SIG_IGN;
-	sigemptyset(&ignore.sa_mask);
-	sigaction(SIGINT, &ignore, &old_int);
-	sigaction(SIGQUIT, &ignore, &old_quit);
-	pid = fork();
-	if (pid < 0) {
-		ret = dfc_error(DFC_EINTERNAL, "cannot start %s: %s", argv[0], strerror(errno));
-		goto out;
-	}
-	if (pid == 0) {
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGQUIT, &old_quit, NULL);
-		execvp(argv[0], argv);
-		fprintf(stderr, "data-factory-cli: error: cannot run %s: %s\n", argv[0],
-			strerror(errno));
-		_exit(127);
-	}
-	while (waitpid(pid, &st, 0) < 0) {
-		if (errno != EINTR) {
-			ret = dfc_error(DFC_EINTERNAL, "cannot wait for %s: %s", argv[0],
-					strerror(errno));
-			goto out;
-		}
-	}
-	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-out:
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGQUIT, &old_quit, NULL);
-	return ret;
 }
 
 /* The last line of the script's --status-file starting with `word `. */
@@ -228,7 +183,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	args[nr] = NULL;
 	if (ctx->verbose)
 		cmd_note(ctx, "running %s", src.origin);
-	if ((ret = run_argv((char *const *)args, &status)) < 0)
+	if ((ret = run_command_argv((char *const *)args, &status)) < 0)
 		goto out;
 	if (fs_read_file(&report, status_path, 1 << 20) < 0)
 		dfc_error_clear();
