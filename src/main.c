@@ -19,6 +19,9 @@ static const struct command *const commands[] = {
 	&cmd_create, &cmd_update, &cmd_validate, &cmd_show, &cmd_log,
 	&cmd_status, &cmd_share,  &cmd_sync,     &cmd_list,
 	&cmd_generate, &cmd_run,
+	&cmd_diff,
+	&cmd_hooks,
+	&cmd_textconv,
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -244,5 +247,6 @@ out:
 	config_release(&ctx.config);
 	free(ctx.home);
 	git_libgit2_shutdown();
-	return dfc_exit_status(ret);
+	/* A positive return from run() is an exit status of its own (cmd.h). */
+	return ret > 0 ? ret : dfc_exit_status(ret);
 }

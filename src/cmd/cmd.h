@@ -80,6 +80,11 @@ struct command {
 	/** Allowed number of positional arguments (max -1: any). */
 	int min_args;
 	int max_args;
+	/**
+	 * Returns 0, a negative code (error.h; main.c prints its message), or
+	 * a positive number that main.c uses as the exit status as it is,
+	 * printing nothing (`diff --exit-code` returns 1 for "differences").
+	 */
 	int (*run)(struct cmd_ctx *ctx, int argc, char **argv);
 };
 
@@ -94,6 +99,9 @@ extern const struct command cmd_sync;
 extern const struct command cmd_list;
 extern const struct command cmd_generate;
 extern const struct command cmd_run;
+extern const struct command cmd_diff;
+extern const struct command cmd_hooks;
+extern const struct command cmd_textconv;
 
 /** The global options, accepted before or after any command. */
 extern const struct opt global_options[];

@@ -1,23 +1,40 @@
-/* cmd_update.c - record the next version of a pipeline file. */
+/* cmd_update.c - record the next version of one or more pipeline files. */
 #include "cmd/cmd.h"
 
 #include "dfc/error.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static const char *message;
 static bool allow_empty;
+static const char *source_commit;
 
 static const struct opt options[] = {
 	OPT_STRING('m', "message", &message, "MSG", "use MSG as the version's message"),
 	OPT_BOOL(0, "allow-empty", &allow_empty,
 		 "record a version even when nothing changed"),
+	OPT_STRING(0, "source-commit", &source_commit, "HASH",
+		   "the commit of your repository the files come from (git hooks)"),
 	OPT_END(),
 };
 
-static const char *const usage[] = { "update FILE [-m MSG] [--allow-empty]", NULL };
+static const char *const usage[] = {
+	"update FILE... [-m MSG] [--allow-empty] [--source-commit HASH]", NULL
+};
 
-static int run(struct cmd_ctx *ctx, int argc, char **argv)
+/* A full SHA-1 or SHA-256 object id: 40 or 64 hex digits. */
+static bool is_commit_hash(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len != 40 && len != 64)
+		return false;
+	return strspn(s, "0123456789abcdefABCDEF") == len;
+}
+
+/* Record one file; `label` prefixes its line of output (NULL: none). */
+static int update_one(struct cmd_ctx *ctx, const char *path, bool label)
 {
 	struct working_file wf = WORKING_FILE_INIT;
 	struct record_request req = { 0 };
@@ -25,33 +42,36 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	const char *id;
 	int ret;
 
-	(void)argc;
-	if ((ret = working_file_load(&wf, argv[0], true)) < 0)
+	if ((ret = working_file_load(&wf, path, true)) < 0)
 		goto out;
 	id = pipeline_id(&wf.pipeline);
 	if (!id) {
-		ret = dfc_hint(dfc_error(DFC_ENOTFOUND, "'%s' has no pipeline id", argv[0]),
+		ret = dfc_hint(dfc_error(DFC_ENOTFOUND, "'%s' has no pipeline id", path),
 			       "record its first version with 'data-factory-cli create %s'",
-			       argv[0]);
+			       path);
 		goto out;
 	}
 	working_file_request(&wf, &req, id, message);
 	req.allow_empty = allow_empty;
+	req.source_commit = source_commit;
 	ret = cmd_open_store(ctx, false);
 	if (ret == 0)
 		ret = store_record(&ctx->store, &req, &res);
 	if (ret == DFC_ENOTFOUND)
 		dfc_hint(dfc_error(ret, "no pipeline '%s' in the local store", id),
 			 "'data-factory-cli create %s' records it as version 1, keeping its id",
-			 argv[0]);
+			 path);
 	if (ret < 0)
 		goto out;
 	if (!res.recorded) {
 		cmd_note(ctx, "nothing to record: '%s' equals version %d of %s",
-			 argv[0], res.version, id);
+			 path, res.version, id);
 		goto out;
 	}
-	printf("%d\n", res.version);
+	if (label)
+		printf("%s: %d\n", path, res.version);
+	else
+		printf("%d\n", res.version);
 	if (ctx->verbose)
 		cmd_note(ctx, "recorded version %d of %s (commit %.12s)", res.version,
 			 id, res.commit);
@@ -60,13 +80,40 @@ out:
 	return ret;
 }
 
+static int run(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	int ret = 0, failed = 0;
+
+	if (source_commit && !is_commit_hash(source_commit))
+		return dfc_hint(dfc_error(DFC_EUSAGE, "bad --source-commit '%s'",
+					  source_commit),
+				"give a full commit hash: 40 or 64 hex digits");
+	if (argc == 1)
+		return update_one(ctx, argv[0], false);
+	/* Several files: each is recorded on its own; one failing stops none. */
+	for (int i = 0; i < argc; i++) {
+		int r = update_one(ctx, argv[i], true);
+
+		if (r < 0) {
+			cmd_print_error(r);
+			fflush(stdout);
+			if (!ret)
+				ret = r;
+			failed++;
+		}
+	}
+	if (ret < 0)
+		dfc_error(ret, "%d of %d files not recorded", failed, argc);
+	return ret;
+}
+
 const struct command cmd_update = {
 	.name = "update",
-	.summary = "record the next version of a pipeline file",
+	.summary = "record the next version of pipeline files",
 	.usage = usage,
 	.options = options,
 	.needs = NEEDS_STORE,
 	.min_args = 1,
-	.max_args = 1,
+	.max_args = -1,
 	.run = run,
 };

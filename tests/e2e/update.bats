@@ -117,3 +117,35 @@ load helper
 	store_git rev-parse -q --verify "refs/tags/pipelines/$ID/v2"
 	check_view "$ID"
 }
+
+@test "update records several files in one process, one line each" {
+	create_pipeline a.json
+	A=$ID
+	create_pipeline b.json
+	B=$ID
+	sed -i 's/1000/2000/' a.json b.json
+	run --separate-stderr dfc update a.json b.json -m "both"
+	[ "$status" -eq 0 ]
+	[ "$output" = "a.json: 2
+b.json: 2" ]
+	check_view "$A"
+	check_view "$B"
+}
+
+@test "--source-commit is recorded as the Source-Commit trailer" {
+	create_pipeline
+	sed -i 's/1000/2000/' pipeline.json
+	hash=0123456789abcdef0123456789abcdef01234567
+	run --separate-stderr dfc update pipeline.json --source-commit "$hash"
+	[ "$status" -eq 0 ]
+	[ "$output" = "2" ]
+	[ "$(store_git log -1 --format='%(trailers:key=Source-Commit,valueonly)' "pipelines/$ID" | head -1)" = "$hash" ]
+}
+
+@test "a bad --source-commit exits 2 and records nothing" {
+	create_pipeline
+	sed -i 's/1000/2000/' pipeline.json
+	run --separate-stderr dfc update pipeline.json --source-commit abc123
+	[ "$status" -eq 2 ]
+	[ "$(store_git rev-list --count "pipelines/$ID")" = 1 ]
+}

@@ -1,0 +1,262 @@
+/* cmd_diff.c - semantic diff of a pipeline's versions, for review. */
+#include "cmd/cmd.h"
+
+#include "dfc/diff.h"
+#include "dfc/error.h"
+#include "dfc/xalloc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *id;
+static bool from_catalog;
+static const char *format;
+static bool exit_code;
+
+static const struct opt options[] = {
+	OPT_STRING('i', "id", &id, "ID", "the pipeline (compare recorded versions)"),
+	OPT_BOOL(0, "from-catalog", &from_catalog,
+		 "compare catalog version N (default: the latest) with the local latest"),
+	OPT_STRING(0, "format", &format, "FORMAT", "text (default), json, patch or mermaid"),
+	OPT_BOOL(0, "exit-code", &exit_code, "exit 1 when there are differences"),
+	OPT_END(),
+};
+
+static const char *const usage[] = {
+	"diff FILE [--format FORMAT] [--exit-code]",
+	"diff -i ID A B [--format FORMAT] [--exit-code]",
+	"diff -i ID --from-catalog [N] [--format FORMAT] [--exit-code]",
+	NULL,
+};
+
+/* One side of the comparison: its canonical form, parsed, and its name. */
+struct side {
+	struct buf text;
+	json_t *root;
+	char *label;
+};
+
+#define SIDE_INIT { BUF_INIT, NULL, NULL }
+
+static void side_release(struct side *s)
+{
+	buf_release(&s->text);
+	json_decref(s->root);
+	free(s->label);
+}
+
+static int side_parse(struct side *s)
+{
+	json_error_t err;
+
+	s->root = json_loadb(buf_cstr(&s->text), s->text.len, JSON_REJECT_DUPLICATES, &err);
+	if (!s->root)
+		return dfc_error(DFC_EINTERNAL, "%s: stored pipeline is not JSON: %s",
+				 s->label, err.text);
+	return 0;
+}
+
+static int parse_version(const char *arg, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || *end || end == arg || v < 1 || v > 1000000000)
+		return dfc_hint(dfc_error(DFC_EUSAGE, "diff: bad version '%s'", arg),
+				"versions are positive numbers: diff -i ID 1 2");
+	*out = (int)v;
+	return 0;
+}
+
+static int read_local(struct cmd_ctx *ctx, int version, struct side *s)
+{
+	struct version_info info = { 0 };
+	int ret;
+
+	if ((ret = store_read_version(&ctx->store, id, version, false, &info)) < 0 ||
+	    (ret = store_read_file(&ctx->store, id, info.version, "pipeline.json",
+				   &s->text)) < 0)
+		goto out;
+	s->label = xasprintf("%s@v%d", id, info.version);
+	ret = side_parse(s);
+out:
+	version_info_release(&info);
+	return ret;
+}
+
+static int read_catalog(struct cmd_ctx *ctx, int version, struct side *s)
+{
+	struct catalog_version cv = { 0 };
+	int ret;
+
+	if ((ret = catalog_read_version(&ctx->store, id, version, &cv)) < 0) {
+		if (ret == DFC_ENOTFOUND)
+			dfc_hint(ret, "'data-factory-cli list --refresh' updates the "
+				      "last known catalog state");
+		goto out;
+	}
+	buf_add(&s->text, cv.pipeline_json.data, cv.pipeline_json.len);
+	s->label = xasprintf("%s@catalog-v%d", id, cv.version);
+	ret = side_parse(s);
+out:
+	catalog_version_release(&cv);
+	return ret;
+}
+
+/* FILE against its latest local version. */
+static int load_file(struct cmd_ctx *ctx, const char *path, struct side *old_side,
+		     struct side *new_side)
+{
+	struct working_file wf = WORKING_FILE_INIT;
+	int ret;
+
+	if ((ret = working_file_load(&wf, path, false)) < 0)
+		goto out;
+	id = pipeline_id(&wf.pipeline);
+	if (!id) {
+		ret = dfc_hint(dfc_error(DFC_EUSAGE, "'%s' has no id: nothing to compare with",
+					 path),
+			       "'data-factory-cli create %s' records version 1", path);
+		goto out;
+	}
+	id = NULL;
+	if ((ret = cmd_check_id_option(pipeline_id(&wf.pipeline))) < 0)
+		goto out;
+	id = xstrdup(pipeline_id(&wf.pipeline));
+	if ((ret = cmd_open_store(ctx, false)) < 0 ||
+	    (ret = store_open_pipeline(&ctx->store, id)) < 0 ||
+	    (ret = read_local(ctx, 0, old_side)) < 0)
+		goto out;
+	working_file_canonical(&wf);
+	buf_add(&new_side->text, wf.canonical.data, wf.canonical.len);
+	new_side->label = xstrdup(path);
+	ret = side_parse(new_side);
+out:
+	working_file_release(&wf);
+	return ret;
+}
+
+/* What `git apply` should patch: FILE as given, else pipeline.json. */
+static char *patch_label(const char *file)
+{
+	const char *slash;
+
+	if (!file)
+		return xstrdup("pipeline.json");
+	while (file[0] == '.' && file[1] == '/')
+		file += 2;
+	slash = strrchr(file, '/');
+	if (file[0] == '/' || strstr(file, "../"))
+		return xstrdup(slash ? slash + 1 : file);
+	return xstrdup(file);
+}
+
+static bool use_color(const struct cmd_ctx *ctx)
+{
+	if (ctx->color == COLOR_ALWAYS)
+		return true;
+	if (ctx->color == COLOR_NEVER)
+		return false;
+	return isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+}
+
+static int check_arguments(int argc)
+{
+	if (!format)
+		format = "text";
+	if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "patch") &&
+	    strcmp(format, "mermaid"))
+		return dfc_hint(dfc_error(DFC_EUSAGE, "diff: unknown format '%s'", format),
+				"use --format text, json, patch or mermaid");
+	if (!id && (from_catalog || argc != 1))
+		return dfc_hint(dfc_error(DFC_EUSAGE, "diff: expected FILE, or -i ID"),
+				"usage: data-factory-cli %s", usage[0]);
+	if (id && !from_catalog && argc != 2)
+		return dfc_hint(dfc_error(DFC_EUSAGE, "diff -i: expected two versions"),
+				"usage: data-factory-cli %s", usage[1]);
+	if (id && from_catalog && argc > 1)
+		return dfc_hint(dfc_error(DFC_EUSAGE, "diff --from-catalog: expected at most "
+						      "one version"),
+				"usage: data-factory-cli %s", usage[2]);
+	return 0;
+}
+
+static int run(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct side old_side = SIDE_INIT, new_side = SIDE_INIT;
+	struct diff d = DIFF_INIT;
+	struct buf out = BUF_INIT;
+	char *owned_id = NULL, *label = NULL;
+	int ret, a = 0, b = 0;
+
+	if ((ret = check_arguments(argc)) < 0)
+		goto out;
+	if (!id) {
+		ret = load_file(ctx, argv[0], &old_side, &new_side);
+		owned_id = (char *)id;
+		if (ret < 0)
+			goto out;
+	} else {
+		if ((ret = cmd_check_id_option(id)) < 0)
+			goto out;
+		if (from_catalog && argc == 1 && (ret = parse_version(argv[0], &a)) < 0)
+			goto out;
+		if (!from_catalog && ((ret = parse_version(argv[0], &a)) < 0 ||
+				      (ret = parse_version(argv[1], &b)) < 0))
+			goto out;
+		if ((ret = cmd_open_store(ctx, false)) < 0 ||
+		    (ret = store_open_pipeline(&ctx->store, id)) < 0)
+			goto out;
+		/* The catalog is the old side: the diff shows what local adds. */
+		if (from_catalog)
+			ret = read_catalog(ctx, a, &old_side);
+		else
+			ret = read_local(ctx, a, &old_side);
+		if (ret < 0 || (ret = read_local(ctx, from_catalog ? 0 : b, &new_side)) < 0)
+			goto out;
+	}
+
+	diff_pipelines(&d, old_side.root, new_side.root);
+	if (!strcmp(format, "text")) {
+		diff_format_text(&out, &d, use_color(ctx));
+	} else if (!strcmp(format, "json")) {
+		diff_format_json(&out, &d, old_side.label, new_side.label);
+	} else if (!strcmp(format, "mermaid")) {
+		diff_format_mermaid(&out, &d, old_side.root, new_side.root);
+	} else {
+		label = patch_label(id == owned_id ? argv[0] : NULL);
+		if ((ret = diff_format_patch(&out, old_side.text.data, old_side.text.len,
+					     new_side.text.data, new_side.text.len, label)) < 0)
+			goto out;
+	}
+	fwrite(out.data ? out.data : "", 1, out.len, stdout);
+	/* A positive return is the exit status itself (cmd.h). */
+	if (exit_code && (d.nr || (!strcmp(format, "patch") && out.len)))
+		ret = 1;
+out:
+	if (owned_id)
+		id = NULL;
+	free(owned_id);
+	free(label);
+	buf_release(&out);
+	diff_release(&d);
+	side_release(&old_side);
+	side_release(&new_side);
+	return ret;
+}
+
+const struct command cmd_diff = {
+	.name = "diff",
+	.summary = "show what changed between versions of a pipeline, for review",
+	.usage = usage,
+	.options = options,
+	.needs = NEEDS_STORE,
+	.min_args = 0,
+	.max_args = 2,
+	.run = run,
+};

@@ -1,0 +1,362 @@
+/* hooks.c - install and uninstall the git hooks (SPEC §8). */
+#include "dfc/hooks.h"
+
+#include "dfc/buf.h"
+#include "dfc/error.h"
+#include "dfc/fs.h"
+#include "dfc/xalloc.h"
+
+#include "post_commit.h"
+#include "pre_commit.h"
+
+#include <errno.h>
+#include <git2.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CHAINED ".dfc-chained"
+#define PLACEHOLDER "@DFC_INSTALLED_BIN@"
+
+struct hook_text {
+	const char *name;
+	const char *text;
+};
+
+static const struct hook_text hook_texts[] = {
+	{ "pre-commit", dfc_hook_pre_commit },
+	{ "post-commit", dfc_hook_post_commit },
+};
+
+#define NR_HOOKS (sizeof(hook_texts) / sizeof(hook_texts[0]))
+
+/* The hooks folder of the repository found from `dir`. */
+static int find_hooks_dir(char **out, const char *dir)
+{
+	git_repository *repo = NULL;
+	git_config *cfg = NULL;
+	git_buf value = GIT_BUF_INIT;
+	int ret = 0;
+
+	*out = NULL;
+	if (git_repository_open_ext(&repo, dir, 0, NULL) < 0) {
+		ret = dfc_error(DFC_ENOTFOUND, "no git repository at '%s'", dir);
+		goto out;
+	}
+	if (git_repository_config_snapshot(&cfg, repo) < 0) {
+		ret = dfc_error(DFC_EUSAGE, "cannot read the git configuration: %s",
+				git_error_last() ? git_error_last()->message : "?");
+		goto out;
+	}
+	if (git_config_get_path(&value, cfg, "core.hooksPath") == 0 && value.size) {
+		const char *base = git_repository_workdir(repo);
+
+		if (value.ptr[0] == '/' || !base)
+			*out = xstrdup(value.ptr);
+		else
+			*out = fs_path_join(base, value.ptr);
+	} else {
+		*out = fs_path_join(git_repository_commondir(repo), "hooks");
+	}
+out:
+	git_buf_dispose(&value);
+	git_config_free(cfg);
+	git_repository_free(repo);
+	return ret;
+}
+
+static bool is_ours(const char *path)
+{
+	struct buf b = BUF_INIT;
+	bool ours = false;
+
+	if (fs_read_file(&b, path, 1 << 20) == 0)
+		ours = strstr(buf_cstr(&b), HOOKS_MARKER) != NULL;
+	buf_release(&b);
+	return ours;
+}
+
+/* Whether `path` exists, links included (even dangling ones). */
+static bool present(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+static char *chained_path(const char *path)
+{
+	struct buf b = BUF_INIT;
+
+	buf_addf(&b, "%s" CHAINED, path);
+	return buf_detach(&b, NULL);
+}
+
+/* The hook text with the tool's path put in, shell-quoted. */
+static void hook_body(struct buf *out, const char *text, const char *tool)
+{
+	const char *at = strstr(text, PLACEHOLDER);
+
+	if (!at) {
+		buf_adds(out, text);
+		return;
+	}
+	buf_add(out, text, (size_t)(at - text));
+	for (const char *c = tool; *c; c++) {
+		if (*c == '\'')
+			buf_adds(out, "'\\''");
+		else
+			buf_addch(out, *c);
+	}
+	buf_adds(out, at + strlen(PLACEHOLDER));
+}
+
+/* Shell-quote `s` into `out` with single quotes. */
+static void add_quoted(struct buf *out, const char *s)
+{
+	buf_addch(out, '\'');
+	for (const char *c = s; *c; c++) {
+		if (*c == '\'')
+			buf_adds(out, "'\\''");
+		else
+			buf_addch(out, *c);
+	}
+	buf_addch(out, '\'');
+}
+
+/*
+ * Register (tool != NULL) or remove the diff driver: config
+ * diff.datafactory.textconv in the repository's own config, and
+ * "<pattern> diff=datafactory" in $GIT_DIR/info/attributes.
+ */
+static int diff_driver(const char *dir, const char *tool)
+{
+	git_repository *repo = NULL;
+	git_config *cfg = NULL, *local = NULL;
+	git_buf pattern = GIT_BUF_INIT;
+	struct buf line = BUF_INIT, text = BUF_INIT, value = BUF_INIT;
+	char *info = NULL, *attributes = NULL;
+	const char *at;
+	int ret = 0;
+
+	if (git_repository_open_ext(&repo, dir, 0, NULL) < 0 ||
+	    git_repository_config(&cfg, repo) < 0 ||
+	    git_config_open_level(&local, cfg, GIT_CONFIG_LEVEL_LOCAL) < 0) {
+		ret = dfc_error(DFC_EUSAGE, "cannot open the git configuration: %s",
+				git_error_last() ? git_error_last()->message : "?");
+		goto out;
+	}
+	if (git_config_get_string_buf(&pattern, cfg, "datafactory.pattern") < 0 ||
+	    !pattern.size) {
+		git_error_clear();
+		buf_addf(&line, "*.json diff=datafactory\n");
+	} else {
+		buf_addf(&line, "%s diff=datafactory\n", pattern.ptr);
+	}
+	if (tool) {
+		add_quoted(&value, tool);
+		buf_adds(&value, " textconv");
+		if (git_config_set_string(local, "diff.datafactory.textconv",
+					  buf_cstr(&value)) < 0) {
+			ret = dfc_error(DFC_EUSAGE, "cannot set diff.datafactory.textconv: %s",
+					git_error_last() ? git_error_last()->message : "?");
+			goto out;
+		}
+	} else {
+		git_config_delete_entry(local, "diff.datafactory.textconv");
+		git_error_clear();
+	}
+	info = fs_path_join(git_repository_commondir(repo), "info");
+	attributes = fs_path_join(info, "attributes");
+	if ((ret = fs_mkdir_p(info)) < 0)
+		goto out;
+	ret = fs_read_file(&text, attributes, 1 << 20);
+	if (ret == DFC_ENOTFOUND) {
+		dfc_error_clear();
+		ret = 0;
+	}
+	if (ret < 0)
+		goto out;
+	/* Our line, at the start of the file or of a line. */
+	for (at = strstr(buf_cstr(&text), buf_cstr(&line));
+	     at && at != text.data && at[-1] != '\n';
+	     at = strstr(at + 1, buf_cstr(&line)))
+		;
+	if (tool && !at) {
+		if (text.len && text.data[text.len - 1] != '\n')
+			buf_addch(&text, '\n');
+		buf_add(&text, line.data, line.len);
+	} else if (!tool && at) {
+		size_t off = (size_t)(at - text.data);
+
+		memmove(text.data + off, text.data + off + line.len,
+			text.len - off - line.len);
+		buf_truncate(&text, text.len - line.len);
+	} else {
+		goto out;
+	}
+	ret = fs_write_atomic(attributes, text.data ? text.data : "", text.len, 0644);
+out:
+	git_buf_dispose(&pattern);
+	buf_release(&line);
+	buf_release(&text);
+	buf_release(&value);
+	free(info);
+	free(attributes);
+	git_config_free(local);
+	git_config_free(cfg);
+	git_repository_free(repo);
+	return ret;
+}
+
+int hooks_install(char **hooks_dir, const char *dir, const char *tool)
+{
+	struct buf body = BUF_INIT;
+	char *path = NULL, *chained = NULL;
+	int ret;
+
+	if ((ret = find_hooks_dir(hooks_dir, dir)) < 0)
+		goto out;
+	if ((ret = fs_mkdir_p(*hooks_dir)) < 0)
+		goto out;
+	for (size_t i = 0; i < NR_HOOKS; i++) {
+		free(path);
+		free(chained);
+		path = fs_path_join(*hooks_dir, hook_texts[i].name);
+		chained = chained_path(path);
+		if (present(path) && !is_ours(path)) {
+			if (present(chained)) {
+				ret = dfc_error(DFC_ECONFLICT, "'%s' is in the way", chained);
+				goto out;
+			}
+			if (rename(path, chained) < 0) {
+				ret = dfc_error(DFC_EINTERNAL, "cannot rename '%s': %s", path,
+						strerror(errno));
+				goto out;
+			}
+		}
+		buf_reset(&body);
+		hook_body(&body, hook_texts[i].text, tool);
+		if ((ret = fs_write_atomic(path, body.data, body.len, 0755)) < 0)
+			goto out;
+	}
+	ret = diff_driver(dir, tool);
+out:
+	buf_release(&body);
+	free(path);
+	free(chained);
+	return ret;
+}
+
+int hooks_uninstall(char **hooks_dir, const char *dir)
+{
+	char *path = NULL, *chained = NULL;
+	int ret;
+
+	if ((ret = find_hooks_dir(hooks_dir, dir)) < 0)
+		goto out;
+	for (size_t i = 0; i < NR_HOOKS; i++) {
+		free(path);
+		free(chained);
+		path = fs_path_join(*hooks_dir, hook_texts[i].name);
+		chained = chained_path(path);
+		if (!present(path) || !is_ours(path))
+			continue;
+		if (present(chained)) {
+			if (rename(chained, path) < 0) {
+				ret = dfc_error(DFC_EINTERNAL, "cannot rename '%s': %s",
+						chained, strerror(errno));
+				goto out;
+			}
+		} else if (unlink(path) < 0) {
+			ret = dfc_error(DFC_EINTERNAL, "cannot remove '%s': %s", path,
+					strerror(errno));
+			goto out;
+		}
+	}
+	ret = diff_driver(dir, NULL);
+out:
+	free(path);
+	free(chained);
+	return ret;
+}
+
+static int compare_lines(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Lines of `out` from `start` on, sorted in place. */
+static void sort_lines(struct buf *out, size_t start)
+{
+	char *text = xstrdup(buf_cstr(out) + start);
+	char **lines = NULL;
+	size_t nr = 0;
+
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		lines = xrealloc(lines, (nr + 1) * sizeof(*lines));
+		lines[nr++] = line;
+	}
+	qsort(lines, nr, sizeof(*lines), compare_lines);
+	buf_truncate(out, start);
+	for (size_t i = 0; i < nr; i++)
+		buf_addf(out, "%s\n", lines[i]);
+	free(lines);
+	free(text);
+}
+
+static void add_compact(struct buf *out, const json_t *v)
+{
+	char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+
+	buf_adds(out, s ? s : "?");
+	free(s);
+}
+
+void hooks_textconv(struct buf *out, const char *data, size_t len)
+{
+	json_t *root = json_loadb(data, len, 0, NULL);
+	json_t *nodes = json_object_get(root, "nodes");
+	json_t *edges = json_object_get(root, "edges");
+	const char *key;
+	json_t *v;
+	size_t i, start;
+
+	if (!json_is_object(root) || !json_is_array(nodes) || !json_is_array(edges)) {
+		buf_add(out, data, len);
+		goto out;
+	}
+	start = out->len;
+	json_object_foreach(root, key, v) {
+		if (!strcmp(key, "nodes") || !strcmp(key, "edges"))
+			continue;
+		buf_addf(out, "%s: ", key);
+		add_compact(out, v);
+		buf_addch(out, '\n');
+	}
+	sort_lines(out, start);
+	start = out->len;
+	json_array_foreach(nodes, i, v) {
+		const char *id = json_string_value(json_object_get(v, "id"));
+
+		buf_addf(out, "node %s: ", id ? id : "?");
+		add_compact(out, v);
+		buf_addch(out, '\n');
+	}
+	sort_lines(out, start);
+	start = out->len;
+	json_array_foreach(edges, i, v) {
+		const char *from = json_string_value(json_object_get(v, "from"));
+		const char *to = json_string_value(json_object_get(v, "to"));
+
+		buf_addf(out, "edge %s -> %s: ", from ? from : "?", to ? to : "?");
+		add_compact(out, v);
+		buf_addch(out, '\n');
+	}
+	sort_lines(out, start);
+out:
+	json_decref(root);
+}

@@ -1,0 +1,173 @@
+#!/usr/bin/env bats
+# diff: semantic diff of a pipeline's versions, in every format.
+
+load helper
+
+# Change every kind of thing in pipeline.json: the name, node clean's path,
+# node out removed, node extra added, edge clean -> out removed, edge
+# extra -> clean added, the arguments of raw -> clean.
+edit_pipeline() {
+	printf 'print(1)\n' > scripts/extra.py
+	jq '.name = "weekly-sales"
+	    | .nodes[1].path = "scripts/clean2.py"
+	    | .nodes |= map(select(.id != "out"))
+	    | .nodes += [{"id": "extra", "type": "script", "path": "scripts/extra.py"}]
+	    | .edges = [(.edges[0] | .arguments = ["--in"]), {"from": "extra", "to": "clean", "arguments": []}]' \
+		pipeline.json > edited.json
+	mv edited.json pipeline.json
+	cp scripts/clean.py scripts/clean2.py
+}
+
+@test "a file equal to its latest version has no differences" {
+	create_pipeline
+	for format in text json patch mermaid; do
+		run --separate-stderr dfc diff pipeline.json --format "$format" --exit-code
+		[ "$status" -eq 0 ]
+	done
+	run --separate-stderr dfc diff pipeline.json
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	run --separate-stderr dfc diff pipeline.json --format json
+	[ "$(jq '.changes | length' <<<"$output")" = 0 ]
+}
+
+@test "text lists every kind of change" {
+	create_pipeline
+	edit_pipeline
+	run --separate-stderr dfc diff pipeline.json
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"~ field 'name': \"daily-sales\" -> \"weekly-sales\""* ]]
+	[[ "$output" == *"- node 'out' (dataset data/clean.csv)"* ]]
+	[[ "$output" == *"+ node 'extra' (script scripts/extra.py)"* ]]
+	[[ "$output" == *"~ node 'clean': path \"scripts/clean.py\" -> \"scripts/clean2.py\""* ]]
+	[[ "$output" == *"- edge clean -> out"* ]]
+	[[ "$output" == *"+ edge extra -> clean"* ]]
+	[[ "$output" == *'~ edge raw -> clean: arguments ["--input",{"ref":"raw"}] -> ["--in"]'* ]]
+	[ "${#lines[@]}" -eq 7 ]
+	[[ "$output" != *$'\033'* ]]
+	run --separate-stderr dfc diff pipeline.json --exit-code
+	[ "$status" -eq 1 ]
+	[ -z "$stderr" ]
+}
+
+@test "json lists every kind of change with its schema" {
+	create_pipeline
+	edit_pipeline
+	run --separate-stderr dfc diff pipeline.json --format json --exit-code
+	[ "$status" -eq 1 ]
+	[ "$(jq -r .from <<<"$output")" = "$ID@v1" ]
+	[ "$(jq -r .to <<<"$output")" = pipeline.json ]
+	[ "$(jq -r '[.changes[].kind] | sort | unique | join(",")' <<<"$output")" = \
+		"arguments_changed,edge_added,edge_removed,field_changed,node_added,node_changed,node_removed" ]
+	[ "$(jq -r '.changes[] | select(.kind == "node_changed") | "\(.node) \(.field) \(.old) \(.new) \(.path)"' <<<"$output")" = \
+		"clean path scripts/clean.py scripts/clean2.py /nodes/1/path" ]
+	[ "$(jq -c '.changes[] | select(.kind == "arguments_changed") | [.edge.from, .edge.to, .new]' <<<"$output")" = \
+		'["raw","clean",["--in"]]' ]
+	[ "$(jq -r '.changes[] | select(.kind == "node_removed") | .old.path' <<<"$output")" = data/clean.csv ]
+	[ "$(jq -r '.changes[] | select(.kind == "edge_added") | .edge.from' <<<"$output")" = extra ]
+	[ "$(jq -r '.changes[] | select(.kind == "field_changed") | .new' <<<"$output")" = weekly-sales ]
+}
+
+@test "patch applies with git apply to the old canonical form" {
+	create_pipeline
+	edit_pipeline
+	run --separate-stderr dfc diff pipeline.json --format patch --exit-code
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"--- a/pipeline.json"* ]]
+	[[ "$output" == *"+++ b/pipeline.json"* ]]
+	printf '%s\n' "$output" > "$TEST_TMP/change.patch"
+	mkdir "$TEST_TMP/repo"
+	git -C "$TEST_TMP/repo" init -q
+	dfc show -i "$ID" > "$TEST_TMP/repo/pipeline.json"
+	git -C "$TEST_TMP/repo" apply --check "$TEST_TMP/change.patch"
+	git -C "$TEST_TMP/repo" apply "$TEST_TMP/change.patch"
+	[ "$(jq -S . "$TEST_TMP/repo/pipeline.json")" = "$(jq -S . pipeline.json)" ]
+}
+
+@test "mermaid draws the union with the changes marked" {
+	create_pipeline
+	edit_pipeline
+	run --separate-stderr dfc diff pipeline.json --format mermaid --exit-code
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = "flowchart LR" ]
+	# Every node of both sides is defined exactly once.
+	for node in raw clean out extra; do
+		[ "$(grep -cE "^  n[0-9]+\\[\\(?\"$node\"\\)?\\]\$" <<<"$output")" -eq 1 ]
+	done
+	[ "$(grep -cE '^  n[0-9]+\[' <<<"$output")" -eq 4 ]
+	grep -qE '^  n[0-9]+\[\("raw"\)\]$' <<<"$output"
+	grep -qE '^  n[0-9]+\["clean"\]$' <<<"$output"
+	grep -qx '  classDef added fill:#d4f8d4,stroke:#2da44e' <<<"$output"
+	grep -qE '^  classDef removed .*stroke-dasharray' <<<"$output"
+	grep -qE '^  classDef changed ' <<<"$output"
+	id_of() { awk -v n="\"$1\"" 'index($0, n) && /^  n[0-9]+\[/ { sub(/^  /, ""); sub(/\[.*/, ""); print }' <<<"$output"; }
+	grep -qx "  class $(id_of extra) added" <<<"$output"
+	grep -qx "  class $(id_of out) removed" <<<"$output"
+	grep -qx "  class $(id_of clean) changed" <<<"$output"
+	grep -qx "  $(id_of clean) -.-> $(id_of out)" <<<"$output"
+	grep -qx "  $(id_of extra) ==> $(id_of clean)" <<<"$output"
+	grep -qx "  $(id_of raw) --> $(id_of clean)" <<<"$output"
+}
+
+@test "colour only when asked or on a terminal without NO_COLOR" {
+	create_pipeline
+	edit_pipeline
+	run --separate-stderr dfc diff pipeline.json
+	[[ "$output" != *$'\033'* ]]
+	run --separate-stderr dfc diff pipeline.json --color=always
+	[[ "$output" == *$'\033[32m+ node'* ]]
+	[[ "$output" == *$'\033[31m- node'* ]]
+	[[ "$output" == *$'\033[33m~ node'* ]]
+	run --separate-stderr dfc --color=never diff pipeline.json
+	[[ "$output" != *$'\033'* ]]
+	if command -v script >/dev/null; then
+		run script -qec "'$DFC_BIN' diff pipeline.json" /dev/null
+		[[ "$output" == *$'\033[32m'* ]]
+		run env NO_COLOR=1 script -qec "'$DFC_BIN' diff pipeline.json" /dev/null
+		[[ "$output" != *$'\033['3* ]]
+	fi
+}
+
+@test "diff -i ID A B compares two local versions" {
+	create_pipeline
+	edit_pipeline
+	dfc update pipeline.json
+	run --separate-stderr dfc diff -i "$ID" 1 2 --format json
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .from <<<"$output")" = "$ID@v1" ]
+	[ "$(jq -r .to <<<"$output")" = "$ID@v2" ]
+	[ "$(jq '.changes | length' <<<"$output")" -eq 7 ]
+	run --separate-stderr dfc diff -i "$ID" 2 2 --exit-code
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	run --separate-stderr dfc diff -i "$ID" 1 9
+	[ "$status" -eq 7 ]
+	run --separate-stderr dfc diff -i "$ID" 1
+	[ "$status" -eq 2 ]
+	run --separate-stderr dfc diff -i "$ID" 1 2 --format nope
+	[ "$status" -eq 2 ]
+}
+
+@test "diff -i ID --from-catalog compares with the catalog" {
+	create_pipeline
+	dfc share -i "$ID"
+	edit_pipeline
+	dfc update pipeline.json
+	run --separate-stderr dfc diff -i "$ID" --from-catalog --format json --exit-code
+	[ "$status" -eq 1 ]
+	[ "$(jq -r .from <<<"$output")" = "$ID@catalog-v1" ]
+	[ "$(jq -r .to <<<"$output")" = "$ID@v2" ]
+	[ "$(jq -r '.changes[] | select(.kind == "node_added") | .node' <<<"$output")" = extra ]
+	run --separate-stderr dfc diff -i "$ID" --from-catalog 1
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"+ edge extra -> clean"* ]]
+	run --separate-stderr dfc diff -i "$ID" --from-catalog 5
+	[ "$status" -eq 7 ]
+}
+
+@test "diff FILE needs an id" {
+	write_pipeline
+	run --separate-stderr dfc diff pipeline.json
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"has no id"* ]]
+}

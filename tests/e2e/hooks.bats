@@ -1,0 +1,151 @@
+#!/usr/bin/env bats
+# hooks: `hooks install` / `hooks uninstall` and the pre-commit and
+# post-commit hooks at work in a real git repository.
+
+load helper
+
+setup_repo() {
+	mkdir -p proj && cd proj || return 1
+	git init -q .
+	git config user.name "Ada Lovelace"
+	git config user.email "ada@example.org"
+	export DFC_BIN
+	dfc hooks install
+}
+
+@test "committing a valid pipeline records a version with Source-Commit" {
+	setup_repo
+	create_pipeline
+	sed -i 's/1000/2000/' pipeline.json
+	git add pipeline.json scripts data
+	run git commit -q -m "first pipeline"
+	[ "$status" -eq 0 ]
+	[[ "$output" == 2 ]]
+	head=$(git rev-parse HEAD)
+	[ "$(store_git log -1 --format=%s "pipelines/$ID")" = "first pipeline" ]
+	[ "$(store_git log -1 --format='%(trailers:key=Source-Commit,valueonly)' "pipelines/$ID" | head -1)" = "$head" ]
+}
+
+@test "an invalid staged pipeline blocks the commit and shows the error" {
+	setup_repo
+	write_pipeline
+	sed -i 's/"to": "out"/"to": "nowhere"/' pipeline.json
+	git add pipeline.json
+	run git commit -q -m "bad"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"pipeline.json"*"nowhere"* ]]
+	run ! git rev-parse -q --verify HEAD
+}
+
+@test "the staged content is what is validated" {
+	setup_repo
+	write_pipeline
+	sed -i 's/"to": "out"/"to": "nowhere"/' pipeline.json
+	git add pipeline.json
+	write_pipeline
+	run git commit -q -m "bad"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"pipeline.json"* ]]
+}
+
+@test "non-pipeline JSON is not checked" {
+	setup_repo
+	echo '{"broken": ' > other.json
+	git add other.json
+	run git commit -q -m "other"
+	[ "$status" -eq 0 ]
+}
+
+@test "an existing hook is kept, still runs and can block" {
+	git init -q proj
+	printf '#!/bin/sh\necho chained-ran >&2\nexit 1\n' > proj/.git/hooks/pre-commit
+	chmod +x proj/.git/hooks/pre-commit
+	setup_repo
+	[ -x .git/hooks/pre-commit.dfc-chained ]
+	echo hi > a.txt
+	git add a.txt
+	run git commit -q -m "x"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *chained-ran* ]]
+}
+
+@test "two pipeline files in one commit are both recorded by one update" {
+	setup_repo
+	create_pipeline a.json
+	A=$ID
+	create_pipeline b.json
+	B=$ID
+	git add .
+	git commit -q -m "both"
+	sed -i 's/1000/2000/' a.json b.json
+	git add a.json b.json
+	run git commit -q -m "more rows"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"a.json: 2"*"b.json: 2"* ]]
+	head=$(git rev-parse HEAD)
+	for id in "$A" "$B"; do
+		[ "$(store_git log -1 --format=%s "pipelines/$id")" = "more rows" ]
+		[ "$(store_git log -1 --format='%(trailers:key=Source-Commit,valueonly)' "pipelines/$id" | head -1)" = "$head" ]
+	done
+}
+
+@test "install twice is idempotent; uninstall restores the old hooks byte for byte" {
+	git init -q proj
+	printf '#!/bin/sh\n# mine\nexit 0\n' > proj/.git/hooks/pre-commit
+	chmod 0700 proj/.git/hooks/pre-commit
+	before=$(sha256sum < proj/.git/hooks/pre-commit)
+	setup_repo
+	dfc hooks install
+	[ -x .git/hooks/pre-commit.dfc-chained ]
+	[ ! -e .git/hooks/pre-commit.dfc-chained.dfc-chained ]
+	dfc hooks uninstall
+	[ "$(sha256sum < .git/hooks/pre-commit)" = "$before" ]
+	[ "$(stat -c %a .git/hooks/pre-commit)" = 700 ]
+	[ ! -e .git/hooks/post-commit ]
+	[ ! -e .git/hooks/pre-commit.dfc-chained ]
+}
+
+@test "core.hooksPath is honoured, relative to the work tree" {
+	git init -q proj
+	git -C proj config core.hooksPath my-hooks
+	mkdir -p proj/sub
+	(cd proj/sub && dfc hooks install)
+	[ -x proj/my-hooks/pre-commit ]
+	[ -x proj/my-hooks/post-commit ]
+	[ ! -e proj/.git/hooks/pre-commit ]
+	cd proj
+	write_pipeline
+	sed -i 's/"to": "out"/"to": "nowhere"/' pipeline.json
+	git add pipeline.json
+	run git commit -q -m "bad"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"pipeline.json"* ]]
+}
+
+@test "hooks install outside a git repository exits 7" {
+	run --separate-stderr dfc hooks install --repo "$TEST_TMP/work"
+	[ "$status" -eq 7 ]
+}
+
+@test "git diff on a pipeline file shows the textconv form; uninstall removes the driver" {
+	setup_repo
+	create_pipeline
+	git add .
+	git commit -q -m "v"
+	sed -i 's/1000/2000/' pipeline.json
+	run git diff pipeline.json
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'+edge clean -> out: '*2000* ]]
+	[[ "$output" == *'-edge clean -> out: '*1000* ]]
+	grep -qx '\*.json diff=datafactory' .git/info/attributes
+	dfc hooks uninstall
+	run ! grep -q datafactory .git/info/attributes
+	run ! git config --get diff.datafactory.textconv
+}
+
+@test "textconv prints other JSON unchanged" {
+	printf '{"b": 1,\n "a": [2]}' > other.json
+	run dfc textconv other.json
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat other.json)" ]
+}
