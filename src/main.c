@@ -22,6 +22,7 @@ static const struct command *const commands[] = {
 	&cmd_diff,
 	&cmd_hooks,
 	&cmd_textconv,
+	&cmd_graph,
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -89,6 +90,32 @@ static void print_option_words(const struct opt *opts)
 		if (o->short_name)
 			printf("-%c\n", o->short_name);
 	}
+}
+
+/*
+ * For the completion scripts: the local pipeline ids (`id` NULL), or the
+ * versions 1..latest of `id`, one a line. Silent: no store, no output.
+ */
+static void print_store_words(const char *id)
+{
+	struct id_list ids = ID_LIST_INIT;
+	int latest = 0;
+
+	if (home_resolve(&ctx.home, NULL) < 0 ||
+	    store_open(&ctx.store, ctx.home, false) < 0)
+		goto out;
+	if (!id) {
+		if (store_list_ids(&ctx.store, "refs/heads/pipelines/", &ids) == 0)
+			for (size_t i = 0; i < ids.nr; i++)
+				printf("%s\n", ids.ids[i]);
+	} else if (cmd_check_id_option(id) == 0 &&
+		   store_latest_version(&ctx.store, id, &latest) == 0) {
+		for (int v = 1; v <= latest; v++)
+			printf("%d\n", v);
+	}
+out:
+	id_list_release(&ids);
+	dfc_error_clear();
 }
 
 static const struct command *find_command(const char *name)
@@ -209,6 +236,14 @@ int main(int argc, char **argv)
 		print_option_words(cmd ? cmd->options : NULL);
 		print_option_words(global_options);
 		printf("--help\n");
+		goto out;
+	}
+	if (argc == 2 && !strcmp(argv[1], "--list-ids")) {
+		print_store_words(NULL);
+		goto out;
+	}
+	if (argc == 3 && !strcmp(argv[1], "--list-versions")) {
+		print_store_words(argv[2]);
 		goto out;
 	}
 	ret = opt_parse(argc, argv, tables, true, &npos, &help);

@@ -92,6 +92,7 @@ extern const struct command cmd_create;
 extern const struct command cmd_update;
 extern const struct command cmd_validate;
 extern const struct command cmd_show;
+extern const struct command cmd_graph;
 extern const struct command cmd_log;
 extern const struct command cmd_status;
 extern const struct command cmd_share;
