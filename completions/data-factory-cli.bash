@@ -18,6 +18,17 @@ _data_factory_cli() {
 	done
 
 	case $prev in
+	-i | --id)
+		mapfile -t COMPREPLY < <(compgen -W "$("${COMP_WORDS[0]}" --list-ids 2>/dev/null)" -- "$cur")
+		return ;;
+	-v | --version)
+		for ((i = 1; i < COMP_CWORD; i++)); do
+			if [[ ${COMP_WORDS[i]} == -i || ${COMP_WORDS[i]} == --id ]]; then
+				mapfile -t COMPREPLY < <(compgen -W "$("${COMP_WORDS[0]}" --list-versions "${COMP_WORDS[i + 1]}" 2>/dev/null)" -- "$cur")
+				return
+			fi
+		done
+		return ;;
 	--home) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
 	--color) mapfile -t COMPREPLY < <(compgen -W "auto always never" -- "$cur"); return ;;
 	esac

@@ -37,3 +37,24 @@ complete_words() {
 	done
 	[ "$(dfc --list-commands | wc -l)" -ge 6 ]
 }
+
+@test "pipeline ids complete after -i, versions after -v" {
+	create_pipeline one.json
+	first=$ID
+	create_pipeline two.json
+	sed -i 's/1000/7/' two.json
+	dfc update two.json
+	PATH=$(dirname "$DFC_BIN"):$PATH
+	run complete_words show -i ""
+	grep -qx "$first" <<<"$output"
+	grep -qx "$ID" <<<"$output"
+	run complete_words show -i "$ID" -v ""
+	[ "$output" = "$(printf '1\n2')" ]
+}
+
+@test "the zsh and fish completions parse" {
+	zsh -n "$DFC_SOURCE_DIR/completions/_data-factory-cli"
+	fish -n "$DFC_SOURCE_DIR/completions/data-factory-cli.fish"
+	grep -q -- '--list-ids' "$DFC_SOURCE_DIR/completions/_data-factory-cli"
+	grep -q -- '--list-ids' "$DFC_SOURCE_DIR/completions/data-factory-cli.fish"
+}

@@ -1,0 +1,48 @@
+# fish completion for data-factory-cli: commands, options, pipeline ids and
+# versions, all asked of the tool itself (the tables that parse them).
+
+function __dfc_command
+    set -l words (commandline -opc)
+    set -e words[1]
+    set -l skip 0
+    for w in $words
+        if test $skip -eq 1
+            set skip 0
+            continue
+        end
+        switch $w
+            case --home --catalog --color
+                set skip 1
+            case '-*' pipeline
+            case '*'
+                echo $w
+                return 0
+        end
+    end
+    return 1
+end
+
+function __dfc_options
+    set -l cmd (__dfc_command)
+    data-factory-cli $cmd --list-options 2>/dev/null | string replace -r '=$' ''
+end
+
+function __dfc_versions
+    set -l words (commandline -opc)
+    set -l n (count $words)
+    for i in (seq $n)
+        if contains -- $words[$i] -i --id; and test $i -lt $n
+            data-factory-cli --list-versions $words[(math $i + 1)] 2>/dev/null
+            return
+        end
+    end
+end
+
+complete -c data-factory-cli -f
+complete -c data-factory-cli -n 'not __dfc_command' -a '(data-factory-cli --list-commands 2>/dev/null)'
+complete -c data-factory-cli -n 'string match -q -- "-*" (commandline -ct)' -a '(__dfc_options)'
+complete -c data-factory-cli -s i -l id -x -a '(data-factory-cli --list-ids 2>/dev/null)'
+complete -c data-factory-cli -s v -l version -x -a '(__dfc_versions)'
+complete -c data-factory-cli -l color -x -a 'auto always never'
+complete -c data-factory-cli -l home -x -a '(__fish_complete_directories)'
+complete -c data-factory-cli -n '__dfc_command' -F
