@@ -18,6 +18,7 @@
 #define DFC_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /** Default for catalog.max_dataset_bytes: 10 MiB. */
 #define CONFIG_DEFAULT_MAX_DATASET_BYTES (10LL << 20)
@@ -37,6 +38,17 @@ struct config {
 };
 
 #define CONFIG_INIT { NULL, NULL, NULL, NULL, NULL, NULL, CONFIG_DEFAULT_MAX_DATASET_BYTES }
+
+enum config_format { CONFIG_FORMAT_JSON, CONFIG_FORMAT_INI };
+
+/**
+ * Parse `len` bytes of `text` (not necessarily terminated) as a config file
+ * of `format`; `path` names it in messages. Fills `cfg` from defaults and
+ * the text; cfg->path stays NULL. Returns 0 or DFC_EUSAGE with the line and
+ * what is wrong (`cfg` is then back to defaults). Never checks file modes.
+ */
+int config_parse(struct config *cfg, enum config_format format, const char *path,
+		 const char *text, size_t len);
 
 /**
  * Read the configuration of `home`. No file is not an error (defaults).

@@ -123,8 +123,6 @@ static int read_file(struct buf *out, mode_t *mode, const char *path)
 			goto out;
 		}
 	}
-	if (memchr(buf_cstr(out), '\0', out->len))
-		ret = dfc_error(DFC_EUSAGE, "config file '%s' holds a NUL byte", path);
 out:
 	close(fd);
 	return ret;
@@ -402,39 +400,56 @@ static int parse_ini(struct config *cfg, const struct buf *text, const char *pat
 	return dfc_error(DFC_EINTERNAL, "cannot parse config file '%s'", path);
 }
 
+int config_parse(struct config *cfg, enum config_format format, const char *path,
+		 const char *text, size_t len)
+{
+	struct config init = CONFIG_INIT;
+	struct buf copy = BUF_INIT;
+	int ret;
+
+	*cfg = init;
+	/* Both parsers want a terminated string; the text may hold a NUL. */
+	buf_add(&copy, text, len);
+	if (memchr(buf_cstr(&copy), '\0', copy.len))
+		ret = dfc_error(DFC_EUSAGE, "config file '%s' holds a NUL byte", path);
+	else if (format == CONFIG_FORMAT_JSON)
+		ret = parse_json(cfg, &copy, path);
+	else
+		ret = parse_ini(cfg, &copy, path);
+	if (ret < 0)
+		config_release(cfg);
+	buf_release(&copy);
+	return ret;
+}
+
 int config_load(struct config *cfg, const char *home)
 {
 	struct config init = CONFIG_INIT;
 	char *json_path = fs_path_join(home, "config.json");
 	char *ini_path = fs_path_join(home, "config.ini");
+	enum config_format format = CONFIG_FORMAT_JSON;
 	struct buf text = BUF_INIT;
+	char *path = json_path, *shadowed = NULL;
 	mode_t mode = 0;
 	int ret;
 
 	*cfg = init;
 	ret = read_file(&text, &mode, json_path);
-	if (ret == 0) {
-		cfg->path = json_path;
-		json_path = NULL;
-		if (fs_exists(ini_path)) {
-			cfg->shadowed = ini_path;
-			ini_path = NULL;
-		}
-		ret = parse_json(cfg, &text, cfg->path);
-	} else if (ret == NO_FILE) {
+	if (ret == 0 && fs_exists(ini_path))
+		shadowed = ini_path;
+	if (ret == NO_FILE) {
+		format = CONFIG_FORMAT_INI;
+		path = ini_path;
 		ret = read_file(&text, &mode, ini_path);
-		if (ret == 0) {
-			cfg->path = ini_path;
-			ini_path = NULL;
-			ret = parse_ini(cfg, &text, cfg->path);
-		}
 	}
 	if (ret == NO_FILE) {
 		ret = 0;
 		goto out;
 	}
-	if (ret < 0)
+	if (ret < 0 || (ret = config_parse(cfg, format, path, text.data, text.len)) < 0)
 		goto out;
+	cfg->path = xstrdup(path);
+	cfg->shadowed = shadowed ? xstrdup(shadowed) : NULL;
 	/* Like ssh with keys: a secret others can read is no secret. */
 	if (cfg->token && *cfg->token && (mode & 077))
 		ret = dfc_hint(dfc_error(DFC_ESECURITY,
