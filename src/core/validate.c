@@ -510,7 +510,8 @@ out:
 	buf_release(&c.ptr);
 	buf_release(&c.quoted[0]);
 	buf_release(&c.quoted[1]);
-	added.items = problems->items + before;
+	/* No problem at all leaves `items` NULL, and NULL + 0 is undefined. */
+	added.items = problems->items ? problems->items + before : NULL;
 	added.nr = problems->nr - before;
 	added.alloc = added.nr;
 	return problems_code(&added);
