@@ -23,6 +23,7 @@ static const struct command *const commands[] = {
 	&cmd_hooks,
 	&cmd_textconv,
 	&cmd_graph,
+	&cmd_config,
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -49,7 +50,8 @@ int cmd_open_catalog(struct cmd_ctx *c, struct catalog *cat, const char *token_f
 
 	if ((ret = cmd_open_store(c, true)) < 0)
 		return ret;
-	ret = catalog_open(cat, &c->store, c->catalog_option, token_flag, &c->config);
+	config_apply_flag(&c->config, CONFIG_TOKEN, token_flag);
+	ret = catalog_open(cat, &c->store, &c->config);
 	cat->download.progress = !c->quiet && isatty(STDERR_FILENO);
 	return ret;
 }
@@ -153,6 +155,23 @@ static int setup(const struct command *cmd)
 	return home_resolve(&ctx.home, ctx.home_option);
 }
 
+int cmd_load_config(struct cmd_ctx *c)
+{
+	int ret;
+
+	if (c->config_loaded)
+		return 0;
+	if ((ret = config_load(&c->config, c->home)) < 0)
+		return ret;
+	config_apply_environment(&c->config);
+	config_apply_flag(&c->config, CONFIG_CATALOG_URL, c->catalog_option);
+	c->config_loaded = true;
+	if (c->config.shadowed)
+		cmd_note(c, "%s is ignored: %s wins when both exist", c->config.shadowed,
+			 c->config.path);
+	return 0;
+}
+
 int cmd_open_store(struct cmd_ctx *c, bool create)
 {
 	int ret;
@@ -160,11 +179,8 @@ int cmd_open_store(struct cmd_ctx *c, bool create)
 	if (c->store.repo)
 		return 0;
 	/* The settings (SPEC §7) of this home: who records, which catalog. */
-	if (!c->config_loaded) {
-		if ((ret = config_load(&c->config, c->home)) < 0)
-			return ret;
-		c->config_loaded = true;
-	}
+	if ((ret = cmd_load_config(c)) < 0)
+		return ret;
 	store_close(&c->store);
 	ret = store_open(&c->store, c->home, create);
 	if (ret < 0) {

@@ -50,13 +50,12 @@ struct catalog {
 #define CATALOG_INIT { 0 }
 
 /**
- * Resolve the catalog and its token: `url_flag` (--catalog), else
- * $DATA_FACTORY_CATALOG, else the config's catalog.url, else
- * `$DATA_FACTORY_HOME/catalog.git`; `token_flag` (--token), else
- * $DATA_FACTORY_TOKEN, else the config's token. Nothing is contacted.
+ * Set up the catalog of `cfg` (its catalog.url and token, with flags and
+ * environment already applied: config.h), or the default
+ * `$DATA_FACTORY_HOME/catalog.git` when no catalog.url is set. Nothing is
+ * contacted.
  */
-int catalog_open(struct catalog *cat, struct store *store, const char *url_flag,
-		 const char *token_flag, const struct config *cfg);
+int catalog_open(struct catalog *cat, struct store *store, const struct config *cfg);
 
 void catalog_release(struct catalog *cat);
 

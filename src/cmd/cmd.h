@@ -56,6 +56,14 @@ struct cmd_ctx {
 };
 
 /**
+ * Read the settings of ctx->home (config.h) once, with the environment and
+ * --catalog laid over the file, noting on stderr a config.ini that
+ * config.json shadows. cmd_open_store() calls it; calling it again returns
+ * at once.
+ */
+int cmd_load_config(struct cmd_ctx *ctx);
+
+/**
  * Open the local store in ctx->home (see store_open()); `create` for
  * commands that record. Calling it again returns at once.
  */
@@ -103,6 +111,7 @@ extern const struct command cmd_run;
 extern const struct command cmd_diff;
 extern const struct command cmd_hooks;
 extern const struct command cmd_textconv;
+extern const struct command cmd_config;
 
 /** The global options, accepted before or after any command. */
 extern const struct opt global_options[];

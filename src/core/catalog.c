@@ -19,13 +19,6 @@
 #define PUSH_SOURCE_PREFIX "refs/dfc/share/"
 #define REMOTE_NAME "catalog"
 
-static const char *env(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? v : NULL;
-}
-
 static bool is_http(const char *url)
 {
 	return !strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8);
@@ -52,19 +45,13 @@ static char *local_path_of(const char *url)
 	return path;
 }
 
-int catalog_open(struct catalog *cat, struct store *store, const char *url_flag,
-		 const char *token_flag, const struct config *cfg)
+int catalog_open(struct catalog *cat, struct store *store, const struct config *cfg)
 {
-	const char *url = url_flag && *url_flag ? url_flag : env("DATA_FACTORY_CATALOG");
-	const char *token = token_flag && *token_flag ? token_flag : env("DATA_FACTORY_TOKEN");
+	const char *url = cfg->catalog_url, *token = cfg->token;
 
 	memset(cat, 0, sizeof(*cat));
 	cat->store = store;
-	if (!url && cfg)
-		url = cfg->catalog_url;
-	if (!token && cfg)
-		token = cfg->token;
-	if (url) {
+	if (url && *url) {
 		cat->url = xstrdup(url);
 	} else {
 		cat->url = fs_path_join(store->home, "catalog.git");
@@ -72,8 +59,8 @@ int catalog_open(struct catalog *cat, struct store *store, const char *url_flag,
 	}
 	cat->local_path = local_path_of(cat->url);
 	cat->shown_url = cat->local_path ? xstrdup(cat->local_path) : url_redact(cat->url);
-	cat->token = token ? xstrdup(token) : NULL;
-	cat->max_dataset_bytes = cfg ? cfg->max_dataset_bytes : CONFIG_DEFAULT_MAX_DATASET_BYTES;
+	cat->token = token && *token ? xstrdup(token) : NULL;
+	cat->max_dataset_bytes = cfg->max_dataset_bytes;
 	cat->cache_dir = fs_path_join(store->home, "cache");
 	cat->download.cache_dir = cat->cache_dir;
 	return 0;

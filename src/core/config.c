@@ -24,38 +24,106 @@
 /* read_file() found no file. */
 #define NO_FILE 1
 
-enum key_type { KEY_STRING, KEY_SIZE };
+#define KEY(name, json, ini, field, type, env, flag, secret, member)                     \
+	{ name, json, ini, field, type, env, flag, secret, offsetof(struct config, member) }
 
-/* One setting: where it sits in each form and where it goes. */
-struct key {
-	const char *json_section; /* NULL: top level */
-	const char *ini_section;
-	const char *name;
-	enum key_type type;
-	size_t offset;
+const struct config_key config_keys[CONFIG_NR_KEYS] = {
+	[CONFIG_CATALOG_URL] = KEY("catalog.url", "catalog", "catalog", "url", CONFIG_TYPE_STRING,
+	    "DATA_FACTORY_CATALOG", "--catalog", false, catalog_url),
+	[CONFIG_MAX_DATASET_BYTES] = KEY("catalog.max_dataset_bytes", "catalog", "catalog", "max_dataset_bytes",
+	    CONFIG_TYPE_SIZE, NULL, NULL, false, max_dataset_bytes),
+	[CONFIG_TOKEN] = KEY("token", NULL, "auth", "token", CONFIG_TYPE_STRING, "DATA_FACTORY_TOKEN", "--token",
+	    true, token),
+	/* git's own variables: the tool records as git would commit. */
+	[CONFIG_USER_NAME] = KEY("user.name", "user", "user", "name", CONFIG_TYPE_STRING, "GIT_AUTHOR_NAME", NULL,
+	    false, user_name),
+	[CONFIG_USER_EMAIL] = KEY("user.email", "user", "user", "email", CONFIG_TYPE_STRING, "GIT_AUTHOR_EMAIL", NULL,
+	    false, user_email),
 };
 
-static const struct key keys[] = {
-	{"catalog", "catalog", "url", KEY_STRING, offsetof(struct config, catalog_url)},
-	{"catalog", "catalog", "max_dataset_bytes", KEY_SIZE,
-	 offsetof(struct config, max_dataset_bytes)},
-	{NULL, "auth", "token", KEY_STRING, offsetof(struct config, token)},
-	{"user", "user", "name", KEY_STRING, offsetof(struct config, user_name)},
-	{"user", "user", "email", KEY_STRING, offsetof(struct config, user_email)},
-};
-
-#define NR_KEYS	      (sizeof(keys) / sizeof(keys[0]))
 #define JSON_KEY_LIST "catalog.url, catalog.max_dataset_bytes, token, user.name, user.email"
 #define INI_KEY_LIST  "[catalog] url, max_dataset_bytes; [auth] token; [user] name, email"
 
-static char **string_slot(struct config *cfg, const struct key *k)
+/* Index of `k` in config_keys[]. */
+#define KEY_INDEX(k) ((int)((k) - config_keys))
+
+static char **string_slot(struct config *cfg, const struct config_key *k)
 {
 	return (char **)((char *)cfg + k->offset);
 }
 
-static long long *size_slot(struct config *cfg, const struct key *k)
+static long long *size_slot(struct config *cfg, const struct config_key *k)
 {
 	return (long long *)((char *)cfg + k->offset);
+}
+
+static void set_string(struct config *cfg, const struct config_key *k, const char *value,
+		       enum config_origin origin)
+{
+	char **slot = string_slot(cfg, k);
+
+	free(*slot);
+	*slot = xstrdup(value);
+	cfg->origin[KEY_INDEX(k)] = origin;
+}
+
+static void set_size(struct config *cfg, const struct config_key *k, long long value,
+		     enum config_origin origin)
+{
+	*size_slot(cfg, k) = value;
+	cfg->origin[KEY_INDEX(k)] = origin;
+}
+
+bool config_parse_size(const char *text, long long *out)
+{
+	char *end;
+
+	if (!*text || text[strspn(text, "0123456789")])
+		return false;
+	errno = 0;
+	*out = strtoll(text, &end, 10);
+	return !errno && !*end;
+}
+
+int config_key_find(const char *name)
+{
+	for (int i = 0; i < CONFIG_NR_KEYS; i++)
+		if (!strcmp(config_keys[i].name, name))
+			return i;
+	return dfc_hint(dfc_error(DFC_EUSAGE, "unknown key '%s'", name),
+			"known keys: " JSON_KEY_LIST);
+}
+
+bool config_value(const struct config *cfg, int i, struct buf *out)
+{
+	const struct config_key *k = &config_keys[i];
+	const char *value;
+
+	if (k->type == CONFIG_TYPE_SIZE) {
+		buf_addf(out, "%lld", *size_slot((struct config *)cfg, k));
+		return true;
+	}
+	value = *string_slot((struct config *)cfg, k);
+	if (!value)
+		return false;
+	buf_adds(out, value);
+	return true;
+}
+
+void config_apply_environment(struct config *cfg)
+{
+	for (int i = 0; i < CONFIG_NR_KEYS; i++) {
+		const char *value = config_keys[i].env ? getenv(config_keys[i].env) : NULL;
+
+		if (value && *value)
+			set_string(cfg, &config_keys[i], value, CONFIG_ORIGIN_ENV);
+	}
+}
+
+void config_apply_flag(struct config *cfg, enum config_key_index i, const char *value)
+{
+	if (value && *value)
+		set_string(cfg, &config_keys[i], value, CONFIG_ORIGIN_FLAG);
 }
 
 /* `section.name` (or `name`) made safe to print, into `out`. */
@@ -132,22 +200,22 @@ out:
  * Set `k` from a JSON value. Messages name the key, never the value: it
  * may be the token.
  */
-static int set_json(struct config *cfg, const struct key *k, json_t *value, const char *path)
+static int set_json(struct config *cfg, const struct config_key *k, json_t *value, const char *path)
 {
 	struct buf name = BUF_INIT;
 	int ret = 0;
 
-	if (k->type == KEY_STRING && json_is_string(value)) {
-		*string_slot(cfg, k) = xstrdup(json_string_value(value));
+	if (k->type == CONFIG_TYPE_STRING && json_is_string(value)) {
+		set_string(cfg, k, json_string_value(value), CONFIG_ORIGIN_FILE);
 		return 0;
 	}
-	if (k->type == KEY_SIZE && json_is_integer(value) && json_integer_value(value) >= 0) {
-		*size_slot(cfg, k) = json_integer_value(value);
+	if (k->type == CONFIG_TYPE_SIZE && json_is_integer(value) && json_integer_value(value) >= 0) {
+		set_size(cfg, k, json_integer_value(value), CONFIG_ORIGIN_FILE);
 		return 0;
 	}
-	quote_key(&name, k->json_section, k->name);
+	quote_key(&name, k->json_section, k->field);
 	ret = dfc_error(DFC_EUSAGE, "'%s' in config file '%s' must be %s", buf_cstr(&name), path,
-			k->type == KEY_STRING ? "a string" : "a non-negative integer");
+			k->type == CONFIG_TYPE_STRING ? "a string" : "a non-negative integer");
 	buf_release(&name);
 	return ret;
 }
@@ -183,12 +251,12 @@ static int parse_json_section(struct config *cfg, const char *section, json_t *o
 	}
 	json_object_foreach(object, name, value)
 	{
-		const struct key *k = NULL;
+		const struct config_key *k = NULL;
 
-		for (size_t i = 0; i < NR_KEYS && !k; i++)
-			if (keys[i].json_section && !strcmp(keys[i].json_section, section) &&
-			    !strcmp(keys[i].name, name))
-				k = &keys[i];
+		for (size_t i = 0; i < CONFIG_NR_KEYS && !k; i++)
+			if (config_keys[i].json_section && !strcmp(config_keys[i].json_section, section) &&
+			    !strcmp(config_keys[i].field, name))
+				k = &config_keys[i];
 		if (!k)
 			return unknown_json_key(section, name, path);
 		if ((ret = set_json(cfg, k, value, path)) < 0)
@@ -226,14 +294,14 @@ static int parse_json(struct config *cfg, const struct buf *text, const char *pa
 	}
 	json_object_foreach(root, name, value)
 	{
-		const struct key *k = NULL;
+		const struct config_key *k = NULL;
 		bool section = false;
 
-		for (size_t i = 0; i < NR_KEYS && !k; i++) {
-			if (keys[i].json_section && !strcmp(keys[i].json_section, name))
+		for (size_t i = 0; i < CONFIG_NR_KEYS && !k; i++) {
+			if (config_keys[i].json_section && !strcmp(config_keys[i].json_section, name))
 				section = true;
-			else if (!keys[i].json_section && !strcmp(keys[i].name, name))
-				k = &keys[i];
+			else if (!config_keys[i].json_section && !strcmp(config_keys[i].field, name))
+				k = &config_keys[i];
 		}
 		if (k)
 			ret = set_json(cfg, k, value, path);
@@ -256,7 +324,6 @@ struct ini_state {
 	const char *next, *end; /* the text not yet handed to inih */
 	int line;		/* number of the line inih is parsing */
 	char *long_value;	/* value of that line when too long for inih */
-	bool seen[NR_KEYS];
 	int error_line; /* first line the handler refused, 0 when none */
 	int error_code;
 };
@@ -327,7 +394,7 @@ static int ini_refuse(struct ini_state *st, int code)
 static int handle_ini_key(void *user, const char *section, const char *name, const char *value)
 {
 	struct ini_state *st = user;
-	const struct key *k = NULL;
+	const struct config_key *k = NULL;
 	struct buf key = BUF_INIT;
 	size_t i;
 	int ret = 1;
@@ -336,9 +403,9 @@ static int handle_ini_key(void *user, const char *section, const char *name, con
 		return 1;
 	if (st->long_value)
 		value = st->long_value;
-	for (i = 0; i < NR_KEYS && !k; i++)
-		if (!strcmp(keys[i].ini_section, section) && !strcmp(keys[i].name, name))
-			k = &keys[i];
+	for (i = 0; i < CONFIG_NR_KEYS && !k; i++)
+		if (!strcmp(config_keys[i].ini_section, section) && !strcmp(config_keys[i].field, name))
+			k = &config_keys[i];
 	quote_key(&key, section, name);
 	if (!k) {
 		ret = ini_refuse(st,
@@ -348,29 +415,26 @@ static int handle_ini_key(void *user, const char *section, const char *name, con
 					  "known keys: " INI_KEY_LIST));
 		goto out;
 	}
-	i = (size_t)(k - keys);
-	if (st->seen[i]) {
+	i = (size_t)KEY_INDEX(k);
+	if (st->cfg->line[i]) {
 		ret = ini_refuse(st, dfc_error(DFC_EUSAGE,
 					       "'%s' is set twice in config file '%s' (line %d)",
 					       buf_cstr(&key), st->path, st->line));
 		goto out;
 	}
-	st->seen[i] = true;
-	if (k->type == KEY_STRING) {
-		*string_slot(st->cfg, k) = xstrdup(value);
+	st->cfg->line[i] = st->line;
+	if (k->type == CONFIG_TYPE_STRING) {
+		set_string(st->cfg, k, value, CONFIG_ORIGIN_FILE);
 	} else {
-		char *end;
 		long long n;
 
-		errno = 0;
-		n = strtoll(value, &end, 10);
-		if (!*value || value[strspn(value, "0123456789")] || errno || *end)
+		if (config_parse_size(value, &n))
+			set_size(st->cfg, k, n, CONFIG_ORIGIN_FILE);
+		else
 			ret = ini_refuse(st, dfc_error(DFC_EUSAGE,
 						       "'%s' in config file '%s' line %d must be a "
 						       "non-negative integer (digits only)",
 						       buf_cstr(&key), st->path, st->line));
-		else
-			*size_slot(st->cfg, k) = n;
 	}
 out:
 	buf_release(&key);
@@ -465,6 +529,14 @@ out:
 	return ret;
 }
 
+int config_read_text(struct buf *out, const char *path)
+{
+	mode_t mode;
+	int ret = read_file(out, &mode, path);
+
+	return ret == NO_FILE ? DFC_ENOTFOUND : ret;
+}
+
 void config_release(struct config *cfg)
 {
 	struct config init = CONFIG_INIT;
@@ -472,6 +544,8 @@ void config_release(struct config *cfg)
 	free(cfg->path);
 	free(cfg->shadowed);
 	free(cfg->catalog_url);
+	if (cfg->token)
+		memset(cfg->token, 0, strlen(cfg->token));
 	free(cfg->token);
 	free(cfg->user_name);
 	free(cfg->user_email);

@@ -6,6 +6,7 @@
 
 #include <cmocka.h>
 
+#include "dfc/buf.h"
 #include "dfc/config.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
@@ -432,6 +433,82 @@ static void test_unreadable_or_folder(void **state)
 	free(dir);
 }
 
+/* Flags beat the environment, which beats the file, which beats defaults. */
+static void test_precedence_and_origins(void **state)
+{
+	struct fixture *f = *state;
+	struct config cfg = CONFIG_INIT;
+	struct buf value = BUF_INIT;
+	char *path = put(f, "config.ini",
+			 "[catalog]\nurl = /from/file.git\n[user]\nname = File Name\n", 0644);
+
+	unsetenv("DATA_FACTORY_CATALOG");
+	unsetenv("GIT_AUTHOR_NAME");
+	load_expect(&cfg, f, 0);
+	assert_int_equal(cfg.origin[CONFIG_CATALOG_URL], CONFIG_ORIGIN_FILE);
+	assert_int_equal(cfg.line[CONFIG_CATALOG_URL], 2);
+	assert_int_equal(cfg.line[CONFIG_USER_NAME], 4);
+	assert_int_equal(cfg.origin[CONFIG_MAX_DATASET_BYTES], CONFIG_ORIGIN_DEFAULT);
+	assert_true(config_value(&cfg, CONFIG_MAX_DATASET_BYTES, &value));
+	assert_string_equal(buf_cstr(&value), "10485760");
+	buf_reset(&value);
+	assert_false(config_value(&cfg, CONFIG_TOKEN, &value));
+	assert_int_equal(value.len, 0);
+
+	/* an empty variable is no value */
+	setenv("DATA_FACTORY_CATALOG", "", 1);
+	config_apply_environment(&cfg);
+	assert_string_equal(cfg.catalog_url, "/from/file.git");
+	setenv("DATA_FACTORY_CATALOG", "/from/env.git", 1);
+	setenv("GIT_AUTHOR_NAME", "Env Name", 1);
+	config_apply_environment(&cfg);
+	assert_string_equal(cfg.catalog_url, "/from/env.git");
+	assert_int_equal(cfg.origin[CONFIG_CATALOG_URL], CONFIG_ORIGIN_ENV);
+	assert_string_equal(cfg.user_name, "Env Name");
+	config_apply_flag(&cfg, CONFIG_CATALOG_URL, NULL);
+	config_apply_flag(&cfg, CONFIG_CATALOG_URL, "");
+	assert_string_equal(cfg.catalog_url, "/from/env.git");
+	config_apply_flag(&cfg, CONFIG_CATALOG_URL, "/from/flag.git");
+	assert_string_equal(cfg.catalog_url, "/from/flag.git");
+	assert_int_equal(cfg.origin[CONFIG_CATALOG_URL], CONFIG_ORIGIN_FLAG);
+	unsetenv("DATA_FACTORY_CATALOG");
+	unsetenv("GIT_AUTHOR_NAME");
+	config_release(&cfg);
+	assert_int_equal(cfg.origin[CONFIG_CATALOG_URL], CONFIG_ORIGIN_DEFAULT);
+	buf_release(&value);
+	free(path);
+}
+
+static void test_key_names(void **state)
+{
+	(void)state;
+	assert_int_equal(config_key_find("catalog.url"), CONFIG_CATALOG_URL);
+	assert_int_equal(config_key_find("token"), CONFIG_TOKEN);
+	assert_int_equal(config_key_find("user.email"), CONFIG_USER_EMAIL);
+	dfc_error_clear();
+	assert_int_equal(config_key_find("auth.token"), DFC_EUSAGE);
+	assert_message_has("unknown key 'auth.token'");
+	assert_hint_has("catalog.max_dataset_bytes");
+	assert_true(config_keys[CONFIG_TOKEN].secret);
+	assert_false(config_keys[CONFIG_CATALOG_URL].secret);
+}
+
+static void test_parse_size(void **state)
+{
+	long long n = -1;
+
+	(void)state;
+	assert_true(config_parse_size("0", &n));
+	assert_int_equal(n, 0);
+	assert_true(config_parse_size("9223372036854775807", &n));
+	assert_false(config_parse_size("9223372036854775808", &n));
+	assert_false(config_parse_size("", &n));
+	assert_false(config_parse_size("-1", &n));
+	assert_false(config_parse_size("+1", &n));
+	assert_false(config_parse_size("1k", &n));
+	assert_false(config_parse_size(" 1", &n));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -448,6 +525,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_token_file_private, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_token_any_mode, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable_or_folder, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_precedence_and_origins, setup, teardown),
+		cmocka_unit_test(test_key_names),
+		cmocka_unit_test(test_parse_size),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
