@@ -3,9 +3,11 @@
 
 #include "dfc/canonical.h"
 #include "dfc/error.h"
+#include "dfc/problems.h"
 #include "dfc/xalloc.h"
 
 #include <git2.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -317,6 +319,15 @@ int diff_pipelines(struct diff *out, const json_t *old_root, const json_t *new_r
 #define COLOR_YELLOW "\033[33m"
 #define COLOR_RESET "\033[m"
 
+/*
+ * Keys, ids and values come from the files, which may be hostile: control
+ * characters in them are shown as \xNN, never sent to the terminal.
+ */
+static void add_text(struct buf *out, const char *s)
+{
+	problems_quote(out, s ? s : "", SIZE_MAX);
+}
+
 static void add_value(struct buf *out, const json_t *value)
 {
 	char *s;
@@ -325,8 +336,9 @@ static void add_value(struct buf *out, const json_t *value)
 		buf_adds(out, "(none)");
 		return;
 	}
+	/* jansson escapes C0 controls in strings, not DEL or C1 ones. */
 	s = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
-	buf_adds(out, s ? s : "?");
+	add_text(out, s ? s : "?");
 	free(s);
 }
 
@@ -336,12 +348,14 @@ static void add_node_summary(struct buf *out, json_t *node)
 	static const char *const where[] = { "path", "url", "script_id", "dataset_id", NULL };
 	const char *type = string_member(node, "type");
 
-	buf_addf(out, " (%s", type ? type : "node");
+	buf_adds(out, " (");
+	add_text(out, type ? type : "node");
 	for (const char *const *w = where; *w; w++) {
 		const char *s = string_member(node, *w);
 
 		if (s) {
-			buf_addf(out, " %s", s);
+			buf_addch(out, ' ');
+			add_text(out, s);
 			break;
 		}
 	}
@@ -364,28 +378,43 @@ void diff_format_text(struct buf *out, const struct diff *d, bool color)
 		buf_addch(out, sign);
 		switch (c->kind) {
 		case DIFF_FIELD_CHANGED:
-			buf_addf(out, " field '%s': ", c->field);
+			buf_adds(out, " field '");
+			add_text(out, c->field);
+			buf_adds(out, "': ");
 			add_value(out, c->old_value);
 			buf_adds(out, " -> ");
 			add_value(out, c->new_value);
 			break;
 		case DIFF_NODE_ADDED:
 		case DIFF_NODE_REMOVED:
-			buf_addf(out, " node '%s'", c->node);
+			buf_adds(out, " node '");
+			add_text(out, c->node);
+			buf_addch(out, '\'');
 			add_node_summary(out, c->new_value ? c->new_value : c->old_value);
 			break;
 		case DIFF_NODE_CHANGED:
-			buf_addf(out, " node '%s': %s ", c->node, c->field);
+			buf_adds(out, " node '");
+			add_text(out, c->node);
+			buf_adds(out, "': ");
+			add_text(out, c->field);
+			buf_addch(out, ' ');
 			add_value(out, c->old_value);
 			buf_adds(out, " -> ");
 			add_value(out, c->new_value);
 			break;
 		case DIFF_EDGE_ADDED:
 		case DIFF_EDGE_REMOVED:
-			buf_addf(out, " edge %s -> %s", c->from, c->to);
+			buf_adds(out, " edge ");
+			add_text(out, c->from);
+			buf_adds(out, " -> ");
+			add_text(out, c->to);
 			break;
 		case DIFF_ARGUMENTS_CHANGED:
-			buf_addf(out, " edge %s -> %s: arguments ", c->from, c->to);
+			buf_adds(out, " edge ");
+			add_text(out, c->from);
+			buf_adds(out, " -> ");
+			add_text(out, c->to);
+			buf_adds(out, ": arguments ");
 			add_value(out, c->old_value);
 			buf_adds(out, " -> ");
 			add_value(out, c->new_value);
