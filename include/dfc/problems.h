@@ -16,7 +16,10 @@
 struct problem {
 	/** DFC_EINVALID, or DFC_ESECURITY for an unsafe pipeline id. */
 	int code;
-	/** JSON pointer ("" for the whole document), or NULL for syntax. */
+	/**
+	 * JSON pointer ("" for the whole document), or NULL for syntax. It
+	 * holds the file's keys as they are: quote it to print it.
+	 */
 	char *pointer;
 	/** 1-based line and column of a syntax error; 0 when unknown. */
 	int line;

@@ -10,6 +10,7 @@
 #include "dfc/xalloc.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,16 +30,23 @@ void cmd_print_error(int code)
 
 int cmd_report_problems(const char *path, const struct problems *list)
 {
+	struct buf pointer = BUF_INIT;
+
 	for (size_t i = 0; i < list->nr; i++) {
 		const struct problem *p = &list->items[i];
 
-		if (!p->pointer)
+		if (!p->pointer) {
 			fprintf(stderr, PROG ": error: %s:%d:%d: %s\n", path,
 				p->line, p->column, p->message);
-		else
-			fprintf(stderr, PROG ": error: %s: %s: %s\n", path,
-				*p->pointer ? p->pointer : "/", p->message);
+			continue;
+		}
+		/* A pointer holds the file's keys as they are: quote them. */
+		buf_reset(&pointer);
+		problems_quote(&pointer, *p->pointer ? p->pointer : "/", SIZE_MAX);
+		fprintf(stderr, PROG ": error: %s: %s: %s\n", path, buf_cstr(&pointer),
+			p->message);
 	}
+	buf_release(&pointer);
 	return problems_code(list);
 }
 

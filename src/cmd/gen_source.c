@@ -3,9 +3,11 @@
 
 #include "dfc/error.h"
 #include "dfc/fs.h"
+#include "dfc/problems.h"
 #include "dfc/validate.h"
 #include "dfc/xalloc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,12 +17,18 @@
 static int check_recorded(const json_t *root, const char *what)
 {
 	struct problems problems = PROBLEMS_INIT;
+	struct buf pointer = BUF_INIT;
 	int ret = pipeline_validate(root, &problems);
 
-	if (problems.nr)
+	if (problems.nr) {
+		const char *at = problems.items[0].pointer;
+
+		/* The pointer holds the file's keys as they are: quote them. */
+		problems_quote(&pointer, at && *at ? at : "/", SIZE_MAX);
 		ret = dfc_error(ret < 0 ? ret : DFC_EINVALID, "%s is not a valid pipeline: %s: %s",
-				what, problems.items[0].pointer ? problems.items[0].pointer : "/",
-				problems.items[0].message);
+				what, buf_cstr(&pointer), problems.items[0].message);
+	}
+	buf_release(&pointer);
 	problems_release(&problems);
 	return ret;
 }
