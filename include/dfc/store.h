@@ -41,7 +41,9 @@ struct store {
 /**
  * Open the store in `home`. With `create`, the folder, repo.git (bare) and
  * pipelines/ are created when missing; without, a home that has no store
- * yet is DFC_ENOTFOUND and nothing is written. Returns 0 or a negative code.
+ * yet is DFC_ENOTFOUND and nothing is written, and a repo.git that git
+ * cannot open is DFC_EINTERNAL (never re-initialised). Returns 0 or a
+ * negative code.
  */
 int store_open(struct store *store, const char *home, bool create);
 void store_close(struct store *store);

@@ -79,6 +79,12 @@ int store_open(struct store *store, const char *home, bool create)
 		goto out;
 	if (fs_exists(head) && git_repository_open_bare(&store->repo, git_dir) == 0)
 		goto locks;
+	/* A reader never re-initialises a repo.git that git cannot open. */
+	if (!create) {
+		ret = dfc_hint(dfc_git_error(DFC_EINTERNAL, "cannot open repo.git"),
+			       "run 'data-factory-cli fsck'");
+		goto out;
+	}
 	git_error_clear();
 	git_repository_init_options_init(&init, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
 	init.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH;
