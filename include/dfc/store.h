@@ -188,7 +188,9 @@ int store_find_version(struct store *store, const char *id,
  * missing tag, rewrite missing or differing `<id>_N.json` files and the
  * state file. With `full`, check every version's file byte for byte;
  * otherwise only when the state file is missing or stale. `*changed`
- * (optional) counts what was rewritten.
+ * (optional) counts what was rewritten. A version whose content cannot be
+ * read (a damaged object) does not stop the repair of the others; the
+ * first such failure is returned once they are done.
  */
 int store_repair(struct store *store, const char *id, bool full, int *changed);
 

@@ -357,6 +357,9 @@ struct repair {
 	bool full;
 	bool tags_done;
 	int *changed;
+	/* The first version file that could not be repaired, and why. */
+	int error;
+	char *message;
 };
 
 static int repair_one(git_commit *commit, int version, void *payload)
@@ -370,14 +373,23 @@ static int repair_one(git_commit *commit, int version, void *payload)
 		return ret;
 	/* Tags are added newest last: below one that exists, all do. */
 	r->tags_done = existed && !r->full;
-	return repair_version_file(r->store, r->id, version, commit, r->changed);
+	/*
+	 * A version whose content cannot be read (a damaged object) stays
+	 * broken, but must not keep the others from being repaired.
+	 */
+	ret = repair_version_file(r->store, r->id, version, commit, r->changed);
+	if (ret < 0 && !r->error) {
+		r->error = dfc_error_wrap(ret, "version %d of '%s'", version, r->id);
+		r->message = xstrdup(dfc_error_message());
+	}
+	return 0;
 }
 
 /* Bring tags and view in step with the branch; the caller holds the lock. */
 static int repair_locked(struct store *store, const char *id, bool full,
 			 int *changed)
 {
-	struct repair r = { store, id, full, false, changed };
+	struct repair r = { store, id, full, false, changed, 0, NULL };
 	git_commit *commit = NULL;
 	int ret, latest = 0, state = 0;
 	git_oid tip;
@@ -406,7 +418,10 @@ static int repair_locked(struct store *store, const char *id, bool full,
 	ret = view_write_state(store->view_dir, id, latest);
 	if (ret == 0 && changed && state != latest)
 		(*changed)++;
+	if (ret == 0 && r.error)
+		ret = dfc_hint(dfc_error(r.error, "%s", r.message), "run 'data-factory-cli fsck'");
 out:
+	free(r.message);
 	git_commit_free(commit);
 	return ret;
 }
