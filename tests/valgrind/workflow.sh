@@ -305,3 +305,20 @@ step share-url-down 9 share -f remote.json
 step list-catalog-down 9 list pipelines --refresh --catalog "http://127.0.0.1:$down/catalog.git" --token secret
 step share-not-git 9 share -i "$id" --catalog "http://127.0.0.1:$port/catalog.git" --token secret
 step sync-https-not-tls 9 sync pipeline.json --catalog "https://127.0.0.1:$port/catalog.git"
+
+# Settings: the editor and every way of reading them.
+step config-set 0 config set catalog.max_dataset_bytes 4096
+step config-set-token 0 config set token tok-value
+check config-set-token [ "$(stat -c %a "$DATA_FACTORY_HOME/config.json")" = 600 ]
+step config-get 0 config get catalog.max_dataset_bytes
+check config-get [ "$(out config-get)" = 4096 ]
+step config-list 0 config list --show-origin
+step config-list-json 0 config list --json
+step config-unset 0 config unset token
+step config-get-unset 7 config get token
+step config-bad-key 2 config set catalog.nope 1
+printf '[user]\nname = Ada\n; a comment\n' > "$DATA_FACTORY_HOME/config.ini"
+rm "$DATA_FACTORY_HOME/config.json"
+step config-set-ini 0 config set user.email ada@example.org
+check config-set-ini grep -q '^; a comment$' "$DATA_FACTORY_HOME/config.ini"
+step config-ini-refused 2 config set user.name ' padded'
