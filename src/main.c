@@ -24,6 +24,7 @@ static const struct command *const commands[] = {
 	&cmd_textconv,
 	&cmd_graph,
 	&cmd_config,
+	&cmd_fsck,
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -48,6 +48,15 @@ struct store {
 int store_open(struct store *store, const char *home, bool create);
 void store_close(struct store *store);
 
+/**
+ * Open the store in `home` writing nothing at all, not even the view or
+ * lock folders (fsck without --repair leaves a home as it found it).
+ * DFC_ENOTFOUND when there is no store; DFC_EINTERNAL, with libgit2's
+ * message, when repo.git exists but git cannot open it. Close it with
+ * store_close(), also after a failure.
+ */
+int store_open_readonly(struct store *store, const char *home);
+
 struct record_request {
 	/** Pipeline id; must be safe (ids.h). */
 	const char *id;
@@ -193,5 +202,14 @@ int store_find_version(struct store *store, const char *id,
  * first such failure is returned once they are done.
  */
 int store_repair(struct store *store, const char *id, bool full, int *changed);
+
+/**
+ * Point tag `pipelines/<id>/v<version>` at the commit that carries version
+ * `version` on the branch (found by walking the branch, not through the
+ * tag), replacing whatever the tag pointed at. For fsck --repair, which
+ * first makes sure that nothing becomes unreachable by it. Takes the
+ * writers' lock. DFC_ENOTFOUND when the branch has no such version.
+ */
+int store_reset_tag(struct store *store, const char *id, int version);
 
 #endif

@@ -112,6 +112,7 @@ extern const struct command cmd_diff;
 extern const struct command cmd_hooks;
 extern const struct command cmd_textconv;
 extern const struct command cmd_config;
+extern const struct command cmd_fsck;
 
 /** The global options, accepted before or after any command. */
 extern const struct opt global_options[];

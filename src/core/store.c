@@ -102,6 +102,24 @@ out:
 	return ret;
 }
 
+int store_open_readonly(struct store *store, const char *home)
+{
+	char *git_dir = fs_path_join(home, "repo.git");
+	char *head = fs_path_join(git_dir, "HEAD");
+	int ret = 0;
+
+	store->home = xstrdup(home);
+	store->view_dir = fs_path_join(home, "pipelines");
+	if (!fs_exists(head))
+		ret = dfc_hint(dfc_error(DFC_ENOTFOUND, "no local store in '%s' yet", home),
+			       "record a pipeline first with 'data-factory-cli create FILE'");
+	else if (git_repository_open_bare(&store->repo, git_dir) < 0)
+		ret = dfc_git_error(DFC_EINTERNAL, "cannot open repo.git");
+	free(git_dir);
+	free(head);
+	return ret;
+}
+
 void store_close(struct store *store)
 {
 	git_repository_free(store->repo);
@@ -436,6 +454,35 @@ int store_repair(struct store *store, const char *id, bool full, int *changed)
 		return ret;
 	ret = repair_locked(store, id, full, changed);
 	fs_unlock(fd);
+	return ret;
+}
+
+int store_reset_tag(struct store *store, const char *id, int version)
+{
+	struct version_search search = { version, NULL };
+	git_reference *ref = NULL;
+	char *tag = tag_ref(id, version);
+	int fd = -1, ret;
+
+	if ((ret = lock_pipeline(store, id, &fd)) < 0)
+		goto out;
+	/* The branch, not the tag, says which commit carries the version. */
+	if ((ret = walk_versions(store, id, match_version, &search)) < 0)
+		goto out;
+	if (!search.found) {
+		ret = dfc_error(DFC_ENOTFOUND, "pipeline '%s' has no version %d", id, version);
+		goto out;
+	}
+	ret = 0;
+	remove_stale_ref_lock(store, tag);
+	if (git_reference_create(&ref, store->repo, tag, git_commit_id(search.found), 1,
+				 NULL) < 0)
+		ret = dfc_git_error(DFC_EINTERNAL, "cannot move a version tag");
+out:
+	fs_unlock(fd);
+	git_reference_free(ref);
+	git_commit_free(search.found);
+	free(tag);
 	return ret;
 }
 
