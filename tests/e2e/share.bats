@@ -73,6 +73,8 @@ catalog_git() {
 	dfc share -f pipeline.json
 	sed -i 's/1000/2000/' pipeline.json
 	run --separate-stderr dfc share -f pipeline.json
+	echo "status $status, stderr: $stderr"
+	[ "$status" -eq 0 ]
 	[ "$output" = 2 ]
 	catalog_git show "pipelines/$ID/v2:pipeline.json" | grep -q 2000
 	[ "$(catalog_git rev-parse "pipelines/$ID/v2^")" = "$(catalog_git rev-parse "pipelines/$ID/v1")" ]
