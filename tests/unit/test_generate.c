@@ -138,8 +138,7 @@ static const char *const hostile[] = {
 	"-rf",
 	"",
 	" sp  ace ",
-	"\xc3\xbcnic\xc3\xb8"
-	"de",
+	"\xc3\xbcnic\303\270de", /* octal: a hex escape would swallow "de" */
 	"cr\rlf\x1b[0m",
 	"'",
 	"\\",
