@@ -12,6 +12,9 @@
  * next number. For catalogs on this machine, an flock on
  * `<catalog>/dfc-locks/<id>.lock` also serialises writers, since libgit2
  * writes local repositories directly (no server to compare and swap).
+ * In repo.git, `dfc-locks/catalog/<id>.lock` serialises the shares and
+ * fetches of one pipeline. Under these locks a libgit2 `.lock` file of that
+ * pipeline's refs was left by a killed process, and is removed.
  */
 #ifndef DFC_CATALOG_H
 #define DFC_CATALOG_H

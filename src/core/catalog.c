@@ -9,15 +9,19 @@
 #include "dfc/trailers.h"
 #include "dfc/xalloc.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 /* Rounds lost to other writers before share gives up (exit 8). */
 #define MAX_SHARE_ATTEMPTS 8
 /* Local ref a new catalog commit is pushed from. */
 #define PUSH_SOURCE_PREFIX "refs/dfc/share/"
 #define REMOTE_NAME "catalog"
+/* This home's locks for catalog work, one per pipeline, in repo.git. */
+#define HOME_LOCK_DIR "dfc-locks/catalog"
 
 static bool is_http(const char *url)
 {
@@ -265,7 +269,74 @@ out:
 	return ret;
 }
 
-int catalog_fetch(struct catalog *cat, const char *id)
+/* Remove every `*.lock` file in `dir`, a folder of refs. */
+static void remove_lock_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		char *path;
+
+		if (len <= 5 || strcmp(de->d_name + len - 5, ".lock"))
+			continue;
+		path = fs_path_join(dir, de->d_name);
+		unlink(path);
+		free(path);
+	}
+	closedir(d);
+}
+
+/*
+ * Hold this home's lock for catalog work on pipeline `id`. It serialises
+ * the shares and fetches of `id` that write its tracking ref and push
+ * sources in repo.git; the kernel drops it when its process dies. Under
+ * it, a libgit2 `.lock` file of those refs was left by a killed process
+ * and would make every later share fail: it is removed.
+ */
+static int lock_home(struct catalog *cat, const char *id, int *fd)
+{
+	const char *git_dir = git_repository_path(cat->store->repo);
+	char *dir = xasprintf("%s" HOME_LOCK_DIR, git_dir);
+	char *lock = xasprintf("%s/%s.lock", dir, id);
+	char *tracking = xasprintf("%s" CATALOG_TRACKING_PREFIX "%s.lock", git_dir, id);
+	char *sources = xasprintf("%s" PUSH_SOURCE_PREFIX "%s", git_dir, id);
+	int ret = fs_mkdir_p(dir);
+
+	if (ret == 0)
+		ret = fs_lock(fd, lock);
+	if (ret == 0) {
+		unlink(tracking);
+		remove_lock_files(sources);
+	}
+	free(sources);
+	free(tracking);
+	free(lock);
+	free(dir);
+	return ret;
+}
+
+/*
+ * The same for the refs of `id` in a catalog on this machine, once its
+ * writers' flock is held: a killed push can leave the branch's or a tag's
+ * `.lock` file there, which would refuse every later push.
+ */
+static void remove_stale_catalog_locks(const struct catalog *cat, const char *id)
+{
+	char *branch = xasprintf("%s/refs/heads/pipelines/%s.lock", cat->local_path, id);
+	char *tags = xasprintf("%s/refs/tags/pipelines/%s", cat->local_path, id);
+
+	unlink(branch);
+	remove_lock_files(tags);
+	free(tags);
+	free(branch);
+}
+
+/* Fetch `id` (all pipelines when NULL) into the tracking refs. */
+static int fetch_tracking(struct catalog *cat, const char *id)
 {
 	git_fetch_options opts;
 	struct headers headers;
@@ -298,6 +369,17 @@ int catalog_fetch(struct catalog *cat, const char *id)
 	headers_release(&headers);
 	free(spec);
 	git_remote_free(remote);
+	return ret;
+}
+
+int catalog_fetch(struct catalog *cat, const char *id)
+{
+	int fd = -1, ret;
+
+	if (id && (ret = lock_home(cat, id, &fd)) < 0)
+		return ret;
+	ret = fetch_tracking(cat, id);
+	fs_unlock(fd);
 	return ret;
 }
 
@@ -777,7 +859,7 @@ static int share_round(struct catalog *cat, const struct share_request *req,
 	git_oid commit;
 	int ret, latest = 0;
 
-	if ((ret = catalog_fetch(cat, req->id)) < 0)
+	if ((ret = fetch_tracking(cat, req->id)) < 0)
 		goto out;
 	ret = tracking_tip(&tip, cat->store, req->id);
 	if (ret < 0)
@@ -845,13 +927,15 @@ int catalog_share(struct catalog *cat, const struct share_request *req,
 	char *lock = NULL;
 	bool missing, built = false;
 	git_oid tree_oid;
-	int fd = -1, ret;
+	int fd = -1, home_fd = -1, ret;
 
 	memset(res, 0, sizeof(*res));
 	if ((ret = missing_local(cat, &missing)) < 0)
 		return ret;
 	if (missing && (ret = create_default(cat)) < 0)
 		return ret;
+	if ((ret = lock_home(cat, req->id, &home_fd)) < 0)
+		goto out;
 	if (cat->local_path) {
 		/* libgit2 writes a local catalog directly: serialise its writers. */
 		char *dir = fs_path_join(cat->local_path, "dfc-locks");
@@ -861,6 +945,7 @@ int catalog_share(struct catalog *cat, const struct share_request *req,
 		free(dir);
 		if (ret < 0 || (ret = fs_lock(&fd, lock)) < 0)
 			goto out;
+		remove_stale_catalog_locks(cat, req->id);
 	}
 	for (int attempt = 0; attempt < MAX_SHARE_ATTEMPTS; attempt++) {
 		ret = share_round(cat, req, res, &tree_oid, &built);
@@ -871,6 +956,7 @@ int catalog_share(struct catalog *cat, const struct share_request *req,
 		       "try again");
 out:
 	fs_unlock(fd);
+	fs_unlock(home_fd);
 	free(lock);
 	return ret;
 }
