@@ -237,21 +237,42 @@ static int missing_local(struct catalog *cat, bool *missing)
  * ones are dropped. The URL (without credentials) is kept as
  * remote.catalog.url, so `git fetch catalog` works in repo.git too.
  */
+/* True when repo.git's config names `cat` as its catalog already. */
+static bool remembered(struct catalog *cat, git_config *cfg)
+{
+	git_buf known = GIT_BUF_INIT;
+	bool same = git_config_get_string_buf(&known, cfg, "remote." REMOTE_NAME ".url") == 0 &&
+		    !strcmp(known.ptr, cat->shown_url);
+
+	git_buf_dispose(&known);
+	git_error_clear();
+	return same;
+}
+
 static int remember_catalog(struct catalog *cat)
 {
 	git_repository *repo = cat->store->repo;
 	git_reference_iterator *it = NULL;
 	git_config *cfg = NULL;
 	git_reference *ref = NULL;
-	git_buf known = GIT_BUF_INIT;
-	int ret = 0;
+	char *config_lock = NULL;
+	int ret = 0, fd = -1;
 
 	if (git_repository_config(&cfg, repo) < 0)
 		return dfc_git_error(DFC_EINTERNAL, "cannot read repo.git's config");
-	if (git_config_get_string_buf(&known, cfg, "remote." REMOTE_NAME ".url") == 0 &&
-	    !strcmp(known.ptr, cat->shown_url))
+	if (remembered(cat, cfg))
 		goto out;
-	git_error_clear();
+	/*
+	 * repo.git's config is written only under the home's lock (here and
+	 * when the store is created), so a config.lock found under it was
+	 * left by a killed process, and would refuse every later change.
+	 */
+	if ((ret = fs_lock_dir(&fd, cat->store->home)) < 0)
+		goto out;
+	config_lock = xasprintf("%sconfig.lock", git_repository_path(repo));
+	unlink(config_lock);
+	if (remembered(cat, cfg))
+		goto out;
 	if (git_reference_iterator_glob_new(&it, repo, CATALOG_TRACKING_PREFIX "*") == 0) {
 		while (git_reference_next(&ref, it) == 0) {
 			git_reference_delete(ref);
@@ -263,8 +284,9 @@ static int remember_catalog(struct catalog *cat)
 				  "+refs/heads/pipelines/*:" CATALOG_TRACKING_PREFIX "*") < 0)
 		ret = dfc_git_error(DFC_EINTERNAL, "cannot write repo.git's config");
 out:
+	fs_unlock(fd);
+	free(config_lock);
 	git_reference_iterator_free(it);
-	git_buf_dispose(&known);
 	git_config_free(cfg);
 	return ret;
 }
