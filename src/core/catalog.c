@@ -357,8 +357,40 @@ static void remove_stale_catalog_locks(const struct catalog *cat, const char *id
 	free(branch);
 }
 
-/* Fetch `id` (all pipelines when NULL) into the tracking refs. */
-static int fetch_tracking(struct catalog *cat, const char *id)
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The `vN` tags of `id` the catalog advertised in its last connection, sorted. */
+static void advertised_tags(git_remote *remote, const char *id, struct id_list *out)
+{
+	char *prefix = xasprintf("refs/tags/pipelines/%s/", id);
+	const git_remote_head **heads = NULL;
+	size_t nr = 0, len = strlen(prefix);
+
+	if (git_remote_ls(&heads, &nr, remote) < 0) {
+		git_error_clear();
+		nr = 0;
+	}
+	for (size_t i = 0; i < nr; i++) {
+		const char *name = heads[i]->name;
+
+		if (strncmp(name, prefix, len) || strchr(name + len, '^'))
+			continue;
+		XGROW(out->ids, out->alloc, out->nr + 1);
+		out->ids[out->nr++] = xstrdup(name + len);
+	}
+	if (out->nr)
+		qsort(out->ids, out->nr, sizeof(*out->ids), compare_names);
+	free(prefix);
+}
+
+/*
+ * Fetch `id` (all pipelines when NULL) into the tracking refs. With
+ * `tags`, also list the catalog's tags of `id` (appended).
+ */
+static int fetch_tracking(struct catalog *cat, const char *id, struct id_list *tags)
 {
 	git_fetch_options opts;
 	struct headers headers;
@@ -388,6 +420,8 @@ static int fetch_tracking(struct catalog *cat, const char *id)
 	err = git_remote_fetch(remote, &specs, &opts, NULL);
 	if (err < 0)
 		ret = transport_error(cat, err);
+	else if (tags && id)
+		advertised_tags(remote, id, tags);
 	headers_release(&headers);
 	free(spec);
 	git_remote_free(remote);
@@ -400,7 +434,7 @@ int catalog_fetch(struct catalog *cat, const char *id)
 
 	if (id && (ret = lock_home(cat, id, &fd)) < 0)
 		return ret;
-	ret = fetch_tracking(cat, id);
+	ret = fetch_tracking(cat, id, NULL);
 	fs_unlock(fd);
 	return ret;
 }
@@ -870,18 +904,88 @@ static int build_tree(git_oid *tree_oid, struct catalog *cat, const struct share
 	return ret;
 }
 
+/* Tag pushes still to do: the catalog's versions without their tag. */
+struct tag_pushes {
+	const struct id_list *have;
+	git_oid *commits;
+	char **names;
+	size_t nr;
+	size_t alloc;
+	size_t alloc_names;
+	const char *id;
+};
+
+static void add_tag_push(struct tag_pushes *t, const git_oid *commit, int version)
+{
+	XGROW(t->commits, t->alloc, t->nr + 1);
+	XGROW(t->names, t->alloc_names, t->nr + 1);
+	git_oid_cpy(&t->commits[t->nr], commit);
+	t->names[t->nr++] = xasprintf("refs/tags/pipelines/%s/v%d", t->id, version);
+}
+
+static int note_untagged(git_commit *commit, int version, void *payload)
+{
+	struct tag_pushes *t = payload;
+	char word[16];
+
+	snprintf(word, sizeof(word), "v%d", version);
+	if (!id_list_has(t->have, word))
+		add_tag_push(t, git_commit_id(commit), version);
+	return 0;
+}
+
+/*
+ * Push the tag of the new version `version` (`commit`, NULL when nothing
+ * was appended) and of every version down from `tip` the catalog has no
+ * tag for: a share killed between its branch and its tags left them
+ * missing. Nothing is pushed when nothing is missing.
+ */
+static int push_tags(struct catalog *cat, const char *id, git_commit *tip,
+		     const struct id_list *have, const git_oid *commit, int version)
+{
+	struct tag_pushes t = { have, NULL, NULL, 0, 0, 0, id };
+	struct push_ref *refs = NULL;
+	int ret = 0;
+
+	if (commit)
+		add_tag_push(&t, commit, version);
+	if (tip && (ret = history_walk(tip, note_untagged, &t)) < 0)
+		goto out;
+	if (!t.nr)
+		goto out;
+	refs = xcalloc(t.nr, sizeof(*refs));
+	for (size_t i = 0; i < t.nr; i++) {
+		refs[i].commit = &t.commits[i];
+		refs[i].dst = t.names[i];
+	}
+	ret = push_refs(cat, id, refs, t.nr);
+	if (ret == 1 && commit)
+		ret = dfc_error(DFC_ECONFLICT,
+				"version %d of '%s' was appended, but the catalog refused its tag",
+				version, id);
+	else if (ret == 1)
+		ret = dfc_error(DFC_ECONFLICT, "the catalog refused the missing tags of '%s'", id);
+out:
+	for (size_t i = 0; i < t.nr; i++)
+		free(t.names[i]);
+	free(t.names);
+	free(t.commits);
+	free(refs);
+	return ret;
+}
+
 /* One round: fetch, compare, commit on the tip, push. 1: lost the race. */
 static int share_round(struct catalog *cat, const struct share_request *req,
 		       struct share_result *res, git_oid *tree_oid, bool *built)
 {
+	struct id_list tags = ID_LIST_INIT;
 	git_commit *tip = NULL;
 	git_tree *tip_tree = NULL;
 	char *branch = xasprintf("refs/heads/pipelines/%s", req->id);
-	char *tag = NULL, *previous_tag = NULL;
 	git_oid commit;
 	int ret, latest = 0;
 
-	if ((ret = fetch_tracking(cat, req->id)) < 0)
+	if ((ret = fetch_tracking(cat, req->id, &tags)) < 0)
 		goto out;
 	ret = tracking_tip(&tip, cat->store, req->id);
 	if (ret < 0)
@@ -900,7 +1004,7 @@ static int share_round(struct catalog *cat, const struct share_request *req,
 	if (tip_tree && git_oid_equal(git_tree_id(tip_tree), tree_oid)) {
 		res->version = latest;
 		res->appended = false;
-		ret = 0;
+		ret = push_tags(cat, req->id, tip, &tags, NULL, 0);
 		goto out;
 	}
 	if ((ret = make_commit(&commit, cat, req, tree_oid, tip, latest + 1)) < 0)
@@ -911,35 +1015,18 @@ static int share_round(struct catalog *cat, const struct share_request *req,
 		if ((ret = push_refs(cat, req->id, &branch_ref, 1)) != 0)
 			goto out;
 	}
-	/*
-	 * The branch holds the version now; its tag follows, with the tag of
-	 * the previous tip again, in case a writer was killed between the two
-	 * pushes (a tag that is already there is no change).
-	 */
-	tag = xasprintf("refs/tags/pipelines/%s/v%d", req->id, latest + 1);
-	previous_tag = xasprintf("refs/tags/pipelines/%s/v%d", req->id, latest);
-	{
-		struct push_ref tags[2] = { { &commit, tag },
-					    { tip ? git_commit_id(tip) : NULL, previous_tag } };
-
-		ret = push_refs(cat, req->id, tags, tip ? 2 : 1);
-	}
-	if (ret == 1)
-		ret = dfc_error(DFC_ECONFLICT, "version %d of '%s' was appended, but the catalog "
-					       "refused its tag",
-				latest + 1, req->id);
-	if (ret < 0)
+	/* The branch holds the version now; its tag follows, with any missing. */
+	if ((ret = push_tags(cat, req->id, tip, &tags, &commit, latest + 1)) < 0)
 		goto out;
 	if ((ret = set_tracking(cat, req->id, &commit)) < 0)
 		goto out;
 	res->version = latest + 1;
 	res->appended = true;
 out:
+	id_list_release(&tags);
 	git_tree_free(tip_tree);
 	git_commit_free(tip);
 	free(branch);
-	free(tag);
-	free(previous_tag);
 	return ret;
 }
 
