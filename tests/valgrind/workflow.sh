@@ -322,3 +322,13 @@ rm "$DATA_FACTORY_HOME/config.json"
 step config-set-ini 0 config set user.email ada@example.org
 check config-set-ini grep -q '^; a comment$' "$DATA_FACTORY_HOME/config.ini"
 step config-ini-refused 2 config set user.name ' padded'
+
+# Checking and repairing the store.
+step fsck 0 fsck
+step fsck-json 0 fsck --json
+rm "$DATA_FACTORY_HOME/pipelines/${id}_1.json"
+printf 'stray\n' > "$DATA_FACTORY_HOME/pipelines/stray.json"
+step fsck-damaged 3 fsck
+step fsck-repair 0 fsck --repair
+check fsck-repair [ -f "$DATA_FACTORY_HOME/pipelines/${id}_1.json" ]
+step fsck-repaired 0 fsck --json
