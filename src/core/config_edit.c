@@ -114,11 +114,6 @@ static void edit_json(struct buf *out, const struct target *t, const struct conf
 	json_decref(root);
 }
 
-static void add_ini_line(struct buf *out, const struct config_key *k, const char *value)
-{
-	buf_addf(out, "%s = %s\n", k->field, value);
-}
-
 /*
  * The edited config.ini: the key's own line replaced (or dropped), else the
  * new line after the last key of its section, else a new section at the end.
@@ -128,6 +123,8 @@ static void edit_ini(struct buf *out, const struct target *t, const struct confi
 {
 	int own = t->old.line[k - config_keys], after = 0, number = 0;
 	const char *p = buf_cstr(&t->text), *end = p + t->text.len;
+	/* The key's new line; NULL when it goes. */
+	char *line = value ? xasprintf("%s = %s\n", k->field, value) : NULL;
 
 	for (int i = 0; !own && value && i < CONFIG_NR_KEYS; i++)
 		if (!strcmp(config_keys[i].ini_section, k->ini_section) && t->old.line[i] > after)
@@ -138,25 +135,27 @@ static void edit_ini(struct buf *out, const struct target *t, const struct confi
 
 		number++;
 		if (number == own) {
-			if (value)
-				add_ini_line(out, k, value);
+			if (line)
+				buf_adds(out, line);
 		} else {
 			buf_add(out, p, (size_t)(next - p));
 			if (!eol && number == after)
 				buf_addch(out, '\n');
 		}
-		if (number == after)
-			add_ini_line(out, k, value);
+		if (line && number == after)
+			buf_adds(out, line);
 		p = next;
 	}
-	if (value && !own && !after) {
+	if (line && !own && !after) {
 		if (out->len && out->data[out->len - 1] != '\n')
 			buf_addch(out, '\n');
 		if (out->len)
 			buf_addch(out, '\n');
-		buf_addf(out, "[%s]\n", k->ini_section);
-		add_ini_line(out, k, value);
+		buf_addf(out, "[%s]\n%s", k->ini_section, line);
 	}
+	if (line)
+		memset(line, 0, strlen(line));
+	free(line);
 }
 
 /* True when `cfg` read from the file holds exactly `value` for key `i`. */
