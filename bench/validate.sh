@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# bench/validate.sh - SPEC §11: `validate` of a 40,000-node pipeline
+# against `jq empty` on the same file. Target: ratio <= 0.5.
+#
+#   bench/validate.sh [path/to/data-factory-cli]
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+nodes=$(size 200 40000)
+chain_pipeline "$nodes" > big.json
+
+tool() { dfc validate --quiet big.json; }
+ref() { jq empty big.json; }
+
+compare "validate $nodes nodes vs jq empty" 0.5 nothing tool nothing ref

@@ -1,0 +1,65 @@
+#!/usr/bin/env bats
+# bench/: every benchmark script still runs (at a tiny size) and prints its
+# result line. Timing is never asserted here: benchmarks are not tests.
+
+load helper
+
+smoke() {
+	BENCH_SMOKE=1 run --separate-stderr "$DFC_SOURCE_DIR/bench/$1" "$DFC_BIN"
+	echo "$output"
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+}
+
+# A result line: both sides' medians, the ratio and the target.
+assert_ratio_line() {
+	[[ "$output" == *"$1"*" tool "*" ms  ref "*" ms  ratio "*"target <= $2"* ]]
+}
+
+@test "update.sh: update against git add && git commit" {
+	smoke update.sh
+	assert_ratio_line "update vs git add && git commit" 0.5
+}
+
+@test "update-history.sh: a busy home against a fresh one" {
+	smoke update-history.sh
+	assert_ratio_line "update: 5 pipelines, 3 versions vs fresh" 1.2
+}
+
+@test "validate.sh: validate against jq empty" {
+	smoke validate.sh
+	assert_ratio_line "validate 200 nodes vs jq empty" 0.5
+}
+
+@test "generate.sh: 4 times the nodes, and the absolute time" {
+	smoke generate.sh
+	assert_ratio_line "generate 4000 vs 1000 nodes" 5
+	[[ "$output" == *"generate 1000 nodes"*"target < 1000 ms"* ]]
+}
+
+@test "list.sh: list pipelines against git for-each-ref" {
+	smoke list.sh
+	assert_ratio_line "list pipelines (5) vs git for-each-ref" 2
+}
+
+@test "share.sh: share against git push" {
+	smoke share.sh
+	assert_ratio_line "share to a local catalog vs git push" 1.0
+}
+
+@test "memory.sh: peak memory of validate against the file's size" {
+	smoke memory.sh
+	[[ "$output" == *"peak memory of validate, 200 nodes"*" MiB "*"ratio "*"target <= 8"* ]]
+}
+
+@test "callgrind.sh: an instruction count for every main path" {
+	smoke callgrind.sh
+	[ "$(grep -c ' instructions$' <<< "$output")" -eq 8 ]
+	[[ "$output" == *"update of a small edit"* ]]
+}
+
+@test "run-all runs every script" {
+	smoke run-all
+	[ "$(grep -c 'target' <<< "$output")" -eq 9 ]
+	[[ "$output" == "# "*"cores"* ]]
+}
