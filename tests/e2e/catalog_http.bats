@@ -39,7 +39,7 @@ new_catalog() {
 	run --separate-stderr dfc sync pipeline.json --version 1
 	[ "$status" -eq 0 ]
 	grep -q 1000 pipeline.json
-	grep -q "POST /git/$REPO.git/git-receive-pack" "$GIT_SERVER_LOG"
+	[ "$(git_server_log_count "POST /git/$REPO.git/git-receive-pack" 1)" -ge 1 ]
 }
 
 @test "the token from the config file is used; a readable config is refused (exit 6)" {
@@ -121,7 +121,7 @@ new_catalog() {
 	[ "$(jq -r .size desc.json)" = 300000 ]
 	[ "$(jq -r .url desc.json)" = "$GIT_SERVER_URL/files/big.bin" ]
 	# the dataset was fetched without the token
-	grep -q "GET /files/big.bin" "$GIT_SERVER_LOG"
+	[ "$(git_server_log_count "GET /files/big.bin" 1)" -ge 1 ]
 }
 
 @test "a URL dataset download draws a progress bar on a terminal only" {

@@ -92,6 +92,19 @@ _git_server_write_conf() { # PORT
 	CONF
 }
 
+# git_server_log_count TEXT N: how many lines of the access log hold TEXT
+# (a fixed string), once at least N do or 5 seconds have passed: lighttpd
+# writes the log through a pipe, so a line can land after the response.
+git_server_log_count() {
+	local count i
+	for ((i = 0; i < 50; i++)); do
+		count=$(grep -cF -- "$1" "$GIT_SERVER_LOG" || true)
+		[ "$count" -ge "$2" ] && break
+		sleep 0.1
+	done
+	echo "$count"
+}
+
 # One raw HTTP/1.1 request (Connection: close) to the server on PORT, given
 # at most SECONDS; prints the whole reply: status line, headers, body. Extra
 # arguments are request header lines. Plain bash (/dev/tcp): no curl needed.

@@ -264,8 +264,8 @@ Pipeline-Version: 3"
 		push "$URL" "$BRANCH" "$(tag 1)"
 	[ "$status" -ne 0 ]
 	[ -z "$(catalog_refs)" ]
-	[ "$(grep -cF "\"${info}git-upload-pack HTTP/1.1\" 401 " "$GIT_SERVER_LOG")" -eq 1 ]
-	[ "$(grep -cF "\"${info}git-receive-pack HTTP/1.1\" 401 " "$GIT_SERVER_LOG")" -eq 1 ]
+	[ "$(git_server_log_count "\"${info}git-upload-pack HTTP/1.1\" 401 " 1)" -eq 1 ]
+	[ "$(git_server_log_count "\"${info}git-receive-pack HTTP/1.1\" 401 " 1)" -eq 1 ]
 	run git_server_request GET "/git/catalog-$BATS_TEST_NUMBER.git/info/refs?service=git-upload-pack" \
 		"Authorization: Bearer nope"
 	[[ ${lines[0]} == "HTTP/1.1 401 "* ]]
@@ -273,7 +273,7 @@ Pipeline-Version: 3"
 	# with the token: through, and the token is in no log line
 	run git -c http.extraHeader="Authorization: Bearer $GIT_SERVER_TOKEN" ls-remote "$URL"
 	[ "$status" -eq 0 ]
-	[ "$(grep -cF "\"${info}git-upload-pack HTTP/1.1\" 200 " "$GIT_SERVER_LOG")" -eq 1 ]
+	[ "$(git_server_log_count "\"${info}git-upload-pack HTTP/1.1\" 200 " 1)" -eq 1 ]
 	[ "$(cat "$GIT_SERVER_LOG" "$GIT_SERVER_DIR/error.log" | grep -cF "$GIT_SERVER_TOKEN")" -eq 0 ]
 }
 
@@ -286,7 +286,7 @@ Pipeline-Version: 3"
 	[[ ${lines[0]} == "HTTP/1.1 206 "* ]]
 	[[ $output == *"Content-Range: bytes 10-15/16"* ]]
 	[[ $output == *$'\r\n\r\nabcdef' ]]
-	grep -qF "\"GET /files/data-$BATS_TEST_NUMBER.csv HTTP/1.1\" 206 " "$GIT_SERVER_LOG"
+	[ "$(git_server_log_count "\"GET /files/data-$BATS_TEST_NUMBER.csv HTTP/1.1\" 206 " 1)" -eq 1 ]
 }
 
 @test "over file:// the hook guards a local bare catalog the same way" {
