@@ -31,6 +31,7 @@ static const struct command *const commands[] = {
 
 static struct cmd_ctx ctx = { .config = CONFIG_INIT };
 static bool show_version;
+static bool git_initialised;
 
 const struct opt global_options[] = {
 	OPT_STRING(0, "home", &ctx.home_option, "DIR",
@@ -95,6 +96,17 @@ static void print_option_words(const struct opt *opts)
 	}
 }
 
+/* libgit2, once, for the commands that use it (cmd.h: NEEDS_GIT). */
+static int init_git(void)
+{
+	if (git_initialised)
+		return 0;
+	if (git_libgit2_init() < 0)
+		return dfc_git_error(DFC_EINTERNAL, "cannot initialise libgit2");
+	git_initialised = true;
+	return 0;
+}
+
 /*
  * For the completion scripts: the local pipeline ids (`id` NULL), or the
  * versions 1..latest of `id`, one a line. Silent: no store, no output.
@@ -104,7 +116,7 @@ static void print_store_words(const char *id)
 	struct id_list ids = ID_LIST_INIT;
 	int latest = 0;
 
-	if (home_resolve(&ctx.home, NULL) < 0 ||
+	if (init_git() < 0 || home_resolve(&ctx.home, NULL) < 0 ||
 	    store_open(&ctx.store, ctx.home, false) < 0)
 		goto out;
 	if (!id) {
@@ -151,7 +163,9 @@ static int setup(const struct command *cmd)
 
 	if ((ret = parse_color()) < 0)
 		return ret;
-	if (!(cmd->needs & NEEDS_STORE))
+	if ((cmd->needs & NEEDS_GIT) && (ret = init_git()) < 0)
+		return ret;
+	if (!(cmd->needs & NEEDS_HOME))
 		return 0;
 	return home_resolve(&ctx.home, ctx.home_option);
 }
@@ -241,7 +255,6 @@ int main(int argc, char **argv)
 	bool help = false;
 	int npos = 0, ret = 0;
 
-	git_libgit2_init();
 	/* Hidden helpers for completions/: the same tables that parse. */
 	if (argc == 2 && !strcmp(argv[1], "--list-commands")) {
 		for (size_t i = 0; i < NR_COMMANDS; i++)
@@ -298,7 +311,8 @@ out:
 	store_close(&ctx.store);
 	config_release(&ctx.config);
 	free(ctx.home);
-	git_libgit2_shutdown();
+	if (git_initialised)
+		git_libgit2_shutdown();
 	/* A positive return from run() is an exit status of its own (cmd.h). */
 	return ret > 0 ? ret : dfc_exit_status(ret);
 }

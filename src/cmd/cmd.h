@@ -30,12 +30,20 @@ enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 /* Set-up a command needs before run() is called. */
 enum cmd_needs {
 	NEEDS_NOTHING = 0,
+	/** DATA_FACTORY_HOME resolved into ctx->home (nothing created). */
+	NEEDS_HOME = 1 << 0,
 	/**
-	 * The local store: main.c resolves DATA_FACTORY_HOME, and the command
-	 * opens the store with cmd_open_store() once its input is checked, so
-	 * that refused input leaves no trace on disk.
+	 * libgit2 initialised. Only commands that use it ask: Debian's
+	 * libgit2 parses the whole CA bundle in git_libgit2_init(), most of
+	 * the start-up time of a command (docs/BENCHMARKS.md).
 	 */
-	NEEDS_STORE = 1 << 0,
+	NEEDS_GIT = 1 << 1,
+	/**
+	 * The local store: home and libgit2; the command opens the store with
+	 * cmd_open_store() once its input is checked, so that refused input
+	 * leaves no trace on disk.
+	 */
+	NEEDS_STORE = NEEDS_HOME | NEEDS_GIT,
 };
 
 /** Global options and what main.c set up. */
