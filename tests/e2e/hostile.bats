@@ -129,3 +129,14 @@ JSON
 	[ ! -e pwned ]
 	store_git show "pipelines/$id/v1:pipeline.json" | jq -e '.edges[0].arguments[0] == "$(touch pwned)" and .edges[0].arguments[3] == "\n--x"'
 }
+
+@test "a key holding terminal escapes reaches stderr quoted, in the pointer too" {
+	printf '{"nodes":[{"id":"a","type":"script","path":"a.sh","resources":{"x\\u001b[31m":1}}],"edges":[]}' > esc.json
+	run --separate-stderr dfc validate esc.json
+	[ "$status" -eq 3 ]
+	[[ "$stderr" != *$'\x1b'* ]]
+	[[ "$stderr" == *'/nodes/0/resources/x\x1b[31m: unknown resource'* ]]
+	# --json keeps the exact pointer for tools
+	run --separate-stderr dfc validate --json esc.json
+	[ "$(jq -r '.[0].problems[0].pointer' <<< "$output")" = $'/nodes/0/resources/x\x1b[31m' ]
+}
