@@ -26,7 +26,11 @@ count() {
 	local label=$1
 	shift
 	valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$bin" "$@" \
-		> /dev/null 2> "$work/cg.log"
+		> /dev/null 2> "$work/cg.log" || {
+		echo "callgrind failed on '$label' (a sanitizer build cannot run under valgrind):" >&2
+		tail -5 "$work/cg.log" >&2
+		exit 1
+	}
 	awk -v l="$label" '/Collected :/ { printf "%-44s %15s instructions\n", l, $4 }' "$work/cg.log"
 }
 
