@@ -22,6 +22,7 @@
 #include "dfc/scripts.h"
 
 #include <git2.h>
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -71,6 +72,13 @@ struct record_request {
 	const char *source_file;
 	/** Commit of the user's repository (Source-Commit), or NULL. */
 	const char *source_commit;
+	/**
+	 * The parsed pipeline whose canonical form pipeline_json is
+	 * (borrowed), or NULL. When given, its content fingerprint
+	 * (catalog_form.h, with the scripts' blob ids) is recorded as trailer
+	 * Content-Fingerprint.
+	 */
+	const json_t *pipeline;
 	/** Record even when nothing changed. */
 	bool allow_empty;
 	/** Record version 1 of a new pipeline: DFC_ECONFLICT if it exists. */
@@ -120,6 +128,31 @@ bool id_list_has(const struct id_list *list, const char *id);
  */
 int store_list_ids(struct store *store, const char *prefix, struct id_list *out);
 
+/** Refs under one prefix: ids and the commits they point at. */
+struct tip_list {
+	struct tip {
+		/** The ref's name after the prefix (owned). */
+		char *id;
+		git_oid commit;
+	} *items;
+	size_t nr;
+	size_t alloc;
+};
+
+#define TIP_LIST_INIT { NULL, 0, 0 }
+
+void tip_list_release(struct tip_list *list);
+
+/** The tip of `list` (sorted) named `id`, or NULL. */
+const struct tip *tip_list_find(const struct tip_list *list, const char *id);
+
+/**
+ * Append every ref directly under `prefix` (such as "refs/heads/pipelines/")
+ * to `out` with the object it points at, sorted by id: one read of each
+ * ref, no object read.
+ */
+int store_list_tips(struct store *store, const char *prefix, struct tip_list *out);
+
 /** True when the store has a pipeline `id`. */
 bool store_has_pipeline(struct store *store, const char *id);
 
@@ -144,6 +177,8 @@ struct version_info {
 	char *source_file;
 	/** NULL when the version was not recorded by a git hook. */
 	char *source_commit;
+	/** Content-Fingerprint trailer; NULL for versions recorded without one. */
+	char *fingerprint;
 	/** The version's pipeline.json, when asked for. */
 	struct buf pipeline_json;
 };

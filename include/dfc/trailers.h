@@ -5,12 +5,15 @@
 #define DFC_TRAILERS_H
 
 #include <git2.h>
+#include <stdbool.h>
 
 #define TRAILER_ID "Pipeline-Id"
 #define TRAILER_VERSION "Pipeline-Version"
 #define TRAILER_SOURCE_FILE "Source-File"
 #define TRAILER_SOURCE_COMMIT "Source-Commit"
 #define TRAILER_LOCAL_VERSION "Local-Version"
+/* The content fingerprint (catalog_form.h) of a version, recorded with it. */
+#define TRAILER_FINGERPRINT "Content-Fingerprint"
 
 /** Value of trailer `key` in `message`, newly allocated, or NULL. */
 char *trailer_value(const char *message, const char *key);
@@ -23,6 +26,13 @@ int commit_pipeline_version(const git_commit *commit, int *version);
 
 /** Trailer `key` of `commit` as a positive number, or 0. */
 int commit_trailer_number(const git_commit *commit, const char *key);
+
+/**
+ * The Content-Fingerprint trailer of `commit` into `out` (40 lowercase hex
+ * digits and a NUL): true, or false when the commit has none (recorded
+ * before the trailer existed) or one that is not 40 lowercase hex digits.
+ */
+bool commit_fingerprint(const git_commit *commit, char out[41]);
 
 /**
  * Call `fn` on `tip` (borrowed) and then down its first parents, with each

@@ -74,47 +74,60 @@ static int all_ids(struct cmd_ctx *ctx, struct id_list *local, struct id_list *c
 	return 0;
 }
 
+/*
+ * One row per pipeline: every local one, then those only the catalog has.
+ * The refs are read once, each side's latest commit once, and one
+ * pipeline.json for the name; the state comes from the two commits'
+ * fingerprints (catalog.h), so no history is walked when both sides agree.
+ */
 static int list_pipelines(struct cmd_ctx *ctx, struct table *table, json_t *json)
 {
-	struct id_list local = ID_LIST_INIT, catalog = ID_LIST_INIT, both = ID_LIST_INIT;
+	struct tip_list local = TIP_LIST_INIT, catalog = TIP_LIST_INIT;
+	size_t total;
 	int ret;
 
-	if ((ret = all_ids(ctx, &local, &catalog, &both)) < 0)
+	if ((ret = store_list_tips(&ctx->store, "refs/heads/pipelines/", &local)) < 0 ||
+	    (ret = store_list_tips(&ctx->store, CATALOG_TRACKING_PREFIX, &catalog)) < 0)
 		goto out;
-	for (size_t i = 0; i < both.nr; i++) {
-		const char *id = both.ids[i];
-		struct catalog_version cv = { 0 };
+	total = local.nr + catalog.nr;
+	for (size_t i = 0; i < total; i++) {
+		bool is_local = i < local.nr;
+		const struct tip *lt = is_local ? &local.items[i] : NULL;
+		const struct tip *ct = is_local ? tip_list_find(&catalog, lt->id)
+						: &catalog.items[i - local.nr];
+		const char *id = is_local ? lt->id : ct->id;
+		struct catalog_sides sides = { 0 };
 		struct buf text = BUF_INIT;
-		int lv = 0;
 		const char *state;
 		char *name = NULL;
 		char lbuf[16] = "-", cbuf[16] = "-";
 
-		if ((local_only && !id_list_has(&local, id)) ||
-		    (catalog_only && !id_list_has(&catalog, id)))
+		if ((!is_local && tip_list_find(&local, id)) || (local_only && !lt) ||
+		    (catalog_only && !ct))
 			continue;
-		if (id_list_has(&local, id) &&
-		    ((ret = store_latest_version(&ctx->store, id, &lv)) < 0 ||
-		     (ret = store_read_file(&ctx->store, id, lv, "pipeline.json", &text)) < 0))
+		if ((ret = catalog_sides_open(&sides, &ctx->store, lt ? &lt->commit : NULL,
+					      ct ? &ct->commit : NULL)) < 0 ||
+		    (ret = catalog_sides_pipeline_json(&ctx->store, &sides, &text)) < 0)
 			goto next;
-		if (id_list_has(&catalog, id) &&
-		    (ret = catalog_read_version(&ctx->store, id, 0, &cv)) < 0)
+		name = name_of(&text);
+		if (!matches(id, name) ||
+		    (ret = catalog_sides_compare(&ctx->store, &sides, &state)) < 0)
 			goto next;
-		name = name_of(text.len ? &text : &cv.pipeline_json);
-		if (!matches(id, name) || (ret = catalog_compare(&ctx->store, id, &state)) < 0)
-			goto next;
-		if (lv)
-			snprintf(lbuf, sizeof(lbuf), "%d", lv);
-		if (cv.version)
-			snprintf(cbuf, sizeof(cbuf), "%d", cv.version);
+		if (sides.local_version)
+			snprintf(lbuf, sizeof(lbuf), "%d", sides.local_version);
+		if (sides.catalog_version)
+			snprintf(cbuf, sizeof(cbuf), "%d", sides.catalog_version);
 		if (json) {
 			json_array_append_new(
-				json, json_pack("{s:s, s:o, s:o, s:o, s:s}", "id", id, "name",
-						name ? json_string(name) : json_null(),
-						"local_version", lv ? json_integer(lv) : json_null(),
-						"catalog_version",
-						cv.version ? json_integer(cv.version) : json_null(),
-						"state", state));
+				json,
+				json_pack("{s:s, s:o, s:o, s:o, s:s}", "id", id, "name",
+					  name ? json_string(name) : json_null(), "local_version",
+					  sides.local_version ? json_integer(sides.local_version)
+							      : json_null(),
+					  "catalog_version",
+					  sides.catalog_version ? json_integer(sides.catalog_version)
+								: json_null(),
+					  "state", state));
 		} else {
 			const char *row[] = { id, name, lbuf, cbuf, state };
 
@@ -123,14 +136,13 @@ static int list_pipelines(struct cmd_ctx *ctx, struct table *table, json_t *json
 next:
 		free(name);
 		buf_release(&text);
-		catalog_version_release(&cv);
+		catalog_sides_release(&sides);
 		if (ret < 0)
 			goto out;
 	}
 out:
-	id_list_release(&local);
-	id_list_release(&catalog);
-	id_list_release(&both);
+	tip_list_release(&local);
+	tip_list_release(&catalog);
 	return ret;
 }
 

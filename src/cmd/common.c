@@ -165,6 +165,7 @@ void working_file_request(struct working_file *wf, struct record_request *req,
 	req->scripts = &wf->scripts;
 	req->message = message;
 	req->source_file = wf->path;
+	req->pipeline = wf->pipeline.root;
 }
 
 void working_file_fingerprint(struct working_file *wf, char out[41])

@@ -506,9 +506,12 @@ static int fill_version(struct catalog_version *out, struct store *store,
 		goto out;
 	}
 	buf_add(&out->pipeline_json, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
-	root = json_loadb(out->pipeline_json.data, out->pipeline_json.len, 0, NULL);
-	content_fingerprint(out->fingerprint, root, NULL);
-	json_decref(root);
+	/* Recorded when shared; computed for versions shared without it. */
+	if (!commit_fingerprint(commit, out->fingerprint)) {
+		root = json_loadb(out->pipeline_json.data, out->pipeline_json.len, 0, NULL);
+		content_fingerprint(out->fingerprint, root, NULL);
+		json_decref(root);
+	}
 out:
 	git_blob_free(blob);
 	git_tree_entry_free(entry);
@@ -642,12 +645,40 @@ out:
 	return ret;
 }
 
+/*
+ * The fingerprint of content already read: pipeline.json and, for a local
+ * version, scripts.json (NULL or empty: none; every node then counts by
+ * its script_id, as in a catalog version).
+ */
+static void fingerprint_of(char out[FINGERPRINT_SIZE], const struct buf *pipeline,
+			   const struct buf *manifest)
+{
+	json_t *root = json_loadb(pipeline->data, pipeline->len, 0, NULL);
+	json_t *scripts = NULL;
+
+	if (manifest)
+		scripts = manifest->len ? json_loadb(manifest->data, manifest->len, 0, NULL)
+					: json_object();
+	content_fingerprint(out, root, scripts);
+	json_decref(root);
+	json_decref(scripts);
+}
+
 int local_fingerprint(struct store *store, const char *id, int version, char out[41])
 {
 	struct buf pipeline = BUF_INIT, manifest = BUF_INIT;
-	json_t *root = NULL, *scripts = NULL;
+	struct version_info info;
 	int ret;
 
+	/* Recorded with the version; computed for versions recorded without it. */
+	if ((ret = store_read_version(store, id, version, false, &info)) < 0)
+		return ret;
+	if (info.fingerprint) {
+		memcpy(out, info.fingerprint, FINGERPRINT_SIZE);
+		version_info_release(&info);
+		return 0;
+	}
+	version_info_release(&info);
 	if ((ret = store_read_file(store, id, version, "pipeline.json", &pipeline)) < 0)
 		goto out;
 	ret = store_read_file(store, id, version, "scripts.json", &manifest);
@@ -657,77 +688,201 @@ int local_fingerprint(struct store *store, const char *id, int version, char out
 	}
 	if (ret < 0)
 		goto out;
-	root = json_loadb(pipeline.data, pipeline.len, 0, NULL);
-	scripts = manifest.len ? json_loadb(manifest.data, manifest.len, 0, NULL) : json_object();
-	content_fingerprint(out, root, scripts);
+	fingerprint_of(out, &pipeline, &manifest);
 out:
-	json_decref(root);
-	json_decref(scripts);
 	buf_release(&pipeline);
 	buf_release(&manifest);
 	return ret;
 }
 
+/* Append file `name` at the root of `commit`'s tree to `out`; 1 when absent. */
+static int commit_file(struct buf *out, struct store *store, const git_commit *commit,
+		       const char *name)
+{
+	const git_tree_entry *entry;
+	git_tree *tree = NULL;
+	git_blob *blob = NULL;
+	int ret = 0;
+
+	if (git_commit_tree(&tree, commit) < 0)
+		return dfc_git_error(DFC_EINTERNAL, "cannot read a version");
+	entry = git_tree_entry_byname(tree, name);
+	if (!entry)
+		ret = 1;
+	else if (git_blob_lookup(&blob, store->repo, git_tree_entry_id(entry)) < 0)
+		ret = dfc_git_error(DFC_EINTERNAL, "cannot read a version");
+	else
+		buf_add(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+	git_blob_free(blob);
+	git_tree_free(tree);
+	return ret;
+}
+
+/* Append the pipeline.json of a version's `commit` to `out`. */
+static int commit_pipeline_json(struct buf *out, struct store *store, const git_commit *commit)
+{
+	int ret = commit_file(out, store, commit, "pipeline.json");
+
+	if (ret == 1)
+		ret = dfc_hint(dfc_error(DFC_EINTERNAL, "commit %.12s has no pipeline.json",
+					 git_oid_tostr_s(git_commit_id(commit))),
+			       "run 'data-factory-cli fsck'");
+	return ret;
+}
+
+int catalog_content_fingerprint(char out[41], struct store *store, const git_commit *commit,
+				bool local)
+{
+	struct buf pipeline = BUF_INIT, manifest = BUF_INIT;
+	int ret = commit_pipeline_json(&pipeline, store, commit);
+
+	if (ret == 0 && local)
+		ret = commit_file(&manifest, store, commit, "scripts.json");
+	if (ret >= 0) {
+		fingerprint_of(out, &pipeline, local ? &manifest : NULL);
+		ret = 0;
+	}
+	buf_release(&pipeline);
+	buf_release(&manifest);
+	return ret;
+}
+
+/*
+ * The fingerprint of a local (`local`) or catalog version's commit: its
+ * Content-Fingerprint trailer, else computed from its content.
+ */
+static int commit_content_fingerprint(char out[FINGERPRINT_SIZE], struct store *store,
+				      const git_commit *commit, bool local)
+{
+	if (commit_fingerprint(commit, out))
+		return 0;
+	return catalog_content_fingerprint(out, store, commit, local);
+}
+
+int catalog_sides_open(struct catalog_sides *out, struct store *store, const git_oid *local,
+		       const git_oid *catalog)
+{
+	int ret = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (local && (git_commit_lookup(&out->local, store->repo, local) < 0 ||
+		      (ret = commit_pipeline_version(out->local, &out->local_version)) < 0)) {
+		if (!ret)
+			ret = dfc_git_error(DFC_EINTERNAL, "cannot read the store");
+		goto out;
+	}
+	if (catalog && (git_commit_lookup(&out->catalog, store->repo, catalog) < 0 ||
+			(ret = commit_pipeline_version(out->catalog, &out->catalog_version)) < 0)) {
+		if (!ret)
+			ret = dfc_git_error(DFC_EINTERNAL,
+					    "cannot read the catalog's last known state");
+		goto out;
+	}
+out:
+	if (ret < 0)
+		catalog_sides_release(out);
+	return ret;
+}
+
+void catalog_sides_release(struct catalog_sides *sides)
+{
+	git_commit_free(sides->local);
+	git_commit_free(sides->catalog);
+	memset(sides, 0, sizeof(*sides));
+}
+
+int catalog_sides_pipeline_json(struct store *store, const struct catalog_sides *sides,
+				struct buf *out)
+{
+	const git_commit *commit = sides->local ? sides->local : sides->catalog;
+
+	if (!commit)
+		return dfc_error(DFC_ENOTFOUND, "no version to read");
+	return commit_pipeline_json(out, store, commit);
+}
+
 struct fingerprint_search {
+	struct store *store;
 	const char *want;
-	int skip_first;
+	/* Local versions (fingerprints with their scripts.json) or catalog ones. */
+	bool local;
+	/* The tip itself was compared already. */
+	bool skip_first;
 	bool found;
 };
 
-static int match_catalog_fingerprint(const struct catalog_version *v, void *payload)
+static int match_fingerprint(git_commit *commit, int version, void *payload)
 {
 	struct fingerprint_search *s = payload;
+	char have[FINGERPRINT_SIZE];
+	int ret;
 
+	(void)version;
 	if (s->skip_first) {
-		s->skip_first = 0;
+		s->skip_first = false;
 		return 0;
 	}
-	s->found = !strcmp(v->fingerprint, s->want);
+	if ((ret = commit_content_fingerprint(have, s->store, commit, s->local)) < 0)
+		return ret;
+	s->found = !strcmp(have, s->want);
 	return s->found;
+}
+
+int catalog_sides_compare(struct store *store, const struct catalog_sides *sides,
+			  const char **state)
+{
+	char local[FINGERPRINT_SIZE], tip[FINGERPRINT_SIZE];
+	struct fingerprint_search search = { store, tip, true, true, false };
+	int ret;
+
+	if (!sides->catalog || !sides->local) {
+		*state = sides->local ? "local-only" : "catalog-only";
+		return sides->local || sides->catalog ? 0 : DFC_ENOTFOUND;
+	}
+	if ((ret = commit_content_fingerprint(local, store, sides->local, true)) < 0 ||
+	    (ret = commit_content_fingerprint(tip, store, sides->catalog, false)) < 0)
+		return ret;
+	if (!strcmp(local, tip)) {
+		*state = "shared";
+		return 0;
+	}
+	/* The tips differ: is one side's latest an older version of the other? */
+	if ((ret = history_walk(sides->local, match_fingerprint, &search)) < 0)
+		return ret;
+	if (search.found) {
+		*state = "ahead";
+		return 0;
+	}
+	search = (struct fingerprint_search){ store, local, false, true, false };
+	if ((ret = history_walk(sides->catalog, match_fingerprint, &search)) < 0)
+		return ret;
+	*state = search.found ? "behind" : "diverged";
+	return 0;
 }
 
 int catalog_compare(struct store *store, const char *id, const char **state)
 {
-	struct catalog_version tip = { 0 };
-	struct fingerprint_search search = { NULL, 1, false };
-	char local[FINGERPRINT_SIZE], older[FINGERPRINT_SIZE];
-	bool has_local = store_has_pipeline(store, id);
-	int latest = 0, ret;
+	struct catalog_sides sides;
+	char *branch = xasprintf("refs/heads/pipelines/%s", id);
+	char *tracking = tracking_ref(id);
+	git_oid local, catalog;
+	bool has_local, has_catalog;
+	int ret;
 
-	ret = catalog_read_version(store, id, 0, &tip);
-	if (ret == DFC_ENOTFOUND && has_local) {
-		dfc_error_clear();
-		*state = "local-only";
-		return 0;
-	}
-	if (ret < 0)
+	has_local = git_reference_name_to_id(&local, store->repo, branch) == 0;
+	has_catalog = git_reference_name_to_id(&catalog, store->repo, tracking) == 0;
+	git_error_clear();
+	free(branch);
+	free(tracking);
+	if (!has_local && !has_catalog)
+		return dfc_hint(dfc_error(DFC_ENOTFOUND, "the catalog has no pipeline '%s'", id),
+				"share it first with 'data-factory-cli share -i %s'", id);
+	if ((ret = catalog_sides_open(&sides, store, has_local ? &local : NULL,
+				      has_catalog ? &catalog : NULL)) < 0)
 		return ret;
-	if (!has_local) {
-		*state = "catalog-only";
-		goto out;
-	}
-	if ((ret = store_latest_version(store, id, &latest)) < 0 ||
-	    (ret = local_fingerprint(store, id, latest, local)) < 0)
-		goto out;
-	if (!strcmp(local, tip.fingerprint)) {
-		*state = "shared";
-		goto out;
-	}
-	for (int v = latest - 1; v > 0; v--) {
-		if ((ret = local_fingerprint(store, id, v, older)) < 0)
-			goto out;
-		if (!strcmp(older, tip.fingerprint)) {
-			*state = "ahead";
-			goto out;
-		}
-	}
-	search.want = local;
-	if ((ret = catalog_for_each_version(store, id, match_catalog_fingerprint, &search)) < 0)
-		goto out;
-	*state = search.found ? "behind" : "diverged";
-out:
-	catalog_version_release(&tip);
-	return ret < 0 ? ret : 0;
+	ret = catalog_sides_compare(store, &sides, state);
+	catalog_sides_release(&sides);
+	return ret;
 }
 
 /* The default catalog is created on first share, like a bare `git init`. */
@@ -823,7 +978,16 @@ out:
 	return ret;
 }
 
-static char *share_message(const struct share_request *req, int version)
+/* The catalog version a share builds once and commits in each round. */
+struct built_version {
+	git_oid tree;
+	/* Its content fingerprint, recorded as a trailer. */
+	char fingerprint[FINGERPRINT_SIZE];
+	bool done;
+};
+
+static char *share_message(const struct share_request *req, int version,
+			   const char *fingerprint)
 {
 	struct buf msg = BUF_INIT;
 
@@ -841,22 +1005,23 @@ static char *share_message(const struct share_request *req, int version)
 	buf_addf(&msg, "\n\n" TRAILER_ID ": %s\n" TRAILER_VERSION ": %d\n", req->id, version);
 	if (req->local_version)
 		buf_addf(&msg, TRAILER_LOCAL_VERSION ": %d\n", req->local_version);
+	buf_addf(&msg, TRAILER_FINGERPRINT ": %s\n", fingerprint);
 	return buf_detach(&msg, NULL);
 }
 
 static int make_commit(git_oid *out, struct catalog *cat, const struct share_request *req,
-		       const git_oid *tree_oid, git_commit *parent, int version)
+		       const struct built_version *built, git_commit *parent, int version)
 {
 	git_signature *author = NULL, *committer = NULL;
 	const git_commit *parents[1] = { parent };
-	char *message = share_message(req, version);
+	char *message = share_message(req, version, built->fingerprint);
 	git_tree *tree = NULL;
 	int ret;
 
 	if ((ret = identity_signatures(&author, &committer, cat->store->repo,
 				       cat->store->user_name, cat->store->user_email)) < 0)
 		goto out;
-	if (git_tree_lookup(&tree, cat->store->repo, tree_oid) < 0 ||
+	if (git_tree_lookup(&tree, cat->store->repo, &built->tree) < 0 ||
 	    git_commit_create(out, cat->store->repo, NULL, author, committer, NULL, message,
 			      tree, parent ? 1 : 0, parents) < 0)
 		ret = dfc_git_error(DFC_EINTERNAL, "cannot build the catalog version");
@@ -882,8 +1047,8 @@ static int set_tracking(struct catalog *cat, const char *id, const git_oid *comm
 }
 
 /* Build the catalog form against the catalog's latest tree. */
-static int build_tree(git_oid *tree_oid, struct catalog *cat, const struct share_request *req,
-		      git_commit *tip)
+static int build_tree(struct built_version *out, struct catalog *cat,
+		      const struct share_request *req, git_commit *tip)
 {
 	struct form_input in = { 0 };
 	git_tree *previous = NULL;
@@ -898,7 +1063,11 @@ static int build_tree(git_oid *tree_oid, struct catalog *cat, const struct share
 	in.max_dataset_bytes = cat->max_dataset_bytes;
 	in.download = &cat->download;
 	in.previous = previous;
-	ret = catalog_form_build(tree_oid, &form, cat->store->repo, &in);
+	ret = catalog_form_build(&out->tree, &form, cat->store->repo, &in);
+	if (ret == 0) {
+		content_fingerprint(out->fingerprint, form, NULL);
+		out->done = true;
+	}
 	json_decref(form);
 	git_tree_free(previous);
 	return ret;
@@ -976,7 +1145,7 @@ out:
 
 /* One round: fetch, compare, commit on the tip, push. 1: lost the race. */
 static int share_round(struct catalog *cat, const struct share_request *req,
-		       struct share_result *res, git_oid *tree_oid, bool *built)
+		       struct share_result *res, struct built_version *built)
 {
 	struct id_list tags = ID_LIST_INIT;
 	git_commit *tip = NULL;
@@ -996,18 +1165,15 @@ static int share_round(struct catalog *cat, const struct share_request *req,
 			ret = dfc_git_error(DFC_EINTERNAL, "cannot read the catalog's last version");
 		goto out;
 	}
-	if (!*built) {
-		if ((ret = build_tree(tree_oid, cat, req, tip)) < 0)
-			goto out;
-		*built = true;
-	}
-	if (tip_tree && git_oid_equal(git_tree_id(tip_tree), tree_oid)) {
+	if (!built->done && (ret = build_tree(built, cat, req, tip)) < 0)
+		goto out;
+	if (tip_tree && git_oid_equal(git_tree_id(tip_tree), &built->tree)) {
 		res->version = latest;
 		res->appended = false;
 		ret = push_tags(cat, req->id, tip, &tags, NULL, 0);
 		goto out;
 	}
-	if ((ret = make_commit(&commit, cat, req, tree_oid, tip, latest + 1)) < 0)
+	if ((ret = make_commit(&commit, cat, req, built, tip, latest + 1)) < 0)
 		goto out;
 	{
 		struct push_ref branch_ref = { &commit, branch };
@@ -1033,9 +1199,9 @@ out:
 int catalog_share(struct catalog *cat, const struct share_request *req,
 		  struct share_result *res)
 {
+	struct built_version built = { .done = false };
 	char *lock = NULL;
-	bool missing, built = false;
-	git_oid tree_oid;
+	bool missing;
 	int fd = -1, home_fd = -1, ret;
 
 	memset(res, 0, sizeof(*res));
@@ -1057,7 +1223,7 @@ int catalog_share(struct catalog *cat, const struct share_request *req,
 		remove_stale_catalog_locks(cat, req->id);
 	}
 	for (int attempt = 0; attempt < MAX_SHARE_ATTEMPTS; attempt++) {
-		ret = share_round(cat, req, res, &tree_oid, &built);
+		ret = share_round(cat, req, res, &built);
 		if (ret != 1)
 			goto out;
 	}

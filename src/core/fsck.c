@@ -522,6 +522,33 @@ out:
 	git_tree_free(tree);
 }
 
+/*
+ * A Content-Fingerprint trailer that does not match the version's content
+ * (list, log and status trust the trailer). Nothing can repair it: commits
+ * never change. A version whose content cannot be read was reported with
+ * the objects.
+ */
+static void check_fingerprint(struct check *c, const git_commit *commit, const char *pipeline,
+			      const char *scope, int version, bool local)
+{
+	char recorded[41], content[41], hex[GIT_OID_HEXSZ + 1];
+
+	if (!commit_fingerprint(commit, recorded) ||
+	    oid_set_has(&c->bad, git_commit_tree_id(commit)))
+		return;
+	if (catalog_content_fingerprint(content, c->store, commit, local) < 0) {
+		dfc_error_clear();
+		git_error_clear();
+		return;
+	}
+	if (!strcmp(recorded, content))
+		return;
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(commit));
+	add_finding(c->out, FSCK_BAD_VERSION, pipeline, local ? version : 0, false, hex,
+		    "%s %d (commit %s) has " TRAILER_FINGERPRINT " %s, but its content's is %s",
+		    scope, version, hex, recorded, content);
+}
+
 /* True when the walk met `version` already (a walk counts down: below all, it is new). */
 static bool walked_before(const struct pipe *p, int version)
 {
@@ -574,6 +601,7 @@ static int walk_one(git_commit *commit, int version, void *payload)
 			    hex, version, pipeline_id_is_safe(id) ? id : "?");
 	free(id);
 	check_pipeline_json(w, commit, version, vc, hex);
+	check_fingerprint(w->c, commit, p->id, "version", version, true);
 	return 0;
 }
 
@@ -752,6 +780,34 @@ static void check_missing_tags(struct check *c, struct pipe *p)
 	}
 }
 
+struct catalog_walk {
+	struct check *c;
+	const char *pipeline;
+};
+
+static int check_catalog_version(git_commit *commit, int version, void *payload)
+{
+	struct catalog_walk *w = payload;
+
+	check_fingerprint(w->c, commit, w->pipeline, "catalog version", version, false);
+	return 0;
+}
+
+/* The fingerprints of the catalog's versions, as last fetched. */
+static void check_catalog_fingerprints(struct check *c, const git_oid *tip_oid,
+				       const char *pipeline)
+{
+	struct catalog_walk w = {c, pipeline};
+	git_commit *tip = NULL;
+
+	/* A broken history was reported with the objects; it ends the walk. */
+	if (!oid_set_has(&c->bad, tip_oid) && git_commit_lookup(&tip, c->store->repo, tip_oid) == 0)
+		history_walk(tip, check_catalog_version, &w);
+	dfc_error_clear();
+	git_error_clear();
+	git_commit_free(tip);
+}
+
 static void check_tracking_ref(struct check *c, const char *name)
 {
 	const char *pipeline = starts_with(name, CATALOG_TRACKING_PREFIX)
@@ -779,6 +835,7 @@ static void check_tracking_ref(struct check *c, const char *name)
 		what = xasprintf("the tip of %s", name);
 		check_objects(c, &oid, pipeline, "catalog version", what);
 		free(what);
+		check_catalog_fingerprints(c, &oid, pipeline);
 		break;
 	}
 	git_error_clear();

@@ -4,6 +4,7 @@
 #include "dfc/trailers.h"
 
 #include "dfc/canonical.h"
+#include "dfc/catalog_form.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
 #include "dfc/identity.h"
@@ -41,6 +42,8 @@ struct snapshot {
 	size_t nr;
 	struct buf manifest;
 	git_oid manifest_oid;
+	/* The content fingerprint (catalog_form.h), "" when not asked for. */
+	char fingerprint[FINGERPRINT_SIZE];
 };
 
 static char *branch_ref(const char *id)
@@ -504,23 +507,57 @@ bool id_list_has(const struct id_list *list, const char *id)
 	return list->nr && bsearch(&id, list->ids, list->nr, sizeof(*list->ids), compare_ids);
 }
 
-int store_list_ids(struct store *store, const char *prefix, struct id_list *out)
+void tip_list_release(struct tip_list *list)
+{
+	for (size_t i = 0; i < list->nr; i++)
+		free(list->items[i].id);
+	free(list->items);
+	memset(list, 0, sizeof(*list));
+}
+
+static int compare_tips(const void *a, const void *b)
+{
+	return strcmp(((const struct tip *)a)->id, ((const struct tip *)b)->id);
+}
+
+const struct tip *tip_list_find(const struct tip_list *list, const char *id)
+{
+	struct tip key = { (char *)id, { { 0 } } };
+
+	if (!list->nr)
+		return NULL;
+	return bsearch(&key, list->items, list->nr, sizeof(*list->items), compare_tips);
+}
+
+int store_list_tips(struct store *store, const char *prefix, struct tip_list *out)
 {
 	char *glob = xasprintf("%s*", prefix);
 	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
 	size_t len = strlen(prefix);
-	const char *name;
 	int err;
 
 	if (git_reference_iterator_glob_new(&it, store->repo, glob) < 0) {
 		free(glob);
 		return dfc_git_error(DFC_EINTERNAL, "cannot list the store's refs");
 	}
-	while ((err = git_reference_next_name(&name, it)) == 0) {
-		if (strncmp(name, prefix, len) || strchr(name + len, '/'))
-			continue;
-		XGROW(out->ids, out->alloc, out->nr + 1);
-		out->ids[out->nr++] = xstrdup(name + len);
+	while ((err = git_reference_next(&ref, it)) == 0) {
+		const char *name = git_reference_name(ref);
+		const git_oid *target = git_reference_target(ref);
+		struct tip *t;
+
+		if (!strncmp(name, prefix, len) && !strchr(name + len, '/')) {
+			XGROW(out->items, out->alloc, out->nr + 1);
+			t = &out->items[out->nr++];
+			t->id = xstrdup(name + len);
+			/* A symbolic ref is resolved; one that leads nowhere, all zeros. */
+			if (target)
+				git_oid_cpy(&t->commit, target);
+			else if (git_reference_name_to_id(&t->commit, store->repo, name) < 0)
+				memset(&t->commit, 0, sizeof(t->commit));
+		}
+		git_error_clear();
+		git_reference_free(ref);
 	}
 	git_reference_iterator_free(it);
 	free(glob);
@@ -528,8 +565,23 @@ int store_list_ids(struct store *store, const char *prefix, struct id_list *out)
 		return dfc_git_error(DFC_EINTERNAL, "cannot list the store's refs");
 	git_error_clear();
 	if (out->nr)
-		qsort(out->ids, out->nr, sizeof(*out->ids), compare_ids);
+		qsort(out->items, out->nr, sizeof(*out->items), compare_tips);
 	return 0;
+}
+
+int store_list_ids(struct store *store, const char *prefix, struct id_list *out)
+{
+	struct tip_list tips = TIP_LIST_INIT;
+	int ret = store_list_tips(store, prefix, &tips);
+
+	for (size_t i = 0; i < tips.nr; i++) {
+		XGROW(out->ids, out->alloc, out->nr + 1);
+		out->ids[out->nr++] = tips.items[i].id;
+	}
+	free(tips.items);
+	if (out->nr)
+		qsort(out->ids, out->nr, sizeof(*out->ids), compare_ids);
+	return ret;
 }
 
 int store_open_pipeline(struct store *store, const char *id)
@@ -551,10 +603,11 @@ static int compare_entries(const void *a, const void *b)
 
 /*
  * Hash the content of a version (without writing anything): the blob id of
- * pipeline.json and of every script, sorted and without repeats.
+ * pipeline.json and of every script, sorted and without repeats, and with
+ * `pipeline` (the parsed `json`, or NULL) the content fingerprint.
  */
 static int snapshot_hash(struct snapshot *snap, const char *json, size_t len,
-			 const struct script_files *scripts)
+			 const struct script_files *scripts, const json_t *pipeline)
 {
 	size_t n = 0;
 
@@ -586,6 +639,10 @@ static int snapshot_hash(struct snapshot *snap, const char *json, size_t len,
 		git_odb_hash(&snap->manifest_oid, snap->manifest.data,
 			     snap->manifest.len, GIT_OBJECT_BLOB);
 	}
+	/* What sharing it would record too, so that list compares two trailers. */
+	if (pipeline)
+		content_fingerprint_canonical(snap->fingerprint, pipeline, manifest,
+					      &snap->pipeline_oid);
 	json_decref(manifest);
 	qsort(snap->entries, n, sizeof(*snap->entries), compare_entries);
 	for (size_t i = 0; i < n; i++)
@@ -740,7 +797,8 @@ out:
 	return ok;
 }
 
-static char *build_message(const struct record_request *req, int version)
+static char *build_message(const struct record_request *req, int version,
+			   const char *fingerprint)
 {
 	struct buf msg = BUF_INIT;
 	size_t len;
@@ -760,6 +818,8 @@ static char *build_message(const struct record_request *req, int version)
 		buf_addf(&msg, TRAILER_SOURCE_FILE ": %s\n", req->source_file);
 	if (req->source_commit)
 		buf_addf(&msg, TRAILER_SOURCE_COMMIT ": %s\n", req->source_commit);
+	if (fingerprint)
+		buf_addf(&msg, TRAILER_FINGERPRINT ": %s\n", fingerprint);
 	return buf_detach(&msg, NULL);
 }
 
@@ -782,14 +842,15 @@ static int check_request(const struct record_request *req)
  */
 static int commit_version_locked(struct store *store,
 				 const struct record_request *req,
-				 const git_oid *tree_oid, git_commit *parent,
-				 int version, git_oid *out)
+				 const struct snapshot *snap, const git_oid *tree_oid,
+				 git_commit *parent, int version, git_oid *out)
 {
 	git_signature *author = NULL, *committer = NULL;
 	git_reference *ref = NULL;
 	git_tree *tree = NULL;
 	char *branch = branch_ref(req->id);
-	char *message = build_message(req, version);
+	char *message = build_message(req, version,
+				      snap->fingerprint[0] ? snap->fingerprint : NULL);
 	const git_commit *parents[1] = { parent };
 	int ret, err;
 
@@ -885,7 +946,7 @@ static int record_locked(struct store *store, const struct record_request *req,
 		} else if (ret < 0) {
 			goto out;
 		}
-		ret = commit_version_locked(store, req, &tree_oid, parent,
+		ret = commit_version_locked(store, req, snap, &tree_oid, parent,
 					    latest + 1, &commit_oid);
 		if (ret <= 0)
 			break;
@@ -934,7 +995,7 @@ int store_record(struct store *store, const struct record_request *req,
 	if ((ret = check_request(req)) < 0)
 		return ret;
 	if ((ret = snapshot_hash(&snap, req->pipeline_json, req->pipeline_len,
-				 req->scripts)) < 0)
+				 req->scripts, req->pipeline)) < 0)
 		goto out;
 	if ((ret = lock_pipeline(store, req->id, &fd)) < 0)
 		goto out;
@@ -957,6 +1018,7 @@ void version_info_release(struct version_info *info)
 	free(info->summary);
 	free(info->source_file);
 	free(info->source_commit);
+	free(info->fingerprint);
 	buf_release(&info->pipeline_json);
 	memset(info, 0, sizeof(*info));
 }
@@ -976,6 +1038,7 @@ static int fill_info(struct version_info *out, const git_commit *commit)
 {
 	const git_signature *author = git_commit_author(commit);
 	const char *message = git_commit_message(commit);
+	char fingerprint[41];
 	const char *nl;
 	int ret;
 
@@ -993,6 +1056,8 @@ static int fill_info(struct version_info *out, const git_commit *commit)
 			  : xstrdup(out->message);
 	out->source_file = trailer_value(message, TRAILER_SOURCE_FILE);
 	out->source_commit = trailer_value(message, TRAILER_SOURCE_COMMIT);
+	if (commit_fingerprint(commit, fingerprint))
+		out->fingerprint = xstrdup(fingerprint);
 	return 0;
 }
 
@@ -1189,7 +1254,7 @@ int store_find_version(struct store *store, const char *id,
 	int ret;
 
 	*version = 0;
-	ret = snapshot_hash(&snap, pipeline_json, pipeline_len, scripts);
+	ret = snapshot_hash(&snap, pipeline_json, pipeline_len, scripts, NULL);
 	if (ret == 0)
 		ret = walk_versions(store, id, match_content, &search);
 	snapshot_release(&snap);

@@ -34,6 +34,17 @@ int commit_trailer_number(const git_commit *commit, const char *key)
 	return ok ? (int)v : 0;
 }
 
+bool commit_fingerprint(const git_commit *commit, char out[41])
+{
+	char *value = trailer_value(git_commit_message(commit), TRAILER_FINGERPRINT);
+	bool ok = value && strlen(value) == 40 && strspn(value, "0123456789abcdef") == 40;
+
+	if (ok)
+		memcpy(out, value, 41);
+	free(value);
+	return ok;
+}
+
 int history_walk(git_commit *tip, int (*fn)(git_commit *commit, int version, void *payload),
 		 void *payload)
 {

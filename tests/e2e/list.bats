@@ -20,6 +20,87 @@ state_of() { dfc list pipelines --json | jq -r --arg id "$1" '.[] | select(.id =
 	[ "$(state_of "$ID")" = behind ]
 }
 
+# Rewrite the history of REF in git dir DIR without Content-Fingerprint
+# trailers: versions as recorded and shared before the trailer existed.
+strip_fingerprints() {
+	local dir=$1 ref=$2 commit parent='' msg
+	for commit in $(git --git-dir="$dir" rev-list --reverse --first-parent "$ref"); do
+		msg=$(git --git-dir="$dir" log -1 --format=%B "$commit" | grep -v '^Content-Fingerprint: ')
+		parent=$(git --git-dir="$dir" commit-tree "$commit^{tree}" ${parent:+-p "$parent"} -m "$msg")
+	done
+	git --git-dir="$dir" update-ref "$ref" "$parent"
+}
+
+# One pipeline in each state the local store can tell alone; ids in $LOCAL,
+# $SHARED, $AHEAD, $BEHIND, $DIVERGED.
+make_every_state() {
+	create_pipeline local.json && LOCAL=$ID
+	create_pipeline shared.json && SHARED=$ID
+	dfc share -i "$SHARED"
+	create_pipeline ahead.json && AHEAD=$ID
+	dfc share -i "$AHEAD"
+	sed -i 's/1000/2000/' ahead.json
+	dfc update ahead.json
+	create_pipeline behind.json && BEHIND=$ID
+	dfc share -i "$BEHIND"
+	sed -i 's/1000/2000/' behind.json
+	dfc share -f behind.json
+	create_pipeline diverged.json && DIVERGED=$ID
+	dfc share -i "$DIVERGED"
+	sed -i 's/1000/2000/' diverged.json
+	dfc update diverged.json
+	sed -i 's/2000/3000/' diverged.json
+	dfc share -f diverged.json
+}
+
+@test "diverged: neither latest is a version of the other side" {
+	make_every_state > /dev/null
+	[ "$(state_of "$LOCAL")" = local-only ]
+	[ "$(state_of "$SHARED")" = shared ]
+	[ "$(state_of "$AHEAD")" = ahead ]
+	[ "$(state_of "$BEHIND")" = behind ]
+	[ "$(state_of "$DIVERGED")" = diverged ]
+	run dfc list pipelines --json
+	[ "$(jq -r --arg id "$DIVERGED" '.[] | select(.id == $id) | "\(.local_version) \(.catalog_version)"' <<<"$output")" = "2 2" ]
+}
+
+@test "a version and its catalog copy record the same Content-Fingerprint" {
+	create_pipeline
+	dfc share -i "$ID" > /dev/null
+	local_fp=$(store_git log -1 --format='%(trailers:key=Content-Fingerprint,valueonly)' "pipelines/$ID")
+	catalog_fp=$(git --git-dir="$DATA_FACTORY_HOME/catalog.git" log -1 \
+		--format='%(trailers:key=Content-Fingerprint,valueonly)' "pipelines/$ID")
+	[[ "$local_fp" =~ ^[0-9a-f]{40}$ ]]
+	[ "$local_fp" = "$catalog_fp" ]
+	# Shared from the file, with the scripts read from disk: the same again.
+	sed -i 's/1000/2000/' pipeline.json
+	dfc share -f pipeline.json > /dev/null
+	dfc update pipeline.json > /dev/null
+	[ "$(store_git log -1 --format='%(trailers:key=Content-Fingerprint,valueonly)' "pipelines/$ID")" = \
+		"$(git --git-dir="$DATA_FACTORY_HOME/catalog.git" log -1 \
+			--format='%(trailers:key=Content-Fingerprint,valueonly)' "pipelines/$ID")" ]
+	[ "$(state_of "$ID")" = shared ]
+}
+
+@test "versions recorded and shared without Content-Fingerprint keep their states" {
+	make_every_state > /dev/null
+	run --separate-stderr dfc list pipelines --json
+	[ "$status" -eq 0 ]
+	with=$output
+	[ -n "$(store_git log --format='%(trailers:key=Content-Fingerprint)' --all)" ]
+	# First the catalog's side only (a catalog shared to by older tools), then both.
+	for prefix in refs/remotes/catalog/ refs/heads/pipelines/; do
+		for ref in $(store_git for-each-ref --format='%(refname)' "$prefix"); do
+			strip_fingerprints "$DATA_FACTORY_HOME/repo.git" "$ref"
+			[ -z "$(store_git log --format='%(trailers:key=Content-Fingerprint)' "$ref")" ]
+		done
+		run --separate-stderr dfc list pipelines --json
+		[ "$status" -eq 0 ]
+		[ "$output" = "$with" ]
+	done
+	[ "$(jq -r '[.[].state] | sort | join(",")' <<<"$output")" = "ahead,behind,diverged,local-only,shared" ]
+}
+
 @test "catalog-only after another home shared; --local-only and --catalog-only filter" {
 	create_pipeline
 	dfc share -i "$ID"

@@ -118,6 +118,19 @@ $(git rev-parse HEAD~1) $(tag 1)
 $(git rev-parse HEAD) $(tag 2)" ]
 }
 
+@test "versions with the other trailers the tool writes are accepted" {
+	new_catalog
+	printf '%s\n' "$VALID" > pipeline.json
+	git add pipeline.json
+	git commit -q -m "share it" -m "Pipeline-Id: $ID
+Pipeline-Version: 1
+Local-Version: 3
+Content-Fingerprint: 0123456789abcdef0123456789abcdef01234567"
+	git tag "pipelines/$ID/v1"
+	accepted "$URL" "$BRANCH" "$(tag 1)"
+	[ "$(git --git-dir="$CATALOG" rev-parse "$BRANCH")" = "$(git rev-parse HEAD)" ]
+}
+
 @test "a force-push that rewrites history is refused" {
 	new_catalog
 	version 1

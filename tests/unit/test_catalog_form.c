@@ -6,6 +6,7 @@
 
 #include <cmocka.h>
 
+#include "dfc/canonical.h"
 #include "dfc/catalog_form.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
@@ -209,6 +210,53 @@ static void test_fingerprint_ignores_catalog_ids_but_not_scripts(void **state)
 	json_decref(scripts);
 }
 
+static void test_fingerprint_with_a_known_blob_id_is_the_same(void **state)
+{
+	/* Keys in an order of their own: leaving the ids out keeps it. */
+	json_t *local = json_loads("{\"name\": \"n\", \"nodes\": [{\"id\": \"s\", \"type\": \"script\", "
+				   "\"path\": \"a.sh\"}, {\"id\": \"d\", \"type\": \"dataset\"}], "
+				   "\"edges\": [{\"from\": \"d\", \"to\": \"s\", "
+				   "\"arguments\": [\"-i\", {\"ref\": \"d\"}]}], \"id\": \"p\"}",
+				   0, NULL);
+	json_t *catalog = json_deep_copy(local);
+	json_t *scripts = json_pack("{s:s}", "s", "1111111111111111111111111111111111111111");
+	struct buf text = BUF_INIT, lines = BUF_INIT;
+	char a[FINGERPRINT_SIZE], b[FINGERPRINT_SIZE];
+	git_oid canonical, oid;
+
+	(void)state;
+	/* No catalog ids: the blob id of the stored pipeline.json is taken as it is. */
+	canonical_dump(&text, local);
+	assert_int_equal(git_odb_hash(&canonical, text.data, text.len, GIT_OBJECT_BLOB), 0);
+	content_fingerprint_canonical(a, local, scripts, &canonical);
+	content_fingerprint(b, local, scripts);
+	assert_string_equal(a, b);
+	/* One line per script node, then the canonical form's blob id. */
+	buf_addf(&lines, "s 1111111111111111111111111111111111111111\n%s\n",
+		 git_oid_tostr_s(&canonical));
+	assert_int_equal(git_odb_hash(&oid, lines.data, lines.len, GIT_OBJECT_BLOB), 0);
+	assert_string_equal(a, git_oid_tostr_s(&oid));
+	/* With ids, they are left out: the blob id given is of another text. */
+	json_object_set_new(json_array_get(json_object_get(catalog, "nodes"), 0), "script_id",
+			    json_string("1111111111111111111111111111111111111111"));
+	json_object_set_new(json_array_get(json_object_get(catalog, "nodes"), 1), "dataset_id",
+			    json_string("2222222222222222222222222222222222222222"));
+	buf_reset(&text);
+	canonical_dump(&text, catalog);
+	assert_int_equal(git_odb_hash(&canonical, text.data, text.len, GIT_OBJECT_BLOB), 0);
+	content_fingerprint_canonical(a, catalog, NULL, &canonical);
+	assert_string_equal(a, b);
+	/* ... and the catalog form itself is left as it was. */
+	buf_reset(&lines);
+	canonical_dump(&lines, catalog);
+	assert_string_equal(buf_cstr(&lines), buf_cstr(&text));
+	buf_release(&lines);
+	buf_release(&text);
+	json_decref(local);
+	json_decref(catalog);
+	json_decref(scripts);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +265,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_input_dataset_and_script_content_are_errors,
 						setup, teardown),
 		cmocka_unit_test(test_fingerprint_ignores_catalog_ids_but_not_scripts),
+		cmocka_unit_test(test_fingerprint_with_a_known_blob_id_is_the_same),
 	};
 
 	git_libgit2_init();

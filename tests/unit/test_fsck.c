@@ -6,6 +6,7 @@
 
 #include <cmocka.h>
 
+#include "dfc/catalog_form.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
 #include "dfc/fsck.h"
@@ -443,6 +444,108 @@ static void test_bad_version_trailers(void **state)
 		assert_false(f->report.problems.items[i].repairable);
 }
 
+/* Commit `message` with the tree of local version 1 on `parent` (or none) as `ref`. */
+static void commit_as(struct fixture *f, const char *ref_name, const char *parent_ref,
+		      const char *message)
+{
+	git_signature *sig = NULL;
+	git_commit *v1 = NULL, *parent = NULL;
+	git_tree *tree = NULL;
+	git_reference *ref = NULL;
+	git_oid oid, commit;
+
+	assert_int_equal(store_open(&f->store, f->home, false), 0);
+	assert_int_equal(git_signature_now(&sig, "Someone", "someone@example.org"), 0);
+	assert_int_equal(git_reference_name_to_id(&oid, f->store.repo, "refs/tags/pipelines/p1/v1"),
+			 0);
+	assert_int_equal(git_commit_lookup(&v1, f->store.repo, &oid), 0);
+	assert_int_equal(git_commit_tree(&tree, v1), 0);
+	if (parent_ref) {
+		assert_int_equal(git_reference_name_to_id(&oid, f->store.repo, parent_ref), 0);
+		assert_int_equal(git_commit_lookup(&parent, f->store.repo, &oid), 0);
+	}
+	assert_int_equal(git_commit_create(&commit, f->store.repo, NULL, sig, sig, NULL, message,
+					   tree, parent ? 1 : 0, (const git_commit **)&parent),
+			 0);
+	assert_int_equal(git_reference_create(&ref, f->store.repo, ref_name, &commit, 1, NULL), 0);
+	git_reference_free(ref);
+	git_tree_free(tree);
+	git_commit_free(parent);
+	git_commit_free(v1);
+	git_signature_free(sig);
+	store_close(&f->store);
+}
+
+static void test_fingerprint_trailers_are_checked(void **state)
+{
+	struct fixture *f = *state;
+	struct record_request req = {0};
+	struct record_result res;
+	char fp[FINGERPRINT_SIZE];
+	const struct fsck_finding *p;
+	json_t *root;
+	char *message;
+
+	/* Recorded with their fingerprints, shared with the right one: all well. */
+	assert_int_equal(store_open(&f->store, f->home, true), 0);
+	for (int i = 0; i < 3; i++) {
+		root = json_loads(VERSIONS[i], 0, NULL);
+		req.id = "p1";
+		req.pipeline_json = VERSIONS[i];
+		req.pipeline_len = strlen(VERSIONS[i]);
+		req.pipeline = root;
+		req.create = i == 0;
+		assert_int_equal(store_record(&f->store, &req, &res), 0);
+		json_decref(root);
+	}
+	store_close(&f->store);
+	root = json_loads(VERSIONS[0], 0, NULL);
+	content_fingerprint(fp, root, NULL);
+	json_decref(root);
+	message = xasprintf("share\n\nPipeline-Id: p1\nPipeline-Version: 1\n"
+			    "Content-Fingerprint: %s\n",
+			    fp);
+	commit_as(f, "refs/remotes/catalog/pipelines/p1", NULL, message);
+	free(message);
+	run_fsck(f, false);
+	assert_int_equal(f->report.problems.nr, 0);
+
+	/* Version 4, by hand, claims a fingerprint its content does not have. */
+	commit_as(f, "refs/heads/pipelines/p1", "refs/heads/pipelines/p1",
+		  "by hand\n\nPipeline-Id: p1\nPipeline-Version: 4\n"
+		  "Content-Fingerprint: 0000000000000000000000000000000000000000\n");
+	run_fsck(f, false);
+	p = find(&f->report.problems, FSCK_BAD_VERSION);
+	assert_non_null(p);
+	assert_string_equal(p->pipeline, "p1");
+	assert_int_equal(p->version, 4);
+	assert_false(p->repairable);
+	assert_non_null(strstr(p->message, "version 4 (commit "));
+	assert_non_null(strstr(p->message, "has Content-Fingerprint "
+					   "0000000000000000000000000000000000000000, "
+					   "but its content's is "));
+	assert_non_null(strstr(p->message, fp));
+	/* It breaks no number: the tag and the view of version 4 are still repaired. */
+	run_fsck(f, true);
+	assert_non_null(find(&f->report.repaired, FSCK_MISSING_TAG));
+	assert_non_null(find(&f->report.repaired, FSCK_MISSING_FILE));
+	assert_int_equal(f->report.problems.nr, 1);
+	assert_int_equal(f->report.problems.items[0].kind, FSCK_BAD_VERSION);
+	assert_true(exists(f, "pipelines/p1_4.json"));
+
+	/* The catalog's versions, as last fetched, are checked too. */
+	commit_as(f, "refs/remotes/catalog/pipelines/p1", "refs/remotes/catalog/pipelines/p1",
+		  "share\n\nPipeline-Id: p1\nPipeline-Version: 2\n"
+		  "Content-Fingerprint: 1111111111111111111111111111111111111111\n");
+	run_fsck(f, false);
+	assert_int_equal(f->report.problems.nr, 2);
+	p = &f->report.problems.items[1];
+	assert_int_equal(p->kind, FSCK_BAD_VERSION);
+	assert_string_equal(p->pipeline, "p1");
+	assert_false(p->repairable);
+	assert_non_null(strstr(p->message, "catalog version 2 (commit "));
+}
+
 static void test_repo_that_does_not_open(void **state)
 {
 	struct fixture *f = *state;
@@ -480,6 +583,7 @@ int main(void)
 		T(test_missing_blob_stays_but_the_rest_is_repaired),
 		T(test_corrupt_object),
 		T(test_bad_version_trailers),
+		T(test_fingerprint_trailers_are_checked),
 		T(test_repo_that_does_not_open),
 #undef T
 	};

@@ -6,6 +6,7 @@
 
 #include <cmocka.h>
 
+#include "dfc/catalog_form.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
 #include "dfc/store.h"
@@ -271,6 +272,93 @@ static void test_read_and_walk_versions(void **state)
 	buf_release(&walk);
 }
 
+static void test_fingerprint_is_recorded_as_a_trailer(void **state)
+{
+	static const char WITH_SCRIPT[] =
+		"{\n  \"id\": \"p1\",\n  \"nodes\": [\n    {\n      \"id\": \"s\",\n"
+		"      \"type\": \"script\",\n      \"path\": \"run.sh\"\n    }\n  ],\n"
+		"  \"edges\": []\n}\n";
+	struct fixture *f = *state;
+	struct script_files scripts = SCRIPT_FILES_INIT;
+	struct record_request req = { 0 };
+	struct version_info info;
+	struct record_result res;
+	json_t *root = json_loads(WITH_SCRIPT, 0, NULL);
+	json_t *map;
+	char want[FINGERPRINT_SIZE];
+	git_commit *commit = NULL;
+	git_oid oid, blob;
+
+	/* Without the parsed pipeline (as before the trailer existed): none. */
+	assert_int_equal(record(f, V1, NULL, true, false, &res), 0);
+	assert_int_equal(store_read_version(&f->store, "p1", 1, false, &info), 0);
+	assert_null(info.fingerprint);
+	version_info_release(&info);
+
+	add_script(&scripts, "s", "run.sh", "echo hi\n");
+	req.id = "p1";
+	req.pipeline_json = WITH_SCRIPT;
+	req.pipeline_len = strlen(WITH_SCRIPT);
+	req.scripts = &scripts;
+	req.pipeline = root;
+	assert_int_equal(store_record(&f->store, &req, &res), 0);
+	/* The pipeline with the snapshot's blob id, as a catalog copy would have. */
+	assert_int_equal(git_odb_hash(&blob, "echo hi\n", 8, GIT_OBJECT_BLOB), 0);
+	map = json_pack("{s:s}", "s", git_oid_tostr_s(&blob));
+	content_fingerprint(want, root, map);
+	assert_int_equal(store_read_version(&f->store, "p1", 2, false, &info), 0);
+	assert_string_equal(info.fingerprint, want);
+	/* A trailer like the others, not part of the message shown. */
+	assert_string_equal(info.message, "update p1 to version 2");
+	version_info_release(&info);
+	assert_int_equal(git_oid_fromstr(&oid, res.commit), 0);
+	assert_int_equal(git_commit_lookup(&commit, f->store.repo, &oid), 0);
+	assert_non_null(strstr(git_commit_message(commit), "\nContent-Fingerprint: "));
+	assert_non_null(strstr(git_commit_message(commit), want));
+	git_commit_free(commit);
+	json_decref(map);
+	json_decref(root);
+	script_files_release(&scripts);
+}
+
+static void test_list_tips_reads_refs_with_their_commits(void **state)
+{
+	struct fixture *f = *state;
+	struct tip_list tips = TIP_LIST_INIT;
+	struct record_request req = { 0 };
+	struct record_result one, two;
+	git_reference *ref = NULL;
+	git_oid oid;
+
+	assert_int_equal(record(f, V1, NULL, true, false, &one), 0);
+	req.id = "a0";
+	req.pipeline_json = V1;
+	req.pipeline_len = strlen(V1);
+	req.create = true;
+	assert_int_equal(store_record(&f->store, &req, &two), 0);
+	/* Deeper refs are not pipelines of this prefix. */
+	assert_int_equal(git_oid_fromstr(&oid, one.commit), 0);
+	assert_int_equal(git_reference_create(&ref, f->store.repo, "refs/heads/pipelines/x/y",
+					      &oid, 0, NULL),
+			 0);
+	git_reference_free(ref);
+
+	assert_int_equal(store_list_tips(&f->store, "refs/heads/pipelines/", &tips), 0);
+	assert_int_equal(tips.nr, 2);
+	assert_string_equal(tips.items[0].id, "a0");
+	assert_string_equal(tips.items[1].id, "p1");
+	assert_string_equal(git_oid_tostr_s(&tips.items[0].commit), two.commit);
+	assert_string_equal(git_oid_tostr_s(&tips.items[1].commit), one.commit);
+	assert_ptr_equal(tip_list_find(&tips, "p1"), &tips.items[1]);
+	assert_null(tip_list_find(&tips, "p2"));
+	tip_list_release(&tips);
+
+	assert_int_equal(store_list_tips(&f->store, "refs/remotes/catalog/pipelines/", &tips), 0);
+	assert_int_equal(tips.nr, 0);
+	assert_null(tip_list_find(&tips, "p1"));
+	tip_list_release(&tips);
+}
+
 static void test_find_version_matches_content_and_scripts(void **state)
 {
 	struct fixture *f = *state;
@@ -406,6 +494,8 @@ int main(void)
 		T(test_unsafe_id_is_refused_before_anything),
 		T(test_scripts_are_snapshotted_by_blob_id),
 		T(test_read_and_walk_versions),
+		T(test_fingerprint_is_recorded_as_a_trailer),
+		T(test_list_tips_reads_refs_with_their_commits),
 		T(test_find_version_matches_content_and_scripts),
 		T(test_repair_restores_tags_and_view),
 		T(test_read_finds_a_version_whose_tag_is_missing),
