@@ -15,6 +15,8 @@ struct form {
 	git_repository *repo;
 	const struct form_input *in;
 	git_index *index;
+	/* Ids of the datasets some script writes, as object keys (a set). */
+	json_t *produced;
 };
 
 /* Add an entry for an object that already exists (content reused by id). */
@@ -123,28 +125,33 @@ static int add_script(struct form *f, json_t *node, const char *id)
 	return ret;
 }
 
-/* True when some script of the pipeline writes dataset `id`. */
-static bool is_produced(const json_t *pipeline, const char *id)
+/*
+ * The set of datasets some script of `pipeline` writes (new reference):
+ * every `to` of an edge whose `from` is a script. Built once, so a
+ * pipeline of many datasets is linear, not quadratic.
+ */
+static json_t *produced_datasets(const json_t *pipeline)
 {
-	const json_t *nodes = json_object_get(pipeline, "nodes");
-	size_t i, j;
-	json_t *edge, *node;
+	json_t *scripts = json_object(), *produced = json_object();
+	json_t *node, *edge;
+	size_t i;
 
-	json_array_foreach(json_object_get(pipeline, "edges"), i, edge) {
-		const char *to = json_string_value(json_object_get(edge, "to"));
-		const char *from = json_string_value(json_object_get(edge, "from"));
+	json_array_foreach(json_object_get(pipeline, "nodes"), i, node) {
+		const char *id = json_string_value(json_object_get(node, "id"));
+		const char *type = json_string_value(json_object_get(node, "type"));
 
-		if (!to || !from || strcmp(to, id))
-			continue;
-		json_array_foreach(nodes, j, node) {
-			const char *nid = json_string_value(json_object_get(node, "id"));
-			const char *type = json_string_value(json_object_get(node, "type"));
-
-			if (nid && type && !strcmp(nid, from) && !strcmp(type, "script"))
-				return true;
-		}
+		if (id && type && !strcmp(type, "script"))
+			json_object_set_new(scripts, id, json_true());
 	}
-	return false;
+	json_array_foreach(json_object_get(pipeline, "edges"), i, edge) {
+		const char *from = json_string_value(json_object_get(edge, "from"));
+		const char *to = json_string_value(json_object_get(edge, "to"));
+
+		if (from && to && json_object_get(scripts, from))
+			json_object_set_new(produced, to, json_true());
+	}
+	json_decref(scripts);
+	return produced;
 }
 
 /* Store `descriptor` (stolen) as datasets/<blob id>.json. */
@@ -198,7 +205,7 @@ static int add_file_dataset(struct form *f, json_t *node, const char *id, const 
 	int ret;
 
 	if (stat(full, &st) < 0 || !S_ISREG(st.st_mode)) {
-		if (is_produced(f->in->pipeline, id))
+		if (json_object_get(f->produced, id))
 			ret = add_descriptor(f, node, json_pack("{s:s}", "path", path));
 		else
 			ret = dfc_hint(dfc_error(DFC_EDEPEND, "dataset '%s' not found at '%s'",
@@ -262,7 +269,7 @@ static int add_dataset(struct form *f, json_t *node, const char *id)
 int catalog_form_build(git_oid *tree, json_t **pipeline, git_repository *repo,
 		       const struct form_input *in)
 {
-	struct form f = { repo, in, NULL };
+	struct form f = { repo, in, NULL, produced_datasets(in->pipeline) };
 	struct buf text = BUF_INIT;
 	json_t *copy = json_deep_copy(in->pipeline);
 	git_oid oid;
@@ -297,6 +304,7 @@ int catalog_form_build(git_oid *tree, json_t **pipeline, git_repository *repo,
 	copy = NULL;
 out:
 	git_index_free(f.index);
+	json_decref(f.produced);
 	buf_release(&text);
 	json_decref(copy);
 	return ret;

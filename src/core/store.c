@@ -1102,22 +1102,33 @@ static int call_with_info(git_commit *commit, int version, void *payload)
 
 /* Name of the file in `dir` (scripts/<oid>/) for node `node`: the one
  * matching the node's path when several scripts share the content. */
-static const char *snapshot_name(const git_tree *dir, const json_t *root,
+static const char *snapshot_name(const git_tree *dir, const json_t *paths,
 				 const char *node)
 {
-	const char *path = NULL;
-	size_t i;
-	json_t *n;
+	const char *path = json_string_value(json_object_get(paths, node));
 
-	json_array_foreach(json_object_get(root, "nodes"), i, n) {
-		const char *nid = json_string_value(json_object_get(n, "id"));
-
-		if (nid && !strcmp(nid, node))
-			path = json_string_value(json_object_get(n, "path"));
-	}
 	if (path && git_tree_entry_byname(dir, fs_basename(path)))
 		return fs_basename(path);
 	return git_tree_entry_name(git_tree_entry_byindex(dir, 0));
+}
+
+/*
+ * Node id -> `path` of every node of `root` that has one (new reference),
+ * so that naming each snapshot is a lookup, not a scan of the nodes.
+ */
+static json_t *node_paths(const json_t *root)
+{
+	json_t *paths = json_object(), *n;
+	size_t i;
+
+	json_array_foreach(json_object_get(root, "nodes"), i, n) {
+		const char *nid = json_string_value(json_object_get(n, "id"));
+		json_t *path = json_object_get(n, "path");
+
+		if (nid && json_is_string(path))
+			json_object_set(paths, nid, path);
+	}
+	return paths;
 }
 
 int store_read_file(struct store *store, const char *id, int version,
@@ -1146,7 +1157,7 @@ int store_read_scripts(struct store *store, const char *id, int version,
 		       struct script_files *out)
 {
 	struct buf manifest = BUF_INIT, pipeline = BUF_INIT;
-	json_t *map = NULL, *root = NULL, *oid_text;
+	json_t *map = NULL, *root = NULL, *paths = NULL, *oid_text;
 	git_commit *commit = NULL;
 	git_tree *tree = NULL;
 	const char *node;
@@ -1173,6 +1184,7 @@ int store_read_scripts(struct store *store, const char *id, int version,
 			       "run 'data-factory-cli fsck'");
 		goto out;
 	}
+	paths = node_paths(root);
 	json_object_foreach(map, node, oid_text) {
 		char *dir_path = xasprintf("scripts/%s", json_string_value(oid_text));
 		git_tree_entry *entry = NULL;
@@ -1192,7 +1204,7 @@ int store_read_scripts(struct store *store, const char *id, int version,
 		XGROW(out->items, out->alloc, out->nr + 1);
 		f = &out->items[out->nr++];
 		f->node_id = xstrdup(node);
-		f->name = xstrdup(snapshot_name(dir, root, node));
+		f->name = xstrdup(snapshot_name(dir, paths, node));
 		buf_init(&f->content);
 		file_path = xasprintf("%s/%s", dir_path, f->name);
 		ret = read_blob(&f->content, store, tree, file_path);
@@ -1205,6 +1217,7 @@ int store_read_scripts(struct store *store, const char *id, int version,
 	}
 out:
 	json_decref(map);
+	json_decref(paths);
 	json_decref(root);
 	buf_release(&manifest);
 	buf_release(&pipeline);
