@@ -1,6 +1,6 @@
 /**
  * generate.h - one self-contained bash script that runs a pipeline
- * (SPEC §6).
+ * (SPEC §6), on this machine or as one Slurm job per step (SPEC §13).
  *
  * The script needs bash (4.3 or newer), coreutils and the scripts'
  * interpreters (curl only when a dataset has a URL). It embeds every
@@ -27,6 +27,24 @@ struct embedded_dataset {
 	size_t len;
 };
 
+/** Where the script runs the steps. */
+enum generate_target {
+	/** On the machine that runs the script (the default). */
+	GENERATE_BASH,
+	/**
+	 * On a Slurm cluster: the script submits one job per step with sbatch,
+	 * each depending (afterok) on the jobs of the steps before it, and
+	 * maps each node's "resources" to sbatch options.
+	 */
+	GENERATE_SLURM,
+};
+
+/**
+ * Parse a --target value ("bash", "slurm"; NULL is bash) into `*out`.
+ * Returns 0, or DFC_EUSAGE (with a hint) for anything else.
+ */
+int generate_target_parse(enum generate_target *out, const char *name);
+
 struct generate_input {
 	/** The pipeline (borrowed): local or catalog form, validated. */
 	const json_t *pipeline;
@@ -42,6 +60,10 @@ struct generate_input {
 	const char *origin;
 	/** The command that regenerates it, for the header. */
 	const char *regenerate;
+	enum generate_target target;
+	/** Slurm: options for every job (borrowed; each starts with '-'). */
+	const char *const *sbatch_args;
+	size_t nr_sbatch_args;
 };
 
 /**

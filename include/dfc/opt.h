@@ -6,7 +6,8 @@
  * text and the completion scripts, so an option exists in exactly one
  * place. Values are written through the `value` pointer: `bool *` for
  * OPT_BOOL, `const char **` for OPT_STRING (pointing into argv), `int *`
- * for OPT_INT (a positive number), `int *` counting uses for OPT_COUNT.
+ * for OPT_INT (a positive number), `struct opt_strings *` for
+ * OPT_STRING_LIST (every value of a repeatable option, in order).
  */
 #ifndef DFC_OPT_H
 #define DFC_OPT_H
@@ -19,7 +20,19 @@ enum opt_type {
 	OPT_TYPE_BOOL,
 	OPT_TYPE_STRING,
 	OPT_TYPE_INT,
+	OPT_TYPE_STRING_LIST,
 };
+
+/**
+ * The values of a repeatable option, in the order given; the strings point
+ * into argv. Zero-initialised is empty; opt_strings_release() frees it.
+ */
+struct opt_strings {
+	const char **items;
+	size_t nr, alloc;
+};
+
+void opt_strings_release(struct opt_strings *list);
 
 struct opt {
 	enum opt_type type;
@@ -36,6 +49,7 @@ struct opt {
 #define OPT_BOOL(s, l, v, h) { OPT_TYPE_BOOL, (s), (l), (v), NULL, (h) }
 #define OPT_STRING(s, l, v, a, h) { OPT_TYPE_STRING, (s), (l), (v), (a), (h) }
 #define OPT_INT(s, l, v, a, h) { OPT_TYPE_INT, (s), (l), (v), (a), (h) }
+#define OPT_STRING_LIST(s, l, v, a, h) { OPT_TYPE_STRING_LIST, (s), (l), (v), (a), (h) }
 #define OPT_END() { OPT_TYPE_END, 0, NULL, NULL, NULL, NULL }
 
 /** Number of entries before OPT_END(). */

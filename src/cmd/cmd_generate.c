@@ -15,6 +15,7 @@ static int version;
 static bool from_catalog;
 static const char *output;
 static const char *target;
+static struct opt_strings sbatch_args;
 
 static const struct opt options[] = {
 	OPT_STRING('f', "file", &file, "FILE", "generate from pipeline FILE as it is"),
@@ -25,13 +26,18 @@ static const struct opt options[] = {
 	OPT_STRING('o', "output", &output, "OUT",
 		   "write the script to OUT (mode 0755), not stdout"),
 	OPT_STRING(0, "target", &target, "TARGET",
-		   "bash (the default; slurm is not supported yet)"),
+		   "bash (the default: steps run where the script runs) or slurm "
+		   "(one Slurm job per step)"),
+	OPT_STRING_LIST(0, "sbatch-arg", &sbatch_args, "ARG",
+			"with --target slurm: give sbatch option ARG to every job "
+			"(repeatable)"),
 	OPT_END(),
 };
 
 static const char *const usage[] = {
-	"generate -f FILE [-o OUT]",
-	"generate -i ID [-v N] [--from-catalog] [-o OUT]",
+	"generate -f FILE [-o OUT] [--target bash|slurm] [--sbatch-arg ARG]...",
+	"generate -i ID [-v N] [--from-catalog] [-o OUT] [--target bash|slurm] "
+	"[--sbatch-arg ARG]...",
 	NULL,
 };
 
@@ -44,11 +50,22 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	if (target && strcmp(target, "bash")) {
-		ret = dfc_hint(dfc_error(DFC_EUSAGE, "--target %s is not supported yet", target),
-			       "use --target bash (the default)");
+	if ((ret = generate_target_parse(&src.input.target, target)) < 0)
+		goto out;
+	if (sbatch_args.nr && src.input.target != GENERATE_SLURM) {
+		ret = dfc_error(DFC_EUSAGE, "--sbatch-arg goes with --target slurm");
 		goto out;
 	}
+	for (size_t k = 0; k < sbatch_args.nr; k++)
+		if (sbatch_args.items[k][0] != '-') {
+			ret = dfc_hint(dfc_error(DFC_EUSAGE,
+						 "--sbatch-arg takes an sbatch option, not '%s'",
+						 sbatch_args.items[k]),
+				       "for example --sbatch-arg=--account=NAME");
+			goto out;
+		}
+	src.input.sbatch_args = sbatch_args.items;
+	src.input.nr_sbatch_args = sbatch_args.nr;
 	if ((ret = gen_source_load(ctx, &src, &req)) < 0 ||
 	    (ret = generate_script(&out, &src.input)) < 0)
 		goto out;
@@ -60,6 +77,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 		fwrite(out.data, 1, out.len, stdout);
 	}
 out:
+	opt_strings_release(&sbatch_args);
 	buf_release(&out);
 	gen_source_release(&src);
 	return ret;
@@ -67,7 +85,7 @@ out:
 
 const struct command cmd_generate = {
 	.name = "generate",
-	.summary = "write a self-contained bash script that runs a pipeline",
+	.summary = "write a self-contained bash script that runs a pipeline (here or on Slurm)",
 	.usage = usage,
 	.options = options,
 	.needs = NEEDS_STORE,

@@ -26,6 +26,9 @@ static const char *from;
 static const char *workdir;
 static int jobs;
 static bool force;
+static const char *on;
+static bool wait_jobs;
+static struct opt_strings sbatch_args;
 
 static const struct opt options[] = {
 	OPT_STRING('f', "file", &file, "FILE", "run pipeline FILE as it is"),
@@ -40,6 +43,12 @@ static const struct opt options[] = {
 		   "run in DIR (default: the file's folder with -f, the current one with -i)"),
 	OPT_INT(0, "jobs", &jobs, "N", "run up to N independent steps at once (default 1)"),
 	OPT_BOOL(0, "force", &force, "rerun steps that are up to date"),
+	OPT_STRING(0, "on", &on, "slurm",
+		   "submit one Slurm job per step instead of running here"),
+	OPT_BOOL(0, "wait", &wait_jobs,
+		 "with --on slurm: wait for every job; exit 4 naming a failed step"),
+	OPT_STRING_LIST(0, "sbatch-arg", &sbatch_args, "ARG",
+			"with --on slurm: give sbatch option ARG to every job (repeatable)"),
 	OPT_END(),
 };
 
@@ -47,6 +56,8 @@ static const char *const usage[] = {
 	"run -f FILE [--dry-run] [--node NODE | --from NODE] [--workdir DIR] [--jobs N] [--force]",
 	"run -i ID [-v N] [--from-catalog] [--dry-run] [--node NODE | --from NODE] [--workdir DIR] "
 	"[--jobs N] [--force]",
+	"run -f FILE | -i ID [-v N] --on slurm [--wait] [--sbatch-arg ARG]... [--dry-run] "
+	"[--node NODE | --from NODE] [--workdir DIR] [--force]",
 	NULL,
 };
 
@@ -117,7 +128,12 @@ static int map_status(int status, const struct buf *report)
 			       what ? what : "NODE");
 		break;
 	case 5:
-		if ((what = reported(report, "missing")))
+		if ((what = reported(report, "missing")) && !strcmp(what, "sbatch"))
+			ret = dfc_hint(dfc_error(DFC_EDEPEND,
+						 "'sbatch' is missing; nothing was submitted"),
+				       "run it on a machine of the Slurm cluster, or without "
+				       "--on slurm to run the steps here");
+		else if (what)
 			ret = dfc_error(DFC_EDEPEND, "'%s' is missing; nothing was run", what);
 		else
 			ret = dfc_error(DFC_EDEPEND, "an interpreter, tool or dataset is missing");
@@ -141,49 +157,86 @@ static int map_status(int status, const struct buf *report)
 	return ret;
 }
 
+/* The option combinations the script cannot check itself. */
+static int check_options(enum generate_target *target)
+{
+	if (node && from)
+		return dfc_error(DFC_EUSAGE, "give --node or --from, not both");
+	if (on && strcmp(on, "slurm"))
+		return dfc_hint(dfc_error(DFC_EUSAGE, "cannot run on '%s'", on),
+				"use --on slurm, or no --on to run the steps here");
+	*target = on ? GENERATE_SLURM : GENERATE_BASH;
+	if (!on && (wait_jobs || sbatch_args.nr))
+		return dfc_error(DFC_EUSAGE, "%s goes with --on slurm",
+				 wait_jobs ? "--wait" : "--sbatch-arg");
+	if (on && jobs)
+		return dfc_hint(dfc_error(DFC_EUSAGE, "--jobs does not go with --on slurm"),
+				"Slurm runs independent steps at once by itself");
+	return 0;
+}
+
+static void add_arg(struct opt_strings *args, const char *word)
+{
+	XGROW(args->items, args->alloc, args->nr + 1);
+	args->items[args->nr++] = word;
+}
+
+/* The generated script's command line, NULL-terminated (strings borrowed). */
+static void script_arguments(struct opt_strings *args, const char *script_path,
+			     const char *status_path, const char *jobs_text,
+			     const char *run_dir)
+{
+	const struct {
+		bool given;
+		const char *option, *value;
+	} pass[] = {
+		{dry_run, "--dry-run", NULL},	 {force, "--force", NULL},
+		{wait_jobs, "--wait", NULL},	 {node, "--only", node},
+		{from, "--from", from},		 {jobs_text, "--jobs", jobs_text},
+		{run_dir, "--workdir", run_dir}, {true, "--status-file", status_path},
+	};
+
+	add_arg(args, "bash");
+	add_arg(args, script_path);
+	for (size_t k = 0; k < sbatch_args.nr; k++) {
+		add_arg(args, "--sbatch-arg");
+		add_arg(args, sbatch_args.items[k]);
+	}
+	for (size_t k = 0; k < sizeof(pass) / sizeof(*pass); k++) {
+		if (!pass[k].given)
+			continue;
+		add_arg(args, pass[k].option);
+		if (pass[k].value)
+			add_arg(args, pass[k].value);
+	}
+	add_arg(args, NULL);
+}
+
 static int run(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct gen_source src = GEN_SOURCE_INIT;
 	struct gen_request req = {file, id, version, from_catalog};
 	struct buf script = BUF_INIT, report = BUF_INIT;
+	struct opt_strings args = {0};
 	char *script_path = NULL, *status_path = NULL, *jobs_text = NULL;
-	const char *args[20];
-	int nr = 0, status = 0, ret;
+	int status = 0, ret;
 
 	(void)argc;
 	(void)argv;
-	if (node && from) {
-		ret = dfc_error(DFC_EUSAGE, "give --node or --from, not both");
-		goto out;
-	}
-	if ((ret = gen_source_load(ctx, &src, &req)) < 0 ||
+	if ((ret = check_options(&src.input.target)) < 0 ||
+	    (ret = gen_source_load(ctx, &src, &req)) < 0 ||
 	    (ret = generate_script(&script, &src.input)) < 0 ||
 	    (ret = make_temp(&script_path, "run", 0700, script.data, script.len)) < 0 ||
 	    (ret = make_temp(&status_path, "status", 0600, "", 0)) < 0)
 		goto out;
-	args[nr++] = "bash";
-	args[nr++] = script_path;
-	if (dry_run)
-		args[nr++] = "--dry-run";
-	if (force)
-		args[nr++] = "--force";
-	if (node)
-		args[nr++] = "--only", args[nr++] = node;
-	if (from)
-		args[nr++] = "--from", args[nr++] = from;
-	if (jobs) {
+	if (jobs)
 		jobs_text = xasprintf("%d", jobs);
-		args[nr++] = "--jobs", args[nr++] = jobs_text;
-	}
 	/* The pipeline file's data paths start from its folder. */
-	if (workdir || src.file_dir)
-		args[nr++] = "--workdir", args[nr++] = workdir ? workdir : src.file_dir;
-	args[nr++] = "--status-file";
-	args[nr++] = status_path;
-	args[nr] = NULL;
+	script_arguments(&args, script_path, status_path, jobs_text,
+			 workdir ? workdir : src.file_dir);
 	if (ctx->verbose)
-		cmd_note(ctx, "running %s", src.origin);
-	if ((ret = run_command_argv((char *const *)args, &status)) < 0)
+		cmd_note(ctx, "%s %s", on ? "submitting" : "running", src.origin);
+	if ((ret = run_command_argv((char *const *)args.items, &status)) < 0)
 		goto out;
 	if (fs_read_file(&report, status_path, 1 << 20) < 0)
 		dfc_error_clear();
@@ -196,6 +249,8 @@ out:
 	free(script_path);
 	free(status_path);
 	free(jobs_text);
+	opt_strings_release(&args);
+	opt_strings_release(&sbatch_args);
 	buf_release(&report);
 	buf_release(&script);
 	gen_source_release(&src);
@@ -204,7 +259,7 @@ out:
 
 const struct command cmd_run = {
 	.name = "run",
-	.summary = "generate a pipeline's script and run it",
+	.summary = "generate a pipeline's script and run it (here or on Slurm)",
 	.usage = usage,
 	.options = options,
 	.needs = NEEDS_STORE,

@@ -373,6 +373,15 @@ int gen_source_load(struct cmd_ctx *ctx, struct gen_source *src, const struct ge
 		ret = req->from_catalog ? from_catalog(ctx, src, req) : from_local(ctx, src, req);
 	if (ret < 0)
 		return ret;
+	if (src->input.target == GENERATE_SLURM) {
+		struct buf cmd = BUF_INIT;
+
+		buf_addf(&cmd, "%s --target slurm", src->regenerate);
+		for (size_t k = 0; k < src->input.nr_sbatch_args; k++)
+			buf_addf(&cmd, " --sbatch-arg=%s", src->input.sbatch_args[k]);
+		free(src->regenerate);
+		src->regenerate = buf_detach(&cmd, NULL);
+	}
 	src->input.origin = src->origin;
 	src->input.regenerate = src->regenerate;
 	return 0;

@@ -1,4 +1,7 @@
-/* generate.c - write the self-contained bash script that runs a pipeline (SPEC §6). */
+/*
+ * generate.c - write the self-contained bash script that runs a pipeline,
+ * on this machine (SPEC §6) or as Slurm jobs (SPEC §13).
+ */
 #include "dfc/generate.h"
 
 #include "dfc/canonical.h"
@@ -7,7 +10,9 @@
 #include "dfc/ids.h"
 #include "dfc/xalloc.h"
 
+#include "runtime_local_sh.h"
 #include "runtime_sh.h"
+#include "runtime_slurm_sh.h"
 
 #include <git2.h>
 #include <openssl/evp.h>
@@ -198,6 +203,14 @@ static void blob_id(char out[BLOB_HEX_SIZE], const char *data, size_t len)
 }
 
 /* A file name that stays in its folder. */
+/* `c` when it is a letter, a digit, '.', '_' or '-'; '_' otherwise. */
+static char plain_char(char c)
+{
+	return c && strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", c)
+		       ? c
+		       : '_';
+}
+
 static bool is_safe_name(const char *name)
 {
 	return *name && strcmp(name, ".") && strcmp(name, "..") && !strchr(name, '/');
@@ -259,9 +272,7 @@ static char *url_file_name(const char *url)
 		return xstrdup("data");
 	name = xstrndup(last, (size_t)(end - last));
 	for (char *c = name; *c; c++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
-			    *c))
-			*c = '_';
+		*c = plain_char(*c);
 	if (!is_safe_name(name)) {
 		free(name);
 		return xstrdup("data");
@@ -545,6 +556,43 @@ static void add_node_list(struct buf *out, struct gen *g, const char *what, cons
 		buf_addch(out, '\n');
 }
 
+/*
+ * Slurm: a node's "resources" (validated: plain numbers, sizes and names)
+ * as the sbatch options they stand for, in a fixed order.
+ */
+static void add_resources(struct buf *out, const json_t *node)
+{
+	static const struct {
+		const char *key, *option;
+	} map[] = {
+		{"cpus", "--cpus-per-task"}, {"mem", "--mem"},	       {"time", "--time"},
+		{"partition", "--partition"}, {"gpus", "--gpus"},
+	};
+	const json_t *res = json_object_get(node, "resources");
+	struct buf option = BUF_INIT;
+	bool any = false;
+
+	for (size_t k = 0; k < sizeof(map) / sizeof(*map); k++) {
+		const json_t *v = json_object_get(res, map[k].key);
+
+		buf_reset(&option);
+		if (json_is_integer(v) && json_integer_value(v) > 0)
+			buf_addf(&option, "%s=%" JSON_INTEGER_FORMAT, map[k].option,
+				 json_integer_value(v));
+		else if (json_is_string(v))
+			buf_addf(&option, "%s=%s", map[k].option, json_string_value(v));
+		else
+			continue;
+		if (!any)
+			buf_adds(out, "\tdfc_resources");
+		any = true;
+		add_word(out, buf_cstr(&option));
+	}
+	if (any)
+		buf_addch(out, '\n');
+	buf_release(&option);
+}
+
 static int add_step(struct buf *out, struct gen *g, size_t v, size_t number, size_t total)
 {
 	const struct gen_node *n = &g->nodes[v];
@@ -567,6 +615,8 @@ static int add_step(struct buf *out, struct gen *g, size_t v, size_t number, siz
 	add_word(out, n->run_path);
 	add_word(out, n->nr_interp ? n->interp[0] : "");
 	buf_addch(out, '\n');
+	if (g->in->target == GENERATE_SLURM)
+		add_resources(out, n->json);
 	add_node_list(out, g, "after", g->in_edges, g->in_start[v], g->in_start[v + 1], true, true);
 	add_node_list(out, g, "reads", g->in_edges, g->in_start[v], g->in_start[v + 1], true,
 		      false);
@@ -760,6 +810,8 @@ static void add_header(struct buf *out, struct gen *g, size_t nr_steps)
 	}
 	if (url)
 		tools[nr++] = "curl";
+	if (g->in->target == GENERATE_SLURM)
+		tools[nr++] = "Slurm's sbatch";
 	qsort(tools, nr, sizeof(*tools), cmp_str);
 	/*
 	 * Arguments are the user's text, single-quoted on purpose: `$(x)`, a
@@ -779,12 +831,50 @@ static void add_header(struct buf *out, struct gen *g, size_t nr_steps)
 			buf_adds(out, ", ");
 			add_comment_text(out, tools[k]);
 		}
-	buf_adds(out, ". Run it with --help for its options.\n"
-		      "# Below: the pipeline as data (datasets, then one block per step in the\n"
+	buf_adds(out, ". Run it with --help for its options.\n");
+	if (g->in->target == GENERATE_SLURM)
+		buf_adds(out, "# It submits one Slurm job per step; the run folder (--workdir) must be\n"
+			      "# on a filesystem the compute nodes share.\n");
+	buf_adds(out, "# Below: the pipeline as data (datasets, then one block per step in the\n"
 		      "# order they run), the embedded files, then the runtime, which is the\n"
 		      "# same in every generated script. Every argument is single-quoted: the\n"
 		      "# shell never expands it.\n");
 	free(tools);
+}
+
+int generate_target_parse(enum generate_target *out, const char *name)
+{
+	if (!name || !strcmp(name, "bash"))
+		*out = GENERATE_BASH;
+	else if (!strcmp(name, "slurm"))
+		*out = GENERATE_SLURM;
+	else
+		return dfc_hint(dfc_error(DFC_EUSAGE, "unknown target '%s'", name),
+				"use --target bash (the default) or --target slurm");
+	return 0;
+}
+
+/*
+ * Slurm: `dfc_slurm PREFIX ARG...`, the job names' prefix `dfc-<pipeline
+ * name or id>` in characters any scheduler shows as they are, and the
+ * options for every job.
+ */
+static void add_slurm(struct buf *out, const struct generate_input *in)
+{
+	const char *name = json_string_value(json_object_get(in->pipeline, "name"));
+	struct buf prefix = BUF_INIT;
+
+	if (!name || !*name)
+		name = json_string_value(json_object_get(in->pipeline, "id"));
+	buf_adds(&prefix, "dfc-");
+	for (const char *p = name && *name ? name : "pipeline"; *p && prefix.len < 68; p++)
+		buf_addch(&prefix, plain_char(*p));
+	buf_adds(out, "\tdfc_slurm");
+	add_word(out, buf_cstr(&prefix));
+	for (size_t k = 0; k < in->nr_sbatch_args; k++)
+		add_word(out, in->sbatch_args[k]);
+	buf_addch(out, '\n');
+	buf_release(&prefix);
 }
 
 int generate_script(struct buf *out, const struct generate_input *in)
@@ -810,7 +900,10 @@ int generate_script(struct buf *out, const struct generate_input *in)
 	add_shown_word(&body, name ? name : "");
 	add_shown_word(&body, in->origin ? in->origin : "");
 	add_shown_word(&body, in->regenerate ? in->regenerate : "");
-	buf_adds(&body, "\n\n\t# Datasets: their path in the run folder, where they come from\n");
+	buf_addch(&body, '\n');
+	if (in->target == GENERATE_SLURM)
+		add_slurm(&body, in);
+	buf_adds(&body, "\n\t# Datasets: their path in the run folder, where they come from\n");
 	for (size_t v = 0; v < g.dag.nr_nodes; v++)
 		if (!g.nodes[v].script)
 			add_dataset(&body, &g, v);
@@ -830,6 +923,11 @@ int generate_script(struct buf *out, const struct generate_input *in)
 	buf_adds(out, "\n# --- Runtime ------------------------------------------------------"
 		      "---------\n");
 	buf_add(out, dfc_runtime_sh, (size_t)dfc_runtime_sh_len);
+	buf_addch(out, '\n');
+	if (in->target == GENERATE_SLURM)
+		buf_add(out, dfc_runtime_slurm_sh, (size_t)dfc_runtime_slurm_sh_len);
+	else
+		buf_add(out, dfc_runtime_local_sh, (size_t)dfc_runtime_local_sh_len);
 	buf_adds(out, "\ndfc_main \"$@\"\n");
 out:
 	buf_release(&body);

@@ -1,18 +1,23 @@
 # shellcheck shell=bash
 #
 # runtime.sh - the fixed part of every script `data-factory-cli generate`
-# writes (SPEC §6). It is embedded in the tool at build time and copied
-# verbatim into each generated script, after the pipeline's own part:
+# writes (SPEC §6, §13), common to both targets. It is embedded in the tool
+# at build time and copied verbatim into each generated script, after the
+# pipeline's own part:
 #
 #   dfc_pipeline   a function that declares the pipeline as data, through
 #                  dfc_info, dfc_dataset, dfc_step, dfc_after, dfc_reads,
-#                  dfc_writes and dfc_command below;
+#                  dfc_writes and dfc_command below (and, for Slurm,
+#                  dfc_slurm and dfc_resources of runtime_slurm.sh);
 #   dfc_file_<id>  one function per embedded file (script or dataset) that
 #                  prints its content; <id> is the content's git blob id.
 #
-# and ends with `dfc_main "$@"`. Nothing here is specific to a pipeline.
-# Arguments are only ever kept in arrays and passed as "${words[@]}": no
-# string is ever evaluated by the shell.
+# The target's part follows it: runtime_local.sh (steps run on this
+# machine) or runtime_slurm.sh (one Slurm job per step). It sets
+# DFC_VALUE_OPTIONS and defines dfc_usage, dfc_target_option and dfc_main;
+# the script ends with `dfc_main "$@"`. Nothing here is specific to a
+# pipeline. Arguments are only ever kept in arrays and passed as
+# "${words[@]}": no string is ever evaluated by the shell.
 #
 # Exit statuses: 0 done, 2 usage, 4 a step failed, 5 an interpreter, tool
 # or input dataset is missing, 6 an embedded file does not match its id.
@@ -55,7 +60,6 @@ declare -a DFC_ARGV=() DFC_ARGV_START=() DFC_ARGV_LEN=()
 
 DFC_DRY_RUN=0
 DFC_FORCE=0
-DFC_JOBS=1
 DFC_WORKDIR=''
 DFC_ONLY=''
 DFC_FROM=''
@@ -64,7 +68,6 @@ DFC_TMP=''
 DFC_FIFO_FD=''
 DFC_STATE=.dfc
 declare -a DFC_SELECTED=()
-declare -A DFC_JOB_PID=()
 
 # --- Messages ---------------------------------------------------------------
 
@@ -95,33 +98,6 @@ dfc_die() {
 	fi
 	dfc_cleanup
 	exit "$status"
-}
-
-dfc_usage() {
-	cat <<EOF
-usage: ${0##*/} [--dry-run] [--workdir DIR] [--only NODE | --from NODE]
-       [--jobs N] [--force]
-
-Runs pipeline ${DFC_NAME:-"(unnamed)"}: $DFC_ORIGIN.
-Regenerate it with: $DFC_REGENERATE
-
-options:
-  --dry-run        print each command; run nothing, write nothing
-  --workdir DIR    run in DIR (default: the current folder); created if needed
-  --only NODE      run step NODE alone
-  --from NODE      run NODE and every step downstream of it
-  --jobs N         run up to N independent steps at once (default 1)
-  --force          rerun steps that are up to date
-  --status-file F  append the outcome (failed STEP, missing TOOL) to F
-  -h, --help       show this help
-
-Stamps of successful steps are kept in .dfc/ inside the work folder; a
-step whose script, arguments and inputs are unchanged and whose outputs
-are still as it left them is skipped.
-
-exit status: 0 done, 2 usage, 4 a step failed, 5 an interpreter, tool or
-input is missing, 6 an embedded script does not match its id.
-EOF
 }
 
 # Time in microseconds (whole seconds before bash 5) into variable $1.
@@ -246,28 +222,27 @@ dfc_usage_error() {
 	exit 2
 }
 
+# Options every target takes. DFC_VALUE_OPTIONS (set by the target's part)
+# lists the options that take a value; dfc_target_option OPT VALUE handles
+# the target's own options and fails for an unknown one.
 dfc_parse_options() {
 	local opt value
 	while (($#)); do
 		opt=$1
 		value=''
-		case $opt in
-		--workdir=* | --only=* | --from=* | --jobs=* | --status-file=*)
+		if [[ $opt == --*=* && " $DFC_VALUE_OPTIONS " == *" ${opt%%=*} "* ]]; then
 			value=${opt#*=}
 			opt=${opt%%=*}
 			shift
-			;;
-		--workdir | --only | --from | --jobs | --status-file)
+		elif [[ " $DFC_VALUE_OPTIONS " == *" $opt "* ]]; then
 			if (($# < 2)); then
 				dfc_usage_error "option '$opt' needs a value"
 			fi
 			value=$2
 			shift 2
-			;;
-		*)
+		else
 			shift
-			;;
-		esac
+		fi
 		case $opt in
 		-h | --help) dfc_usage; exit 0 ;;
 		--dry-run) DFC_DRY_RUN=1 ;;
@@ -281,19 +256,17 @@ dfc_parse_options() {
 				DFC_STATUS_FILE=$PWD/$value
 			fi
 			;;
-		--jobs)
-			if [[ $value != +([0-9]) ]] || ((10#$value < 1)); then
-				dfc_usage_error "--jobs needs a positive number, not '$value'"
-			fi
-			DFC_JOBS=$((10#$value))
+		*)
+			dfc_target_option "$opt" "$value" ||
+				dfc_usage_error "unknown option '$opt'"
 			;;
-		*) dfc_usage_error "unknown option '$opt'" ;;
 		esac
 	done
 	if [[ -n $DFC_ONLY && -n $DFC_FROM ]]; then
 		dfc_usage_error "give --only or --from, not both"
 	fi
 }
+
 
 # --- Which steps run ------------------------------------------------------------
 
@@ -660,99 +633,6 @@ dfc_run_step() {
 	dfc_log "$id: done in $took"
 }
 
-dfc_print_commands() {
-	local i
-	for i in "${!DFC_SELECTED[@]}"; do
-		printf '%s:' "${DFC_STEP_ID[i]}"
-		printf ' %q' "${DFC_ARGV[@]:${DFC_ARGV_START[i]}:${DFC_ARGV_LEN[i]}}"
-		printf '\n'
-	done
-}
-
-dfc_fail() {
-	dfc_report "failed $1"
-	dfc_die 4 '' "step '$1' failed (exit status $2); the pipeline stopped there"
-}
-
-dfc_run_sequential() {
-	local i status
-	for i in "${!DFC_SELECTED[@]}"; do
-		dfc_run_step "$i" 0
-		status=$?
-		if ((status != 0)); then
-			dfc_fail "${DFC_STEP_ID[i]}" "$status"
-		fi
-	done
-}
-
-# Up to DFC_JOBS steps at once. Each step starts once every selected step
-# it depends on has finished; a finished job writes "i status" to a FIFO,
-# so no completion can be missed. After a failure no step starts.
-dfc_run_parallel() {
-	local i s d st running=0 head=0 failed='' failed_status=0
-	local -a queue=() pending=() succ=()
-	DFC_TMP=$(mktemp -d "${TMPDIR:-/tmp}/dfc.XXXXXX") ||
-		dfc_die 1 '' "cannot create a temporary folder"
-	mkfifo "$DFC_TMP/done" || dfc_die 1 '' "cannot create a FIFO in $DFC_TMP"
-	exec {DFC_FIFO_FD}<>"$DFC_TMP/done"
-	for i in "${!DFC_SELECTED[@]}"; do
-		pending[i]=0
-		for d in ${DFC_STEP_DEPS[i]}; do
-			if [[ -n ${DFC_SELECTED[d]:-} ]]; then
-				pending[i]=$((pending[i] + 1))
-				succ[d]+=" $i"
-			fi
-		done
-		if ((pending[i] == 0)); then
-			queue+=("$i")
-		fi
-	done
-	while :; do
-		while [[ -z $failed ]] && ((running < DFC_JOBS && head < ${#queue[@]})); do
-			i=${queue[head]}
-			head=$((head + 1))
-			# Each job in its own process group (set -m), so that an
-			# interruption can stop it with everything it started.
-			set -m
-			(
-				trap - INT QUIT TERM
-				dfc_run_step "$i" 1 {DFC_FIFO_FD}>&-
-				printf '%s %s\n' "$i" "$?" >&"$DFC_FIFO_FD"
-			) &
-			DFC_JOB_PID[$i]=$!
-			set +m
-			running=$((running + 1))
-		done
-		if ((running == 0)); then
-			break
-		fi
-		read -r -u "$DFC_FIFO_FD" i st
-		wait "${DFC_JOB_PID[$i]}" 2>/dev/null
-		unset 'DFC_JOB_PID[$i]'
-		running=$((running - 1))
-		if ((st != 0)); then
-			if [[ -z $failed ]]; then
-				failed=${DFC_STEP_ID[i]}
-				failed_status=$st
-				if ((running > 0)); then
-					dfc_log "waiting for $running running step(s) to finish; no new step starts"
-				fi
-			else
-				dfc_warn "step '${DFC_STEP_ID[i]}' failed too (exit status $st)"
-			fi
-			continue
-		fi
-		for s in ${succ[i]}; do
-			pending[s]=$((pending[s] - 1))
-			if ((pending[s] == 0)); then
-				queue+=("$s")
-			fi
-		done
-	done
-	if [[ -n $failed ]]; then
-		dfc_fail "$failed" "$failed_status"
-	fi
-}
 
 dfc_cleanup() {
 	if [[ -n $DFC_FIFO_FD ]]; then
@@ -765,51 +645,16 @@ dfc_cleanup() {
 	fi
 }
 
-dfc_interrupted() {
-	local pid
-	trap - INT TERM
-	for pid in "${DFC_JOB_PID[@]}"; do
-		kill -TERM -- "-$pid" 2>/dev/null
-	done
-	wait
-	dfc_report "interrupted"
-	dfc_die 130 '' "interrupted"
-}
-
-dfc_main() {
-	local start end took
-	dfc_pipeline
-	dfc_parse_options "$@"
-	dfc_select
-	if [[ -n $DFC_WORKDIR ]]; then
-		if [[ ! -d $DFC_WORKDIR ]] && ((!DFC_DRY_RUN)); then
-			mkdir -p -- "$DFC_WORKDIR" ||
-				dfc_usage_error "cannot create the work folder '$DFC_WORKDIR'"
-		fi
-		if [[ -d $DFC_WORKDIR ]]; then
-			cd -- "$DFC_WORKDIR" || dfc_usage_error "cannot enter the work folder '$DFC_WORKDIR'"
-		fi
-	fi
-	dfc_check_interpreters
-	dfc_check_scripts
-	trap dfc_interrupted INT TERM
-	dfc_prepare_datasets
-	if ((DFC_DRY_RUN)); then
-		dfc_print_commands
+# Enter the work folder (--workdir), creating it unless this is a dry run.
+dfc_enter_workdir() {
+	if [[ -z $DFC_WORKDIR ]]; then
 		return 0
 	fi
-	mkdir -p -- "$DFC_STATE/stamps" || dfc_die 1 '' "cannot create $PWD/$DFC_STATE"
-	dfc_write_scripts
-	dfc_log "running ${DFC_NAME:-the pipeline} in $PWD (${#DFC_SELECTED[@]} of $DFC_NR_STEPS steps, $DFC_JOBS at once)"
-	dfc_now start
-	if ((DFC_JOBS > 1)); then
-		dfc_run_parallel
-	else
-		dfc_run_sequential
+	if [[ ! -d $DFC_WORKDIR ]] && ((!DFC_DRY_RUN)); then
+		mkdir -p -- "$DFC_WORKDIR" ||
+			dfc_usage_error "cannot create the work folder '$DFC_WORKDIR'"
 	fi
-	dfc_cleanup
-	dfc_now end
-	dfc_duration took "$start" "$end"
-	dfc_log "all ${#DFC_SELECTED[@]} steps done in $took"
-	dfc_report "done"
+	if [[ -d $DFC_WORKDIR ]]; then
+		cd -- "$DFC_WORKDIR" || dfc_usage_error "cannot enter the work folder '$DFC_WORKDIR'"
+	fi
 }

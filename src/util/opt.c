@@ -49,8 +49,16 @@ static const char *display_name(const struct opt *o, char *tmp)
 	return tmp;
 }
 
+void opt_strings_release(struct opt_strings *list)
+{
+	free(list->items);
+	list->items = NULL;
+	list->nr = list->alloc = 0;
+}
+
 static int store_value(const struct opt *o, const char *arg)
 {
+	struct opt_strings *list;
 	char tmp[2];
 
 	switch (o->type) {
@@ -62,6 +70,11 @@ static int store_value(const struct opt *o, const char *arg)
 		return 0;
 	case OPT_TYPE_INT:
 		return parse_positive(o->value, arg, display_name(o, tmp));
+	case OPT_TYPE_STRING_LIST:
+		list = o->value;
+		XGROW(list->items, list->alloc, list->nr + 1);
+		list->items[list->nr++] = arg;
+		return 0;
 	case OPT_TYPE_END:
 		break;
 	}

@@ -44,8 +44,10 @@ static void add_script(struct script_files *files, const char *node_id, const ch
 /* Generate `root` with `files`; returns the code, the script in `out`. */
 static int generate(struct buf *out, const json_t *root, const struct script_files *files)
 {
-	struct generate_input in = {
-		root, files, NULL, 0, "file test.json", "data-factory-cli generate -f test.json"};
+	struct generate_input in = {.pipeline = root,
+				    .scripts = files,
+				    .origin = "file test.json",
+				    .regenerate = "data-factory-cli generate -f test.json"};
 
 	buf_reset(out);
 	return generate_script(out, &in);
@@ -92,6 +94,64 @@ static void test_deterministic(void **state)
 	assert_string_equal(a.data + a.len - 14, "dfc_main \"$@\"\n");
 	buf_release(&a);
 	buf_release(&b);
+	script_files_release(&files);
+	json_decref(root);
+}
+
+/* The Slurm target: job-name prefix, every-job options, resources in a fixed order. */
+static void test_slurm_target(void **state)
+{
+	json_t *root = load("{\"name\": \"daily sales/\u00e9\", \"nodes\": ["
+			    "{\"id\": \"a\", \"type\": \"script\", \"path\": \"a.sh\","
+			    " \"resources\": {\"gpus\": 1, \"partition\": \"gpu\","
+			    " \"time\": \"1-00:00\", \"mem\": \"8G\", \"cpus\": 4}},"
+			    "{\"id\": \"b\", \"type\": \"script\", \"path\": \"b.sh\","
+			    " \"resources\": {\"gpus\": 0}}],"
+			    "\"edges\": [{\"from\": \"a\", \"to\": \"b\"}]}");
+	const char *every[] = {"--account=lab", "--qos=low"};
+	struct script_files files = SCRIPT_FILES_INIT;
+	struct generate_input in = {.pipeline = root,
+				    .scripts = &files,
+				    .origin = "o",
+				    .regenerate = "r",
+				    .target = GENERATE_SLURM,
+				    .sbatch_args = every,
+				    .nr_sbatch_args = 2};
+	struct buf out = BUF_INIT;
+	enum generate_target target;
+	const char *step_b;
+
+	(void)state;
+	add_script(&files, "a", "a.sh", "true\n", 5);
+	add_script(&files, "b", "b.sh", "true\n", 5);
+	assert_int_equal(generate_script(&out, &in), 0);
+	where(&out, "\tdfc_slurm 'dfc-daily_sales___' '--account=lab' '--qos=low'\n");
+	assert_true(where(&out, "\tdfc_step 'a'") <
+		    where(&out, "\tdfc_resources '--cpus-per-task=4' '--mem=8G' '--time=1-00:00'"
+				" '--partition=gpu' '--gpus=1'\n"));
+	/* gpus 0 asks for nothing: no option at all in step b's block. */
+	step_b = strstr(buf_cstr(&out), "\tdfc_step 'b'");
+	assert_non_null(step_b);
+	assert_null(strstr(step_b, "\tdfc_resources"));
+	where(&out, "dfc_submit() {");
+	assert_null(strstr(buf_cstr(&out), "dfc_run_parallel"));
+
+	/* The bash target ignores resources and has no Slurm part. */
+	in.target = GENERATE_BASH;
+	buf_reset(&out);
+	assert_int_equal(generate_script(&out, &in), 0);
+	assert_null(strstr(buf_cstr(&out), "\tdfc_resources"));
+	assert_null(strstr(buf_cstr(&out), "\tdfc_slurm"));
+	assert_null(strstr(buf_cstr(&out), "sbatch"));
+	where(&out, "dfc_run_parallel() {");
+
+	assert_int_equal(generate_target_parse(&target, NULL), 0);
+	assert_int_equal(target, GENERATE_BASH);
+	assert_int_equal(generate_target_parse(&target, "slurm"), 0);
+	assert_int_equal(target, GENERATE_SLURM);
+	assert_int_equal(generate_target_parse(&target, "pbs"), DFC_EUSAGE);
+	dfc_error_clear();
+	buf_release(&out);
 	script_files_release(&files);
 	json_decref(root);
 }
@@ -312,7 +372,12 @@ static void test_embedding(void **state)
 			    "\"edges\": [{\"from\": \"d\", \"to\": \"t\"}]}");
 	struct script_files files = SCRIPT_FILES_INIT;
 	struct embedded_dataset data = {"d", "d.csv", "a\0b", 3};
-	struct generate_input in = {root, &files, &data, 1, "o", "r"};
+	struct generate_input in = {.pipeline = root,
+				    .scripts = &files,
+				    .datasets = &data,
+				    .nr_datasets = 1,
+				    .origin = "o",
+				    .regenerate = "r"};
 	struct buf out = BUF_INIT;
 	char *id;
 	git_oid oid;
@@ -392,6 +457,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_slurm_target),
 		cmocka_unit_test(test_order_ties_in_file_order),
 		cmocka_unit_test(test_quoting),
 		cmocka_unit_test(test_quoting_round_trip),

@@ -15,11 +15,13 @@ static const char *message;
 static const char *home;
 static bool flag;
 static int number;
+static struct opt_strings extras;
 
 static const struct opt cmd_opts[] = {
 	OPT_STRING('m', "message", &message, "MSG", "message"),
 	OPT_BOOL(0, "flag", &flag, "a flag"),
 	OPT_INT('v', "version", &number, "N", "a number"),
+	OPT_STRING_LIST(0, "extra", &extras, "ARG", "repeatable"),
 	OPT_END(),
 };
 
@@ -34,6 +36,7 @@ static int reset(void **state)
 	message = home = NULL;
 	flag = false;
 	number = 0;
+	opt_strings_release(&extras);
 	return 0;
 }
 
@@ -61,6 +64,27 @@ static void test_options_and_positionals_in_any_order(void **state)
 	assert_true(flag);
 	assert_int_equal(number, 3);
 	assert_false(help);
+}
+
+/* A repeatable option keeps every value in order, even ones that look like options. */
+static void test_repeatable_option(void **state)
+{
+	char *argv[] = { "run", "--extra", "--mem=1G", "x", "--extra=-p", "--extra", "",
+			 NULL };
+	bool help;
+	int npos;
+
+	(void)state;
+	assert_int_equal(parse(7, argv, false, &npos, &help), 0);
+	assert_int_equal(npos, 1);
+	assert_string_equal(argv[0], "x");
+	assert_int_equal(extras.nr, 3);
+	assert_string_equal(extras.items[0], "--mem=1G");
+	assert_string_equal(extras.items[1], "-p");
+	assert_string_equal(extras.items[2], "");
+	opt_strings_release(&extras);
+	assert_int_equal(extras.nr, 0);
+	assert_null(extras.items);
 }
 
 static void test_stop_at_first_positional(void **state)
@@ -123,13 +147,14 @@ static void test_help(void **state)
 	assert_true(help);
 	assert_int_equal(parse(2, argv2, false, &npos, &help), 0);
 	assert_true(help);
-	assert_int_equal(opt_count(cmd_opts), 3);
+	assert_int_equal(opt_count(cmd_opts), 4);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_options_and_positionals_in_any_order, reset),
+		cmocka_unit_test_setup(test_repeatable_option, reset),
 		cmocka_unit_test_setup(test_stop_at_first_positional, reset),
 		cmocka_unit_test_setup(test_double_dash_ends_options, reset),
 		cmocka_unit_test_setup(test_errors, reset),
