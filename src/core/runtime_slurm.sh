@@ -243,7 +243,7 @@ dfc_submit() {
 # ends. When a step fails, the jobs that depend on it can never run: they
 # are cancelled at once (Slurm would too, --kill-on-invalid-dep).
 dfc_wait() {
-	local i d s j st code id failed='' failed_why='' polls=0 cancelled=0
+	local i d s j st code id host failed='' failed_why='' polls=0 cancelled=0
 	local -A open=() started=() doomed=() unseen=() state=()
 	local -a succ=() jobs=() to_cancel=()
 	for i in "${!DFC_STEP_JOB[@]}"; do
@@ -276,16 +276,17 @@ dfc_wait() {
 			if [[ -f $DFC_STATE/slurm/status/$j ]]; then
 				read -r code <"$DFC_STATE/slurm/status/$j"
 			fi
+			if [[ -z ${started[$i]:-} && -f $DFC_STATE/slurm/status/$j.started ]]; then
+				started[$i]=1
+				read -r _ host <"$DFC_STATE/slurm/status/$j.started"
+				dfc_log "$id: started (job $j on $host)"
+			fi
 			case $st in
 			PENDING | CONFIGURING | REQUEUED | REQUEUE_HOLD | REQUEUE_FED | RESIZING | SUSPENDED)
 				continue
 				;;
 			RUNNING | COMPLETING | STAGE_OUT | SIGNALING)
 				if [[ -z $code ]]; then
-					if [[ -z ${started[$i]:-} ]]; then
-						started[$i]=1
-						dfc_log "$id: started (job $j)"
-					fi
 					continue
 				fi
 				;;
@@ -349,22 +350,29 @@ dfc_wait() {
 
 # --- One step, inside its job -------------------------------------------------
 
-# Leave the step's exit status where the submitting script looks for it.
+# Tell the submitting script, through the run folder, that the step
+# started (started HOST) or ended (its exit status).
 dfc_job_status() {
 	local file=$DFC_STATE/slurm/status/${SLURM_JOB_ID:-}
-	if [[ -n ${SLURM_JOB_ID:-} ]]; then
-		printf '%s\n' "$1" >"$file.tmp" && mv -f -- "$file.tmp" "$file"
+	if [[ -z ${SLURM_JOB_ID:-} ]]; then
+		return 0
 	fi
+	if [[ $1 == started ]]; then
+		file+=.started
+	fi
+	printf '%s\n' "$*" >"$file.tmp" && mv -f -- "$file.tmp" "$file"
 }
 
 dfc_run_job() {
-	local id=$DFC_JOB_STEP i interp status
+	local id=$DFC_JOB_STEP i interp status host
 	if [[ -z ${DFC_STEP_INDEX[$id]+set} ]]; then
 		dfc_usage_error "--dfc-step: '$id' is not a script node of this pipeline"
 	fi
 	i=${DFC_STEP_INDEX[$id]}
 	interp=${DFC_STEP_INTERP[i]}
-	dfc_log "$id: job ${SLURM_JOB_ID:-(none)} on ${SLURMD_NODENAME:-${HOSTNAME:-this machine}} in $PWD"
+	host=${SLURMD_NODENAME:-${HOSTNAME:-this machine}}
+	dfc_log "$id: job ${SLURM_JOB_ID:-(none)} on $host in $PWD"
+	dfc_job_status started "$host"
 	if [[ -n $interp ]] && ! command -v -- "$interp" >/dev/null 2>&1; then
 		printf "dfc: error: interpreter '%s' of step '%s' is not installed on this node\n" \
 			"$interp" "$id" >&2
