@@ -162,9 +162,39 @@ static bool is_size(const char *s)
 	return !*s;
 }
 
+/* Count the ':'-separated groups of digits that make up all of `s`; 0 if malformed. */
+static int digit_groups(const char *s)
+{
+	int groups = 0;
+
+	for (;;) {
+		size_t digits = strspn(s, "0123456789");
+
+		if (!digits)
+			return 0;
+		groups++;
+		s += digits;
+		if (!*s)
+			return groups;
+		if (*s++ != ':')
+			return 0;
+	}
+}
+
+/*
+ * sbatch --time: MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS.
+ */
 static bool is_slurm_time(const char *s)
 {
-	return *s && strspn(s, "0123456789:-") == strlen(s) && strchr("0123456789", *s);
+	size_t days = strspn(s, "0123456789");
+	int groups;
+
+	if (days && s[days] == '-')
+		s += days + 1;
+	else
+		days = 0;
+	groups = digit_groups(s);
+	return groups >= 1 && groups <= 3;
 }
 
 static bool is_slurm_name(const char *s)

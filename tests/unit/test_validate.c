@@ -258,6 +258,28 @@ static void test_resources(void **state)
 	one("{\"nodes\": [{\"id\": \"a\", \"type\": \"script\", \"path\": \"a\", "
 	    "\"resources\": 4}], \"edges\": []}",
 	    "/nodes/0/resources", "'resources' must be an object");
+	/* Every form sbatch --time takes, and near misses. */
+	for (size_t k = 0; k < 6; k++) {
+		static const char *good[] = {"30", "30:00", "01:00:00", "2-00", "2-12:30",
+					     "1-00:00:00"};
+		char text[256];
+
+		snprintf(text, sizeof(text),
+			 "{\"nodes\": [{\"id\": \"a\", \"type\": \"script\", \"path\": "
+			 "\"a\", \"resources\": {\"time\": \"%s\"}}], \"edges\": []}",
+			 good[k]);
+		none(text);
+	}
+	for (size_t k = 0; k < 7; k++) {
+		static const char *bad[] = {"", "1:", ":1", "1::2", "1:2:3:4", "2-", "-1"};
+		char text[256];
+
+		snprintf(text, sizeof(text),
+			 "{\"nodes\": [{\"id\": \"a\", \"type\": \"script\", \"path\": "
+			 "\"a\", \"resources\": {\"time\": \"%s\"}}], \"edges\": []}",
+			 bad[k]);
+		one(text, "/nodes/0/resources/time", "a time");
+	}
 	assert_int_equal(
 		check(&list,
 		      "{\"nodes\": [{\"id\": \"a\", \"type\": \"script\", \"path\": \"a\", "
