@@ -122,10 +122,17 @@ static int map_status(int status, const struct buf *report)
 		return dfc_error(DFC_EUSAGE, "the generated script refused its options");
 	case 4:
 		what = reported(report, "failed");
-		ret = dfc_hint(dfc_error(DFC_EEXEC, "step '%s' failed; the run stopped there",
-					 what ? what : "?"),
-			       "its output is above; rerun with --from %s once it is fixed",
-			       what ? what : "NODE");
+		if (on)
+			ret = dfc_hint(dfc_error(DFC_EEXEC, "step '%s' failed on Slurm",
+						 what ? what : "?"),
+				       "its output is in .dfc/logs/%s.log in the run folder; "
+				       "submit again with --from %s once it is fixed",
+				       what ? what : "NODE", what ? what : "NODE");
+		else
+			ret = dfc_hint(dfc_error(DFC_EEXEC, "step '%s' failed; the run stopped there",
+						 what ? what : "?"),
+				       "its output is above; rerun with --from %s once it is fixed",
+				       what ? what : "NODE");
 		break;
 	case 5:
 		if ((what = reported(report, "missing")) && !strcmp(what, "sbatch"))

@@ -136,6 +136,7 @@ job_time() {
 	echo "$stderr"
 	[ "$status" -eq 4 ]
 	[[ "$stderr" == *"data-factory-cli: error: step 'left' failed"* ]]
+	[[ "$stderr" == *"hint: its output is in .dfc/logs/left.log in the run folder"* ]]
 	[[ "$stderr" == *"left: FAILED (job $(job_of left), exit status 3)"* ]]
 	[[ "$stderr" == *"join: cancelled (job $(job_of join)): a step it depends on failed"* ]]
 	[ "$(slurm_job_field "$(job_of left)" JobState)" = FAILED ]
