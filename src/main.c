@@ -16,7 +16,7 @@
 #define PROG "data-factory-cli"
 
 static const struct command *const commands[] = {
-	&cmd_create, &cmd_update, &cmd_validate, &cmd_show, &cmd_log,
+	&cmd_init, &cmd_create, &cmd_update, &cmd_validate, &cmd_show, &cmd_log,
 	&cmd_status, &cmd_share,  &cmd_sync,     &cmd_list,
 	&cmd_generate, &cmd_run,
 	&cmd_diff,

@@ -104,6 +104,7 @@ struct command {
 	int (*run)(struct cmd_ctx *ctx, int argc, char **argv);
 };
 
+extern const struct command cmd_init;
 extern const struct command cmd_create;
 extern const struct command cmd_update;
 extern const struct command cmd_validate;
