@@ -145,8 +145,12 @@ static void print_list(struct buf *b, const struct init_plan *plan, size_t scrip
 		if (l->script != script || l->write != write)
 			continue;
 		buf_addf(b, "%s%s", b->len > start ? ", " : "", d->id);
-		if (d->is_new)
-			buf_addf(b, " (new: %s)", d->path);
+		if (d->is_new) {
+			char *path = init_printable(d->path);
+
+			buf_addf(b, " (new: %s)", path);
+			free(path);
+		}
 	}
 	if (b->len == start)
 		buf_adds(b, "nothing");
@@ -158,10 +162,14 @@ static void report_guess(struct cmd_ctx *ctx, const struct init_plan *plan, cons
 	struct buf b = BUF_INIT;
 
 	for (size_t s = 0; s < plan->nr_nodes; s++) {
+		char *path;
+
 		if (plan->nodes[s].kind != INIT_SCRIPT)
 			continue;
+		path = init_printable(plan->nodes[s].path);
 		buf_reset(&b);
-		buf_addf(&b, "guessed %s (%s): reads ", plan->nodes[s].id, plan->nodes[s].path);
+		buf_addf(&b, "guessed %s (%s): reads ", plan->nodes[s].id, path);
+		free(path);
 		print_list(&b, plan, s, false);
 		buf_adds(&b, "; writes ");
 		print_list(&b, plan, s, true);

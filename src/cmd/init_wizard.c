@@ -4,13 +4,25 @@
 #include "dfc/buf.h"
 #include "dfc/error.h"
 #include "dfc/graph.h"
+#include "dfc/problems.h"
 #include "dfc/xalloc.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/types.h>
+
+char *init_printable(const char *s)
+{
+	struct buf b = BUF_INIT;
+	char *text;
+
+	problems_quote(&b, s, SIZE_MAX);
+	text = buf_detach(&b, NULL);
+	return text ? text : xstrdup("");
+}
 
 struct asker {
 	FILE *in;
@@ -222,8 +234,9 @@ static int ask_links(struct asker *a, struct init_plan *plan, const struct init_
 {
 	const struct init_node *s = &plan->nodes[script];
 	char *def = default_answer(guess, script, write);
+	char *path = init_printable(s->path);
 	char *question = write ? xasprintf("%s writes which datasets?", s->id)
-			       : xasprintf("%s (%s) reads which datasets?", s->id, s->path);
+			       : xasprintf("%s (%s) reads which datasets?", s->id, path);
 	const char *answer;
 	size_t first = plan->nr_links;
 	int ret;
@@ -245,6 +258,7 @@ static int ask_links(struct asker *a, struct init_plan *plan, const struct init_
 	}
 out:
 	free(question);
+	free(path);
 	free(def);
 	return ret;
 }
@@ -264,15 +278,23 @@ static void print_lists(FILE *out, const struct init_plan *plan)
 		nwidth++;
 	fprintf(out, "Give datasets by number or id, comma-separated (- for none); a script may\n"
 		     "also write to a new path. Enter takes the [default].\n\ndatasets:\n");
-	for (size_t i = 0, k = 0; i < plan->nr_nodes; i++)
+	for (size_t i = 0, k = 0; i < plan->nr_nodes; i++) {
+		char *path = init_printable(plan->nodes[i].path);
+
 		if (plan->nodes[i].kind == INIT_DATASET)
 			fprintf(out, "  %*zu  %-*s  %s%s\n", nwidth, ++k, width, plan->nodes[i].id,
-				plan->nodes[i].path, plan->nodes[i].is_new ? "  (new)" : "");
+				path, plan->nodes[i].is_new ? "  (new)" : "");
+		free(path);
+	}
 	fprintf(out, "scripts:\n");
-	for (size_t i = 0; i < plan->nr_nodes; i++)
+	for (size_t i = 0; i < plan->nr_nodes; i++) {
+		char *path = init_printable(plan->nodes[i].path);
+
 		if (plan->nodes[i].kind == INIT_SCRIPT)
 			fprintf(out, "  %*s  %-*s  %s\n", nwidth, "", width, plan->nodes[i].id,
-				plan->nodes[i].path);
+				path);
+		free(path);
+	}
 }
 
 int init_wizard(struct init_plan *chosen, const struct init_plan *guess, const char *file, FILE *in,

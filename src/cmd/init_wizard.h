@@ -23,4 +23,11 @@
 int init_wizard(struct init_plan *chosen, const struct init_plan *guess, const char *file, FILE *in,
 		FILE *out);
 
+/**
+ * `s` (a path found on disk) made safe to print on a terminal, control
+ * characters and bytes that are not UTF-8 written `\xNN` (problems_quote()).
+ * Newly allocated.
+ */
+char *init_printable(const char *s);
+
 #endif

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # init: a starter pipeline from a scanned folder (best guess or wizard), or
 # a working example project from a template.
+# shellcheck disable=SC2016 # file names holding $( ) are single-quoted on purpose
 
 load helper
 load generate_helper
@@ -50,6 +51,22 @@ edges() {
 	! grep -q hidden pipeline.json || false
 	! grep -q index.js pipeline.json || false
 	dfc generate -f pipeline.json > /dev/null
+}
+
+@test "hostile file names: valid ids, exact paths, nothing raw on the terminal" {
+	mkdir -p data
+	printf 'a\n' > 'data/$(touch pwned) x.csv'
+	printf 'a\n' > "data/esc"$'\033'"[31m.csv"
+	printf 'echo hi\n' > "run"$'\033'"]0;t"$'\a'".sh"
+	run --separate-stderr dfc init --no-input
+	[ "$status" -eq 0 ]
+	dfc validate pipeline.json
+	[ "$(jq -r '.nodes[].id' pipeline.json | paste -sd' ')" = "_touch_pwned_x esc_31m run_0_t_ run_0_t__out" ]
+	jq -r '.nodes[].path' pipeline.json | grep -qxF 'data/$(touch pwned) x.csv'
+	[[ "$stderr" != *$'\033'* && "$stderr" != *$'\a'* ]]
+	[[ "$stderr" == *'guessed run_0_t_ (run\x1b]0;t\x07.sh)'* ]]
+	generate_to run.sh -f pipeline.json
+	[ ! -e pwned ]
 }
 
 @test "without a terminal init guesses too, and the guess does not change between runs" {
@@ -236,6 +253,29 @@ answer() {
 	tmux_ send-keys -t "${SESSION:-wizard}" Enter
 }
 
+# Run `init` in the work folder on a 200x50 terminal, in tmux session
+# $SESSION (default wizard); its exit status lands in $TEST_TMP/wizard.status
+# and the pane stays open for capture.
+start_wizard() {
+	cat > "$TEST_TMP/wizard.sh" <<SH
+cd "$TEST_TMP/work" || exit 1
+"$DFC_BIN" init
+echo "status=\$?" > "$TEST_TMP/wizard.status"
+sleep 600
+SH
+	tmux_ new-session -d -s "${SESSION:-wizard}" -x 200 -y 50 "bash $TEST_TMP/wizard.sh"
+}
+
+# Wait (up to 10 s) for the wizard to exit.
+wait_for_exit() {
+	for _ in $(seq 1 100); do
+		[ -e "$TEST_TMP/wizard.status" ] && return 0
+		sleep 0.1
+	done
+	echo "the wizard did not exit"
+	return 1
+}
+
 teardown() {
 	tmux_ kill-server 2> /dev/null || true
 	cd / && rm -rf "$TEST_TMP"
@@ -243,13 +283,7 @@ teardown() {
 
 @test "the wizard asks one question at a time on a terminal, re-asks, shows the DAG and writes" {
 	write_project
-	cat > "$TEST_TMP/wizard.sh" <<SH
-cd "$TEST_TMP/work" || exit 1
-"$DFC_BIN" init
-echo "status=\$?" > "$TEST_TMP/wizard.status"
-sleep 600
-SH
-	tmux_ new-session -d -s wizard -x 200 -y 50 "bash $TEST_TMP/wizard.sh"
+	start_wizard
 	wait_for "clean_2 (scripts/clean.py) reads which datasets? [3]:"
 	pane | grep -q "4  report_out  data/report.out.csv  (new)"
 	answer 9
@@ -282,7 +316,7 @@ SH
 	answer maybe
 	wait_for "answer y or n"
 	answer y
-	for _ in $(seq 1 100); do [ -e "$TEST_TMP/wizard.status" ] && break; sleep 0.1; done
+	wait_for_exit
 	[ "$(cat "$TEST_TMP/wizard.status")" = status=0 ]
 	dfc validate pipeline.json
 	[ "$(jq -r .name pipeline.json)" = wizard-demo ]
@@ -296,23 +330,17 @@ SH
 
 @test "the wizard: end of input aborts and writes nothing; 'n' writes nothing" {
 	write_project
-	cat > "$TEST_TMP/wizard.sh" <<SH
-cd "$TEST_TMP/work" || exit 1
-"$DFC_BIN" init
-echo "status=\$?" > "$TEST_TMP/wizard.status"
-sleep 600
-SH
-	tmux_ new-session -d -s wizard -x 200 -y 50 "bash $TEST_TMP/wizard.sh"
+	start_wizard
 	wait_for "reads which datasets? [3]:"
 	tmux_ send-keys -t wizard C-d
-	for _ in $(seq 1 100); do [ -e "$TEST_TMP/wizard.status" ] && break; sleep 0.1; done
+	wait_for_exit
 	[ "$(cat "$TEST_TMP/wizard.status")" = status=2 ]
 	wait_for "nothing written"
 	[ ! -e pipeline.json ]
 
 	rm "$TEST_TMP/wizard.status"
 	SESSION=again
-	tmux_ new-session -d -s again -x 200 -y 50 "bash $TEST_TMP/wizard.sh"
+	start_wizard
 	tmux_ kill-session -t wizard
 	# Enter at every question takes every default: "text:how many times seen".
 	for q in "reads which:1" "argument for raw:1" "writes which:1" "argument for clean:1" \
@@ -323,7 +351,7 @@ SH
 	done
 	wait_for "[Y/n]"
 	answer n
-	for _ in $(seq 1 100); do [ -e "$TEST_TMP/wizard.status" ] && break; sleep 0.1; done
+	wait_for_exit
 	[ "$(cat "$TEST_TMP/wizard.status")" = status=0 ]
 	[ ! -e pipeline.json ]
 }
