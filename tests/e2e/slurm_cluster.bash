@@ -7,10 +7,10 @@
 #
 # Use from a .bats file:
 #
-#   setup_file()    { load slurm_cluster; slurm_cluster_start "$BATS_FILE_TMPDIR/slurm"; }
+#   load slurm_cluster                      # for setup_file and every test
+#   setup_file()    { slurm_cluster_start "$BATS_FILE_TMPDIR/slurm"; }
 #   teardown_file() { slurm_cluster_stop "$BATS_FILE_TMPDIR/slurm"; }
 #   @test "..." {
-#       load slurm_cluster                  # the helpers, in the test too
 #       job=$(sbatch --parsable --wrap 'echo hi')
 #       [ "$(slurm_wait_job "$job")" = COMPLETED ]
 #   }
@@ -21,8 +21,9 @@
 #   SLURM_CLUSTER_DIR     DIR
 #   SLURM_CLUSTER_NODE    the name of the one node (the short host name)
 #   SLURM_CLUSTER_CPUS    the CPUs the node offers (at least 4, see below)
-#   SLURM_CLUSTER_GPUS    the GPUs the node offers: 1 (a count-only "gpu"
-#                         gres, no device behind it)
+#   SLURM_CLUSTER_GPUS    the GPUs the node offers: 1, a gres/gpu whose
+#                         device file is a symlink to /dev/null (a job that
+#                         asks for it gets CUDA_VISIBLE_DEVICES=0)
 #
 # The cluster: partitions "debug" (the default) and "other", both holding the
 # node, no time limit; select/cons_tres with CR_Core_Memory, DefMemPerCPU=100
@@ -33,7 +34,11 @@
 # finished jobs visible to `scontrol show job` and `squeue -t all` for ten
 # minutes. No accounting: sacct does not work.
 #
-# Files in DIR: slurm.conf gres.conf plugstack.conf, munge/ (key, pid, log,
+# Helpers for the tests: slurm_job_field JOBID FIELD, slurm_wait_job JOBID
+# [TIMEOUT] (prints the final JobState), slurm_wait_job_state JOBID STATE
+# [TIMEOUT].
+#
+# Files in DIR: slurm.conf gres.conf plugstack.conf dev/nvidia0, munge/ (key, pid, log,
 # seed), state/ (StateSaveLocation), spool/ (SlurmdSpoolDir), slurmctld.log
 # slurmd.log (the daemons' logs), slurmctld.out slurmd.out munged.out (their
 # stdout and stderr), pids: one line "PID STARTTIME NAME" per daemon started
@@ -180,7 +185,7 @@ _slurm_cluster_write_conf() { # DIR RUNTIME CTLD_PORT SLURMD_PORT
 		PartitionName=other Nodes=ALL Default=NO MaxTime=INFINITE State=UP
 	CONF
 	cat > "$dir/gres.conf" <<-CONF
-		# A GPU in name only: a count, no device file.
+		# A GPU in name only: Slurm wants a character device, /dev/null is one.
 		NodeName=$host Name=gpu File=$dir/dev/nvidia0
 	CONF
 	mkdir -p "$dir/dev" && ln -sfn /dev/null "$dir/dev/nvidia0"
@@ -297,14 +302,15 @@ slurm_cluster_start() { # DIR
 	dir=$(cd "$dir" && pwd) || return 1
 	[ ! -s "$dir/pids" ] || _slurm_cluster_die "$dir: a cluster was started there already" || return 1
 	: > "$dir/pids"
-	# slurmstepd's sockets are SPOOL/NODE_JOBID.STEPID: keep them short.
+	SLURM_CLUSTER_NODE=$(hostname -s 2>/dev/null || hostname)
+	# Unix socket paths: DIR/munge.socket and slurmstepd's
+	# SPOOL/NODE_JOBID.STEPID (ids up to 10 digits) must fit in 107 bytes.
 	rt=$dir
-	if ((${#dir} > 60)); then
+	if ((${#dir} + ${#SLURM_CLUSTER_NODE} + 30 > 107)); then
 		rt=$(mktemp -d /tmp/dfc-slurm.XXXXXX) || return 1
 		echo "$rt" > "$dir/runtime-dir"
 	fi
 	SLURM_CLUSTER_DIR=$dir
-	SLURM_CLUSTER_NODE=$(hostname -s 2>/dev/null || hostname)
 	n=$(nproc 2>/dev/null || echo 1)
 	SLURM_CLUSTER_CPUS=$((n > 4 ? n : 4))
 	SLURM_CLUSTER_GPUS=1
@@ -331,23 +337,20 @@ slurm_cluster_start() { # DIR
 # it runs carry SLURM_CONF=DIR/slurm.conf in their environment (slurmd was
 # started with it), the jobs' processes also SLURM_JOB_ID.
 _slurm_cluster_job_pids() { # DIR
-	local conf="SLURM_CONF=$1/slurm.conf" env_file pid comm var ours job
-	for env_file in /proc/[0-9]*/environ; do
-		pid=${env_file#/proc/}
+	local files=() file pid comm jobs=" "
+	# Few commands: bats traces every one, which makes long loops slow.
+	mapfile -t files < <(grep -l -z -x -F "SLURM_CONF=$1/slurm.conf" \
+		/proc/[0-9]*/environ 2>/dev/null)
+	[ "${#files[@]}" -gt 0 ] || return 0
+	jobs+=$(grep -l -z '^SLURM_JOB_ID=' "${files[@]}" 2>/dev/null | tr '\n' ' ') || true
+	for file in "${files[@]}"; do
+		pid=${file#/proc/}
 		pid=${pid%/environ}
 		if [ "$pid" = "$$" ] || [ "$pid" = "$BASHPID" ]; then
 			continue
 		fi
-		ours=0 job=0
-		while IFS= read -r -d '' var; do
-			case $var in
-			"$conf") ours=1 ;;
-			SLURM_JOB_ID=*) job=1 ;;
-			esac
-		done 2>/dev/null < "$env_file" || continue
-		((ours)) || continue
 		read -r comm 2>/dev/null < "/proc/$pid/comm" || continue
-		if ((job)) || [ "$comm" = slurmstepd ]; then
+		if [[ $jobs == *" $file "* ]] || [ "$comm" = slurmstepd ]; then
 			echo "$pid"
 		fi
 	done
@@ -399,9 +402,10 @@ slurm_cluster_stop() { # DIR
 # NumCPUs, CPUs/Task, MinMemoryNode, TimeLimit, Partition, JobName, StdOut,
 # ExitCode, ...); a value may hold spaces (up to the next " Key=").
 slurm_job_field() { # JOBID FIELD
-	local line token value='' found=0
+	local line tokens=() token value='' found=0
 	line=$(scontrol show job -o "$1" 2>/dev/null) || return 1
-	for token in $line; do
+	read -r -a tokens <<<"$line"
+	for token in "${tokens[@]}"; do
 		if ((found)); then
 			[[ $token =~ ^[A-Za-z][A-Za-z0-9_:/]*= ]] && break
 			value+=" $token"
