@@ -166,7 +166,7 @@ job_time() {
 	cat > pipeline.json <<'JSON'
 { "name": "res", "nodes": [
     { "id": "big", "type": "script", "path": "scripts/one.sh",
-      "resources": { "cpus": 2, "mem": "100M", "time": "00:05:00", "partition": "other" } },
+      "resources": { "cpus": 2, "mem": "100M", "time": "00:05:00", "partition": "other", "gpus": 1 } },
     { "id": "out", "type": "dataset", "path": "out.txt" } ],
   "edges": [ { "from": "big", "to": "out", "arguments": [{ "ref": "out" }] } ] }
 JSON
@@ -179,6 +179,7 @@ JSON
 	[ "$(slurm_job_field "$job" TimeLimit)" = 00:05:00 ]
 	[ "$(slurm_job_field "$job" Partition)" = other ]
 	[ "$(slurm_job_field "$job" Comment)" = from-dfc ]
+	[ "$(slurm_job_field "$job" TresPerJob)" = gres:gpu:1 ]
 	[ "$(cat out.txt)" = ok ]
 }
 
