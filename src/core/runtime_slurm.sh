@@ -239,6 +239,28 @@ dfc_submit() {
 
 # --- Waiting --------------------------------------------------------------------
 
+# "JOB STATE" lines of the given jobs into DFC_SQUEUE, finished ones
+# included while the controller remembers them. Fails, after saying so once,
+# when the controller cannot be asked: the caller asks again later instead
+# of taking the jobs for gone.
+DFC_SQUEUE=''
+DFC_SQUEUE_WARNED=0
+dfc_job_states() {
+	local IFS=, err
+	if ! err=$(squeue -h --states=all -o '%i %T' -j "$*" 2>&1 >"$DFC_TMP/squeue"); then
+		# Jobs the controller has forgotten are no error: their status
+		# files tell how they ended.
+		if [[ $err != *"Invalid job id"* ]]; then
+			if ((!DFC_SQUEUE_WARNED)); then
+				dfc_warn "cannot ask Slurm about the jobs (${err//$'\n'/ }); trying again"
+				DFC_SQUEUE_WARNED=1
+			fi
+			return 1
+		fi
+	fi
+	DFC_SQUEUE=$(<"$DFC_TMP/squeue")
+}
+
 # Poll the jobs until every one has ended, saying when each step starts and
 # ends. When a step fails, the jobs that depend on it can never run: they
 # are cancelled at once (Slurm would too, --kill-on-invalid-dep).
@@ -255,6 +277,8 @@ dfc_wait() {
 		done
 	done
 	dfc_log "waiting for ${#open[@]} job(s): $(dfc_submitted_jobs)"
+	DFC_TMP=$(mktemp -d "${TMPDIR:-/tmp}/dfc.XXXXXX") ||
+		dfc_die 1 '' "cannot create a temporary folder"
 	while ((${#open[@]})); do
 		# Every second at first, then every 5 s, to spare the controller.
 		polls=$((polls + 1))
@@ -264,9 +288,12 @@ dfc_wait() {
 			jobs+=("${DFC_STEP_JOB[i]}")
 		done
 		state=()
+		if ! dfc_job_states "${jobs[@]}"; then
+			continue
+		fi
 		while read -r j st; do
 			state[$j]=$st
-		done < <(IFS=,; squeue -h --states=all -o '%i %T' -j "${jobs[*]}" 2>/dev/null)
+		done <<<"$DFC_SQUEUE"
 		to_cancel=()
 		for i in "${!open[@]}"; do
 			id=${DFC_STEP_ID[i]}
@@ -341,6 +368,7 @@ dfc_wait() {
 			scancel -- "${to_cancel[@]}" 2>/dev/null
 		fi
 	done
+	dfc_cleanup
 	if [[ -n $failed ]]; then
 		dfc_report "failed $failed"
 		dfc_die 4 '' "step '$failed' failed ($failed_why); $cancelled job(s) that depended on it were cancelled"

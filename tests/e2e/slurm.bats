@@ -278,3 +278,15 @@ JSON
 	run --separate-stderr dfc run -f bad.json --on slurm
 	[ "$status" -eq 3 ]
 }
+
+@test "an edited embedded script is refused before anything is submitted" {
+	write_diamond
+	log_sbatch
+	generate_to submit.sh -f pipeline.json --target slurm
+	sed -i 's/^echo "\$name" >> runs.log$/echo "$name" >> runs.log; touch hacked/' submit.sh
+	run --separate-stderr bash submit.sh --wait
+	[ "$status" -eq 6 ]
+	[[ "$stderr" == *"embedded script of step 'first' was changed"* ]]
+	[ ! -e "$TEST_TMP/sbatch.log" ]
+	[ ! -e hacked ] && [ ! -e runs.log ]
+}
