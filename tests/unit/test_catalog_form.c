@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "remove_tree.h"
+
 #include "dfc/canonical.h"
 #include "dfc/catalog_form.h"
 #include "dfc/error.h"
@@ -43,11 +45,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char *cmd = xasprintf("rm -rf '%s'", f->dir);
 
 	git_repository_free(f->repo);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
+	assert_int_equal(remove_tree(f->dir), 0);
 	free(f);
 	return 0;
 }

@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "remove_tree.h"
+
 #include "dfc/buf.h"
 #include "dfc/config_edit.h"
 #include "dfc/error.h"
@@ -35,10 +37,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char *cmd = xasprintf("rm -rf '%s'", f->home);
 
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
+	assert_int_equal(remove_tree(f->home), 0);
 	free(f->home);
 	free(f);
 	return 0;

@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "remove_tree.h"
+
 #include "dfc/digest.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
@@ -32,11 +34,9 @@ static int make_dir(void **state)
 
 static int remove_dir(void **state)
 {
-	char *cmd = xasprintf("rm -rf '%s'", dir);
-	int ret = system(cmd);
+	int ret = remove_tree(dir);
 
 	(void)state;
-	free(cmd);
 	return ret;
 }
 

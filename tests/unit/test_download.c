@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "remove_tree.h"
+
 #include "dfc/digest.h"
 #include "dfc/download.h"
 #include "dfc/error.h"
@@ -208,16 +210,13 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	struct fixture *f = *state;
-	char *cmd;
 	int ret;
 
 	if (!f)
 		return 0;
 	stop_server(f->plain_pid);
 	stop_server(f->range_pid);
-	cmd = xasprintf("rm -rf '%s'", f->dir);
-	ret = system(cmd);
-	free(cmd);
+	ret = remove_tree(f->dir);
 	free(f->dir);
 	free(f->www);
 	free(f->cache);

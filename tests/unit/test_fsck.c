@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "remove_tree.h"
+
 #include "dfc/catalog_form.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
@@ -49,12 +51,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char *cmd = xasprintf("rm -rf '%s'", f->dir);
 
 	store_close(&f->store);
 	fsck_report_release(&f->report);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
+	assert_int_equal(remove_tree(f->dir), 0);
 	free(f->home);
 	free(f->dir);
 	free(f);

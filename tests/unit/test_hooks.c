@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "remove_tree.h"
+
 #include "dfc/buf.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
@@ -36,11 +38,9 @@ static int make_repo(void **state)
 
 static int remove_repo(void **state)
 {
-	char *cmd = xasprintf("rm -rf '%s'", dir);
-	int ret = system(cmd);
+	int ret = remove_tree(dir);
 
 	(void)state;
-	free(cmd);
 	git_libgit2_shutdown();
 	return ret;
 }

@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "remove_tree.h"
+
 #include "dfc/error.h"
 #include "dfc/fs.h"
 #include "dfc/ids.h"
@@ -28,11 +30,9 @@ static int make_root(void **state)
 
 static int remove_root(void **state)
 {
-	char *cmd = xasprintf("rm -rf '%s'", root);
-	int ret = system(cmd);
+	int ret = remove_tree(root);
 
 	(void)state;
-	free(cmd);
 	return ret;
 }
 

@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "remove_tree.h"
+
 #include "dfc/catalog_form.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
@@ -43,14 +45,12 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char *cmd = xasprintf("rm -rf '%s'", f->home);
 	char *parent = fs_dirname(f->home);
 
 	store_close(&f->store);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(remove_tree(f->home), 0);
 	rmdir(parent);
 	free(parent);
-	free(cmd);
 	free(f->home);
 	free(f);
 	return 0;
