@@ -31,6 +31,11 @@ _data_factory_cli() {
 		return ;;
 	--home) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
 	--color) mapfile -t COMPREPLY < <(compgen -W "auto always never" -- "$cur"); return ;;
+	--target) mapfile -t COMPREPLY < <(compgen -W "bash slurm" -- "$cur"); return ;;
+	--on) mapfile -t COMPREPLY < <(compgen -W "slurm" -- "$cur"); return ;;
+	--template)
+		mapfile -t COMPREPLY < <(compgen -W "$("${COMP_WORDS[0]}" init --list-templates 2>/dev/null | cut -f1)" -- "$cur")
+		return ;;
 	esac
 
 	if [[ -z $cmd ]]; then

@@ -44,5 +44,8 @@ complete -c data-factory-cli -n 'string match -q -- "-*" (commandline -ct)' -a '
 complete -c data-factory-cli -s i -l id -x -a '(data-factory-cli --list-ids 2>/dev/null)'
 complete -c data-factory-cli -s v -l version -x -a '(__dfc_versions)'
 complete -c data-factory-cli -l color -x -a 'auto always never'
+complete -c data-factory-cli -l target -x -a 'bash slurm'
+complete -c data-factory-cli -l on -x -a 'slurm'
+complete -c data-factory-cli -l template -x -a '(data-factory-cli init --list-templates 2>/dev/null | string split -f1 \t)'
 complete -c data-factory-cli -l home -x -a '(__fish_complete_directories)'
 complete -c data-factory-cli -n '__dfc_command' -F

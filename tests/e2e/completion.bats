@@ -52,6 +52,15 @@ complete_words() {
 	[ "$output" = "$(printf '1\n2')" ]
 }
 
+@test "values complete after --target, --on and --template" {
+	run complete_words generate --target ""
+	[ "$output" = "$(printf 'bash\nslurm')" ]
+	run complete_words run --on s
+	[ "$output" = slurm ]
+	run complete_words init --template m
+	[ "$output" = "$(printf 'medallion\nml')" ]
+}
+
 @test "the zsh and fish completions parse" {
 	zsh -n "$DFC_SOURCE_DIR/completions/_data-factory-cli"
 	fish -n "$DFC_SOURCE_DIR/completions/data-factory-cli.fish"
