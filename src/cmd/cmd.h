@@ -197,6 +197,16 @@ void working_file_request(struct working_file *wf, struct record_request *req,
 /** The content fingerprint (catalog_form.h) of `wf`, canonical form first. */
 void working_file_fingerprint(struct working_file *wf, char out[41]);
 
+/**
+ * The newest local version of `id`, from `latest` down to `oldest`, with
+ * the same content as `wf` (the same content fingerprint: the same pipeline
+ * and scripts, whatever `script_id` / `dataset_id` it carries, as a file
+ * brought back by `sync` does), into `*out`; 0 when none. Returns 0 or an
+ * error code.
+ */
+int working_file_find_version(struct cmd_ctx *ctx, struct working_file *wf, const char *id,
+			      int latest, int oldest, int *out);
+
 void working_file_release(struct working_file *wf);
 
 #endif

@@ -143,6 +143,10 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	    (ret = store_find_version(&ctx->store, st.id, wf.canonical.data,
 				      wf.canonical.len, &wf.scripts, &st.matching)) < 0)
 		goto out;
+	/* A file from `sync` carries catalog ids the local versions lack. */
+	if (!st.matching &&
+	    (ret = working_file_find_version(ctx, &wf, st.id, st.latest, 1, &st.matching)) < 0)
+		goto out;
 	st.state = st.matching == st.latest ? "clean" : st.matching ? "old" : "modified";
 print:
 	if (json_output)

@@ -33,6 +33,37 @@ static bool is_commit_hash(const char *s)
 	return strspn(s, "0123456789abcdefABCDEF") == len;
 }
 
+/*
+ * Whether the file has the content of the latest version though not its
+ * text: a file from `sync` carries the catalog's script_id / dataset_id.
+ * Then res->version is that version and nothing is to be recorded.
+ */
+static bool carries_catalog_ids(const json_t *root)
+{
+	size_t i;
+	json_t *node;
+
+	json_array_foreach (json_object_get(root, "nodes"), i, node)
+		if (json_object_get(node, "script_id") || json_object_get(node, "dataset_id"))
+			return true;
+	return false;
+}
+
+static int same_as_latest(struct cmd_ctx *ctx, struct working_file *wf, const char *id,
+			  struct record_result *res)
+{
+	int latest, ret;
+
+	memset(res, 0, sizeof(*res));
+	/* Without those ids, store_record's own comparison is the same test. */
+	if (!carries_catalog_ids(wf->pipeline.root) || !store_has_pipeline(&ctx->store, id))
+		return 0;
+	if ((ret = store_open_pipeline(&ctx->store, id)) < 0 ||
+	    (ret = store_latest_version(&ctx->store, id, &latest)) < 0)
+		return ret;
+	return working_file_find_version(ctx, wf, id, latest, latest, &res->version);
+}
+
 /* Record one file; `label` prefixes its line of output (NULL: none). */
 static int update_one(struct cmd_ctx *ctx, const char *path, bool label)
 {
@@ -55,7 +86,9 @@ static int update_one(struct cmd_ctx *ctx, const char *path, bool label)
 	req.allow_empty = allow_empty;
 	req.source_commit = source_commit;
 	ret = cmd_open_store(ctx, false);
-	if (ret == 0)
+	if (ret == 0 && !allow_empty)
+		ret = same_as_latest(ctx, &wf, id, &res);
+	if (ret == 0 && !res.version)
 		ret = store_record(&ctx->store, &req, &res);
 	if (ret == DFC_ENOTFOUND)
 		dfc_hint(dfc_error(ret, "no pipeline '%s' in the local store", id),

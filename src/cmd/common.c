@@ -183,6 +183,25 @@ void working_file_fingerprint(struct working_file *wf, char out[41])
 	json_decref(scripts);
 }
 
+int working_file_find_version(struct cmd_ctx *ctx, struct working_file *wf, const char *id,
+			      int latest, int oldest, int *out)
+{
+	char mine[41], theirs[41];
+	int ret;
+
+	*out = 0;
+	working_file_fingerprint(wf, mine);
+	for (int v = latest; v >= oldest && v > 0; v--) {
+		if ((ret = local_fingerprint(&ctx->store, id, v, theirs)) < 0)
+			return ret;
+		if (!strcmp(mine, theirs)) {
+			*out = v;
+			break;
+		}
+	}
+	return 0;
+}
+
 void working_file_release(struct working_file *wf)
 {
 	pipeline_release(&wf->pipeline);

@@ -64,12 +64,42 @@ load helper
 	[ "$status" -eq 7 ]
 }
 
-@test "after sync, status sees the catalog version and update records it" {
+@test "after sync, status sees the catalog version and the local one it came from" {
 	create_pipeline
 	dfc share -i "$ID"
 	dfc sync pipeline.json
+	# The file now carries script_id and dataset_id, but holds version 1.
+	grep -q '"script_id"' pipeline.json
 	run dfc status --json pipeline.json
 	[ "$(jq -r .catalog_matching_version <<<"$output")" = 1 ]
+	[ "$(jq -r .state <<<"$output")" = clean ]
+	run --separate-stderr dfc update pipeline.json
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[[ "$stderr" == *"nothing to record: 'pipeline.json' equals version 1"* ]]
+	# An edit of the synced file is a change like any other.
+	jq '.edges[1].arguments[3] = 7' pipeline.json > edited.json && mv edited.json pipeline.json
+	run dfc status --json pipeline.json
+	[ "$(jq -r .state <<<"$output")" = modified ]
+	run --separate-stderr dfc update pipeline.json
+	[ "$output" = 2 ]
+	run --separate-stderr dfc update pipeline.json --allow-empty
+	[ "$output" = 3 ]
+}
+
+@test "a synced catalog version recorded elsewhere is new here: update records it" {
+	create_pipeline
+	dfc share -i "$ID"
+	# Another home records and shares version 2 to the same catalog.
+	catalog=$DATA_FACTORY_HOME/catalog.git
+	cp pipeline.json other.json
+	sed -i 's/1000/5/' other.json
+	DATA_FACTORY_HOME=$TEST_TMP/other-home dfc --catalog "$catalog" create other.json
+	DATA_FACTORY_HOME=$TEST_TMP/other-home dfc --catalog "$catalog" share -f other.json
+	dfc sync pipeline.json
+	run dfc status --json pipeline.json
+	[ "$(jq -r .state <<<"$output")" = modified ]
+	[ "$(jq -r .catalog_matching_version <<<"$output")" = 2 ]
 	run --separate-stderr dfc update pipeline.json
 	[ "$output" = 2 ]
 }
