@@ -32,6 +32,9 @@ struct opt_strings {
 	size_t nr, alloc;
 };
 
+/** Append `s` (borrowed) to `list`. */
+void opt_strings_add(struct opt_strings *list, const char *s);
+
 void opt_strings_release(struct opt_strings *list);
 
 struct opt {

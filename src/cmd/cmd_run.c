@@ -182,12 +182,6 @@ static int check_options(enum generate_target *target)
 	return 0;
 }
 
-static void add_arg(struct opt_strings *args, const char *word)
-{
-	XGROW(args->items, args->alloc, args->nr + 1);
-	args->items[args->nr++] = word;
-}
-
 /* The generated script's command line, NULL-terminated (strings borrowed). */
 static void script_arguments(struct opt_strings *args, const char *script_path,
 			     const char *status_path, const char *jobs_text,
@@ -203,20 +197,20 @@ static void script_arguments(struct opt_strings *args, const char *script_path,
 		{run_dir, "--workdir", run_dir}, {true, "--status-file", status_path},
 	};
 
-	add_arg(args, "bash");
-	add_arg(args, script_path);
+	opt_strings_add(args, "bash");
+	opt_strings_add(args, script_path);
 	for (size_t k = 0; k < sbatch_args.nr; k++) {
-		add_arg(args, "--sbatch-arg");
-		add_arg(args, sbatch_args.items[k]);
+		opt_strings_add(args, "--sbatch-arg");
+		opt_strings_add(args, sbatch_args.items[k]);
 	}
 	for (size_t k = 0; k < sizeof(pass) / sizeof(*pass); k++) {
 		if (!pass[k].given)
 			continue;
-		add_arg(args, pass[k].option);
+		opt_strings_add(args, pass[k].option);
 		if (pass[k].value)
-			add_arg(args, pass[k].value);
+			opt_strings_add(args, pass[k].value);
 	}
-	add_arg(args, NULL);
+	opt_strings_add(args, NULL);
 }
 
 static int run(struct cmd_ctx *ctx, int argc, char **argv)

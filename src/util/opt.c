@@ -49,6 +49,12 @@ static const char *display_name(const struct opt *o, char *tmp)
 	return tmp;
 }
 
+void opt_strings_add(struct opt_strings *list, const char *s)
+{
+	XGROW(list->items, list->alloc, list->nr + 1);
+	list->items[list->nr++] = s;
+}
+
 void opt_strings_release(struct opt_strings *list)
 {
 	free(list->items);
@@ -58,7 +64,6 @@ void opt_strings_release(struct opt_strings *list)
 
 static int store_value(const struct opt *o, const char *arg)
 {
-	struct opt_strings *list;
 	char tmp[2];
 
 	switch (o->type) {
@@ -71,9 +76,7 @@ static int store_value(const struct opt *o, const char *arg)
 	case OPT_TYPE_INT:
 		return parse_positive(o->value, arg, display_name(o, tmp));
 	case OPT_TYPE_STRING_LIST:
-		list = o->value;
-		XGROW(list->items, list->alloc, list->nr + 1);
-		list->items[list->nr++] = arg;
+		opt_strings_add(o->value, arg);
 		return 0;
 	case OPT_TYPE_END:
 		break;
