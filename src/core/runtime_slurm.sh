@@ -30,9 +30,12 @@ declare -a DFC_RES=() DFC_RES_START=() DFC_RES_LEN=() DFC_STEP_JOB=()
 # dfc_slurm PREFIX [SBATCH_ARG...]: jobs are named PREFIX-<step>; the
 # options given to `generate --sbatch-arg` go to every job.
 dfc_slurm() {
+	local arg
 	DFC_JOB_PREFIX=$1
 	shift
-	DFC_SBATCH_ARGS+=("$@")
+	for arg in "$@"; do
+		dfc_add_sbatch_arg "$arg"
+	done
 }
 
 # dfc_resources OPTION...: the current step's sbatch options, from its
@@ -78,25 +81,29 @@ is missing, 6 an embedded script does not match its id.
 EOF
 }
 
-dfc_target_option() {
+# An option for every job, from --sbatch-arg here or given to generate:
+# an sbatch option, and not one this script sets itself.
+dfc_add_sbatch_arg() {
 	local key
+	if [[ $1 != -?* ]]; then
+		dfc_usage_error "--sbatch-arg takes an sbatch option such as --account=NAME, not '$1'"
+	fi
+	if [[ $1 == --* ]]; then
+		key=${1%%=*}
+	else
+		key=${1:0:2}
+	fi
+	if [[ " ${DFC_SBATCH_OWN//[$'\t\n']/ } " == *" $key "* ]]; then
+		dfc_usage_error "--sbatch-arg '$1': $key is set by this script for each job"
+	fi
+	DFC_SBATCH_ARGS+=("$1")
+}
+
+dfc_target_option() {
 	case $1 in
 	--wait) DFC_WAIT=1 ;;
 	--dfc-step) DFC_JOB_STEP=$2 ;;
-	--sbatch-arg)
-		if [[ $2 != -?* ]]; then
-			dfc_usage_error "--sbatch-arg takes an sbatch option such as --account=NAME, not '$2'"
-		fi
-		if [[ $2 == --* ]]; then
-			key=${2%%=*}
-		else
-			key=${2:0:2}
-		fi
-		if [[ " ${DFC_SBATCH_OWN//[$'\t\n']/ } " == *" $key "* ]]; then
-			dfc_usage_error "--sbatch-arg '$2': $key is set by this script for each job"
-		fi
-		DFC_SBATCH_ARGS+=("$2")
-		;;
+	--sbatch-arg) dfc_add_sbatch_arg "$2" ;;
 	*) return 1 ;;
 	esac
 }

@@ -258,6 +258,12 @@ JSON
 	[[ "$stderr" == *"--sbatch-arg goes with --target slurm"* ]]
 	run --separate-stderr dfc generate -f pipeline.json --target slurm --sbatch-arg=qos
 	[ "$status" -eq 2 ]
+	# Options baked in by generate go through the same check when it runs.
+	generate_to baked.sh -f pipeline.json --target slurm --sbatch-arg=--output=x.log
+	run --separate-stderr bash baked.sh --dry-run
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--output is set by this script for each job"* ]]
+	rm baked.sh
 	run --separate-stderr dfc generate -f pipeline.json --target pbs
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"unknown target 'pbs'"* ]]
