@@ -268,15 +268,32 @@ dfc_job_states() {
 	DFC_SQUEUE=$(<"$DFC_TMP/squeue")
 }
 
+# Whether a step that step i depends on has a job not yet seen to end
+# (in the open steps of dfc_wait, its caller).
+dfc_waits_on_open() {
+	local d
+	for d in ${DFC_STEP_DEPS[$1]}; do
+		if [[ -n ${open[d]:-} ]]; then
+			return 0
+		fi
+	done
+	return 1
+}
+
 # Poll the jobs until every one has ended, saying when each step starts and
 # ends. When a step fails, the jobs that depend on it can never run: they
 # are cancelled at once (Slurm would too, --kill-on-invalid-dep).
+#
+# One poll may bring a failure together with the cancellations it caused,
+# so steps are looked at in dependency order (open is indexed by step), and
+# a cancelled job is only taken for a failure of its own once every step it
+# depends on is known to have ended.
 dfc_wait() {
 	local i d s j st code id host failed='' failed_why='' polls=0 cancelled=0
-	local -A open=() started=() doomed=() unseen=() state=()
-	local -a succ=() jobs=() to_cancel=()
+	local -a open=() succ=() jobs=() to_cancel=()
+	local -A started=() doomed=() unseen=() state=()
 	for i in "${!DFC_STEP_JOB[@]}"; do
-		open[$i]=1
+		open[i]=1
 		for d in ${DFC_STEP_DEPS[i]}; do
 			if [[ -n ${DFC_STEP_JOB[d]:-} ]]; then
 				succ[d]+=" $i"
@@ -325,6 +342,12 @@ dfc_wait() {
 				fi
 				;;
 			COMPLETED) code=${code:-0} ;;
+			CANCELLED)
+				if [[ -z $code && -z ${doomed[$i]:-} ]] && dfc_waits_on_open "$i"; then
+					continue
+				fi
+				code=${code:-$st}
+				;;
 			'')
 				# Not known to the controller (any more): trust the
 				# status file, else give it a few polls to appear.
@@ -338,7 +361,7 @@ dfc_wait() {
 				;;
 			*) code=${code:-$st} ;;
 			esac
-			unset 'open[$i]'
+			unset 'open[i]'
 			if [[ $code == 0 ]]; then
 				dfc_log "$id: done (job $j)"
 				continue
@@ -363,7 +386,7 @@ dfc_wait() {
 					if [[ -z ${doomed[$s]:-} ]]; then
 						doomed[$s]=1
 						queue+=("$s")
-						if [[ -n ${open[$s]:-} ]]; then
+						if [[ -n ${open[s]:-} ]]; then
 							to_cancel+=("${DFC_STEP_JOB[s]}")
 						fi
 					fi

@@ -148,6 +148,41 @@ job_time() {
 	[ -z "$(squeue -h -j "$(job_of join)" -t PENDING 2> /dev/null)" ]
 }
 
+# Put an squeue ahead in PATH that answers only once every job it is asked
+# about has ended (until then it fails as an unreachable controller does),
+# so that --wait learns of a failure and the cancellations it caused in the
+# same poll.
+squeue_after_all_ended() {
+	local real
+	real=$(command -v squeue)
+	mkdir -p "$TEST_TMP/bin"
+	cat > "$TEST_TMP/bin/squeue" <<SH
+#!/usr/bin/env bash
+out=\$("$real" "\$@") || exit
+if grep -Eq ' (PENDING|CONFIGURING|RUNNING|COMPLETING)\$' <<< "\$out"; then
+	echo 'squeue: error: slurm_load_jobs error: Socket timed out on send/recv operation' >&2
+	exit 1
+fi
+printf '%s\n' "\$out"
+SH
+	chmod +x "$TEST_TMP/bin/squeue"
+	export PATH=$TEST_TMP/bin:$PATH
+}
+
+@test "a failure and the cancellations it caused seen in one poll: the failed step is named, its dependents are cancelled" {
+	write_diamond left
+	squeue_after_all_ended
+	run --separate-stderr dfc run -f pipeline.json --on slurm --wait
+	echo "$stderr"
+	[ "$status" -eq 4 ]
+	[[ "$stderr" == *"cannot ask Slurm about the jobs (squeue: error: slurm_load_jobs error: Socket timed out on send/recv operation); trying again"* ]]
+	[[ "$stderr" == *"left: FAILED (job $(job_of left), exit status 3)"* ]]
+	[[ "$stderr" == *"join: cancelled (job $(job_of join)): a step it depends on failed"* ]]
+	[[ "$stderr" != *"join: FAILED"* ]]
+	[[ "$stderr" == *"dfc: error: step 'left' failed (exit status 3); 1 job(s) that depended on it were cancelled"* ]]
+	[[ "$stderr" == *"data-factory-cli: error: step 'left' failed"* ]]
+}
+
 @test "without --wait the jobs are submitted and a failed dependency still cancels its dependents" {
 	write_diamond first
 	run --separate-stderr dfc run -f pipeline.json --on slurm
