@@ -91,19 +91,26 @@ static int list_pipelines(struct cmd_ctx *ctx, struct table *table, json_t *json
 		goto out;
 	total = local.nr + catalog.nr;
 	for (size_t i = 0; i < total; i++) {
-		bool is_local = i < local.nr;
-		const struct tip *lt = is_local ? &local.items[i] : NULL;
-		const struct tip *ct = is_local ? tip_list_find(&catalog, lt->id)
-						: &catalog.items[i - local.nr];
-		const char *id = is_local ? lt->id : ct->id;
+		const struct tip *lt, *ct;
+		const char *id;
 		struct catalog_sides sides = { 0 };
 		struct buf text = BUF_INIT;
 		const char *state;
 		char *name = NULL;
 		char lbuf[16] = "-", cbuf[16] = "-";
 
-		if ((!is_local && tip_list_find(&local, id)) || (local_only && !lt) ||
-		    (catalog_only && !ct))
+		if (i < local.nr) {
+			lt = &local.items[i];
+			ct = tip_list_find(&catalog, lt->id);
+			id = lt->id;
+		} else {
+			lt = NULL;
+			ct = &catalog.items[i - local.nr];
+			id = ct->id;
+			if (tip_list_find(&local, id))
+				continue; /* its row came with the local ones */
+		}
+		if ((local_only && !lt) || (catalog_only && !ct))
 			continue;
 		if ((ret = catalog_sides_open(&sides, &ctx->store, lt ? &lt->commit : NULL,
 					      ct ? &ct->commit : NULL)) < 0 ||

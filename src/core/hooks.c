@@ -300,7 +300,8 @@ static void sort_lines(struct buf *out, size_t start)
 		lines = xrealloc(lines, (nr + 1) * sizeof(*lines));
 		lines[nr++] = line;
 	}
-	qsort(lines, nr, sizeof(*lines), compare_lines);
+	if (nr > 1) /* qsort wants a valid pointer even for no lines */
+		qsort(lines, nr, sizeof(*lines), compare_lines);
 	buf_truncate(out, start);
 	for (size_t i = 0; i < nr; i++)
 		buf_addf(out, "%s\n", lines[i]);

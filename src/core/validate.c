@@ -191,8 +191,6 @@ static bool is_slurm_time(const char *s)
 
 	if (days && s[days] == '-')
 		s += days + 1;
-	else
-		days = 0;
 	groups = digit_groups(s);
 	return groups >= 1 && groups <= 3;
 }

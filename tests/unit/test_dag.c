@@ -192,7 +192,7 @@ static void test_long_chain_no_stack_overflow(void **state)
 
 		/* each step of the cycle follows an edge of the chain */
 		assert_int_equal(sscanf(dag.ids[cycle[i]], "n%lu", &k), 1);
-		snprintf(name, sizeof(name), "n%lu", (k + 1) % n);
+		snprintf(name, sizeof(name), "n%lu", (unsigned long)((k + 1) % n));
 		next = dag_find(&dag, name);
 		assert_int_equal((long)cycle[i + 1], next);
 	}
