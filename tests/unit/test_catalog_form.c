@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "remove_tree.h"
+#include "temp_dir.h"
 
 #include "dfc/canonical.h"
 #include "dfc/catalog_form.h"
@@ -18,7 +18,7 @@
 #include <string.h>
 
 struct fixture {
-	char dir[64];
+	char *dir;
 	git_repository *repo;
 };
 
@@ -27,8 +27,8 @@ static int setup(void **state)
 	struct fixture *f = xcalloc(1, sizeof(*f));
 	char *git_dir, *data;
 
-	strcpy(f->dir, "/tmp/dfc-form-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	f->dir = temp_dir_new("form");
+	assert_non_null(f->dir);
 	git_dir = fs_path_join(f->dir, "repo.git");
 	assert_int_equal(git_repository_init(&f->repo, git_dir, 1), 0);
 	data = fs_path_join(f->dir, "small.csv");
@@ -48,6 +48,7 @@ static int teardown(void **state)
 
 	git_repository_free(f->repo);
 	assert_int_equal(remove_tree(f->dir), 0);
+	free(f->dir);
 	free(f);
 	return 0;
 }

@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "remove_tree.h"
+#include "temp_dir.h"
 
 #include "dfc/buf.h"
 #include "dfc/config.h"
@@ -29,10 +29,9 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof(*f));
-	char tmpl[] = "/tmp/dfc-config-XXXXXX";
 
-	assert_non_null(mkdtemp(tmpl));
-	f->home = xstrdup(tmpl);
+	f->home = temp_dir_new("config");
+	assert_non_null(f->home);
 	*state = f;
 	return 0;
 }

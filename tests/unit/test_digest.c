@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "remove_tree.h"
+#include "temp_dir.h"
 
 #include "dfc/digest.h"
 #include "dfc/error.h"
@@ -24,22 +24,6 @@
 #define SHA_ABC	      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 #define SHA_MILLION_A "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
 
-static char dir[] = "/tmp/dfc-digest-XXXXXX";
-
-static int make_dir(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-	int ret = remove_tree(dir);
-
-	(void)state;
-	return ret;
-}
-
 static void test_buffer_vectors(void **state)
 {
 	char hex[SHA256_HEX_SIZE];
@@ -56,9 +40,9 @@ static void test_buffer_vectors(void **state)
 
 static void test_file_vectors(void **state)
 {
-	char *small = fs_path_join(dir, "abc");
-	char *empty = fs_path_join(dir, "empty");
-	char *big = fs_path_join(dir, "million");
+	char *small = fs_path_join(temp_dir, "abc");
+	char *empty = fs_path_join(temp_dir, "empty");
+	char *big = fs_path_join(temp_dir, "million");
 	char *data = xmalloc(1000000);
 	char hex[SHA256_HEX_SIZE];
 	unsigned long long size = 42;
@@ -99,7 +83,7 @@ static int hash_as_nobody(const char *path)
 
 	if (geteuid() != 0)
 		return sha256_file(hex, &size, path);
-	assert_int_equal(chmod(dir, 0755), 0);
+	assert_int_equal(chmod(temp_dir, 0755), 0);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
@@ -114,8 +98,8 @@ static int hash_as_nobody(const char *path)
 
 static void test_file_errors(void **state)
 {
-	char *missing = fs_path_join(dir, "missing");
-	char *locked = fs_path_join(dir, "locked");
+	char *missing = fs_path_join(temp_dir, "missing");
+	char *locked = fs_path_join(temp_dir, "locked");
 	char hex[SHA256_HEX_SIZE];
 	unsigned long long size = 0;
 
@@ -123,7 +107,7 @@ static void test_file_errors(void **state)
 	dfc_error_clear();
 	assert_int_equal(sha256_file(hex, &size, missing), DFC_ENOTFOUND);
 	assert_non_null(strstr(dfc_error_message(), missing));
-	assert_int_equal(sha256_file(hex, &size, dir), DFC_EUSAGE);
+	assert_int_equal(sha256_file(hex, &size, temp_dir), DFC_EUSAGE);
 	assert_non_null(strstr(dfc_error_message(), "folder"));
 	assert_int_equal(fs_write_atomic(locked, "x", 1, 0000), 0);
 	assert_int_equal(hash_as_nobody(locked), DFC_EUSAGE);
@@ -139,5 +123,5 @@ int main(void)
 		cmocka_unit_test(test_file_errors),
 	};
 
-	return cmocka_run_group_tests(tests, make_dir, remove_dir);
+	return cmocka_run_group_tests(tests, temp_dir_make, temp_dir_remove);
 }

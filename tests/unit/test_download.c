@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "remove_tree.h"
+#include "temp_dir.h"
 
 #include "dfc/digest.h"
 #include "dfc/download.h"
@@ -165,13 +165,11 @@ static void stop_server(pid_t pid)
 static int group_setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof(*f));
-	char tmpl[] = "/tmp/dfc-download-XXXXXX";
 	char *file, port[16];
 	uint32_t x = 12345;
 
-	if (!mkdtemp(tmpl))
+	if (!(f->dir = temp_dir_new("download")))
 		return -1;
-	f->dir = xstrdup(tmpl);
 	f->www = fs_path_join(f->dir, "www");
 	f->cache = fs_path_join(f->dir, "cache");
 	f->opts.cache_dir = f->cache;

@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "remove_tree.h"
+#include "temp_dir.h"
 
 #include "dfc/error.h"
 #include "dfc/fs.h"
@@ -20,25 +20,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char dir[] = "/tmp/dfc-fs-XXXXXX";
-
-static int make_dir(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-	int ret = remove_tree(dir);
-
-	(void)state;
-	return ret;
-}
-
 static void test_write_atomic_then_read(void **state)
 {
-	char *path = fs_path_join(dir, "a.txt");
+	char *path = fs_path_join(temp_dir, "a.txt");
 	struct buf b = BUF_INIT;
 	struct stat st;
 	DIR *d;
@@ -55,7 +39,7 @@ static void test_write_atomic_then_read(void **state)
 	assert_int_equal(fs_read_file(&b, path, 100), 0);
 	assert_string_equal(buf_cstr(&b), "second");
 	/* no temporary file is left behind */
-	d = opendir(dir);
+	d = opendir(temp_dir);
 	while ((e = readdir(d)))
 		entries += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
 	closedir(d);
@@ -66,15 +50,15 @@ static void test_write_atomic_then_read(void **state)
 
 static void test_read_errors(void **state)
 {
-	char *path = fs_path_join(dir, "big.txt");
-	char *missing = fs_path_join(dir, "missing");
+	char *path = fs_path_join(temp_dir, "big.txt");
+	char *missing = fs_path_join(temp_dir, "missing");
 	struct buf b = BUF_INIT;
 
 	(void)state;
 	assert_int_equal(fs_write_atomic(path, "0123456789", 10, -1), 0);
 	assert_int_equal(fs_read_file(&b, path, 5), DFC_EINVALID);
 	assert_int_equal(fs_read_file(&b, missing, 5), DFC_ENOTFOUND);
-	assert_int_equal(fs_read_file(&b, dir, 5), DFC_EUSAGE);
+	assert_int_equal(fs_read_file(&b, temp_dir, 5), DFC_EUSAGE);
 	buf_release(&b);
 	free(path);
 	free(missing);
@@ -82,7 +66,7 @@ static void test_read_errors(void **state)
 
 static void test_mkdir_p_and_paths(void **state)
 {
-	char *deep = xasprintf("%s/x/y/z", dir);
+	char *deep = xasprintf("%s/x/y/z", temp_dir);
 	char *d;
 
 	(void)state;
@@ -108,7 +92,7 @@ static void test_mkdir_p_and_paths(void **state)
 
 static void test_lock_is_exclusive(void **state)
 {
-	char *path = fs_path_join(dir, "l.lock");
+	char *path = fs_path_join(temp_dir, "l.lock");
 	int fd = -1, other;
 
 	(void)state;
@@ -131,5 +115,5 @@ int main(void)
 		cmocka_unit_test(test_lock_is_exclusive),
 	};
 
-	return cmocka_run_group_tests(tests, make_dir, remove_dir);
+	return cmocka_run_group_tests(tests, temp_dir_make, temp_dir_remove);
 }

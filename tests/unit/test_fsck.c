@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "remove_tree.h"
+#include "temp_dir.h"
 
 #include "dfc/catalog_form.h"
 #include "dfc/error.h"
@@ -37,11 +37,10 @@ static const char *const VERSIONS[] = {
 static int setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof(*f));
-	char tmpl[] = "/tmp/dfc-fsck-XXXXXX";
 
-	assert_non_null(mkdtemp(tmpl));
-	f->dir = xstrdup(tmpl);
-	f->home = fs_path_join(tmpl, "home");
+	f->dir = temp_dir_new("fsck");
+	assert_non_null(f->dir);
+	f->home = fs_path_join(f->dir, "home");
 	setenv("GIT_AUTHOR_NAME", "Test Author", 1);
 	setenv("GIT_AUTHOR_EMAIL", "test@example.org", 1);
 	*state = f;

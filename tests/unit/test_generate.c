@@ -9,6 +9,7 @@
 #include "dfc/error.h"
 #include "dfc/generate.h"
 #include "dfc/xalloc.h"
+#include "temp_dir.h"
 
 #include <git2.h>
 #include <stdbool.h>
@@ -256,13 +257,12 @@ static void test_quoting_round_trip(void **state)
 		json_object_get(json_array_get(json_object_get(root, "edges"), 0), "arguments");
 	struct script_files files = SCRIPT_FILES_INIT;
 	struct buf out = BUF_INIT, expected = BUF_INIT, got = BUF_INIT;
-	char dir[] = "/tmp/dfc-test-generate-XXXXXX";
+	char *dir = temp_dir_new("generate");
 	char *script = NULL, *result = NULL;
 	FILE *f;
 
 	(void)state;
-	if (!mkdtemp(dir))
-		fail_msg("mkdtemp failed");
+	assert_non_null(dir);
 	for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
 		json_array_append_new(args, json_string(hostile[i]));
 		buf_add(&expected, hostile[i], strlen(hostile[i]) + 1);
@@ -286,17 +286,8 @@ static void test_quoting_round_trip(void **state)
 	assert_int_equal(got.len, expected.len);
 	assert_memory_equal(got.data, expected.data, got.len);
 	assert_int_equal(access("/tmp/dfc-unit-x", F_OK), -1);
-	{
-		/* Leave nothing behind. */
-		char *argv[] = {"rm", "-rf", dir, NULL};
-		pid_t pid = fork();
-
-		if (pid == 0) {
-			execvp("rm", argv);
-			_exit(127);
-		}
-		waitpid(pid, NULL, 0);
-	}
+	assert_int_equal(remove_tree(dir), 0);
+	free(dir);
 	free(script);
 	free(result);
 	buf_release(&got);

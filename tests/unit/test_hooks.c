@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "remove_tree.h"
+#include "temp_dir.h"
 
 #include "dfc/buf.h"
 #include "dfc/error.h"
@@ -20,34 +20,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char dir[] = "/tmp/dfc-hooks-XXXXXX";
-
 static int make_repo(void **state)
 {
 	git_repository *repo = NULL;
 	int ret;
 
-	(void)state;
 	git_libgit2_init();
-	if (!mkdtemp(dir))
+	if (temp_dir_make(state) < 0)
 		return -1;
-	ret = git_repository_init(&repo, dir, 0);
+	ret = git_repository_init(&repo, temp_dir, 0);
 	git_repository_free(repo);
 	return ret;
 }
 
 static int remove_repo(void **state)
 {
-	int ret = remove_tree(dir);
+	int ret = temp_dir_remove(state);
 
-	(void)state;
 	git_libgit2_shutdown();
 	return ret;
 }
 
 static char *hook_path(const char *sub, const char *name)
 {
-	return xasprintf("%s/%s/%s", dir, sub, name);
+	return xasprintf("%s/%s/%s", temp_dir, sub, name);
 }
 
 static void read_all(struct buf *b, const char *path)
@@ -68,7 +64,7 @@ static void test_install_chains_and_uninstall_restores(void **state)
 
 	(void)state;
 	assert_int_equal(fs_write_atomic(pre, old, strlen(old), 0700), 0);
-	assert_int_equal(hooks_install(&hooks_dir, dir, "/opt/it's/dfc"), 0);
+	assert_int_equal(hooks_install(&hooks_dir, temp_dir, "/opt/it's/dfc"), 0);
 	free(hooks_dir);
 	read_all(&b, chained);
 	assert_string_equal(buf_cstr(&b), old);
@@ -78,12 +74,12 @@ static void test_install_chains_and_uninstall_restores(void **state)
 	assert_int_equal(access(post, X_OK), 0);
 
 	/* twice: the same files, the chained hook untouched */
-	assert_int_equal(hooks_install(&hooks_dir, dir, "/opt/it's/dfc"), 0);
+	assert_int_equal(hooks_install(&hooks_dir, temp_dir, "/opt/it's/dfc"), 0);
 	free(hooks_dir);
 	read_all(&b, chained);
 	assert_string_equal(buf_cstr(&b), old);
 
-	assert_int_equal(hooks_uninstall(&hooks_dir, dir), 0);
+	assert_int_equal(hooks_uninstall(&hooks_dir, temp_dir), 0);
 	free(hooks_dir);
 	read_all(&b, pre);
 	assert_int_equal(b.len, strlen(old));
@@ -103,12 +99,12 @@ static void test_hooks_path_relative_to_work_tree(void **state)
 {
 	git_repository *repo = NULL;
 	git_config *cfg = NULL;
-	char *sub = xasprintf("%s/deep/er", dir);
+	char *sub = xasprintf("%s/deep/er", temp_dir);
 	char *pre = hook_path("shared-hooks", "pre-commit");
 	char *hooks_dir = NULL;
 
 	(void)state;
-	assert_int_equal(git_repository_open(&repo, dir), 0);
+	assert_int_equal(git_repository_open(&repo, temp_dir), 0);
 	assert_int_equal(git_repository_config(&cfg, repo), 0);
 	assert_int_equal(git_config_set_string(cfg, "core.hooksPath", "shared-hooks"), 0);
 	git_config_free(cfg);

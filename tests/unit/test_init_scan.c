@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "remove_tree.h"
+#include "temp_dir.h"
 
 #include "dfc/error.h"
 #include "dfc/fs.h"
@@ -20,26 +20,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char root[] = "/tmp/dfc-init-scan-XXXXXX";
-
-static int make_root(void **state)
-{
-	(void)state;
-	return mkdtemp(root) ? 0 : -1;
-}
-
-static int remove_root(void **state)
-{
-	int ret = remove_tree(root);
-
-	(void)state;
-	return ret;
-}
-
-/* A fresh folder under root for one test. */
+/* A fresh folder under temp_dir for one test. */
 static char *fresh(const char *name)
 {
-	char *dir = fs_path_join(root, name);
+	char *dir = fs_path_join(temp_dir, name);
 
 	assert_int_equal(fs_mkdir_p(dir), 0);
 	return dir;
@@ -344,5 +328,5 @@ int main(void)
 		cmocka_unit_test(test_links_not_followed_into_folders),
 	};
 
-	return cmocka_run_group_tests(tests, make_root, remove_root);
+	return cmocka_run_group_tests(tests, temp_dir_make, temp_dir_remove);
 }

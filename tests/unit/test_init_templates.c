@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "remove_tree.h"
+#include "temp_dir.h"
 
 #include "dfc/error.h"
 #include "dfc/fs.h"
@@ -18,22 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-static char root[] = "/tmp/dfc-init-templates-XXXXXX";
-
-static int make_root(void **state)
-{
-	(void)state;
-	return mkdtemp(root) ? 0 : -1;
-}
-
-static int remove_root(void **state)
-{
-	int ret = remove_tree(root);
-
-	(void)state;
-	return ret;
-}
 
 static void test_list(void **state)
 {
@@ -62,7 +46,7 @@ static void test_write_every_template(void **state)
 	(void)state;
 	for (size_t i = 0; i < init_template_count(); i++) {
 		const char *name = init_template_name(i);
-		char *dir = fs_path_join(root, name), *file = fs_path_join(dir, "pipeline.json");
+		char *dir = fs_path_join(temp_dir, name), *file = fs_path_join(dir, "pipeline.json");
 		struct problems problems = PROBLEMS_INIT;
 		struct pipeline p = PIPELINE_INIT;
 		struct buf written = BUF_INIT;
@@ -97,7 +81,7 @@ static void test_write_every_template(void **state)
 
 static void test_refuses_to_overwrite(void **state)
 {
-	char *dir = fs_path_join(root, "again"), *file = fs_path_join(dir, "pipeline.json");
+	char *dir = fs_path_join(temp_dir, "again"), *file = fs_path_join(dir, "pipeline.json");
 	struct buf written = BUF_INIT, content = BUF_INIT;
 
 	(void)state;
@@ -129,5 +113,5 @@ int main(void)
 		cmocka_unit_test(test_refuses_to_overwrite),
 	};
 
-	return cmocka_run_group_tests(tests, make_root, remove_root);
+	return cmocka_run_group_tests(tests, temp_dir_make, temp_dir_remove);
 }

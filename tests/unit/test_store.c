@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "remove_tree.h"
+#include "temp_dir.h"
 
 #include "dfc/catalog_form.h"
 #include "dfc/error.h"

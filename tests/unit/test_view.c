@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "remove_tree.h"
+#include "temp_dir.h"
 
 #include "dfc/fs.h"
 #include "dfc/view.h"
@@ -15,22 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static char dir[] = "/tmp/dfc-view-XXXXXX";
-
-static int make_dir(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-	int ret = remove_tree(dir);
-
-	(void)state;
-	return ret;
-}
 
 static char *slurp(const char *path)
 {
@@ -54,12 +38,12 @@ static void test_paths(void **state)
 
 static void test_state_file_has_exactly_the_two_keys(void **state)
 {
-	char *path = view_state_path(dir, "p");
+	char *path = view_state_path(temp_dir, "p");
 	char *text;
 	int latest = -1;
 
 	(void)state;
-	assert_int_equal(view_write_state(dir, "p", 2), 0);
+	assert_int_equal(view_write_state(temp_dir, "p", 2), 0);
 	text = slurp(path);
 	assert_string_equal(text, "{\n"
 				  "  \"latest_version\": 2,\n"
@@ -68,7 +52,7 @@ static void test_state_file_has_exactly_the_two_keys(void **state)
 				  "    \"2\": \"p_2.json\"\n"
 				  "  }\n"
 				  "}\n");
-	view_read_state(dir, "p", &latest);
+	view_read_state(temp_dir, "p", &latest);
 	assert_int_equal(latest, 2);
 	free(text);
 	free(path);
@@ -76,7 +60,7 @@ static void test_state_file_has_exactly_the_two_keys(void **state)
 
 static void test_damaged_state_reads_as_stale(void **state)
 {
-	char *path = view_state_path(dir, "q");
+	char *path = view_state_path(temp_dir, "q");
 	const char *bad[] = {
 		"", "{}", "not json", "{\"latest_version\": 1}",
 		"{\"latest_version\": 2, \"versions\": {\"1\": \"q_1.json\"}}",
@@ -88,22 +72,22 @@ static void test_damaged_state_reads_as_stale(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(fs_write_atomic(path, bad[i], strlen(bad[i]), -1), 0);
 		latest = -1;
-		view_read_state(dir, "q", &latest);
+		view_read_state(temp_dir, "q", &latest);
 		assert_int_equal(latest, 0);
 	}
 	unlink(path);
-	view_read_state(dir, "q", &latest);
+	view_read_state(temp_dir, "q", &latest);
 	assert_int_equal(latest, 0);
 	free(path);
 }
 
 static void test_version_file_is_written_as_given(void **state)
 {
-	char *path = view_version_path(dir, "p", 1);
+	char *path = view_version_path(temp_dir, "p", 1);
 	char *text;
 
 	(void)state;
-	assert_int_equal(view_write_version(dir, "p", 1, "{}\n", 3), 0);
+	assert_int_equal(view_write_version(temp_dir, "p", 1, "{}\n", 3), 0);
 	text = slurp(path);
 	assert_string_equal(text, "{}\n");
 	free(text);
@@ -119,5 +103,5 @@ int main(void)
 		cmocka_unit_test(test_version_file_is_written_as_given),
 	};
 
-	return cmocka_run_group_tests(tests, make_dir, remove_dir);
+	return cmocka_run_group_tests(tests, temp_dir_make, temp_dir_remove);
 }
