@@ -79,4 +79,25 @@ static inline int temp_dir_remove(void **state)
 	return ret;
 }
 
+/*
+ * A folder of its own for each test: the cmocka set-up and tear-down that
+ * keep its path in *state.
+ */
+static inline int temp_dir_setup(void **state)
+{
+	*state = temp_dir_new("test");
+	return *state ? 0 : -1;
+}
+
+static inline int temp_dir_teardown(void **state)
+{
+	int ret = remove_tree(*state);
+
+	free(*state);
+	return ret;
+}
+
+/* A test that gets a folder of its own, as its *state. */
+#define TEMP_DIR_TEST(fn) cmocka_unit_test_setup_teardown(fn, temp_dir_setup, temp_dir_teardown)
+
 #endif

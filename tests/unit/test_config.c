@@ -22,43 +22,19 @@
 
 #define TOKEN "s3cr3t-T0KEN-value"
 
-struct fixture {
-	char *home;
-};
-
-static int setup(void **state)
+static char *put(const char *home, const char *name, const char *text, int mode)
 {
-	struct fixture *f = xcalloc(1, sizeof(*f));
-
-	f->home = temp_dir_new("config");
-	assert_non_null(f->home);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	assert_int_equal(remove_tree(f->home), 0);
-	free(f->home);
-	free(f);
-	return 0;
-}
-
-static char *put(struct fixture *f, const char *name, const char *text, int mode)
-{
-	char *path = fs_path_join(f->home, name);
+	char *path = fs_path_join(home, name);
 
 	assert_int_equal(fs_write_atomic(path, text, strlen(text), mode), 0);
 	return path;
 }
 
 /* Load, expecting `code`; on an error the config must be back to defaults. */
-static void load_expect(struct config *cfg, struct fixture *f, int code)
+static void load_expect(struct config *cfg, const char *home, int code)
 {
 	dfc_error_clear();
-	assert_int_equal(config_load(cfg, f->home), code);
+	assert_int_equal(config_load(cfg, home), code);
 	if (code) {
 		assert_null(cfg->path);
 		assert_null(cfg->token);
@@ -89,11 +65,11 @@ static void assert_secret_kept(void)
 
 static void test_defaults_without_file(void **state)
 {
-	struct fixture *f = *state;
+	const char *home = *state;
 	struct config cfg = CONFIG_INIT;
-	char *missing = fs_path_join(f->home, "not-created");
+	char *missing = fs_path_join(home, "not-created");
 
-	load_expect(&cfg, f, 0);
+	load_expect(&cfg, home, 0);
 	assert_null(cfg.path);
 	assert_null(cfg.shadowed);
 	assert_null(cfg.catalog_url);
@@ -112,16 +88,16 @@ static void test_defaults_without_file(void **state)
 
 static void test_json_every_key(void **state)
 {
-	struct fixture *f = *state;
+	const char *home = *state;
 	struct config cfg = CONFIG_INIT;
-	char *path = put(f, "config.json",
+	char *path = put(home, "config.json",
 			 "{ \"catalog\": { \"url\": \"https://git.example.org/c.git\",\n"
 			 "               \"max_dataset_bytes\": 123 },\n"
 			 "  \"token\": \"" TOKEN "\",\n"
 			 "  \"user\": { \"name\": \"Ada L\", \"email\": \"ada@example.org\" } }\n",
 			 0600);
 
-	load_expect(&cfg, f, 0);
+	load_expect(&cfg, home, 0);
 	assert_string_equal(cfg.path, path);
 	assert_null(cfg.shadowed);
 	assert_string_equal(cfg.catalog_url, "https://git.example.org/c.git");
@@ -137,7 +113,7 @@ static void test_json_every_key(void **state)
 
 static void test_ini_every_key(void **state)
 {
-	struct fixture *f = *state;
+	const char *home = *state;
 	struct config cfg = CONFIG_INIT;
 	char long_token[601];
 	char *text, *path;
@@ -157,9 +133,9 @@ static void test_ini_every_key(void **state)
 			 "name = Ada Lovelace\n"
 			 "email: ada@example.org\n",
 			 long_token);
-	path = put(f, "config.ini", text, 0600);
+	path = put(home, "config.ini", text, 0600);
 
-	load_expect(&cfg, f, 0);
+	load_expect(&cfg, home, 0);
 	assert_string_equal(cfg.path, path);
 	assert_null(cfg.shadowed);
 	assert_string_equal(cfg.catalog_url, "https://git.example.org/c.git");
@@ -174,14 +150,14 @@ static void test_ini_every_key(void **state)
 
 static void test_json_wins_over_ini(void **state)
 {
-	struct fixture *f = *state;
+	const char *home = *state;
 	struct config cfg = CONFIG_INIT;
 	char *json =
-		put(f, "config.json", "{\"catalog\": {\"url\": \"https://json.example\"}}", 0644);
-	char *ini = put(f, "config.ini", "[catalog]\nurl = https://ini.example\n[user]\nname = I\n",
+		put(home, "config.json", "{\"catalog\": {\"url\": \"https://json.example\"}}", 0644);
+	char *ini = put(home, "config.ini", "[catalog]\nurl = https://ini.example\n[user]\nname = I\n",
 			0644);
 
-	load_expect(&cfg, f, 0);
+	load_expect(&cfg, home, 0);
 	assert_string_equal(cfg.path, json);
 	assert_string_equal(cfg.shadowed, ini);
 	assert_string_equal(cfg.catalog_url, "https://json.example");
@@ -193,55 +169,55 @@ static void test_json_wins_over_ini(void **state)
 
 static void test_malformed_json(void **state)
 {
-	struct fixture *f = *state;
+	const char *home = *state;
 	struct config cfg = CONFIG_INIT;
-	char *path = put(f, "config.json", "{\n  \"catalog\": {\n    \"url\": ,\n  }\n}\n", 0644);
+	char *path = put(home, "config.json", "{\n  \"catalog\": {\n    \"url\": ,\n  }\n}\n", 0644);
 
-	load_expect(&cfg, f, DFC_EUSAGE);
+	load_expect(&cfg, home, DFC_EUSAGE);
 	assert_message_has(path);
 	assert_message_has("line 3");
 	assert_message_has("column");
 	free(path);
 
 	/* a bare token is quoted by jansson ("near '...'"): it must not show */
-	path = put(f, "config.json", "{\n\"token\": SecretLetters\n}\n", 0600);
-	load_expect(&cfg, f, DFC_EUSAGE);
+	path = put(home, "config.json", "{\n\"token\": SecretLetters\n}\n", 0600);
+	load_expect(&cfg, home, DFC_EUSAGE);
 	assert_message_has("line 2");
 	assert_null(strstr(dfc_error_message(), "SecretLetters"));
 	free(path);
 
-	path = put(f, "config.json", "[1, 2]", 0644);
-	load_expect(&cfg, f, DFC_EUSAGE);
+	path = put(home, "config.json", "[1, 2]", 0644);
+	load_expect(&cfg, home, DFC_EUSAGE);
 	assert_message_has("object");
 	free(path);
 
-	path = put(f, "config.json", "{\"token\": \"a\", \"token\": \"b\"}", 0600);
-	load_expect(&cfg, f, DFC_EUSAGE);
+	path = put(home, "config.json", "{\"token\": \"a\", \"token\": \"b\"}", 0600);
+	load_expect(&cfg, home, DFC_EUSAGE);
 	assert_message_has("duplicate");
 	free(path);
 }
 
 static void test_bad_ini_line(void **state)
 {
-	struct fixture *f = *state;
+	const char *home = *state;
 	struct config cfg = CONFIG_INIT;
 	char *path =
-		put(f, "config.ini", "[catalog]\nurl = https://x\n\nthis is not a setting\n", 0644);
+		put(home, "config.ini", "[catalog]\nurl = https://x\n\nthis is not a setting\n", 0644);
 
-	load_expect(&cfg, f, DFC_EUSAGE);
+	load_expect(&cfg, home, DFC_EUSAGE);
 	assert_message_has(path);
 	assert_message_has("line 4");
 	free(path);
 
 	/* a syntax error before a refused key: the first bad line is named */
-	path = put(f, "config.ini", "[catalog\nnope = 1\n", 0644);
-	load_expect(&cfg, f, DFC_EUSAGE);
+	path = put(home, "config.ini", "[catalog\nnope = 1\n", 0644);
+	load_expect(&cfg, home, DFC_EUSAGE);
 	assert_message_has("line 1");
 	assert_message_has("syntax");
 	free(path);
 
-	path = put(f, "config.ini", "[user]\nname = a\nname = b\n", 0644);
-	load_expect(&cfg, f, DFC_EUSAGE);
+	path = put(home, "config.ini", "[user]\nname = a\nname = b\n", 0644);
+	load_expect(&cfg, home, DFC_EUSAGE);
 	assert_message_has("'user.name' is set twice");
 	assert_message_has("line 3");
 	free(path);
@@ -249,39 +225,39 @@ static void test_bad_ini_line(void **state)
 
 static void test_unknown_keys(void **state)
 {
-	struct fixture *f = *state;
+	const char *home = *state;
 	struct config cfg = CONFIG_INIT;
 	char *path =
-		put(f, "config.json", "{\"catalog\": {\"url\": \"u\", \"branch\": \"x\"}}", 0644);
+		put(home, "config.json", "{\"catalog\": {\"url\": \"u\", \"branch\": \"x\"}}", 0644);
 
-	load_expect(&cfg, f, DFC_EUSAGE);
+	load_expect(&cfg, home, DFC_EUSAGE);
 	assert_message_has("'catalog.branch'");
 	assert_message_has(path);
 	assert_hint_has("catalog.url");
 	free(path);
 
-	path = put(f, "config.json", "{\"colour\": true}", 0644);
-	load_expect(&cfg, f, DFC_EUSAGE);
+	path = put(home, "config.json", "{\"colour\": true}", 0644);
+	load_expect(&cfg, home, DFC_EUSAGE);
 	assert_message_has("'colour'");
 	free(path);
 
 	/* control characters in a key are shown escaped, not sent to the terminal */
-	path = put(f, "config.json", "{\"a\\u001b[2J\": 1}", 0644);
-	load_expect(&cfg, f, DFC_EUSAGE);
+	path = put(home, "config.json", "{\"a\\u001b[2J\": 1}", 0644);
+	load_expect(&cfg, home, DFC_EUSAGE);
 	assert_message_has("'a\\x1b[2J'");
 	unlink(path);
 	free(path);
 
-	path = put(f, "config.ini", "[catalog]\nurl = u\n[auth]\nuser = me\n", 0644);
-	load_expect(&cfg, f, DFC_EUSAGE);
+	path = put(home, "config.ini", "[catalog]\nurl = u\n[auth]\nuser = me\n", 0644);
+	load_expect(&cfg, home, DFC_EUSAGE);
 	assert_message_has("'auth.user'");
 	assert_message_has(path);
 	assert_message_has("line 4");
 	free(path);
 
 	/* a key outside any section */
-	path = put(f, "config.ini", "token = x\n", 0600);
-	load_expect(&cfg, f, DFC_EUSAGE);
+	path = put(home, "config.ini", "token = x\n", 0600);
+	load_expect(&cfg, home, DFC_EUSAGE);
 	assert_message_has("unknown key 'token'");
 	assert_message_has("line 1");
 	free(path);
@@ -289,7 +265,7 @@ static void test_unknown_keys(void **state)
 
 static void test_wrong_types(void **state)
 {
-	struct fixture *f = *state;
+	const char *home = *state;
 	struct config cfg = CONFIG_INIT;
 	static const char *const json[] = {
 		"{\"catalog\": {\"max_dataset_bytes\": \"10\"}}",
@@ -310,8 +286,8 @@ static void test_wrong_types(void **state)
 	char *path;
 
 	for (size_t i = 0; i < sizeof(json) / sizeof(json[0]); i++) {
-		path = put(f, "config.json", json[i], 0600);
-		load_expect(&cfg, f, DFC_EUSAGE);
+		path = put(home, "config.json", json[i], 0600);
+		load_expect(&cfg, home, DFC_EUSAGE);
 		assert_message_has("must be");
 		assert_message_has(path);
 		assert_secret_kept();
@@ -319,8 +295,8 @@ static void test_wrong_types(void **state)
 		free(path);
 	}
 	for (size_t i = 0; i < sizeof(ini) / sizeof(ini[0]); i++) {
-		path = put(f, "config.ini", ini[i], 0644);
-		load_expect(&cfg, f, DFC_EUSAGE);
+		path = put(home, "config.ini", ini[i], 0644);
+		load_expect(&cfg, home, DFC_EUSAGE);
 		assert_message_has("'catalog.max_dataset_bytes'");
 		assert_message_has("non-negative integer");
 		assert_message_has("line 2");
@@ -330,12 +306,12 @@ static void test_wrong_types(void **state)
 
 static void test_token_file_readable_by_others(void **state)
 {
-	struct fixture *f = *state;
+	const char *home = *state;
 	struct config cfg = CONFIG_INIT;
-	char *path = put(f, "config.json", "{\"token\": \"" TOKEN "\"}", 0644);
+	char *path = put(home, "config.json", "{\"token\": \"" TOKEN "\"}", 0644);
 	char *expected;
 
-	load_expect(&cfg, f, DFC_ESECURITY);
+	load_expect(&cfg, home, DFC_ESECURITY);
 	expected = xasprintf("config file '%s' holds a token and is readable by others", path);
 	assert_string_equal(dfc_error_message(), expected);
 	assert_hint_has("chmod 600");
@@ -345,15 +321,15 @@ static void test_token_file_readable_by_others(void **state)
 
 	/* group bits alone are enough */
 	assert_int_equal(chmod(path, 0640), 0);
-	load_expect(&cfg, f, DFC_ESECURITY);
+	load_expect(&cfg, home, DFC_ESECURITY);
 	assert_int_equal(chmod(path, 0620), 0);
-	load_expect(&cfg, f, DFC_ESECURITY);
+	load_expect(&cfg, home, DFC_ESECURITY);
 	assert_secret_kept();
 	unlink(path);
 	free(path);
 
-	path = put(f, "config.ini", "[auth]\ntoken = " TOKEN "\n", 0604);
-	load_expect(&cfg, f, DFC_ESECURITY);
+	path = put(home, "config.ini", "[auth]\ntoken = " TOKEN "\n", 0604);
+	load_expect(&cfg, home, DFC_ESECURITY);
 	assert_message_has(path);
 	assert_hint_has("chmod 600");
 	assert_secret_kept();
@@ -362,15 +338,15 @@ static void test_token_file_readable_by_others(void **state)
 
 static void test_token_file_private(void **state)
 {
-	struct fixture *f = *state;
+	const char *home = *state;
 	struct config cfg = CONFIG_INIT;
-	char *path = put(f, "config.ini", "[auth]\ntoken = " TOKEN "\n", 0600);
+	char *path = put(home, "config.ini", "[auth]\ntoken = " TOKEN "\n", 0600);
 
-	load_expect(&cfg, f, 0);
+	load_expect(&cfg, home, 0);
 	assert_string_equal(cfg.token, TOKEN);
 	config_release(&cfg);
 	assert_int_equal(chmod(path, 0400), 0);
-	load_expect(&cfg, f, 0);
+	load_expect(&cfg, home, 0);
 	assert_string_equal(cfg.token, TOKEN);
 	config_release(&cfg);
 	free(path);
@@ -378,11 +354,11 @@ static void test_token_file_private(void **state)
 
 static void test_no_token_any_mode(void **state)
 {
-	struct fixture *f = *state;
+	const char *home = *state;
 	struct config cfg = CONFIG_INIT;
-	char *path = put(f, "config.json", "{\"user\": {\"email\": \"a@b.c\"}}", 0644);
+	char *path = put(home, "config.json", "{\"user\": {\"email\": \"a@b.c\"}}", 0644);
 
-	load_expect(&cfg, f, 0);
+	load_expect(&cfg, home, 0);
 	assert_string_equal(cfg.user_email, "a@b.c");
 	assert_null(cfg.token);
 	config_release(&cfg);
@@ -409,24 +385,24 @@ static int load_as_nobody(const char *home)
 
 static void test_unreadable_or_folder(void **state)
 {
-	struct fixture *f = *state;
+	const char *home = *state;
 	struct config cfg = CONFIG_INIT;
-	char *path = put(f, "config.ini", "[user]\nname = x\n", 0000);
+	char *path = put(home, "config.ini", "[user]\nname = x\n", 0000);
 	char *dir;
 
 	if (geteuid() == 0) {
-		assert_int_equal(chmod(f->home, 0755), 0);
-		assert_int_equal(load_as_nobody(f->home), DFC_EUSAGE);
+		assert_int_equal(chmod(home, 0755), 0);
+		assert_int_equal(load_as_nobody(home), DFC_EUSAGE);
 	} else {
-		load_expect(&cfg, f, DFC_EUSAGE);
+		load_expect(&cfg, home, DFC_EUSAGE);
 		assert_message_has(path);
 	}
 	unlink(path);
 	free(path);
 
-	dir = fs_path_join(f->home, "config.json");
+	dir = fs_path_join(home, "config.json");
 	assert_int_equal(mkdir(dir, 0755), 0);
-	load_expect(&cfg, f, DFC_EUSAGE);
+	load_expect(&cfg, home, DFC_EUSAGE);
 	assert_message_has("folder");
 	assert_message_has(dir);
 	free(dir);
@@ -435,15 +411,15 @@ static void test_unreadable_or_folder(void **state)
 /* Flags beat the environment, which beats the file, which beats defaults. */
 static void test_precedence_and_origins(void **state)
 {
-	struct fixture *f = *state;
+	const char *home = *state;
 	struct config cfg = CONFIG_INIT;
 	struct buf value = BUF_INIT;
-	char *path = put(f, "config.ini",
+	char *path = put(home, "config.ini",
 			 "[catalog]\nurl = /from/file.git\n[user]\nname = File Name\n", 0644);
 
 	unsetenv("DATA_FACTORY_CATALOG");
 	unsetenv("GIT_AUTHOR_NAME");
-	load_expect(&cfg, f, 0);
+	load_expect(&cfg, home, 0);
 	assert_int_equal(cfg.origin[CONFIG_CATALOG_URL], CONFIG_ORIGIN_FILE);
 	assert_int_equal(cfg.line[CONFIG_CATALOG_URL], 2);
 	assert_int_equal(cfg.line[CONFIG_USER_NAME], 4);
@@ -511,20 +487,19 @@ static void test_parse_size(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_defaults_without_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_json_every_key, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ini_every_key, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_json_wins_over_ini, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_malformed_json, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_ini_line, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_keys, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wrong_types, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_token_file_readable_by_others, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_token_file_private, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_token_any_mode, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unreadable_or_folder, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_precedence_and_origins, setup, teardown),
+		TEMP_DIR_TEST(test_defaults_without_file),
+		TEMP_DIR_TEST(test_json_every_key),
+		TEMP_DIR_TEST(test_ini_every_key),
+		TEMP_DIR_TEST(test_json_wins_over_ini),
+		TEMP_DIR_TEST(test_malformed_json),
+		TEMP_DIR_TEST(test_bad_ini_line),
+		TEMP_DIR_TEST(test_unknown_keys),
+		TEMP_DIR_TEST(test_wrong_types),
+		TEMP_DIR_TEST(test_token_file_readable_by_others),
+		TEMP_DIR_TEST(test_token_file_private),
+		TEMP_DIR_TEST(test_no_token_any_mode),
+		TEMP_DIR_TEST(test_unreadable_or_folder),
+		TEMP_DIR_TEST(test_precedence_and_origins),
 		cmocka_unit_test(test_key_names),
 		cmocka_unit_test(test_parse_size),
 	};
