@@ -3,11 +3,16 @@
  *
  * diff_pipelines() compares two parsed pipelines (SPEC §2) and lists what
  * changed: top-level fields, nodes (matched by node id) added, removed and
- * changed key by key, edges added and removed, and the arguments of edges
- * that exist on both sides. An edge is identified by its `from`, its `to`
- * and its position among the edges with the same `from` and `to`, so moving
- * edges or nodes around in the file is not a change. Values are compared
- * with json_equal().
+ * changed key by key, the content of scripts, edges added and removed, and
+ * the arguments of edges that exist on both sides. An edge is identified by
+ * its `from`, its `to` and its position among the edges with the same
+ * `from` and `to`, so moving edges or nodes around in the file is not a
+ * change. Values are compared with json_equal().
+ *
+ * What is compared is what a version is (the content fingerprint of
+ * catalog_form.h): the catalog ids `script_id` and `dataset_id` are not
+ * compared as keys, so a file brought back by `sync` equals the version it
+ * came from; a script's content is, by blob id.
  *
  * The formatters write a diff (or the two canonical forms) into a
  * `struct buf` as text, JSON (docs/diff-json.md), a unified patch or a
@@ -30,6 +35,7 @@ enum diff_kind {
 	DIFF_EDGE_REMOVED,
 	DIFF_EDGE_ADDED,
 	DIFF_ARGUMENTS_CHANGED,
+	DIFF_SCRIPT_CHANGED,
 };
 
 /** One change. Strings are owned; values are new references or NULL. */
@@ -40,14 +46,17 @@ struct diff_change {
 	/** Edge ends (edge kinds), else NULL. */
 	char *from;
 	char *to;
-	/** Top-level key (field_changed) or node key (node_changed). */
+	/** Top-level key (field_changed) or node key (node_changed), else NULL. */
 	char *field;
 	/**
 	 * JSON pointer of what changed: in the new file, or in the old file
 	 * for what only the old one has (removals).
 	 */
 	char *path;
-	/** NULL when the old side has nothing (added) ... */
+	/**
+	 * NULL when the old side has nothing (added) ... For script_changed,
+	 * the old and new blob ids (hex strings).
+	 */
 	json_t *old_value;
 	/** ... or the new side has nothing (removed). */
 	json_t *new_value;
@@ -69,12 +78,20 @@ void diff_release(struct diff *d);
  * Compare `old_root` and `new_root` (borrowed; both parsed pipelines whose
  * `nodes` and `edges` are arrays; missing or malformed ones count as empty)
  * and append the changes to `out`, in this order: top-level fields, nodes
- * removed (old file order), nodes added or changed (new file order), edges
- * removed (old order), edges added or with changed arguments (new order).
+ * removed (old file order), nodes added or changed (new file order; a
+ * node's keys, then its script's content), edges removed (old order), edges
+ * added or with changed arguments (new order).
+ *
+ * `old_scripts` and `new_scripts` (borrowed, or NULL) map script node ids
+ * to the blob id of their content, as a local version's scripts.json does;
+ * a node they do not name counts by its `script_id`. A script node on both
+ * sides whose content is known on both and differs is a script_changed.
+ *
  * Time is linear in the size of the files (node ids and edge keys are
  * hashed). Returns 0.
  */
-int diff_pipelines(struct diff *out, const json_t *old_root, const json_t *new_root);
+int diff_pipelines(struct diff *out, const json_t *old_root, const json_t *new_root,
+		   const json_t *old_scripts, const json_t *new_scripts);
 
 /**
  * One line per change:
@@ -82,6 +99,7 @@ int diff_pipelines(struct diff *out, const json_t *old_root, const json_t *new_r
  *     + node 'x' (script scripts/x.py)
  *     - edge a -> b
  *     ~ node 'clean': path "a.py" -> "b.py"
+ *     ~ node 'clean': script content 0beb81f7d1db -> 4c3363c0fddf
  *     ~ edge raw -> clean: arguments [...] -> [...]
  * With `color`, `+` lines are green, `-` red and `~` yellow (ANSI).
  * Keys, ids and values are the files' own text with control characters
@@ -112,8 +130,10 @@ int diff_format_patch(struct buf *out, const char *old_text, size_t old_len,
  * A mermaid flowchart (`flowchart LR`) of the union of both pipelines
  * (borrowed): every node once, as n0, n1, ... with its id as the quoted
  * label (datasets `[(...)]`, scripts `[...]`), added nodes and edges
- * (`==>`), removed ones (dashed, `-.->`) and changed nodes marked with the
- * classes `added`, `removed` and `changed`. `d` is the diff of the two.
+ * (`==>`), removed ones (dashed, `-.->`), changed nodes (keys or script)
+ * marked with the classes `added`, `removed` and `changed`, and edges whose
+ * arguments changed drawn in the colour of `changed` (`linkStyle`). `d` is
+ * the diff of the two.
  */
 void diff_format_mermaid(struct buf *out, const struct diff *d, const json_t *old_root,
 			 const json_t *new_root);

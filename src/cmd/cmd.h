@@ -194,6 +194,13 @@ void working_file_canonical(struct working_file *wf);
 void working_file_request(struct working_file *wf, struct record_request *req,
 			  const char *id, const char *message);
 
+/**
+ * The blob id of each script file read with `wf` (working_file_load() with
+ * `scripts`), by node id, as a local version's scripts.json has them: a new
+ * reference.
+ */
+json_t *working_file_script_ids(const struct working_file *wf);
+
 /** The content fingerprint (catalog_form.h) of `wf`, canonical form first. */
 void working_file_fingerprint(struct working_file *wf, char out[41]);
 

@@ -32,20 +32,25 @@ static const char *const usage[] = {
 	NULL,
 };
 
-/* One side of the comparison: its canonical form, parsed, and its name. */
+/*
+ * One side of the comparison: its canonical form, parsed, its name, and the
+ * blob ids of its scripts by node id (NULL: they are its script_ids).
+ */
 struct side {
 	struct buf text;
 	json_t *root;
 	char *label;
+	json_t *scripts;
 };
 
-#define SIDE_INIT { BUF_INIT, NULL, NULL }
+#define SIDE_INIT { BUF_INIT, NULL, NULL, NULL }
 
 static void side_release(struct side *s)
 {
 	buf_release(&s->text);
 	json_decref(s->root);
 	free(s->label);
+	json_decref(s->scripts);
 }
 
 static int side_parse(struct side *s)
@@ -76,6 +81,7 @@ static int parse_version(const char *arg, int *out)
 static int read_local(struct cmd_ctx *ctx, int version, struct side *s)
 {
 	struct version_info info = { 0 };
+	struct buf manifest = BUF_INIT;
 	int ret;
 
 	if ((ret = store_read_version(&ctx->store, id, version, false, &info)) < 0 ||
@@ -83,8 +89,21 @@ static int read_local(struct cmd_ctx *ctx, int version, struct side *s)
 				   &s->text)) < 0)
 		goto out;
 	s->label = xasprintf("%s@v%d", id, info.version);
-	ret = side_parse(s);
+	if ((ret = side_parse(s)) < 0)
+		goto out;
+	/* The snapshots of its scripts; a version without scripts has none. */
+	ret = store_read_file(&ctx->store, id, info.version, "scripts.json", &manifest);
+	if (ret == DFC_ENOTFOUND) {
+		dfc_error_clear();
+		ret = 0;
+	} else if (ret == 0) {
+		s->scripts = json_loadb(buf_cstr(&manifest), manifest.len, 0, NULL);
+		if (!json_is_object(s->scripts))
+			ret = dfc_error(DFC_EINTERNAL, "%s: stored scripts.json is not an object",
+					s->label);
+	}
 out:
+	buf_release(&manifest);
 	version_info_release(&info);
 	return ret;
 }
@@ -115,7 +134,7 @@ static int load_file(struct cmd_ctx *ctx, const char *path, struct side *old_sid
 	struct working_file wf = WORKING_FILE_INIT;
 	int ret;
 
-	if ((ret = working_file_load(&wf, path, false)) < 0)
+	if ((ret = working_file_load(&wf, path, true)) < 0)
 		goto out;
 	id = pipeline_id(&wf.pipeline);
 	if (!id) {
@@ -135,6 +154,7 @@ static int load_file(struct cmd_ctx *ctx, const char *path, struct side *old_sid
 	working_file_canonical(&wf);
 	buf_add(&new_side->text, wf.canonical.data, wf.canonical.len);
 	new_side->label = xstrdup(path);
+	new_side->scripts = working_file_script_ids(&wf);
 	ret = side_parse(new_side);
 out:
 	working_file_release(&wf);
@@ -221,7 +241,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 			goto out;
 	}
 
-	diff_pipelines(&d, old_side.root, new_side.root);
+	diff_pipelines(&d, old_side.root, new_side.root, old_side.scripts, new_side.scripts);
 	if (!strcmp(format, "text")) {
 		diff_format_text(&out, &d, use_color(ctx));
 	} else if (!strcmp(format, "json")) {

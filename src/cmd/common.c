@@ -168,7 +168,7 @@ void working_file_request(struct working_file *wf, struct record_request *req,
 	req->pipeline = wf->pipeline.root;
 }
 
-void working_file_fingerprint(struct working_file *wf, char out[41])
+json_t *working_file_script_ids(const struct working_file *wf)
 {
 	json_t *scripts = json_object();
 	git_oid oid;
@@ -179,6 +179,13 @@ void working_file_fingerprint(struct working_file *wf, char out[41])
 		git_odb_hash(&oid, buf_cstr(&f->content), f->content.len, GIT_OBJECT_BLOB);
 		json_object_set_new(scripts, f->node_id, json_string(git_oid_tostr_s(&oid)));
 	}
+	return scripts;
+}
+
+void working_file_fingerprint(struct working_file *wf, char out[41])
+{
+	json_t *scripts = working_file_script_ids(wf);
+
 	content_fingerprint(out, wf->pipeline.root, scripts);
 	json_decref(scripts);
 }

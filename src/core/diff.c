@@ -8,6 +8,7 @@
 
 #include <git2.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@ static const char *const kind_names[] = {
 	[DIFF_EDGE_REMOVED] = "edge_removed",
 	[DIFF_EDGE_ADDED] = "edge_added",
 	[DIFF_ARGUMENTS_CHANGED] = "arguments_changed",
+	[DIFF_SCRIPT_CHANGED] = "script_changed",
 };
 
 const char *diff_kind_name(enum diff_kind kind)
@@ -192,8 +194,37 @@ static void diff_fields(struct diff *d, json_t *old_root, json_t *new_root)
 	diff_keys(d, DIFF_FIELD_CHANGED, NULL, "", "", old_root, new_root, skip);
 }
 
-static void diff_nodes(struct diff *d, json_t *old_nodes, json_t *new_nodes)
+/*
+ * The blob id of the content of script node `node` (id `id`): what
+ * `scripts` says, else its script_id; NULL when unknown.
+ */
+static const char *script_content(const json_t *scripts, const char *id, json_t *node)
 {
+	const char *blob = json_string_value(json_object_get(scripts, id));
+
+	return blob ? blob : string_member(node, "script_id");
+}
+
+/* A script node on both sides whose content is known on both and differs. */
+static void diff_script(struct diff *d, const char *id, const char *path,
+			const char *old_blob, const char *new_blob)
+{
+	json_t *old_value, *new_value;
+
+	if (!old_blob || !new_blob || !strcmp(old_blob, new_blob))
+		return;
+	old_value = json_string(old_blob);
+	new_value = json_string(new_blob);
+	add_change(d, DIFF_SCRIPT_CHANGED, path, old_value, new_value)->node = xstrdup(id);
+	json_decref(old_value);
+	json_decref(new_value);
+}
+
+static void diff_nodes(struct diff *d, json_t *old_nodes, json_t *new_nodes,
+		       const json_t *old_scripts, const json_t *new_scripts)
+{
+	/* Catalog ids: what they stand for is compared, not the keys (diff.h). */
+	static const char *const skip[] = { "script_id", "dataset_id", NULL };
 	json_t *old_map = index_nodes(old_nodes), *new_map = index_nodes(new_nodes);
 	struct buf old_path = BUF_INIT, new_path = BUF_INIT;
 	size_t i;
@@ -211,7 +242,7 @@ static void diff_nodes(struct diff *d, json_t *old_nodes, json_t *new_nodes)
 	}
 	json_array_foreach(new_nodes, i, node) {
 		const char *id = string_member(node, "id");
-		json_t *old_index;
+		json_t *old_index, *old_node;
 		size_t j;
 
 		if (!id)
@@ -225,10 +256,13 @@ static void diff_nodes(struct diff *d, json_t *old_nodes, json_t *new_nodes)
 			continue;
 		}
 		j = (size_t)json_integer_value(old_index);
+		old_node = json_array_get(old_nodes, j);
 		buf_reset(&old_path);
 		buf_addf(&old_path, "/nodes/%zu", j);
 		diff_keys(d, DIFF_NODE_CHANGED, id, buf_cstr(&old_path), buf_cstr(&new_path),
-			  json_array_get(old_nodes, j), node, NULL);
+			  old_node, node, skip);
+		diff_script(d, id, buf_cstr(&new_path), script_content(old_scripts, id, old_node),
+			    script_content(new_scripts, id, node));
 	}
 	buf_release(&old_path);
 	buf_release(&new_path);
@@ -252,6 +286,17 @@ static json_t *edge_arguments(json_t *edge)
 	return a ? json_incref(a) : json_array();
 }
 
+/* Whether the arguments of two edges (a missing list counts as []) differ. */
+static bool arguments_differ(json_t *old_edge, json_t *new_edge)
+{
+	json_t *old_args = edge_arguments(old_edge), *new_args = edge_arguments(new_edge);
+	bool differ = !json_equal(old_args, new_args);
+
+	json_decref(old_args);
+	json_decref(new_args);
+	return differ;
+}
+
 static void diff_edges(struct diff *d, json_t *old_edges, json_t *new_edges)
 {
 	json_t *old_keys, *new_keys;
@@ -273,7 +318,7 @@ static void diff_edges(struct diff *d, json_t *old_edges, json_t *new_edges)
 	json_array_foreach(new_edges, i, edge) {
 		const char *key = json_string_value(json_array_get(new_keys, i));
 		json_t *old_index = json_object_get(old_map, key);
-		json_t *old_args, *new_args;
+		json_t *old_edge;
 
 		buf_reset(&path);
 		buf_addf(&path, "/edges/%zu", i);
@@ -282,17 +327,17 @@ static void diff_edges(struct diff *d, json_t *old_edges, json_t *new_edges)
 				      edge);
 			continue;
 		}
-		old_args = edge_arguments(json_array_get(old_edges,
-							 (size_t)json_integer_value(old_index)));
-		new_args = edge_arguments(edge);
-		if (!json_equal(old_args, new_args)) {
+		old_edge = json_array_get(old_edges, (size_t)json_integer_value(old_index));
+		if (arguments_differ(old_edge, edge)) {
+			json_t *old_args = edge_arguments(old_edge), *new_args = edge_arguments(edge);
+
 			buf_adds(&path, "/arguments");
 			set_edge_ends(add_change(d, DIFF_ARGUMENTS_CHANGED, buf_cstr(&path),
 						 old_args, new_args),
 				      edge);
+			json_decref(old_args);
+			json_decref(new_args);
 		}
-		json_decref(old_args);
-		json_decref(new_args);
 	}
 	buf_release(&path);
 	json_decref(old_keys);
@@ -301,13 +346,15 @@ static void diff_edges(struct diff *d, json_t *old_edges, json_t *new_edges)
 	json_decref(new_map);
 }
 
-int diff_pipelines(struct diff *out, const json_t *old_root, const json_t *new_root)
+int diff_pipelines(struct diff *out, const json_t *old_root, const json_t *new_root,
+		   const json_t *old_scripts, const json_t *new_scripts)
 {
 	/* jansson's getters take non-const pointers; nothing is modified. */
 	json_t *o = (json_t *)old_root, *n = (json_t *)new_root;
 
 	diff_fields(out, o, n);
-	diff_nodes(out, array_member(o, "nodes"), array_member(n, "nodes"));
+	diff_nodes(out, array_member(o, "nodes"), array_member(n, "nodes"), old_scripts,
+		   new_scripts);
 	diff_edges(out, array_member(o, "edges"), array_member(n, "edges"));
 	return 0;
 }
@@ -340,6 +387,15 @@ static void add_value(struct buf *out, const json_t *value)
 	s = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
 	add_text(out, s ? s : "?");
 	free(s);
+}
+
+/* A blob id as git abbreviates it for people: its first 12 digits. */
+static void add_blob_id(struct buf *out, const json_t *value)
+{
+	char abbrev[13];
+
+	snprintf(abbrev, sizeof(abbrev), "%s", json_string_value(value));
+	add_text(out, abbrev);
 }
 
 /* "(script scripts/x.py)": a node's type and where it lives. */
@@ -418,6 +474,14 @@ void diff_format_text(struct buf *out, const struct diff *d, bool color)
 			add_value(out, c->old_value);
 			buf_adds(out, " -> ");
 			add_value(out, c->new_value);
+			break;
+		case DIFF_SCRIPT_CHANGED:
+			buf_adds(out, " node '");
+			add_text(out, c->node);
+			buf_adds(out, "': script content ");
+			add_blob_id(out, c->old_value);
+			buf_adds(out, " -> ");
+			add_blob_id(out, c->new_value);
 			break;
 		}
 		if (color)
@@ -521,16 +585,19 @@ static void add_mermaid_node(struct buf *out, json_t *ids, const char *id, json_
 	buf_adds(out, dataset ? ")]\n" : "]\n");
 }
 
-static void add_mermaid_edge(struct buf *out, json_t *ids, json_t *edge, const char *arrow)
+/* Draw `edge`; returns whether it was (both ends are known nodes). */
+static bool add_mermaid_edge(struct buf *out, json_t *ids, json_t *edge, const char *arrow)
 {
 	json_t *from = json_object_get(ids, string_member(edge, "from") ?
 						    string_member(edge, "from") : "");
 	json_t *to = json_object_get(ids, string_member(edge, "to") ?
 						  string_member(edge, "to") : "");
 
-	if (from && to)
-		buf_addf(out, "  n%lld %s n%lld\n", (long long)json_integer_value(from), arrow,
-			 (long long)json_integer_value(to));
+	if (!from || !to)
+		return false;
+	buf_addf(out, "  n%lld %s n%lld\n", (long long)json_integer_value(from), arrow,
+		 (long long)json_integer_value(to));
+	return true;
 }
 
 void diff_format_mermaid(struct buf *out, const struct diff *d, const json_t *old_root,
@@ -542,7 +609,8 @@ void diff_format_mermaid(struct buf *out, const struct diff *d, const json_t *ol
 	json_t *ids = json_object(), *marked = json_object();
 	json_t *old_keys, *new_keys, *old_map, *new_map;
 	json_t *node, *edge;
-	size_t i;
+	struct buf restyled = BUF_INIT;
+	size_t i, links = 0;
 
 	buf_adds(out, "flowchart LR\n");
 	json_array_foreach(new_nodes, i, node)
@@ -556,8 +624,17 @@ void diff_format_mermaid(struct buf *out, const struct diff *d, const json_t *ol
 	new_map = index_edges(new_edges, &new_keys);
 	json_array_foreach(new_edges, i, edge) {
 		const char *key = json_string_value(json_array_get(new_keys, i));
+		json_t *old_index = json_object_get(old_map, key);
 
-		add_mermaid_edge(out, ids, edge, json_object_get(old_map, key) ? "-->" : "==>");
+		if (!add_mermaid_edge(out, ids, edge, old_index ? "-->" : "==>"))
+			continue;
+		/* linkStyle numbers the links in the order they are drawn. */
+		if (old_index &&
+		    arguments_differ(json_array_get(old_edges, (size_t)json_integer_value(old_index)),
+				     edge))
+			buf_addf(&restyled, "  linkStyle %zu stroke:#bf8700,stroke-width:3px\n",
+				 links);
+		links++;
 	}
 	json_array_foreach(old_edges, i, edge) {
 		const char *key = json_string_value(json_array_get(old_keys, i));
@@ -565,6 +642,7 @@ void diff_format_mermaid(struct buf *out, const struct diff *d, const json_t *ol
 		if (!json_object_get(new_map, key))
 			add_mermaid_edge(out, ids, edge, "-.->");
 	}
+	buf_add(out, restyled.data, restyled.len);
 
 	buf_adds(out, "  classDef added fill:#d4f8d4,stroke:#2da44e\n"
 		      "  classDef removed fill:#ffd7d5,stroke:#cf222e,stroke-dasharray:5 5\n"
@@ -573,7 +651,8 @@ void diff_format_mermaid(struct buf *out, const struct diff *d, const json_t *ol
 		const struct diff_change *c = &d->changes[k];
 		const char *cls = c->kind == DIFF_NODE_ADDED	 ? "added" :
 				  c->kind == DIFF_NODE_REMOVED ? "removed" :
-				  c->kind == DIFF_NODE_CHANGED ? "changed" : NULL;
+				  c->kind == DIFF_NODE_CHANGED ||
+				  c->kind == DIFF_SCRIPT_CHANGED ? "changed" : NULL;
 		json_t *num;
 
 		/* One class line per node, even when several of its keys changed. */
@@ -589,4 +668,5 @@ void diff_format_mermaid(struct buf *out, const struct diff *d, const json_t *ol
 	json_decref(new_map);
 	json_decref(ids);
 	json_decref(marked);
+	buf_release(&restyled);
 }

@@ -165,6 +165,72 @@ edit_pipeline() {
 	[ "$status" -eq 7 ]
 }
 
+@test "a script edited on disk is a change, as status and update see it" {
+	create_pipeline
+	old=$(git hash-object scripts/clean.py)
+	printf 'print("more")\n' >> scripts/clean.py
+	new=$(git hash-object scripts/clean.py)
+	run --separate-stderr dfc status pipeline.json
+	[[ "$output" == *"state:    modified"* ]]
+	run --separate-stderr dfc diff pipeline.json --exit-code
+	[ "$status" -eq 1 ]
+	[ "$output" = "~ node 'clean': script content ${old:0:12} -> ${new:0:12}" ]
+	run --separate-stderr dfc diff pipeline.json --format json
+	[ "$(jq -c '.changes' <<<"$output")" = \
+		"[{\"kind\":\"script_changed\",\"node\":\"clean\",\"path\":\"/nodes/1\",\"old\":\"$old\",\"new\":\"$new\"}]" ]
+	run --separate-stderr dfc diff pipeline.json --format mermaid
+	id_of() { awk -v n="\"$1\"" 'index($0, n) && /^  n[0-9]+\[/ { sub(/^  /, ""); sub(/\[.*/, ""); print }' <<<"$output"; }
+	grep -qx "  class $(id_of clean) changed" <<<"$output"
+	# Recorded, the two versions differ by that script alone.
+	dfc update pipeline.json
+	run --separate-stderr dfc diff -i "$ID" 1 2 --exit-code
+	[ "$status" -eq 1 ]
+	[ "$output" = "~ node 'clean': script content ${old:0:12} -> ${new:0:12}" ]
+	run --separate-stderr dfc diff pipeline.json --exit-code
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
+@test "a file brought back by sync has no differences, as status says clean" {
+	create_pipeline
+	dfc share -f pipeline.json
+	dfc sync pipeline.json
+	[ "$(jq -r '.nodes[1].script_id' pipeline.json)" = "$(git hash-object scripts/clean.py)" ]
+	run --separate-stderr dfc status pipeline.json
+	[[ "$output" == *"state:    clean"* ]]
+	for format in text json mermaid; do
+		run --separate-stderr dfc diff pipeline.json --format "$format" --exit-code
+		[ "$status" -eq 0 ]
+	done
+	run --separate-stderr dfc diff pipeline.json
+	[ -z "$output" ]
+	run --separate-stderr dfc diff -i "$ID" --from-catalog --exit-code
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	# The patch format shows the canonical forms as they are, ids included.
+	run --separate-stderr dfc diff pipeline.json --format patch --exit-code
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'+      "script_id": "'* ]]
+	# A script edited after the sync is still a change.
+	printf '# edited\n' >> scripts/clean.py
+	run --separate-stderr dfc diff pipeline.json --exit-code
+	[ "$status" -eq 1 ]
+	[[ "$output" == "~ node 'clean': script content "* ]]
+}
+
+@test "mermaid marks an edge whose arguments alone changed" {
+	create_pipeline
+	jq '.edges[1].arguments = ["--output", { "ref": "out" }]' pipeline.json > edited.json
+	mv edited.json pipeline.json
+	run --separate-stderr dfc diff pipeline.json --format mermaid --exit-code
+	[ "$status" -eq 1 ]
+	# Links are numbered in the order they are drawn; clean -> out is the second.
+	links=$(grep -E '^  n[0-9]+ (-->|==>|-\.->) n[0-9]+$' <<<"$output")
+	[ "$(sed -n 2p <<<"$links")" = "  n1 --> n2" ]
+	grep -qx '  linkStyle 1 stroke:#bf8700,stroke-width:3px' <<<"$output"
+	[ "$(grep -c linkStyle <<<"$output")" -eq 1 ]
+}
+
 @test "diff FILE needs an id" {
 	write_pipeline
 	run --separate-stderr dfc diff pipeline.json

@@ -8,6 +8,8 @@
  * NUL and those after it (the parser refuses NUL bytes, so no pipeline is
  * lost), diffed one against the other to look for crashes and leaks; when
  * both are valid and hold the same value, the diff must be empty too.
+ * A top-level "scripts" member of each, whatever it holds, is passed as
+ * that side's map of script contents.
  */
 #include "fuzz.h"
 
@@ -40,7 +42,8 @@ static size_t diff_and_format(const json_t *old_root, const json_t *new_root)
 	json_t *doc, *changes;
 	size_t nr, lines = 0;
 
-	FUZZ_CHECK(diff_pipelines(&d, old_root, new_root) == 0);
+	FUZZ_CHECK(diff_pipelines(&d, old_root, new_root, json_object_get(old_root, "scripts"),
+				  json_object_get(new_root, "scripts")) == 0);
 	nr = d.nr;
 	for (size_t i = 0; i < d.nr; i++) {
 		const struct diff_change *c = &d.changes[i];

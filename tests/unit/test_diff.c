@@ -27,11 +27,11 @@ static json_t *parse(const char *text)
 	return root;
 }
 
-/* Diff two parsed pipelines into a fresh `d`. */
+/* Diff two parsed pipelines, scripts known only by script_id, into a fresh `d`. */
 static void run_diff(struct diff *d, json_t *old_root, json_t *new_root)
 {
 	diff_init(d);
-	assert_int_equal(diff_pipelines(d, old_root, new_root), 0);
+	assert_int_equal(diff_pipelines(d, old_root, new_root, NULL, NULL), 0);
 }
 
 static void test_identical(void **state)
@@ -59,7 +59,7 @@ static void test_each_kind(void **state)
 	json_t *a = parse(base), *b = parse(base);
 	json_t *nodes = json_object_get(b, "nodes"), *edges = json_object_get(b, "edges");
 	struct diff d;
-	int seen[DIFF_ARGUMENTS_CHANGED + 1] = { 0 };
+	int seen[DIFF_SCRIPT_CHANGED + 1] = { 0 };
 	struct buf out = BUF_INIT;
 
 	(void)state;
@@ -80,7 +80,7 @@ static void test_each_kind(void **state)
 	assert_int_equal(seen[DIFF_FIELD_CHANGED], 2);
 	assert_int_equal(seen[DIFF_NODE_REMOVED], 1);
 	assert_int_equal(seen[DIFF_NODE_ADDED], 1);
-	assert_int_equal(seen[DIFF_NODE_CHANGED], 2);
+	assert_int_equal(seen[DIFF_NODE_CHANGED], 1);
 	assert_int_equal(seen[DIFF_EDGE_REMOVED], 1);
 	assert_int_equal(seen[DIFF_EDGE_ADDED], 1);
 	assert_int_equal(seen[DIFF_ARGUMENTS_CHANGED], 1);
@@ -88,7 +88,7 @@ static void test_each_kind(void **state)
 	assert_non_null(strstr(buf_cstr(&out), "+ node 'x' (script scripts/x.py)\n"));
 	assert_non_null(strstr(buf_cstr(&out), "- edge clean -> out\n"));
 	assert_non_null(strstr(buf_cstr(&out), "~ node 'clean': path \"a.py\" -> \"b.py\"\n"));
-	assert_non_null(strstr(buf_cstr(&out), "~ node 'clean': script_id (none) -> \"abc\"\n"));
+	assert_null(strstr(buf_cstr(&out), "script_id"));
 	assert_non_null(strstr(buf_cstr(&out),
 			       "~ edge raw -> clean: arguments [\"--in\",{\"ref\":\"raw\"}] -> [\"--x\"]\n"));
 	buf_reset(&out);
@@ -128,6 +128,98 @@ static void test_order_and_duplicates(void **state)
 	json_decref(b);
 }
 
+#define BLOB_A "0beb81f7d1dbbf45329ac232ce9321f5538a8eac"
+#define BLOB_B "4c3363c0fddf5c5b134f81e73436cc658704b299"
+
+/*
+ * A script is compared by its content (the blob id the scripts map gives,
+ * else its script_id); script_id and dataset_id are never compared as keys,
+ * so catalog ids on one side only are no change.
+ */
+static void test_scripts_by_content(void **state)
+{
+	json_t *a = parse(base), *b = parse(base);
+	json_t *old_scripts = json_pack("{s:s}", "clean", BLOB_A);
+	json_t *new_scripts = json_pack("{s:s}", "clean", BLOB_B);
+	json_t *b_nodes = json_object_get(b, "nodes");
+	struct diff d = DIFF_INIT;
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	/* b as sync writes it: the catalog ids of its scripts and datasets. */
+	json_object_set_new(json_array_get(b_nodes, 0), "dataset_id", json_string(BLOB_B));
+	json_object_set_new(json_array_get(b_nodes, 1), "script_id", json_string(BLOB_A));
+	json_object_set_new(json_array_get(b_nodes, 2), "dataset_id", json_string(BLOB_A));
+	assert_int_equal(diff_pipelines(&d, a, b, old_scripts, NULL), 0);
+	assert_int_equal(d.nr, 0);
+	assert_int_equal(diff_pipelines(&d, a, b, NULL, NULL), 0);
+	assert_int_equal(d.nr, 0);
+
+	/* The same script_id, but the file on disk is another one. */
+	assert_int_equal(diff_pipelines(&d, a, b, old_scripts, new_scripts), 0);
+	assert_int_equal(d.nr, 1);
+	assert_int_equal(d.changes[0].kind, DIFF_SCRIPT_CHANGED);
+	assert_string_equal(d.changes[0].node, "clean");
+	assert_null(d.changes[0].field);
+	assert_string_equal(d.changes[0].path, "/nodes/1");
+	assert_string_equal(json_string_value(d.changes[0].old_value), BLOB_A);
+	assert_string_equal(json_string_value(d.changes[0].new_value), BLOB_B);
+	diff_format_text(&out, &d, false);
+	assert_string_equal(buf_cstr(&out),
+			    "~ node 'clean': script content 0beb81f7d1db -> 4c3363c0fddf\n");
+	buf_reset(&out);
+	diff_format_json(&out, &d, "a", "b");
+	assert_non_null(strstr(buf_cstr(&out), "\"kind\": \"script_changed\""));
+	assert_non_null(strstr(buf_cstr(&out), "\"new\": \"" BLOB_B "\""));
+	buf_reset(&out);
+	diff_format_mermaid(&out, &d, a, b);
+	assert_non_null(strstr(buf_cstr(&out), "class n1 changed\n"));
+	diff_release(&d);
+
+	/* Two catalog forms: their script_ids are the scripts' contents. */
+	json_object_set_new(json_array_get(json_object_get(a, "nodes"), 1), "script_id",
+			    json_string(BLOB_B));
+	assert_int_equal(diff_pipelines(&d, a, b, NULL, NULL), 0);
+	assert_int_equal(d.nr, 1);
+	assert_int_equal(d.changes[0].kind, DIFF_SCRIPT_CHANGED);
+	assert_string_equal(json_string_value(d.changes[0].old_value), BLOB_B);
+	assert_string_equal(json_string_value(d.changes[0].new_value), BLOB_A);
+	diff_release(&d);
+	/* The map wins over script_id, as in a content fingerprint. */
+	assert_int_equal(diff_pipelines(&d, a, b, new_scripts, new_scripts), 0);
+	assert_int_equal(d.nr, 0);
+
+	buf_release(&out);
+	diff_release(&d);
+	json_decref(old_scripts);
+	json_decref(new_scripts);
+	json_decref(a);
+	json_decref(b);
+}
+
+/* An edge whose arguments alone changed is drawn in the colour of changes. */
+static void test_mermaid_arguments(void **state)
+{
+	json_t *a = parse(base), *b = parse(base);
+	json_t *edge = json_array_get(json_object_get(b, "edges"), 1);
+	struct diff d;
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	json_object_set_new(edge, "arguments", json_pack("[s]", "--output"));
+	run_diff(&d, a, b);
+	assert_int_equal(d.nr, 1);
+	diff_format_mermaid(&out, &d, a, b);
+	/* The second link drawn (index 1) is clean -> out. */
+	assert_non_null(strstr(buf_cstr(&out), "  n0 --> n1\n  n1 --> n2\n"));
+	assert_non_null(strstr(buf_cstr(&out), "  linkStyle 1 stroke:#bf8700,stroke-width:3px\n"));
+	assert_null(strstr(buf_cstr(&out), "linkStyle 0"));
+	buf_release(&out);
+	diff_release(&d);
+	json_decref(a);
+	json_decref(b);
+}
+
 static void test_patch(void **state)
 {
 	struct buf out = BUF_INIT;
@@ -147,6 +239,8 @@ int main(void)
 		cmocka_unit_test(test_identical),
 		cmocka_unit_test(test_each_kind),
 		cmocka_unit_test(test_order_and_duplicates),
+		cmocka_unit_test(test_scripts_by_content),
+		cmocka_unit_test(test_mermaid_arguments),
 		cmocka_unit_test(test_patch),
 	};
 	int ret;
