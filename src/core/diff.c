@@ -418,6 +418,35 @@ static void add_node_summary(struct buf *out, json_t *node)
 	buf_addch(out, ')');
 }
 
+/* " field 'name'", " node 'x'" or " edge a -> b": what a change is about. */
+static void add_subject(struct buf *out, const struct diff_change *c)
+{
+	if (c->from) {
+		buf_adds(out, " edge ");
+		add_text(out, c->from);
+		buf_adds(out, " -> ");
+		add_text(out, c->to);
+	} else {
+		buf_adds(out, c->node ? " node '" : " field '");
+		add_text(out, c->node ? c->node : c->field);
+		buf_addch(out, '\'');
+	}
+}
+
+/* ": [WHAT ]OLD -> NEW", the values written by `add`. */
+static void add_old_new(struct buf *out, const char *what, const struct diff_change *c,
+			void (*add)(struct buf *, const json_t *))
+{
+	buf_adds(out, ": ");
+	if (what) {
+		add_text(out, what);
+		buf_addch(out, ' ');
+	}
+	add(out, c->old_value);
+	buf_adds(out, " -> ");
+	add(out, c->new_value);
+}
+
 void diff_format_text(struct buf *out, const struct diff *d, bool color)
 {
 	for (size_t i = 0; i < d->nr; i++) {
@@ -432,56 +461,26 @@ void diff_format_text(struct buf *out, const struct diff *d, bool color)
 		if (color)
 			buf_adds(out, col);
 		buf_addch(out, sign);
+		add_subject(out, c);
 		switch (c->kind) {
 		case DIFF_FIELD_CHANGED:
-			buf_adds(out, " field '");
-			add_text(out, c->field);
-			buf_adds(out, "': ");
-			add_value(out, c->old_value);
-			buf_adds(out, " -> ");
-			add_value(out, c->new_value);
+			add_old_new(out, NULL, c, add_value);
+			break;
+		case DIFF_NODE_CHANGED:
+			add_old_new(out, c->field, c, add_value);
+			break;
+		case DIFF_ARGUMENTS_CHANGED:
+			add_old_new(out, "arguments", c, add_value);
+			break;
+		case DIFF_SCRIPT_CHANGED:
+			add_old_new(out, "script content", c, add_blob_id);
 			break;
 		case DIFF_NODE_ADDED:
 		case DIFF_NODE_REMOVED:
-			buf_adds(out, " node '");
-			add_text(out, c->node);
-			buf_addch(out, '\'');
 			add_node_summary(out, c->new_value ? c->new_value : c->old_value);
-			break;
-		case DIFF_NODE_CHANGED:
-			buf_adds(out, " node '");
-			add_text(out, c->node);
-			buf_adds(out, "': ");
-			add_text(out, c->field);
-			buf_addch(out, ' ');
-			add_value(out, c->old_value);
-			buf_adds(out, " -> ");
-			add_value(out, c->new_value);
 			break;
 		case DIFF_EDGE_ADDED:
 		case DIFF_EDGE_REMOVED:
-			buf_adds(out, " edge ");
-			add_text(out, c->from);
-			buf_adds(out, " -> ");
-			add_text(out, c->to);
-			break;
-		case DIFF_ARGUMENTS_CHANGED:
-			buf_adds(out, " edge ");
-			add_text(out, c->from);
-			buf_adds(out, " -> ");
-			add_text(out, c->to);
-			buf_adds(out, ": arguments ");
-			add_value(out, c->old_value);
-			buf_adds(out, " -> ");
-			add_value(out, c->new_value);
-			break;
-		case DIFF_SCRIPT_CHANGED:
-			buf_adds(out, " node '");
-			add_text(out, c->node);
-			buf_adds(out, "': script content ");
-			add_blob_id(out, c->old_value);
-			buf_adds(out, " -> ");
-			add_blob_id(out, c->new_value);
 			break;
 		}
 		if (color)
