@@ -78,21 +78,21 @@ static int parse_version(const char *arg, int *out)
 	return 0;
 }
 
-static int read_local(struct cmd_ctx *ctx, int version, struct side *s)
+static int read_local(struct cmd_ctx *ctx, const char *pipeline, int version, struct side *s)
 {
 	struct version_info info = { 0 };
 	struct buf manifest = BUF_INIT;
 	int ret;
 
-	if ((ret = store_read_version(&ctx->store, id, version, false, &info)) < 0 ||
-	    (ret = store_read_file(&ctx->store, id, info.version, "pipeline.json",
+	if ((ret = store_read_version(&ctx->store, pipeline, version, false, &info)) < 0 ||
+	    (ret = store_read_file(&ctx->store, pipeline, info.version, "pipeline.json",
 				   &s->text)) < 0)
 		goto out;
-	s->label = xasprintf("%s@v%d", id, info.version);
+	s->label = xasprintf("%s@v%d", pipeline, info.version);
 	if ((ret = side_parse(s)) < 0)
 		goto out;
 	/* The snapshots of its scripts; a version without scripts has none. */
-	ret = store_read_file(&ctx->store, id, info.version, "scripts.json", &manifest);
+	ret = store_read_file(&ctx->store, pipeline, info.version, "scripts.json", &manifest);
 	if (ret == DFC_ENOTFOUND) {
 		dfc_error_clear();
 		ret = 0;
@@ -108,19 +108,20 @@ out:
 	return ret;
 }
 
-static int read_catalog(struct cmd_ctx *ctx, int version, struct side *s)
+static int read_catalog(struct cmd_ctx *ctx, const char *pipeline, int version,
+			struct side *s)
 {
 	struct catalog_version cv = { 0 };
 	int ret;
 
-	if ((ret = catalog_read_version(&ctx->store, id, version, &cv)) < 0) {
+	if ((ret = catalog_read_version(&ctx->store, pipeline, version, &cv)) < 0) {
 		if (ret == DFC_ENOTFOUND)
 			dfc_hint(ret, "'data-factory-cli list --refresh' updates the "
 				      "last known catalog state");
 		goto out;
 	}
 	buf_add(&s->text, cv.pipeline_json.data, cv.pipeline_json.len);
-	s->label = xasprintf("%s@catalog-v%d", id, cv.version);
+	s->label = xasprintf("%s@catalog-v%d", pipeline, cv.version);
 	ret = side_parse(s);
 out:
 	catalog_version_release(&cv);
@@ -132,24 +133,22 @@ static int load_file(struct cmd_ctx *ctx, const char *path, struct side *old_sid
 		     struct side *new_side)
 {
 	struct working_file wf = WORKING_FILE_INIT;
+	const char *pipeline;
 	int ret;
 
 	if ((ret = working_file_load(&wf, path, true)) < 0)
 		goto out;
-	id = pipeline_id(&wf.pipeline);
-	if (!id) {
+	pipeline = pipeline_id(&wf.pipeline);
+	if (!pipeline) {
 		ret = dfc_hint(dfc_error(DFC_EUSAGE, "'%s' has no id: nothing to compare with",
 					 path),
 			       "'data-factory-cli create %s' records version 1", path);
 		goto out;
 	}
-	id = NULL;
-	if ((ret = cmd_check_id_option(pipeline_id(&wf.pipeline))) < 0)
-		goto out;
-	id = xstrdup(pipeline_id(&wf.pipeline));
-	if ((ret = cmd_open_store(ctx, false)) < 0 ||
-	    (ret = store_open_pipeline(&ctx->store, id)) < 0 ||
-	    (ret = read_local(ctx, 0, old_side)) < 0)
+	if ((ret = cmd_check_id_option(pipeline)) < 0 ||
+	    (ret = cmd_open_store(ctx, false)) < 0 ||
+	    (ret = store_open_pipeline(&ctx->store, pipeline)) < 0 ||
+	    (ret = read_local(ctx, pipeline, 0, old_side)) < 0)
 		goto out;
 	working_file_canonical(&wf);
 	buf_add(&new_side->text, wf.canonical.data, wf.canonical.len);
@@ -211,15 +210,13 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	struct side old_side = SIDE_INIT, new_side = SIDE_INIT;
 	struct diff d = DIFF_INIT;
 	struct buf out = BUF_INIT;
-	char *owned_id = NULL, *label = NULL;
+	char *label = NULL;
 	int ret, a = 0, b = 0;
 
 	if ((ret = check_arguments(argc)) < 0)
 		goto out;
 	if (!id) {
-		ret = load_file(ctx, argv[0], &old_side, &new_side);
-		owned_id = (char *)id;
-		if (ret < 0)
+		if ((ret = load_file(ctx, argv[0], &old_side, &new_side)) < 0)
 			goto out;
 	} else {
 		if ((ret = cmd_check_id_option(id)) < 0)
@@ -234,10 +231,10 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 			goto out;
 		/* The catalog is the old side: the diff shows what local adds. */
 		if (from_catalog)
-			ret = read_catalog(ctx, a, &old_side);
+			ret = read_catalog(ctx, id, a, &old_side);
 		else
-			ret = read_local(ctx, a, &old_side);
-		if (ret < 0 || (ret = read_local(ctx, from_catalog ? 0 : b, &new_side)) < 0)
+			ret = read_local(ctx, id, a, &old_side);
+		if (ret < 0 || (ret = read_local(ctx, id, from_catalog ? 0 : b, &new_side)) < 0)
 			goto out;
 	}
 
@@ -249,7 +246,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	} else if (!strcmp(format, "mermaid")) {
 		diff_format_mermaid(&out, &d, old_side.root, new_side.root);
 	} else {
-		label = patch_label(id == owned_id ? argv[0] : NULL);
+		label = patch_label(id ? NULL : argv[0]);
 		if ((ret = diff_format_patch(&out, old_side.text.data, old_side.text.len,
 					     new_side.text.data, new_side.text.len, label)) < 0)
 			goto out;
@@ -259,9 +256,6 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	if (exit_code && (d.nr || (!strcmp(format, "patch") && out.len)))
 		ret = 1;
 out:
-	if (owned_id)
-		id = NULL;
-	free(owned_id);
 	free(label);
 	buf_release(&out);
 	diff_release(&d);
