@@ -189,6 +189,11 @@ edit_pipeline() {
 	run --separate-stderr dfc diff pipeline.json --exit-code
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
+	# Without its script the file cannot be compared, as status says too.
+	rm scripts/clean.py
+	run --separate-stderr dfc diff pipeline.json
+	[ "$status" -eq 5 ]
+	[[ "$stderr" == "data-factory-cli: error: script 'clean' not found at "* ]]
 }
 
 @test "a file brought back by sync has no differences, as status says clean" {
