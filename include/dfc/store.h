@@ -202,6 +202,13 @@ int store_read_file(struct store *store, const char *id, int version,
 		    const char *path, struct buf *out);
 
 /**
+ * Append the content of the blob whose id is `hex` (40 hex digits: a
+ * script snapshot, or a catalog version's script_id) to `out`.
+ * DFC_ENOTFOUND when repo.git does not have it.
+ */
+int store_read_blob(struct store *store, const char *hex, struct buf *out);
+
+/**
  * The script snapshots of version `version` of `id` (0: the latest), one
  * per script node that had a local file when the version was recorded:
  * node id, file name and content. `out` is appended to.

@@ -33,17 +33,19 @@ static const char *const usage[] = {
 };
 
 /*
- * One side of the comparison: its canonical form, parsed, its name, and the
- * blob ids of its scripts by node id (NULL: they are its script_ids).
+ * One side of the comparison: its canonical form, parsed, its name, the
+ * blob ids of its scripts by node id (NULL: they are its script_ids), and
+ * for a working file the scripts read from disk (the store has the others).
  */
 struct side {
 	struct buf text;
 	json_t *root;
 	char *label;
 	json_t *scripts;
+	struct script_files files;
 };
 
-#define SIDE_INIT { BUF_INIT, NULL, NULL, NULL }
+#define SIDE_INIT { BUF_INIT, NULL, NULL, NULL, SCRIPT_FILES_INIT }
 
 static void side_release(struct side *s)
 {
@@ -51,6 +53,7 @@ static void side_release(struct side *s)
 	json_decref(s->root);
 	free(s->label);
 	json_decref(s->scripts);
+	script_files_release(&s->files);
 }
 
 static int side_parse(struct side *s)
@@ -154,6 +157,8 @@ static int load_file(struct cmd_ctx *ctx, const char *path, struct side *old_sid
 	buf_add(&new_side->text, wf.canonical.data, wf.canonical.len);
 	new_side->label = xstrdup(path);
 	new_side->scripts = working_file_script_ids(&wf);
+	new_side->files = wf.scripts;
+	wf.scripts = (struct script_files)SCRIPT_FILES_INIT; /* handed over */
 	ret = side_parse(new_side);
 out:
 	working_file_release(&wf);
@@ -173,6 +178,123 @@ static char *patch_label(const char *file)
 	if (file[0] == '/' || strstr(file, "../"))
 		return xstrdup(slash ? slash + 1 : file);
 	return xstrdup(file);
+}
+
+/*
+ * The content of script node `node` on side `s`, whose blob id is `blob`:
+ * the file read from disk, else the store's snapshot or catalog object.
+ * 1 when neither has it.
+ */
+static int read_script(struct cmd_ctx *ctx, const struct side *s, const char *node,
+		       const char *blob, struct buf *out)
+{
+	int ret;
+
+	for (size_t i = 0; i < s->files.nr; i++) {
+		const struct script_file *f = &s->files.items[i];
+
+		if (!strcmp(f->node_id, node)) {
+			buf_add(out, f->content.data, f->content.len);
+			return 0;
+		}
+	}
+	ret = store_read_blob(&ctx->store, blob, out);
+	if (ret == DFC_ENOTFOUND) {
+		dfc_error_clear();
+		return 1;
+	}
+	return ret;
+}
+
+/*
+ * Whether `path` can stand in a patch header as it is: relative, inside
+ * the pipeline's folder, printable ASCII that git would not quote.
+ */
+static bool is_patch_path(const char *path)
+{
+	if (!*path || *path == '/' || !strcmp(path, "..") || !strncmp(path, "../", 3) ||
+	    strstr(path, "/../") || (strlen(path) >= 3 && !strcmp(path + strlen(path) - 3, "/..")))
+		return false;
+	for (const char *p = path; *p; p++)
+		if (*p < ' ' || *p > '~' || *p == '"' || *p == '\\')
+			return false;
+	return true;
+}
+
+/*
+ * What `git apply` should patch for script node `node` of `root`: its
+ * path, in the folder of the pipeline file's own label; its node id when
+ * the path cannot stand in a patch (is_patch_path()).
+ */
+static char *script_label(const char *pipeline_label, const json_t *node_paths,
+			  const char *node)
+{
+	const char *path = json_string_value(json_object_get(node_paths, node));
+	const char *slash = strrchr(pipeline_label, '/');
+
+	if (!path || !is_patch_path(path))
+		path = node;
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	if (!slash)
+		return xstrdup(path);
+	return xasprintf("%.*s/%s", (int)(slash - pipeline_label), pipeline_label, path);
+}
+
+/* Node id -> `path` of every node of the pipelines that has one, new side first. */
+static json_t *node_paths(const json_t *old_root, const json_t *new_root)
+{
+	const json_t *roots[] = { new_root, old_root };
+	json_t *paths = json_object(), *node;
+	size_t i;
+
+	for (size_t r = 0; r < 2; r++)
+		json_array_foreach(json_object_get(roots[r], "nodes"), i, node) {
+			const char *node_id = json_string_value(json_object_get(node, "id"));
+			json_t *path = json_object_get(node, "path");
+
+			if (node_id && json_is_string(path) && !json_object_get(paths, node_id))
+				json_object_set(paths, node_id, path);
+		}
+	return paths;
+}
+
+/*
+ * After the pipeline's patch, one for each script whose content changed, so
+ * that the patch takes a folder holding the old version to the new one.
+ */
+static int add_script_patches(struct cmd_ctx *ctx, struct buf *out, const struct diff *d,
+			      const struct side *old_side, const struct side *new_side,
+			      const char *pipeline_label)
+{
+	json_t *paths = node_paths(old_side->root, new_side->root);
+	int ret = 0;
+
+	for (size_t i = 0; i < d->nr && ret >= 0; i++) {
+		const struct diff_change *c = &d->changes[i];
+		struct buf old_text = BUF_INIT, new_text = BUF_INIT;
+		char *label;
+
+		if (c->kind != DIFF_SCRIPT_CHANGED)
+			continue;
+		ret = read_script(ctx, old_side, c->node, json_string_value(c->old_value),
+				  &old_text);
+		if (ret == 0)
+			ret = read_script(ctx, new_side, c->node, json_string_value(c->new_value),
+					  &new_text);
+		if (ret == 0) {
+			label = script_label(pipeline_label, paths, c->node);
+			ret = diff_format_patch(out, old_text.data, old_text.len, new_text.data,
+						new_text.len, label);
+			free(label);
+		}
+		if (ret > 0)
+			ret = 0; /* content not at hand: the text format still says it changed */
+		buf_release(&old_text);
+		buf_release(&new_text);
+	}
+	json_decref(paths);
+	return ret;
 }
 
 static bool use_color(const struct cmd_ctx *ctx)
@@ -248,7 +370,8 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	} else {
 		label = patch_label(id ? NULL : argv[0]);
 		if ((ret = diff_format_patch(&out, old_side.text.data, old_side.text.len,
-					     new_side.text.data, new_side.text.len, label)) < 0)
+					     new_side.text.data, new_side.text.len, label)) < 0 ||
+		    (ret = add_script_patches(ctx, &out, &d, &old_side, &new_side, label)) < 0)
 			goto out;
 	}
 	fwrite(out.data ? out.data : "", 1, out.len, stdout);

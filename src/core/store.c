@@ -308,6 +308,21 @@ out:
 	return ret;
 }
 
+int store_read_blob(struct store *store, const char *hex, struct buf *out)
+{
+	git_blob *blob = NULL;
+	git_oid oid;
+
+	if (strlen(hex) != GIT_OID_HEXSZ || git_oid_fromstr(&oid, hex) < 0 ||
+	    git_blob_lookup(&blob, store->repo, &oid) < 0) {
+		git_error_clear();
+		return dfc_error(DFC_ENOTFOUND, "the store has no such blob");
+	}
+	buf_add(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+	git_blob_free(blob);
+	return 0;
+}
+
 static int commit_pipeline_json(struct buf *out, struct store *store,
 				const git_commit *commit)
 {

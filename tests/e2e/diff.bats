@@ -196,6 +196,52 @@ edit_pipeline() {
 	[[ "$stderr" == "data-factory-cli: error: script 'clean' not found at "* ]]
 }
 
+@test "patch carries the changed scripts too, and git apply takes it" {
+	create_pipeline
+	cp scripts/clean.py "$TEST_TMP/clean-v1.py"
+	printf 'print("more")\n' >> scripts/clean.py
+	jq '.name = "weekly"' pipeline.json > edited.json
+	mv edited.json pipeline.json
+	dfc update pipeline.json
+	run --separate-stderr dfc diff -i "$ID" 1 2 --format patch --exit-code
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"diff --git a/pipeline.json b/pipeline.json"* ]]
+	[[ "$output" == *"diff --git a/scripts/clean.py b/scripts/clean.py"* ]]
+	[[ "$output" == *'+print("more")'* ]]
+	printf '%s\n' "$output" > "$TEST_TMP/change.patch"
+	# Version 1 as files, the patch applied: version 2.
+	mkdir -p "$TEST_TMP/repo/scripts"
+	git -C "$TEST_TMP/repo" init -q
+	dfc show -i "$ID" -v 1 > "$TEST_TMP/repo/pipeline.json"
+	cp "$TEST_TMP/clean-v1.py" "$TEST_TMP/repo/scripts/clean.py"
+	git -C "$TEST_TMP/repo" apply "$TEST_TMP/change.patch"
+	cmp "$TEST_TMP/repo/scripts/clean.py" scripts/clean.py
+	[ "$(jq -S . "$TEST_TMP/repo/pipeline.json")" = "$(dfc show -i "$ID" -v 2 | jq -S .)" ]
+	# diff FILE names the script from the current folder, as it names FILE.
+	mkdir sub
+	mv pipeline.json scripts data sub/
+	printf '# again\n' >> sub/scripts/clean.py
+	run --separate-stderr dfc diff sub/pipeline.json --format patch
+	[[ "$output" == *"--- a/sub/scripts/clean.py"* ]]
+	[[ "$output" == *"+++ b/sub/scripts/clean.py"* ]]
+	[[ "$output" == *"+# again"* ]]
+	[[ "$output" != *"pipeline.json"* ]]
+}
+
+@test "patch: a script path that cannot be a patch path is named by its node id" {
+	mkdir -p "$TEST_TMP/elsewhere"
+	printf 'echo one\n' > "$TEST_TMP/elsewhere/x.sh"
+	jq -n --arg p "$TEST_TMP/elsewhere/x.sh" \
+		'{name: "abs", nodes: [{id: "far", type: "script", path: $p}], edges: []}' > pipeline.json
+	ID=$(dfc create pipeline.json)
+	printf 'echo two\n' > "$TEST_TMP/elsewhere/x.sh"
+	run --separate-stderr dfc diff pipeline.json --format patch --exit-code
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"--- a/far"* ]]
+	[[ "$output" == *"+echo two"* ]]
+	[[ "$output" != *"$TEST_TMP"* ]]
+}
+
 @test "a file brought back by sync has no differences, as status says clean" {
 	create_pipeline
 	dfc share -f pipeline.json
