@@ -48,4 +48,11 @@ void pipeline_release(struct pipeline *p);
 /** The top-level "id" when it is a string, else NULL. Borrowed. */
 const char *pipeline_id(const struct pipeline *p);
 
+/**
+ * Node id -> `path` of every node of `root` (borrowed, a parsed pipeline)
+ * that has a string `path`, the first node of an id winning: a new
+ * reference, so that finding a node's path is a lookup, not a scan.
+ */
+json_t *pipeline_node_paths(const json_t *root);
+
 #endif

@@ -241,24 +241,6 @@ static char *script_label(const char *pipeline_label, const json_t *node_paths,
 	return xasprintf("%.*s/%s", (int)(slash - pipeline_label), pipeline_label, path);
 }
 
-/* Node id -> `path` of every node of the pipelines that has one, new side first. */
-static json_t *node_paths(const json_t *old_root, const json_t *new_root)
-{
-	const json_t *roots[] = { new_root, old_root };
-	json_t *paths = json_object(), *node;
-	size_t i;
-
-	for (size_t r = 0; r < 2; r++)
-		json_array_foreach(json_object_get(roots[r], "nodes"), i, node) {
-			const char *node_id = json_string_value(json_object_get(node, "id"));
-			json_t *path = json_object_get(node, "path");
-
-			if (node_id && json_is_string(path) && !json_object_get(paths, node_id))
-				json_object_set(paths, node_id, path);
-		}
-	return paths;
-}
-
 /*
  * After the pipeline's patch, one for each script whose content changed, so
  * that the patch takes a folder holding the old version to the new one.
@@ -267,8 +249,13 @@ static int add_script_patches(struct cmd_ctx *ctx, struct buf *out, const struct
 			      const struct side *old_side, const struct side *new_side,
 			      const char *pipeline_label)
 {
-	json_t *paths = node_paths(old_side->root, new_side->root);
+	/* Where each script is, on the new side, else on the old one. */
+	json_t *paths = pipeline_node_paths(new_side->root);
+	json_t *old_paths = pipeline_node_paths(old_side->root);
 	int ret = 0;
+
+	json_object_update_missing(paths, old_paths);
+	json_decref(old_paths);
 
 	for (size_t i = 0; i < d->nr && ret >= 0; i++) {
 		const struct diff_change *c = &d->changes[i];

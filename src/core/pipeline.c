@@ -190,3 +190,18 @@ const char *pipeline_id(const struct pipeline *p)
 {
 	return json_string_value(json_object_get(p->root, "id"));
 }
+
+json_t *pipeline_node_paths(const json_t *root)
+{
+	json_t *paths = json_object(), *node;
+	size_t i;
+
+	json_array_foreach(json_object_get(root, "nodes"), i, node) {
+		const char *id = json_string_value(json_object_get(node, "id"));
+		json_t *path = json_object_get(node, "path");
+
+		if (id && json_is_string(path) && !json_object_get(paths, id))
+			json_object_set(paths, id, path);
+	}
+	return paths;
+}

@@ -9,6 +9,7 @@
 #include "dfc/fs.h"
 #include "dfc/identity.h"
 #include "dfc/ids.h"
+#include "dfc/pipeline.h"
 #include "dfc/view.h"
 #include "dfc/xalloc.h"
 
@@ -1127,25 +1128,6 @@ static const char *snapshot_name(const git_tree *dir, const json_t *paths,
 	return git_tree_entry_name(git_tree_entry_byindex(dir, 0));
 }
 
-/*
- * Node id -> `path` of every node of `root` that has one (new reference),
- * so that naming each snapshot is a lookup, not a scan of the nodes.
- */
-static json_t *node_paths(const json_t *root)
-{
-	json_t *paths = json_object(), *n;
-	size_t i;
-
-	json_array_foreach(json_object_get(root, "nodes"), i, n) {
-		const char *nid = json_string_value(json_object_get(n, "id"));
-		json_t *path = json_object_get(n, "path");
-
-		if (nid && json_is_string(path))
-			json_object_set(paths, nid, path);
-	}
-	return paths;
-}
-
 int store_read_file(struct store *store, const char *id, int version,
 		    const char *path, struct buf *out)
 {
@@ -1199,7 +1181,7 @@ int store_read_scripts(struct store *store, const char *id, int version,
 			       "run 'data-factory-cli fsck'");
 		goto out;
 	}
-	paths = node_paths(root);
+	paths = pipeline_node_paths(root);
 	json_object_foreach(map, node, oid_text) {
 		char *dir_path = xasprintf("scripts/%s", json_string_value(oid_text));
 		git_tree_entry *entry = NULL;

@@ -263,6 +263,29 @@ static void test_load_stdin(void **state)
 	problems_release(&list);
 }
 
+/* Node id -> path, for the nodes that have a string path. */
+static void test_node_paths(void **state)
+{
+	json_t *root = json_loads("{\"nodes\": [{\"id\": \"a\", \"path\": \"x/a.sh\"},"
+				  "{\"id\": \"b\", \"url\": \"https://h/b\"},"
+				  "{\"id\": \"c\", \"path\": 3}, {\"path\": \"nobody\"},"
+				  "{\"id\": \"d\", \"path\": \"d.csv\"}]}",
+				  0, NULL);
+	json_t *paths;
+
+	(void)state;
+	assert_non_null(root);
+	paths = pipeline_node_paths(root);
+	assert_int_equal(json_object_size(paths), 2);
+	assert_string_equal(json_string_value(json_object_get(paths, "a")), "x/a.sh");
+	assert_string_equal(json_string_value(json_object_get(paths, "d")), "d.csv");
+	json_decref(paths);
+	paths = pipeline_node_paths(json_object_get(root, "missing"));
+	assert_int_equal(json_object_size(paths), 0);
+	json_decref(paths);
+	json_decref(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_other_syntax_errors),
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_load_stdin),
+		cmocka_unit_test(test_node_paths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
