@@ -35,7 +35,8 @@ static const char *const usage[] = {
 /*
  * One side of the comparison: its canonical form, parsed, its name, the
  * blob ids of its scripts by node id (NULL: they are its script_ids), and
- * for a working file the scripts read from disk (the store has the others).
+ * for a working file the scripts read from disk (the store has the others)
+ * with their index by node id.
  */
 struct side {
 	struct buf text;
@@ -43,9 +44,10 @@ struct side {
 	char *label;
 	json_t *scripts;
 	struct script_files files;
+	json_t *files_by_node;
 };
 
-#define SIDE_INIT { BUF_INIT, NULL, NULL, NULL, SCRIPT_FILES_INIT }
+#define SIDE_INIT { BUF_INIT, NULL, NULL, NULL, SCRIPT_FILES_INIT, NULL }
 
 static void side_release(struct side *s)
 {
@@ -54,6 +56,7 @@ static void side_release(struct side *s)
 	free(s->label);
 	json_decref(s->scripts);
 	script_files_release(&s->files);
+	json_decref(s->files_by_node);
 }
 
 static int side_parse(struct side *s)
@@ -159,6 +162,10 @@ static int load_file(struct cmd_ctx *ctx, const char *path, struct side *old_sid
 	new_side->scripts = working_file_script_ids(&wf);
 	new_side->files = wf.scripts;
 	wf.scripts = (struct script_files)SCRIPT_FILES_INIT; /* handed over */
+	new_side->files_by_node = json_object();
+	for (size_t i = 0; i < new_side->files.nr; i++)
+		json_object_set_new(new_side->files_by_node, new_side->files.items[i].node_id,
+				    json_integer((json_int_t)i));
 	ret = side_parse(new_side);
 out:
 	working_file_release(&wf);
@@ -188,15 +195,14 @@ static char *patch_label(const char *file)
 static int read_script(struct cmd_ctx *ctx, const struct side *s, const char *node,
 		       const char *blob, struct buf *out)
 {
+	json_t *index = json_object_get(s->files_by_node, node);
 	int ret;
 
-	for (size_t i = 0; i < s->files.nr; i++) {
-		const struct script_file *f = &s->files.items[i];
+	if (index) {
+		const struct script_file *f = &s->files.items[json_integer_value(index)];
 
-		if (!strcmp(f->node_id, node)) {
-			buf_add(out, f->content.data, f->content.len);
-			return 0;
-		}
+		buf_add(out, f->content.data, f->content.len);
+		return 0;
 	}
 	ret = store_read_blob(&ctx->store, blob, out);
 	if (ret == DFC_ENOTFOUND) {
