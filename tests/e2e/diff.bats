@@ -240,6 +240,19 @@ edit_pipeline() {
 	[[ "$output" == *"--- a/far"* ]]
 	[[ "$output" == *"+echo two"* ]]
 	[[ "$output" != *"$TEST_TMP"* ]]
+	# A file name that would write header lines of its own.
+	name=$'scripts/a\n+++ b/etc/passwd'
+	mkdir scripts
+	printf 'echo one\n' > "$name"
+	jq -n --arg p "$name" \
+		'{name: "nl", nodes: [{id: "nl", type: "script", path: $p}], edges: []}' > nl.json
+	dfc create nl.json
+	printf 'echo two\n' > "$name"
+	run --separate-stderr dfc diff nl.json --format patch
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^+++ ' <<<"$output")" -eq 1 ]
+	grep -qx '+++ b/nl' <<<"$output"
+	[[ "$output" != *passwd* ]]
 }
 
 @test "a file brought back by sync has no differences, as status says clean" {
