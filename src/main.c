@@ -4,6 +4,7 @@
 #include "dfc/error.h"
 #include "dfc/home.h"
 #include "dfc/opt.h"
+#include "dfc/shell.h"
 #include "dfc/xalloc.h"
 
 #include <errno.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define PROG "data-factory-cli"
@@ -207,6 +209,34 @@ int cmd_open_store(struct cmd_ctx *c, bool create)
 	return 0;
 }
 
+/*
+ * `share pipeline.json` for `share -f pipeline.json`: when a command that
+ * takes no argument but a `-f FILE` option is given one that is a file,
+ * the error says which command line was meant. 0 when that is not the case.
+ */
+static int suggest_file_option(const struct command *cmd, int npos, char **argv)
+{
+	struct buf line = BUF_INIT;
+	struct stat st;
+	int ret;
+
+	if (cmd->max_args != 0 || npos != 1 || stat(argv[0], &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	for (const struct opt *o = cmd->options; o && o->type != OPT_TYPE_END; o++) {
+		if (o->short_name != 'f' || o->type != OPT_TYPE_STRING || !o->arg_name ||
+		    strcmp(o->arg_name, "FILE"))
+			continue;
+		buf_addf(&line, PROG " %s -f ", cmd->name);
+		shell_word(&line, argv[0]);
+		ret = dfc_hint(dfc_error(DFC_EUSAGE, "%s: unexpected argument '%s'", cmd->name,
+					 argv[0]),
+			       "the file goes with -f: %s", buf_cstr(&line));
+		buf_release(&line);
+		return ret;
+	}
+	return 0;
+}
+
 static int run_command(const struct command *cmd, int argc, char **argv)
 {
 	/* The command's own options come first: `sync --version N` is sync's. */
@@ -227,11 +257,14 @@ static int run_command(const struct command *cmd, int argc, char **argv)
 		return 0;
 	}
 	if (npos < cmd->min_args ||
-	    (cmd->max_args >= 0 && npos > cmd->max_args))
+	    (cmd->max_args >= 0 && npos > cmd->max_args)) {
+		if ((ret = suggest_file_option(cmd, npos, argv)) < 0)
+			return ret;
 		return dfc_hint(dfc_error(DFC_EUSAGE, "%s: expected %s arguments",
 					  cmd->name,
 					  npos < cmd->min_args ? "more" : "fewer"),
 				"usage: " PROG " %s", cmd->usage[0]);
+	}
 	if ((ret = setup(cmd)) < 0)
 		return ret;
 	return cmd->run(&ctx, npos, argv);

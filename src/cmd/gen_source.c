@@ -4,6 +4,7 @@
 #include "dfc/error.h"
 #include "dfc/fs.h"
 #include "dfc/problems.h"
+#include "dfc/shell.h"
 #include "dfc/validate.h"
 #include "dfc/xalloc.h"
 
@@ -142,6 +143,7 @@ out:
 
 static int from_file(struct gen_source *src, const struct gen_request *req)
 {
+	struct buf regenerate = BUF_INIT;
 	const char *id;
 	int ret;
 
@@ -153,7 +155,9 @@ static int from_file(struct gen_source *src, const struct gen_request *req)
 	id = pipeline_id(&src->wf.pipeline);
 	src->origin = id ? xasprintf("file %s (pipeline %s as it is on disk)", req->file, id)
 			 : xasprintf("file %s", req->file);
-	src->regenerate = xasprintf(PROG " generate -f %s", req->file);
+	buf_adds(&regenerate, PROG " generate -f ");
+	shell_word(&regenerate, req->file);
+	src->regenerate = buf_detach(&regenerate, NULL);
 	src->input.pipeline = src->wf.pipeline.root;
 	src->input.scripts = &src->scripts;
 	return 0;
@@ -377,8 +381,10 @@ int gen_source_load(struct cmd_ctx *ctx, struct gen_source *src, const struct ge
 		struct buf cmd = BUF_INIT;
 
 		buf_addf(&cmd, "%s --target slurm", src->regenerate);
-		for (size_t k = 0; k < src->input.nr_sbatch_args; k++)
-			buf_addf(&cmd, " --sbatch-arg=%s", src->input.sbatch_args[k]);
+		for (size_t k = 0; k < src->input.nr_sbatch_args; k++) {
+			buf_adds(&cmd, " --sbatch-arg=");
+			shell_word(&cmd, src->input.sbatch_args[k]);
+		}
 		free(src->regenerate);
 		src->regenerate = buf_detach(&cmd, NULL);
 	}

@@ -8,6 +8,7 @@
 #include "dfc/dag.h"
 #include "dfc/error.h"
 #include "dfc/ids.h"
+#include "dfc/shell.h"
 #include "dfc/xalloc.h"
 
 #include "runtime_local_sh.h"
@@ -127,45 +128,10 @@ static bool utf8_valid(const unsigned char *s, size_t len)
 	return true;
 }
 
-/*
- * `s` as one shell word that the shell never expands: single quotes, a
- * quote inside written as '\'', and control characters (other than tab
- * and newline) as $'\ooo' pieces so the file stays plain text.
- */
-static void add_quoted(struct buf *out, const char *s, size_t len)
-{
-	bool open = false;
-
-	if (!len) {
-		buf_add(out, "''", 2);
-		return;
-	}
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
-			if (open)
-				buf_addch(out, '\'');
-			open = false;
-			buf_addf(out, "$'\\%03o'", c);
-			continue;
-		}
-		if (!open)
-			buf_addch(out, '\'');
-		open = true;
-		if (c == '\'')
-			buf_add(out, "'\\''", 4);
-		else
-			buf_addch(out, (char)c);
-	}
-	if (open)
-		buf_addch(out, '\'');
-}
-
 static void add_word(struct buf *out, const char *s)
 {
 	buf_addch(out, ' ');
-	add_quoted(out, s, strlen(s));
+	shell_quote(out, s, strlen(s));
 }
 
 /* Text for a comment or a message: one line, plain UTF-8. */
@@ -502,7 +468,7 @@ static int add_argument(struct buf *out, struct gen *g, const struct dag_edge *e
 					 "command line can carry",
 					 k, e->index);
 		buf_addch(out, ' ');
-		add_quoted(out, json_string_value(arg), json_string_length(arg));
+		shell_quote(out, json_string_value(arg), json_string_length(arg));
 		return 0;
 	case JSON_INTEGER:
 	case JSON_REAL:

@@ -49,6 +49,26 @@ commands() { dfc --help | sed -n '/^commands:/,/^$/p' | awk 'NF > 1 {print $1}';
 	[[ "$stderr" == *"needs a value"* ]]
 }
 
+@test "a file given without -f to a command that takes -f FILE: the command line to type" {
+	write_pipeline
+	run --separate-stderr dfc share pipeline.json
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "data-factory-cli: error: share: unexpected argument 'pipeline.json'" ]
+	[ "${stderr_lines[1]}" = "hint: the file goes with -f: data-factory-cli share -f pipeline.json" ]
+	cp pipeline.json "my pipeline.json"
+	run --separate-stderr dfc graph "my pipeline.json" --format ascii
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[1]}" = "hint: the file goes with -f: data-factory-cli graph -f 'my pipeline.json'" ]
+	# Not for what is not a file, nor for two arguments.
+	run --separate-stderr dfc generate nothing-here.json
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"generate: expected fewer arguments"* ]]
+	run --separate-stderr dfc run pipeline.json pipeline.json
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"run: expected fewer arguments"* ]]
+	[ ! -e .dfc ] && [ ! -e "$DATA_FACTORY_HOME" ]
+}
+
 @test "global options work before and after the command" {
 	write_pipeline
 	id=$(dfc --home "$TEST_TMP/h1" create pipeline.json)

@@ -22,6 +22,15 @@ load generate_helper
 	[[ "$output" == *"--dry-run"* && "$output" == *"file pipeline.json"* ]]
 }
 
+@test "the Regenerate line quotes a file name the shell would split" {
+	write_pipeline "my pipeline.json"
+	dfc generate -f "my pipeline.json" > gen.sh
+	grep -qx "# Regenerate it with: data-factory-cli generate -f 'my pipeline.json'" gen.sh
+	write_pipeline
+	dfc generate -f pipeline.json --target slurm --sbatch-arg='--comment=a b' > slurm.sh
+	grep -qx "# Regenerate it with: data-factory-cli generate -f pipeline.json --target slurm --sbatch-arg='--comment=a b'" slurm.sh
+}
+
 @test "two runs of generate give byte-identical scripts" {
 	create_pipeline
 	dfc generate -f pipeline.json > a.sh
