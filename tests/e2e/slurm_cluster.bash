@@ -36,7 +36,7 @@
 #
 # Helpers for the tests: slurm_job_field JOBID FIELD, slurm_wait_job JOBID
 # [TIMEOUT] (prints the final JobState), slurm_wait_job_state JOBID STATE
-# [TIMEOUT].
+# [TIMEOUT], slurm_wait_job_field JOBID FIELD VALUE [TIMEOUT].
 #
 # Files in DIR: slurm.conf gres.conf plugstack.conf dev/nvidia0, munge/ (key, pid, log,
 # seed), state/ (StateSaveLocation), spool/ (SlurmdSpoolDir), slurmctld.log
@@ -440,12 +440,22 @@ slurm_wait_job() { # JOBID [TIMEOUT]
 	return 1
 }
 
-# Wait (up to TIMEOUT s, 30 by default) until job JOBID is in STATE.
-slurm_wait_job_state() { # JOBID STATE [TIMEOUT]
-	local deadline
-	deadline=$((SECONDS + ${3:-30}))
-	while [ "$(slurm_job_field "$1" JobState)" != "$2" ]; do
-		((SECONDS < deadline)) || return 1
+# Wait (up to TIMEOUT s, 30 by default) until FIELD of job JOBID reads VALUE;
+# on time-out, say what it read instead.
+slurm_wait_job_field() { # JOBID FIELD VALUE [TIMEOUT]
+	local deadline value
+	deadline=$((SECONDS + ${4:-30}))
+	while :; do
+		value=$(slurm_job_field "$1" "$2") || value=''
+		[ "$value" = "$3" ] && return 0
+		((SECONDS < deadline)) || break
 		sleep 0.1
 	done
+	echo "# job $1: $2=$value after ${4:-30} s, not $3" >&2
+	return 1
+}
+
+# Wait (up to TIMEOUT s, 30 by default) until job JOBID is in STATE.
+slurm_wait_job_state() { # JOBID STATE [TIMEOUT]
+	slurm_wait_job_field "$1" JobState "$2" "${3:-30}"
 }
