@@ -85,13 +85,14 @@ _slurm_cluster_port_free() { # PORT
 	! timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" 2>/dev/null
 }
 
-# Two free ports "CTLD SLURMD", random in 10000..39999 (below Linux's
-# ephemeral range, so outgoing connections do not take them meanwhile).
+# Two free ports "CTLD SLURMD", random in 10000..32767 (below Linux's
+# ephemeral range, 32768..60999, so outgoing connections do not take them
+# meanwhile).
 _slurm_cluster_pick_ports() {
 	local a b i
 	for ((i = 0; i < 50; i++)); do
-		a=$((10000 + (RANDOM * 32768 + RANDOM) % 30000))
-		b=$((10000 + (RANDOM * 32768 + RANDOM) % 30000))
+		a=$((10000 + RANDOM % 22768))
+		b=$((10000 + RANDOM % 22768))
 		[ "$a" != "$b" ] || continue
 		if _slurm_cluster_port_free "$a" && _slurm_cluster_port_free "$b"; then
 			echo "$a $b"

@@ -87,7 +87,7 @@ $SLURM_CLUSTER_NODE other idle" ]
 @test "afterok: B waits (Reason=Dependency) while A runs and runs after A" {
 	local t0 a b
 	t0=$(date +%s%N)
-	a=$(submit -o "$WORK/a.out" --wrap "echo A-start >> '$WORK/log'; sleep 2; echo A-end >> '$WORK/log'")
+	a=$(submit -o "$WORK/a.out" --wrap "echo A-start >> '$WORK/log'; sleep 5; echo A-end >> '$WORK/log'")
 	b=$(submit -o "$WORK/b.out" --dependency="afterok:$a" --kill-on-invalid-dep=yes \
 		--wrap "echo B >> '$WORK/log'")
 	slurm_wait_job_state "$a" RUNNING 20
@@ -97,7 +97,7 @@ $SLURM_CLUSTER_NODE other idle" ]
 	run -0 squeue -h -j "$b" -o '%T %r'
 	[ "$output" = "PENDING Dependency" ]
 	[ "$(slurm_wait_job "$b" 60)" = COMPLETED ]
-	echo "# chain of a 2 s job and its dependant: $((($(date +%s%N) - t0) / 1000000)) ms" >&3
+	echo "# chain of a 5 s job and its dependant: $((($(date +%s%N) - t0) / 1000000)) ms" >&3
 	[ "$(slurm_job_field "$a" JobState)" = COMPLETED ]
 	[ "$(cat "$WORK/log")" = "A-start
 A-end
@@ -119,12 +119,8 @@ B" ]
 	[ ! -e "$WORK/g.out" ]
 	# Without the option Slurm leaves it pending forever.
 	local i
-	for ((i = 0; i < 50; i++)); do
-		[ "$(slurm_job_field "$h" Reason)" = DependencyNeverSatisfied ] && break
-		sleep 0.1
-	done
+	slurm_wait_job_field "$h" Reason DependencyNeverSatisfied 30
 	[ "$(slurm_job_field "$h" JobState)" = PENDING ]
-	[ "$(slurm_job_field "$h" Reason)" = DependencyNeverSatisfied ]
 	run -0 squeue -h -j "$h" -o '%T %r'
 	[ "$output" = "PENDING DependencyNeverSatisfied" ]
 	scancel "$h"
@@ -137,10 +133,12 @@ B" ]
 	# shellcheck disable=SC2016 # the job's shell expands it
 	j=$(submit -o "$WORK/c.out" --wrap 'echo $$; exec sleep 300')
 	slurm_wait_job_state "$j" RUNNING 20
-	for ((i = 0; i < 100; i++)); do
-		pid=$(cat "$WORK/c.out") && [ -n "$pid" ] && break
+	# The pid is printed before the exec: wait until it is the sleep.
+	for ((i = 0; i < 300; i++)); do
+		pid=$(cat "$WORK/c.out")
+		[ -n "$pid" ] && [ "$(tr '\0' ' ' <"/proc/$pid/cmdline")" = "sleep 300 " ] && break
 		sleep 0.1
-	done
+	done 2>/dev/null
 	[ "$(tr '\0' ' ' <"/proc/$pid/cmdline")" = "sleep 300 " ]
 	scancel "$j"
 	[ "$(slurm_wait_job "$j" 30)" = CANCELLED ]
@@ -212,8 +210,9 @@ B" ]
 	slurm_cluster_start "$dir"
 	j=$(submit -o "$WORK/long.out" --wrap "echo \$\$ > '$WORK/job.pid'; exec sleep 300")
 	slurm_wait_job_state "$j" RUNNING 20
-	for ((i = 0; i < 50; i++)); do [ -s "$WORK/job.pid" ] && break; sleep 0.1; done
+	for ((i = 0; i < 300; i++)); do [ -s "$WORK/job.pid" ] && break; sleep 0.1; done
 	jobpid=$(cat "$WORK/job.pid")
+	[ -n "$jobpid" ]
 	kill -0 "$jobpid"
 	t0=$(date +%s%N)
 	slurm_cluster_stop "$dir"
