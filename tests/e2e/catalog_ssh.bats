@@ -98,9 +98,9 @@ served_git() {
 	rm "$HOME/.ssh/id_ed25519" "$HOME/.ssh/id_ed25519.pub"
 	ssh-agent -D -a "$TEST_TMP/agent.sock" </dev/null >/dev/null 2>&1 3>&- &
 	AGENT_PID=$!
-	for ((i = 0; i < 200; i++)); do
+	for ((i = 0; i < 300; i++)); do
 		[ -S "$TEST_TMP/agent.sock" ] && break
-		sleep 0.025
+		sleep 0.1
 	done
 	export SSH_AUTH_SOCK=$TEST_TMP/agent.sock
 	ssh-add -q "$SSH_SERVER_KEY"

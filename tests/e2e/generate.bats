@@ -402,7 +402,8 @@ server = http.server.HTTPServer(("127.0.0.1", 0), handler)
 open("port.tmp", "w").write(str(server.server_address[1]))
 server.serve_forever()' 2> /dev/null &
 	server=$!
-	for _ in $(seq 50); do [ -s port.tmp ] && break; sleep 0.1; done
+	for _ in $(seq 300); do [ -s port.tmp ] && break; sleep 0.1; done
+	[ -s port.tmp ]
 	url="http://127.0.0.1:$(cat port.tmp)/remote.csv"
 	sha=$(sha256sum < srv/remote.csv | cut -c1-64)
 	mkdir -p scripts

@@ -93,11 +93,11 @@ _git_server_write_conf() { # PORT
 }
 
 # git_server_log_count TEXT N: how many lines of the access log hold TEXT
-# (a fixed string), once at least N do or 5 seconds have passed: lighttpd
+# (a fixed string), once at least N do or 30 seconds have passed: lighttpd
 # writes the log through a pipe, so a line can land after the response.
 git_server_log_count() {
 	local count i
-	for ((i = 0; i < 50; i++)); do
+	for ((i = 0; i < 300; i++)); do
 		count=$(grep -cF -- "$1" "$GIT_SERVER_LOG" || true)
 		[ "$count" -ge "$2" ] && break
 		sleep 0.1
@@ -136,7 +136,7 @@ _git_server_try_port() { # PORT
 		</dev/null >"$GIT_SERVER_DIR/lighttpd.out" 2>&1 3>&- &
 	GIT_SERVER_PID=$!
 	read -r marker < "$GIT_SERVER_DIR/www/ready"
-	for ((i = 0; i < 200; i++)); do
+	for ((i = 0; i < 600; i++)); do
 		kill -0 "$GIT_SERVER_PID" 2>/dev/null || break # exited: port taken?
 		# The marker proves that the answer comes from our lighttpd (another
 		# program on the port may accept the connection and never answer).
@@ -167,7 +167,7 @@ git_server_start() {
 	echo >> "$GIT_SERVER_DIR/www/ready"
 	_git_server_write_cgi
 	for ((attempt = 0; attempt < 20; attempt++)); do
-		GIT_SERVER_PORT=$((20000 + RANDOM % 20001))
+		GIT_SERVER_PORT=$((20000 + RANDOM % 12768)) # below the ephemeral range
 		if _git_server_try_port "$GIT_SERVER_PORT"; then
 			export GIT_SERVER_PID GIT_SERVER_URL=http://127.0.0.1:$GIT_SERVER_PORT
 			return 0

@@ -234,11 +234,11 @@ pane() {
 	tmux_ capture-pane -p -J -S - -t "${SESSION:-wizard}"
 }
 
-# Wait (up to 10 s) until the pane holds at least $2 (default 1) lines
+# Wait (up to 30 s) until the pane holds at least $2 (default 1) lines
 # containing the text $1.
 wait_for() {
 	local text=$1 count=${2:-1} i
-	for i in $(seq 1 100); do
+	for i in $(seq 1 300); do
 		[ "$(pane | grep -cF -- "$text")" -ge "$count" ] && return 0
 		sleep 0.1
 	done
@@ -266,9 +266,9 @@ SH
 	tmux_ new-session -d -s "${SESSION:-wizard}" -x 200 -y 50 "bash $TEST_TMP/wizard.sh"
 }
 
-# Wait (up to 10 s) for the wizard to exit.
+# Wait (up to 30 s) for the wizard to exit.
 wait_for_exit() {
-	for _ in $(seq 1 100); do
+	for _ in $(seq 1 300); do
 		[ -e "$TEST_TMP/wizard.status" ] && return 0
 		sleep 0.1
 	done

@@ -149,7 +149,7 @@ _ssh_server_try_port() { # PORT
 	"$(_ssh_server_sshd)" -D -e -f "$SSH_SERVER_DIR/sshd_config" \
 		</dev/null >>"$SSH_SERVER_LOG" 2>&1 3>&- &
 	SSH_SERVER_PID=$!
-	for ((i = 0; i < 200; i++)); do
+	for ((i = 0; i < 600; i++)); do
 		kill -0 "$SSH_SERVER_PID" 2>/dev/null || break # exited: port taken?
 		# The log line proves that our sshd bound the port, the banner that
 		# it accepts connections.
@@ -188,7 +188,7 @@ ssh_server_start() {
 		return 1
 	_ssh_server_write_authorized_keys || return 1
 	for ((attempt = 0; attempt < 20; attempt++)); do
-		SSH_SERVER_PORT=$((20000 + RANDOM % 20001))
+		SSH_SERVER_PORT=$((20000 + RANDOM % 12768)) # below the ephemeral range
 		if _ssh_server_try_port "$SSH_SERVER_PORT"; then
 			read -r SSH_SERVER_KNOWN_HOSTS < "$SSH_SERVER_DIR/host_ed25519.pub"
 			SSH_SERVER_KNOWN_HOSTS="[127.0.0.1]:$SSH_SERVER_PORT ${SSH_SERVER_KNOWN_HOSTS% *}"

@@ -154,6 +154,27 @@ static pid_t start_server(char *const argv[], int port)
 	return -1;
 }
 
+/*
+ * Start the server argv (whose argument port_arg is the port) on a free
+ * port, and say which in *port. Another process may take the port between
+ * the pick and the server's bind; the server then exits and another port
+ * is tried.
+ */
+static pid_t start_on_free_port(char *argv[], int port_arg, int *port)
+{
+	char text[16];
+	pid_t pid = -1;
+
+	for (int attempt = 0; attempt < 5 && pid < 0; attempt++) {
+		*port = free_port();
+		snprintf(text, sizeof(text), "%d", *port);
+		argv[port_arg] = text;
+		pid = start_server(argv, *port);
+	}
+	argv[port_arg] = NULL;
+	return pid;
+}
+
 static void stop_server(pid_t pid)
 {
 	if (pid > 0) {
@@ -165,7 +186,7 @@ static void stop_server(pid_t pid)
 static int group_setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof(*f));
-	char *file, port[16];
+	char *file;
 	uint32_t x = 12345;
 
 	if (!(f->dir = temp_dir_new("download")))
@@ -191,16 +212,13 @@ static int group_setup(void **state)
 	setenv("NO_PROXY", "*", 1);
 	setenv("no_proxy", "*", 1);
 
-	f->plain_port = free_port();
-	snprintf(port, sizeof(port), "%d", f->plain_port);
-	f->plain_pid = start_server((char *[]){"python3", "-m", "http.server", "--bind",
-					       "127.0.0.1", port, "--directory", f->www, NULL},
-				    f->plain_port);
-	f->range_port = free_port();
-	snprintf(port, sizeof(port), "%d", f->range_port);
-	f->range_pid =
-		start_server((char *[]){"python3", "-c", (char *)RANGE_SERVER, port, f->www, NULL},
-			     f->range_port);
+	f->plain_pid = start_on_free_port((char *[]){"python3", "-m", "http.server", "--bind",
+						     "127.0.0.1", NULL, "--directory", f->www,
+						     NULL},
+					  5, &f->plain_port);
+	f->range_pid = start_on_free_port(
+		(char *[]){"python3", "-c", (char *)RANGE_SERVER, NULL, f->www, NULL}, 3,
+		&f->range_port);
 	*state = f;
 	return f->plain_pid > 0 && f->range_pid > 0 ? 0 : -1;
 }

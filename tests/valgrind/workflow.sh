@@ -276,7 +276,7 @@ os.rename(sys.argv[1] + ".tmp", sys.argv[1])
 httpd.serve_forever()
 PY
 server=$!
-for _ in $(seq 50); do
+for _ in $(seq 300); do
 	[ -e "$tmp/web-ports" ] && break
 	sleep 0.1
 done
