@@ -9,14 +9,51 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* What a renderer needs besides the dag: each node's kind, each edge's label. */
+/*
+ * What a renderer needs besides the dag: each node's kind and name, each
+ * edge's label. Names and labels hold no control character.
+ */
 struct graph {
 	struct dag dag;
 	/* Per node: true for a dataset. */
 	bool *dataset;
+	/* Per node: its id as drawn (owned). */
+	char **names;
 	/* Per dag edge: the shortened argument text (owned, may be ""). */
 	char **labels;
 };
+
+/*
+ * The length of the control character `s` starts with: 1 for C0 (a line
+ * break included) and DEL, 2 for a C1 control (U+0080..U+009F in UTF-8,
+ * U+009B being a CSI), else 0. Written out, a control would break every
+ * format's line structure or drive the terminal: each is drawn as a space.
+ */
+static size_t control_length(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (*p < 0x20 || *p == 0x7f)
+		return 1;
+	if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0)
+		return 2;
+	return 0;
+}
+
+/* Append `s`, each control character in it as a space. */
+static void add_printable(struct buf *b, const char *s)
+{
+	size_t n;
+
+	while (*s) {
+		if ((n = control_length(s))) {
+			buf_addch(b, ' ');
+			s += n;
+		} else {
+			buf_addch(b, *s++);
+		}
+	}
+}
 
 static void add_argument(struct buf *b, const json_t *arg)
 {
@@ -56,23 +93,21 @@ static void shorten(struct buf *b)
 
 static char *edge_label(const json_t *edge)
 {
-	struct buf b = BUF_INIT;
+	struct buf raw = BUF_INIT, b = BUF_INIT;
 	const json_t *args = json_object_get(edge, "arguments");
 	const json_t *arg;
 	size_t i;
 
 	json_array_foreach(args, i, arg) {
 		if (i)
-			buf_addch(&b, ' ');
-		add_argument(&b, arg);
+			buf_addch(&raw, ' ');
+		add_argument(&raw, arg);
 		/* Stop early on huge argument lists. */
-		if (b.len > GRAPH_LABEL_MAX)
+		if (raw.len > GRAPH_LABEL_MAX)
 			break;
 	}
-	/* Control characters would break every format's line structure. */
-	for (size_t k = 0; k < b.len; k++)
-		if ((unsigned char)b.data[k] < 0x20)
-			b.data[k] = ' ';
+	add_printable(&b, buf_cstr(&raw));
+	buf_release(&raw);
 	shorten(&b);
 	return buf_detach(&b, NULL);
 }
@@ -86,6 +121,13 @@ static void graph_build(struct graph *g, const json_t *root)
 
 	dag_build(&g->dag, root);
 	g->dataset = xcalloc(g->dag.nr_nodes ? g->dag.nr_nodes : 1, sizeof(*g->dataset));
+	g->names = xcalloc(g->dag.nr_nodes ? g->dag.nr_nodes : 1, sizeof(*g->names));
+	for (i = 0; i < g->dag.nr_nodes; i++) {
+		struct buf name = BUF_INIT;
+
+		add_printable(&name, g->dag.ids[i]);
+		g->names[i] = buf_detach(&name, NULL);
+	}
 	g->labels = xcalloc(g->dag.nr_edges ? g->dag.nr_edges : 1, sizeof(*g->labels));
 	json_array_foreach(nodes, i, node) {
 		const json_t *id = json_object_get(node, "id");
@@ -105,6 +147,9 @@ static void graph_release(struct graph *g)
 	for (size_t i = 0; g->labels && i < g->dag.nr_edges; i++)
 		free(g->labels[i]);
 	free(g->labels);
+	for (size_t i = 0; g->names && i < g->dag.nr_nodes; i++)
+		free(g->names[i]);
+	free(g->names);
 	free(g->dataset);
 	dag_release(&g->dag);
 }
@@ -116,8 +161,6 @@ static void add_mermaid_text(struct buf *b, const char *s)
 	for (; *s; s++) {
 		if (*s == '"')
 			buf_adds(b, "#quot;");
-		else if ((unsigned char)*s < 0x20)
-			buf_addch(b, ' ');
 		else
 			buf_addch(b, *s);
 	}
@@ -129,7 +172,7 @@ static void render_mermaid(struct buf *out, const struct graph *g)
 	buf_adds(out, "flowchart LR\n");
 	for (size_t i = 0; i < g->dag.nr_nodes; i++) {
 		buf_addf(out, "    n%zu%s", i, g->dataset[i] ? "[(" : "[");
-		add_mermaid_text(out, g->dag.ids[i]);
+		add_mermaid_text(out, g->names[i]);
 		buf_adds(out, g->dataset[i] ? ")]\n" : "]\n");
 	}
 	for (size_t i = 0; i < g->dag.nr_edges; i++) {
@@ -152,7 +195,7 @@ static void add_dot_text(struct buf *b, const char *s)
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
 			buf_addch(b, '\\');
-		buf_addch(b, (unsigned char)*s < 0x20 ? ' ' : *s);
+		buf_addch(b, *s);
 	}
 	buf_addch(b, '"');
 }
@@ -163,7 +206,7 @@ static void render_dot(struct buf *out, const struct graph *g)
 	for (size_t i = 0; i < g->dag.nr_nodes; i++) {
 		buf_addf(out, "\tn%zu [shape=%s, label=", i,
 			 g->dataset[i] ? "cylinder" : "box");
-		add_dot_text(out, g->dag.ids[i]);
+		add_dot_text(out, g->names[i]);
 		buf_adds(out, "];\n");
 	}
 	for (size_t i = 0; i < g->dag.nr_edges; i++) {
@@ -242,16 +285,14 @@ static int render_ascii(struct buf *out, const struct graph *g)
 		buf_addf(out, "layer %zu:", l);
 		for (size_t i = 0; i < n; i++)
 			if (layer[i] == l)
-				buf_addf(out, g->dataset[i] ? " (%s)" : " [%s]",
-					 g->dag.ids[i]);
+				buf_addf(out, g->dataset[i] ? " (%s)" : " [%s]", g->names[i]);
 		buf_addch(out, '\n');
 		for (size_t i = 0; i < g->dag.nr_edges; i++) {
 			const struct dag_edge *e = &g->dag.edges[i];
 
 			if (layer[e->from] != l)
 				continue;
-			buf_addf(out, "  %s --> %s", g->dag.ids[e->from],
-				 g->dag.ids[e->to]);
+			buf_addf(out, "  %s --> %s", g->names[e->from], g->names[e->to]);
 			if (*g->labels[i])
 				buf_addf(out, "  \"%s\"", g->labels[i]);
 			buf_addch(out, '\n');
@@ -278,7 +319,7 @@ int graph_format_parse(enum graph_format *out, const char *name)
 
 int graph_render(struct buf *out, const json_t *root, enum graph_format format)
 {
-	struct graph g = { DAG_INIT, NULL, NULL };
+	struct graph g = { DAG_INIT, NULL, NULL, NULL };
 	int ret = 0;
 
 	graph_build(&g, root);
