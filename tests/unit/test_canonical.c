@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "test_json.h"
+
 #include "dfc/canonical.h"
 #include "dfc/fs.h"
 #include "dfc/pipeline.h"
@@ -15,20 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *load(const char *text, size_t len)
-{
-	json_error_t err;
-	json_t *root = json_loadb(text, len, JSON_DECODE_ANY, &err);
-
-	if (!root)
-		fail_msg("bad test JSON: %s", err.text);
-	return root;
-}
-
 /* The canonical form of the JSON text `text`, newly allocated. */
 static char *canon(const char *text)
 {
-	json_t *root = load(text, strlen(text));
+	json_t *root = test_json_n(text, strlen(text));
 	struct buf out = BUF_INIT;
 
 	canonical_dump(&out, root);
@@ -63,7 +55,7 @@ static void test_golden_files(void **state)
 		if (strcmp(buf_cstr(&got), buf_cstr(&want)))
 			fail_msg("%s differs from its golden file:\n%s", in, buf_cstr(&got));
 		/* the golden file is its own canonical form */
-		reread = load(want.data, want.len);
+		reread = test_json_n(want.data, want.len);
 		canonical_dump(&again, reread);
 		assert_string_equal(buf_cstr(&again), buf_cstr(&want));
 		assert_true(json_equal(reread, p.root));
@@ -159,7 +151,7 @@ static void test_reals(void **state)
 		char *in = xasprintf("[%s]", cases[i][0]);
 		char *want = xasprintf("[\n  %s\n]\n", cases[i][1]);
 		char *got = canon(in);
-		json_t *a = load(in, strlen(in)), *b = load(got, strlen(got));
+		json_t *a = test_json_n(in, strlen(in)), *b = test_json_n(got, strlen(got));
 
 		assert_string_equal(got, want);
 		/* reads back as the same real, not as an integer */
@@ -194,7 +186,7 @@ static void test_reals_round_trip(void **state)
 		arr = json_array();
 		json_array_append_new(arr, json_real(v));
 		canonical_dump(&out, arr);
-		back = load(out.data, out.len);
+		back = test_json_n(out.data, out.len);
 		if (json_real_value(json_array_get(back, 0)) != v)
 			fail_msg("%.17g came back changed from %s", v, out.data);
 		json_decref(arr);
@@ -294,7 +286,7 @@ static void test_large_string_and_many_nodes(void **state)
 	json_object_set_new(root, "nodes", arr);
 	canonical_dump(&out, root);
 	assert_true(out.len > n);
-	back = load(out.data, out.len);
+	back = test_json_n(out.data, out.len);
 	assert_true(json_equal(back, root));
 	canonical_dump(&again, back);
 	assert_int_equal(again.len, out.len);

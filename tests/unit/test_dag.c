@@ -6,25 +6,17 @@
 
 #include <cmocka.h>
 
+#include "test_json.h"
+
 #include "dfc/dag.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *load(const char *text)
-{
-	json_error_t err;
-	json_t *root = json_loads(text, 0, &err);
-
-	if (!root)
-		fail_msg("bad test JSON: %s", err.text);
-	return root;
-}
-
 static void test_index_and_edges(void **state)
 {
-	json_t *root = load("{\"nodes\": [{\"id\": \"a\"}, 7, {\"type\": \"script\"},"
+	json_t *root = test_json("{\"nodes\": [{\"id\": \"a\"}, 7, {\"type\": \"script\"},"
 			    " {\"id\": \"b\"}, {\"id\": \"a\"}, {\"id\": 3}, {\"id\": \"c\"}],"
 			    " \"edges\": [{\"from\": \"a\", \"to\": \"b\"},"
 			    " {\"from\": \"a\", \"to\": \"zz\"}, \"junk\","
@@ -56,7 +48,7 @@ static void test_index_and_edges(void **state)
 
 static void test_empty_and_missing(void **state)
 {
-	json_t *root = load("{\"nodes\": 5}");
+	json_t *root = test_json("{\"nodes\": 5}");
 	struct dag dag = DAG_INIT;
 	size_t order[1], *cycle, len;
 
@@ -74,7 +66,7 @@ static void test_empty_and_missing(void **state)
 static void test_topo_ties_in_file_order(void **state)
 {
 	json_t *root =
-		load("{\"nodes\": [{\"id\": \"x\"}, {\"id\": \"y\"}, {\"id\": \"z\"},"
+		test_json("{\"nodes\": [{\"id\": \"x\"}, {\"id\": \"y\"}, {\"id\": \"z\"},"
 		     " {\"id\": \"w\"}, {\"id\": \"v\"}],"
 		     " \"edges\": [{\"from\": \"z\", \"to\": \"x\"},"
 		     " {\"from\": \"v\", \"to\": \"y\"}, {\"from\": \"w\", \"to\": \"x\"}]}");
@@ -93,7 +85,7 @@ static void test_topo_ties_in_file_order(void **state)
 
 static void test_cycle_found(void **state)
 {
-	json_t *root = load("{\"nodes\": [{\"id\": \"d\"}, {\"id\": \"a\"}, {\"id\": \"b\"},"
+	json_t *root = test_json("{\"nodes\": [{\"id\": \"d\"}, {\"id\": \"a\"}, {\"id\": \"b\"},"
 			    " {\"id\": \"c\"}],"
 			    " \"edges\": [{\"from\": \"d\", \"to\": \"a\"},"
 			    " {\"from\": \"a\", \"to\": \"b\"}, {\"from\": \"b\", \"to\": \"c\"},"
@@ -116,7 +108,7 @@ static void test_cycle_found(void **state)
 static void test_no_cycle_in_diamond(void **state)
 {
 	json_t *root =
-		load("{\"nodes\": [{\"id\": \"a\"}, {\"id\": \"b\"}, {\"id\": \"c\"},"
+		test_json("{\"nodes\": [{\"id\": \"a\"}, {\"id\": \"b\"}, {\"id\": \"c\"},"
 		     " {\"id\": \"d\"}],"
 		     " \"edges\": [{\"from\": \"a\", \"to\": \"b\"},"
 		     " {\"from\": \"a\", \"to\": \"c\"}, {\"from\": \"b\", \"to\": \"d\"},"

@@ -5,6 +5,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_json.h"
+
 #include "dfc/diff.h"
 
 #include <git2.h>
@@ -19,14 +21,6 @@ static const char base[] =
 	"{\"from\": \"raw\", \"to\": \"clean\", \"arguments\": [\"--in\", {\"ref\": \"raw\"}]},"
 	"{\"from\": \"clean\", \"to\": \"out\", \"arguments\": [\"--out\"]}]}";
 
-static json_t *parse(const char *text)
-{
-	json_t *root = json_loads(text, 0, NULL);
-
-	assert_non_null(root);
-	return root;
-}
-
 /* Diff two parsed pipelines, scripts known only by script_id, into a fresh `d`. */
 static void run_diff(struct diff *d, json_t *old_root, json_t *new_root)
 {
@@ -36,7 +30,7 @@ static void run_diff(struct diff *d, json_t *old_root, json_t *new_root)
 
 static void test_identical(void **state)
 {
-	json_t *a = parse(base), *b = parse(base);
+	json_t *a = test_json(base), *b = test_json(base);
 	struct diff d;
 	struct buf out = BUF_INIT;
 
@@ -56,7 +50,7 @@ static void test_identical(void **state)
 
 static void test_each_kind(void **state)
 {
-	json_t *a = parse(base), *b = parse(base);
+	json_t *a = test_json(base), *b = test_json(base);
 	json_t *nodes = json_object_get(b, "nodes"), *edges = json_object_get(b, "edges");
 	struct diff d;
 	int seen[DIFF_SCRIPT_CHANGED + 1] = { 0 };
@@ -108,7 +102,7 @@ static void test_each_kind(void **state)
 /* Moving edges or nodes around is no change; duplicate edges count by position. */
 static void test_order_and_duplicates(void **state)
 {
-	json_t *a = parse(base), *b = parse(base);
+	json_t *a = test_json(base), *b = test_json(base);
 	json_t *edges = json_object_get(b, "edges");
 	struct diff d;
 
@@ -138,7 +132,7 @@ static void test_order_and_duplicates(void **state)
  */
 static void test_scripts_by_content(void **state)
 {
-	json_t *a = parse(base), *b = parse(base);
+	json_t *a = test_json(base), *b = test_json(base);
 	json_t *old_scripts = json_pack("{s:s}", "clean", BLOB_A);
 	json_t *new_scripts = json_pack("{s:s}", "clean", BLOB_B);
 	json_t *b_nodes = json_object_get(b, "nodes");
@@ -200,7 +194,7 @@ static void test_scripts_by_content(void **state)
 /* An edge whose arguments alone changed is drawn in the colour of changes. */
 static void test_mermaid_arguments(void **state)
 {
-	json_t *a = parse(base), *b = parse(base);
+	json_t *a = test_json(base), *b = test_json(base);
 	json_t *edge = json_array_get(json_object_get(b, "edges"), 1);
 	struct diff d;
 	struct buf out = BUF_INIT;

@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "test_json.h"
+
 #include "dfc/error.h"
 #include "dfc/generate.h"
 #include "dfc/xalloc.h"
@@ -18,16 +20,6 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-static json_t *load(const char *text)
-{
-	json_error_t err;
-	json_t *root = json_loads(text, 0, &err);
-
-	if (!root)
-		fail_msg("bad test JSON: %s (line %d)", err.text, err.line);
-	return root;
-}
 
 static void add_script(struct script_files *files, const char *node_id, const char *name,
 		       const char *content, size_t len)
@@ -67,7 +59,7 @@ static size_t where(const struct buf *out, const char *needle)
 static void test_deterministic(void **state)
 {
 	json_t *root =
-		load("{\"name\": \"n\", \"nodes\": ["
+		test_json("{\"name\": \"n\", \"nodes\": ["
 		     "{\"id\": \"raw\", \"type\": \"dataset\", \"path\": \"data/raw.csv\"},"
 		     "{\"id\": \"clean\", \"type\": \"script\", \"path\": \"s/clean.py\"},"
 		     "{\"id\": \"out\", \"type\": \"dataset\", \"path\": \"data/out.csv\"}],"
@@ -102,7 +94,7 @@ static void test_deterministic(void **state)
 /* The Slurm target: job-name prefix, every-job options, resources in a fixed order. */
 static void test_slurm_target(void **state)
 {
-	json_t *root = load("{\"name\": \"daily sales/\u00e9\", \"nodes\": ["
+	json_t *root = test_json("{\"name\": \"daily sales/\u00e9\", \"nodes\": ["
 			    "{\"id\": \"a\", \"type\": \"script\", \"path\": \"a.sh\","
 			    " \"resources\": {\"gpus\": 1, \"partition\": \"gpu\","
 			    " \"time\": \"1-00:00\", \"mem\": \"8G\", \"cpus\": 4}},"
@@ -161,7 +153,7 @@ static void test_order_ties_in_file_order(void **state)
 {
 	/* C -> A: B and C are ready first; A (earlier in the file) beats D. */
 	json_t *root =
-		load("{\"nodes\": ["
+		test_json("{\"nodes\": ["
 		     "{\"id\": \"A\", \"type\": \"script\", \"path\": \"a.sh\"},"
 		     "{\"id\": \"B\", \"type\": \"script\", \"path\": \"b.sh\"},"
 		     "{\"id\": \"C\", \"type\": \"script\", \"path\": \"c.sh\"},"
@@ -208,7 +200,7 @@ static const char *const hostile[] = {
 static void test_quoting(void **state)
 {
 	json_t *root =
-		load("{\"nodes\": [{\"id\": \"s\", \"type\": \"script\", \"path\": \"r.sh\"},"
+		test_json("{\"nodes\": [{\"id\": \"s\", \"type\": \"script\", \"path\": \"r.sh\"},"
 		     "{\"id\": \"o\", \"type\": \"dataset\", \"path\": \"o.bin\"}],"
 		     "\"edges\": [{\"from\": \"s\", \"to\": \"o\", \"arguments\": []}]}");
 	json_t *args =
@@ -249,7 +241,7 @@ static void test_quoting_round_trip(void **state)
 {
 	static const char recorder[] = "out=$1\nshift\nprintf '%s\\0' \"$@\" > \"$out\"";
 	json_t *root =
-		load("{\"nodes\": [{\"id\": \"rec\", \"type\": \"script\", \"path\": \"rec.sh\"},"
+		test_json("{\"nodes\": [{\"id\": \"rec\", \"type\": \"script\", \"path\": \"rec.sh\"},"
 		     "{\"id\": \"o\", \"type\": \"dataset\", \"path\": \"out/args.bin\"}],"
 		     "\"edges\": [{\"from\": \"rec\", \"to\": \"o\", \"arguments\": [{\"ref\": "
 		     "\"o\"}]}]}");
@@ -300,7 +292,7 @@ static void test_quoting_round_trip(void **state)
 static int generate_with_output_path(const char *path)
 {
 	json_t *root =
-		load("{\"nodes\": [{\"id\": \"s\", \"type\": \"script\", \"path\": \"r.sh\"},"
+		test_json("{\"nodes\": [{\"id\": \"s\", \"type\": \"script\", \"path\": \"r.sh\"},"
 		     "{\"id\": \"o\", \"type\": \"dataset\", \"path\": \"x\"}],"
 		     "\"edges\": [{\"from\": \"s\", \"to\": \"o\"}]}");
 	struct script_files files = SCRIPT_FILES_INIT;
@@ -335,9 +327,9 @@ static void test_refuses_escaping_paths(void **state)
 static void test_refuses_bad_ids_and_missing_content(void **state)
 {
 	json_t *root =
-		load("{\"nodes\": [{\"id\": \"../up\", \"type\": \"script\", \"path\": \"r.sh\"}],"
+		test_json("{\"nodes\": [{\"id\": \"../up\", \"type\": \"script\", \"path\": \"r.sh\"}],"
 		     "\"edges\": []}");
-	json_t *ok = load("{\"nodes\": [{\"id\": \"s\", \"type\": \"script\", \"path\": \"r.sh\"}],"
+	json_t *ok = test_json("{\"nodes\": [{\"id\": \"s\", \"type\": \"script\", \"path\": \"r.sh\"}],"
 			  "\"edges\": []}");
 	struct script_files files = SCRIPT_FILES_INIT;
 	struct buf out = BUF_INIT;
@@ -355,7 +347,7 @@ static void test_refuses_bad_ids_and_missing_content(void **state)
 
 static void test_embedding(void **state)
 {
-	json_t *root = load("{\"nodes\": ["
+	json_t *root = test_json("{\"nodes\": ["
 			    "{\"id\": \"t\", \"type\": \"script\", \"path\": \"t.sh\"},"
 			    "{\"id\": \"u\", \"type\": \"script\", \"path\": \"u.sh\"},"
 			    "{\"id\": \"bin\", \"type\": \"script\", \"path\": \"tool\"},"

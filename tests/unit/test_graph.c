@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "test_json.h"
+
 #include "dfc/error.h"
 #include "dfc/graph.h"
 
@@ -24,20 +26,10 @@ static const char *const DIAMOND =
 	" true]},"
 	" {\"from\": \"raw\", \"to\": \"stats\"}]}";
 
-static json_t *load(const char *text)
-{
-	json_error_t err;
-	json_t *root = json_loads(text, 0, &err);
-
-	if (!root)
-		fail_msg("bad test JSON: %s", err.text);
-	return root;
-}
-
 /* The drawing of `text` in `format`; fails the test unless it returns 0. */
 static char *draw(const char *text, enum graph_format format)
 {
-	json_t *root = load(text);
+	json_t *root = test_json(text);
 	struct buf out = BUF_INIT;
 
 	assert_int_equal(graph_render(&out, root, format), 0);
@@ -108,7 +100,7 @@ static void test_ascii_layers(void **state)
 
 static void test_ascii_cycle_is_an_error(void **state)
 {
-	json_t *root = load("{\"nodes\": [{\"id\": \"a\"}, {\"id\": \"b\"}],"
+	json_t *root = test_json("{\"nodes\": [{\"id\": \"a\"}, {\"id\": \"b\"}],"
 			    " \"edges\": [{\"from\": \"a\", \"to\": \"b\"},"
 			    " {\"from\": \"b\", \"to\": \"a\"}]}");
 	struct buf out = BUF_INIT;

@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "test_json.h"
+
 #include "dfc/error.h"
 #include "dfc/pipeline.h"
 #include "dfc/validate.h"
@@ -22,20 +24,10 @@
 	"{\"id\": \"s\", \"type\": \"script\", \"path\": \"s.py\"},"                               \
 	"{\"id\": \"out\", \"type\": \"dataset\", \"path\": \"out.csv\"}"
 
-static json_t *load(const char *text)
-{
-	json_error_t err;
-	json_t *root = json_loads(text, JSON_DECODE_ANY, &err);
-
-	if (!root)
-		fail_msg("bad test JSON: %s: %s", err.text, text);
-	return root;
-}
-
 /* Validate `text` and expect exactly `n` problems. */
 static int check(struct problems *list, const char *text, size_t n)
 {
-	json_t *root = load(text);
+	json_t *root = test_json(text);
 	int ret = pipeline_validate(root, list);
 
 	json_decref(root);
@@ -404,7 +396,7 @@ static void test_all_problems_at_once(void **state)
 static void test_return_counts_only_new_problems(void **state)
 {
 	struct problems list = PROBLEMS_INIT;
-	json_t *root = load("{\"nodes\": [], \"edges\": []}");
+	json_t *root = test_json("{\"nodes\": [], \"edges\": []}");
 
 	(void)state;
 	problems_add(&list, DFC_ESECURITY, "/id", "from another file");
