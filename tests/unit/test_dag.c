@@ -17,11 +17,11 @@
 static void test_index_and_edges(void **state)
 {
 	json_t *root = test_json("{\"nodes\": [{\"id\": \"a\"}, 7, {\"type\": \"script\"},"
-			    " {\"id\": \"b\"}, {\"id\": \"a\"}, {\"id\": 3}, {\"id\": \"c\"}],"
-			    " \"edges\": [{\"from\": \"a\", \"to\": \"b\"},"
-			    " {\"from\": \"a\", \"to\": \"zz\"}, \"junk\","
-			    " {\"from\": \"b\", \"to\": \"b\"}, {\"from\": 1, \"to\": \"c\"},"
-			    " {\"from\": \"b\", \"to\": \"c\"}]}");
+				 " {\"id\": \"b\"}, {\"id\": \"a\"}, {\"id\": 3}, {\"id\": \"c\"}],"
+				 " \"edges\": [{\"from\": \"a\", \"to\": \"b\"},"
+				 " {\"from\": \"a\", \"to\": \"zz\"}, \"junk\","
+				 " {\"from\": \"b\", \"to\": \"b\"}, {\"from\": 1, \"to\": \"c\"},"
+				 " {\"from\": \"b\", \"to\": \"c\"}]}");
 	struct dag dag = DAG_INIT;
 
 	(void)state;
@@ -67,9 +67,9 @@ static void test_topo_ties_in_file_order(void **state)
 {
 	json_t *root =
 		test_json("{\"nodes\": [{\"id\": \"x\"}, {\"id\": \"y\"}, {\"id\": \"z\"},"
-		     " {\"id\": \"w\"}, {\"id\": \"v\"}],"
-		     " \"edges\": [{\"from\": \"z\", \"to\": \"x\"},"
-		     " {\"from\": \"v\", \"to\": \"y\"}, {\"from\": \"w\", \"to\": \"x\"}]}");
+			  " {\"id\": \"w\"}, {\"id\": \"v\"}],"
+			  " \"edges\": [{\"from\": \"z\", \"to\": \"x\"},"
+			  " {\"from\": \"v\", \"to\": \"y\"}, {\"from\": \"w\", \"to\": \"x\"}]}");
 	struct dag dag = DAG_INIT;
 	size_t order[5];
 	/* ready at first: z, w, v; x waits for z and w, y for v */
@@ -86,10 +86,11 @@ static void test_topo_ties_in_file_order(void **state)
 static void test_cycle_found(void **state)
 {
 	json_t *root = test_json("{\"nodes\": [{\"id\": \"d\"}, {\"id\": \"a\"}, {\"id\": \"b\"},"
-			    " {\"id\": \"c\"}],"
-			    " \"edges\": [{\"from\": \"d\", \"to\": \"a\"},"
-			    " {\"from\": \"a\", \"to\": \"b\"}, {\"from\": \"b\", \"to\": \"c\"},"
-			    " {\"from\": \"c\", \"to\": \"a\"}]}");
+				 " {\"id\": \"c\"}],"
+				 " \"edges\": [{\"from\": \"d\", \"to\": \"a\"},"
+				 " {\"from\": \"a\", \"to\": \"b\"},"
+				 " {\"from\": \"b\", \"to\": \"c\"},"
+				 " {\"from\": \"c\", \"to\": \"a\"}]}");
 	struct dag dag = DAG_INIT;
 	size_t order[4], *cycle = NULL, len = 0;
 	const size_t want[4] = {1, 2, 3, 1};
@@ -109,10 +110,10 @@ static void test_no_cycle_in_diamond(void **state)
 {
 	json_t *root =
 		test_json("{\"nodes\": [{\"id\": \"a\"}, {\"id\": \"b\"}, {\"id\": \"c\"},"
-		     " {\"id\": \"d\"}],"
-		     " \"edges\": [{\"from\": \"a\", \"to\": \"b\"},"
-		     " {\"from\": \"a\", \"to\": \"c\"}, {\"from\": \"b\", \"to\": \"d\"},"
-		     " {\"from\": \"c\", \"to\": \"d\"}, {\"from\": \"a\", \"to\": \"d\"}]}");
+			  " {\"id\": \"d\"}],"
+			  " \"edges\": [{\"from\": \"a\", \"to\": \"b\"},"
+			  " {\"from\": \"a\", \"to\": \"c\"}, {\"from\": \"b\", \"to\": \"d\"},"
+			  " {\"from\": \"c\", \"to\": \"d\"}, {\"from\": \"a\", \"to\": \"d\"}]}");
 	struct dag dag = DAG_INIT;
 	size_t order[4], *cycle = NULL, len = 0;
 	const size_t want[4] = {0, 1, 2, 3};

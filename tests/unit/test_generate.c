@@ -60,13 +60,16 @@ static void test_deterministic(void **state)
 {
 	json_t *root =
 		test_json("{\"name\": \"n\", \"nodes\": ["
-		     "{\"id\": \"raw\", \"type\": \"dataset\", \"path\": \"data/raw.csv\"},"
-		     "{\"id\": \"clean\", \"type\": \"script\", \"path\": \"s/clean.py\"},"
-		     "{\"id\": \"out\", \"type\": \"dataset\", \"path\": \"data/out.csv\"}],"
-		     "\"edges\": [{\"from\": \"raw\", \"to\": \"clean\", \"arguments\":"
-		     " [\"--input\", {\"ref\": \"raw\"}]}, {\"from\": \"clean\", \"to\": \"out\","
-		     " \"arguments\": [\"--output\", {\"ref\": \"out\"}, \"--rows\", 1000, 0.5, "
-		     "true]}]}");
+			  "{\"id\": \"raw\", \"type\": \"dataset\","
+			  " \"path\": \"data/raw.csv\"},"
+			  "{\"id\": \"clean\", \"type\": \"script\","
+			  " \"path\": \"s/clean.py\"},"
+			  "{\"id\": \"out\", \"type\": \"dataset\","
+			  " \"path\": \"data/out.csv\"}],"
+			  "\"edges\": [{\"from\": \"raw\", \"to\": \"clean\", \"arguments\":"
+			  " [\"--input\", {\"ref\": \"raw\"}]},"
+			  " {\"from\": \"clean\", \"to\": \"out\", \"arguments\":"
+			  " [\"--output\", {\"ref\": \"out\"}, \"--rows\", 1000, 0.5, true]}]}");
 	struct script_files files = SCRIPT_FILES_INIT;
 	struct buf a = BUF_INIT, b = BUF_INIT;
 
@@ -95,12 +98,12 @@ static void test_deterministic(void **state)
 static void test_slurm_target(void **state)
 {
 	json_t *root = test_json("{\"name\": \"daily sales/\u00e9\", \"nodes\": ["
-			    "{\"id\": \"a\", \"type\": \"script\", \"path\": \"a.sh\","
-			    " \"resources\": {\"gpus\": 1, \"partition\": \"gpu\","
-			    " \"time\": \"1-00:00\", \"mem\": \"8G\", \"cpus\": 4}},"
-			    "{\"id\": \"b\", \"type\": \"script\", \"path\": \"b.sh\","
-			    " \"resources\": {\"gpus\": 0}}],"
-			    "\"edges\": [{\"from\": \"a\", \"to\": \"b\"}]}");
+				 "{\"id\": \"a\", \"type\": \"script\", \"path\": \"a.sh\","
+				 " \"resources\": {\"gpus\": 1, \"partition\": \"gpu\","
+				 " \"time\": \"1-00:00\", \"mem\": \"8G\", \"cpus\": 4}},"
+				 "{\"id\": \"b\", \"type\": \"script\", \"path\": \"b.sh\","
+				 " \"resources\": {\"gpus\": 0}}],"
+				 "\"edges\": [{\"from\": \"a\", \"to\": \"b\"}]}");
 	const char *every[] = {"--account=lab", "--qos=low"};
 	struct script_files files = SCRIPT_FILES_INIT;
 	struct generate_input in = {.pipeline = root,
@@ -154,11 +157,11 @@ static void test_order_ties_in_file_order(void **state)
 	/* C -> A: B and C are ready first; A (earlier in the file) beats D. */
 	json_t *root =
 		test_json("{\"nodes\": ["
-		     "{\"id\": \"A\", \"type\": \"script\", \"path\": \"a.sh\"},"
-		     "{\"id\": \"B\", \"type\": \"script\", \"path\": \"b.sh\"},"
-		     "{\"id\": \"C\", \"type\": \"script\", \"path\": \"c.sh\"},"
-		     "{\"id\": \"D\", \"type\": \"script\", \"path\": \"d.sh\"}],"
-		     "\"edges\": [{\"from\": \"C\", \"to\": \"A\", \"arguments\": [\"x\"]}]}");
+			  "{\"id\": \"A\", \"type\": \"script\", \"path\": \"a.sh\"},"
+			  "{\"id\": \"B\", \"type\": \"script\", \"path\": \"b.sh\"},"
+			  "{\"id\": \"C\", \"type\": \"script\", \"path\": \"c.sh\"},"
+			  "{\"id\": \"D\", \"type\": \"script\", \"path\": \"d.sh\"}],"
+			  "\"edges\": [{\"from\": \"C\", \"to\": \"A\", \"arguments\": [\"x\"]}]}");
 	struct script_files files = SCRIPT_FILES_INIT;
 	struct buf out = BUF_INIT;
 
@@ -201,8 +204,8 @@ static void test_quoting(void **state)
 {
 	json_t *root =
 		test_json("{\"nodes\": [{\"id\": \"s\", \"type\": \"script\", \"path\": \"r.sh\"},"
-		     "{\"id\": \"o\", \"type\": \"dataset\", \"path\": \"o.bin\"}],"
-		     "\"edges\": [{\"from\": \"s\", \"to\": \"o\", \"arguments\": []}]}");
+			  "{\"id\": \"o\", \"type\": \"dataset\", \"path\": \"o.bin\"}],"
+			  "\"edges\": [{\"from\": \"s\", \"to\": \"o\", \"arguments\": []}]}");
 	json_t *args =
 		json_object_get(json_array_get(json_object_get(root, "edges"), 0), "arguments");
 	struct script_files files = SCRIPT_FILES_INIT;
@@ -241,10 +244,11 @@ static void test_quoting_round_trip(void **state)
 {
 	static const char recorder[] = "out=$1\nshift\nprintf '%s\\0' \"$@\" > \"$out\"";
 	json_t *root =
-		test_json("{\"nodes\": [{\"id\": \"rec\", \"type\": \"script\", \"path\": \"rec.sh\"},"
-		     "{\"id\": \"o\", \"type\": \"dataset\", \"path\": \"out/args.bin\"}],"
-		     "\"edges\": [{\"from\": \"rec\", \"to\": \"o\", \"arguments\": [{\"ref\": "
-		     "\"o\"}]}]}");
+		test_json("{\"nodes\": [{\"id\": \"rec\", \"type\": \"script\","
+			  " \"path\": \"rec.sh\"},"
+			  "{\"id\": \"o\", \"type\": \"dataset\", \"path\": \"out/args.bin\"}],"
+			  "\"edges\": [{\"from\": \"rec\", \"to\": \"o\","
+			  " \"arguments\": [{\"ref\": \"o\"}]}]}");
 	json_t *args =
 		json_object_get(json_array_get(json_object_get(root, "edges"), 0), "arguments");
 	struct script_files files = SCRIPT_FILES_INIT;
@@ -293,8 +297,8 @@ static int generate_with_output_path(const char *path)
 {
 	json_t *root =
 		test_json("{\"nodes\": [{\"id\": \"s\", \"type\": \"script\", \"path\": \"r.sh\"},"
-		     "{\"id\": \"o\", \"type\": \"dataset\", \"path\": \"x\"}],"
-		     "\"edges\": [{\"from\": \"s\", \"to\": \"o\"}]}");
+			  "{\"id\": \"o\", \"type\": \"dataset\", \"path\": \"x\"}],"
+			  "\"edges\": [{\"from\": \"s\", \"to\": \"o\"}]}");
 	struct script_files files = SCRIPT_FILES_INIT;
 	struct buf out = BUF_INIT;
 	int ret;
@@ -327,10 +331,10 @@ static void test_refuses_escaping_paths(void **state)
 static void test_refuses_bad_ids_and_missing_content(void **state)
 {
 	json_t *root =
-		test_json("{\"nodes\": [{\"id\": \"../up\", \"type\": \"script\", \"path\": \"r.sh\"}],"
-		     "\"edges\": []}");
-	json_t *ok = test_json("{\"nodes\": [{\"id\": \"s\", \"type\": \"script\", \"path\": \"r.sh\"}],"
-			  "\"edges\": []}");
+		test_json("{\"nodes\": [{\"id\": \"../up\", \"type\": \"script\","
+			  " \"path\": \"r.sh\"}], \"edges\": []}");
+	json_t *ok = test_json("{\"nodes\": [{\"id\": \"s\", \"type\": \"script\","
+			       " \"path\": \"r.sh\"}], \"edges\": []}");
 	struct script_files files = SCRIPT_FILES_INIT;
 	struct buf out = BUF_INIT;
 
@@ -348,11 +352,11 @@ static void test_refuses_bad_ids_and_missing_content(void **state)
 static void test_embedding(void **state)
 {
 	json_t *root = test_json("{\"nodes\": ["
-			    "{\"id\": \"t\", \"type\": \"script\", \"path\": \"t.sh\"},"
-			    "{\"id\": \"u\", \"type\": \"script\", \"path\": \"u.sh\"},"
-			    "{\"id\": \"bin\", \"type\": \"script\", \"path\": \"tool\"},"
-			    "{\"id\": \"d\", \"type\": \"dataset\", \"path\": \"d.csv\"}],"
-			    "\"edges\": [{\"from\": \"d\", \"to\": \"t\"}]}");
+				 "{\"id\": \"t\", \"type\": \"script\", \"path\": \"t.sh\"},"
+				 "{\"id\": \"u\", \"type\": \"script\", \"path\": \"u.sh\"},"
+				 "{\"id\": \"bin\", \"type\": \"script\", \"path\": \"tool\"},"
+				 "{\"id\": \"d\", \"type\": \"dataset\", \"path\": \"d.csv\"}],"
+				 "\"edges\": [{\"from\": \"d\", \"to\": \"t\"}]}");
 	struct script_files files = SCRIPT_FILES_INIT;
 	struct embedded_dataset data = {"d", "d.csv", "a\0b", 3};
 	struct generate_input in = {.pipeline = root,
