@@ -9,6 +9,7 @@
 static const char *message;
 static bool allow_empty;
 static const char *source_commit;
+static bool skip_without_id;
 
 static const struct opt options[] = {
 	OPT_STRING('m', "message", &message, "MSG", "use MSG as the version's message"),
@@ -16,11 +17,14 @@ static const struct opt options[] = {
 		 "record a version even when nothing changed"),
 	OPT_STRING(0, "source-commit", &source_commit, "HASH",
 		   "the commit of your repository the files come from (git hooks)"),
+	OPT_BOOL(0, "skip-without-id", &skip_without_id,
+		 "leave files without a pipeline id alone, with a note (git hooks)"),
 	OPT_END(),
 };
 
 static const char *const usage[] = {
-	"update FILE... [-m MSG] [--allow-empty] [--source-commit HASH]", NULL
+	"update FILE... [-m MSG] [--allow-empty] [--source-commit HASH] [--skip-without-id]",
+	NULL
 };
 
 /* A full SHA-1 or SHA-256 object id: 40 or 64 hex digits. */
@@ -76,6 +80,12 @@ static int update_one(struct cmd_ctx *ctx, const char *path, bool label)
 	if ((ret = working_file_load(&wf, path, true)) < 0)
 		goto out;
 	id = pipeline_id(&wf.pipeline);
+	if (!id && skip_without_id) {
+		/* A new pipeline committed before its first `create`. */
+		cmd_note(ctx, "'%s' has no pipeline id yet: not recorded "
+			 "('data-factory-cli create %s' records its first version)", path, path);
+		goto out;
+	}
 	if (!id) {
 		ret = dfc_hint(dfc_error(DFC_ENOTFOUND, "'%s' has no pipeline id", path),
 			       "record its first version with 'data-factory-cli create %s'",

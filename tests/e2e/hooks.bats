@@ -89,6 +89,71 @@ setup_repo() {
 	done
 }
 
+@test "a committed pipeline file without an id is left alone with a note; the others are recorded" {
+	setup_repo
+	create_pipeline a.json
+	A=$ID
+	git add .
+	git commit -q -m "a"
+	write_pipeline new.json
+	sed -i 's/1000/2000/' a.json
+	git add a.json new.json
+	run --separate-stderr git commit -q -m "a new one"
+	[ "$status" -eq 0 ]
+	echo "$stderr"
+	# (git gives a hook's stdout to stderr)
+	[[ "$stderr" == *"a.json: 2"* ]]
+	[[ "$stderr" == *"data-factory-cli: 'new.json' has no pipeline id yet: not recorded"* ]]
+	[[ "$stderr" == *"'data-factory-cli create new.json' records its first version"* ]]
+	[[ "$stderr" != *"error"* ]]
+	[[ "$stderr" != *"not every pipeline file was recorded"* ]]
+	[ "$(store_git log -1 --format=%s "pipelines/$A")" = "a new one" ]
+	[ "$(git status --porcelain)" = "" ]
+	# Once created, the next commit records it.
+	NEW=$(dfc create new.json)
+	sed -i 's/1000/3000/' new.json
+	git add new.json
+	run git commit -q -m "rows"
+	[ "$status" -eq 0 ]
+	[ "$output" = 2 ]
+	[ "$(store_git log -1 --format=%s "pipelines/$NEW")" = "rows" ]
+}
+
+@test "a committed pipeline file named like an option is recorded as a file" {
+	setup_repo
+	write_pipeline ./--home=x.json
+	ID=$(dfc create -- --home=x.json)
+	sed -i 's/1000/2000/' ./--home=x.json
+	git add -- --home=x.json scripts data
+	run git commit -q -m "dashes"
+	[ "$status" -eq 0 ]
+	[ "$output" = 2 ]
+	[ "$(store_git log -1 --format=%s "pipelines/$ID")" = "dashes" ]
+	[ ! -e x.json ]
+}
+
+@test "update --skip-without-id: a file without an id is a note and exit 0, a bad file still an error" {
+	write_pipeline new.json
+	create_pipeline a.json
+	sed -i 's/1000/2000/' a.json
+	before=$(home_listing)
+	run --separate-stderr dfc update --skip-without-id new.json
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[[ "$stderr" == "data-factory-cli: 'new.json' has no pipeline id yet: not recorded"* ]]
+	[ "$(home_listing)" = "$before" ]
+	run --separate-stderr dfc update --skip-without-id new.json a.json
+	[ "$status" -eq 0 ]
+	[ "$output" = "a.json: 2" ]
+	# Without the option it is the error it always was.
+	run --separate-stderr dfc update new.json
+	[ "$status" -eq 7 ]
+	[[ "$stderr" == *"error: 'new.json' has no pipeline id"* ]]
+	echo '{' > broken.json
+	run --separate-stderr dfc update --skip-without-id broken.json
+	[ "$status" -eq 3 ]
+}
+
 @test "install twice is idempotent; uninstall restores the old hooks byte for byte" {
 	git init -q proj
 	printf '#!/bin/sh\n# mine\nexit 0\n' > proj/.git/hooks/pre-commit
