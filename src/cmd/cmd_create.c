@@ -47,9 +47,6 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	int ret;
 
 	(void)argc;
-	if (!strcmp(argv[0], "-"))
-		return dfc_hint(dfc_error(DFC_EUSAGE, "create needs a file, not standard input"),
-				"the id is written back into the file");
 	if ((ret = working_file_load(&wf, argv[0], true)) < 0)
 		goto out;
 	id = pipeline_id(&wf.pipeline);

@@ -80,8 +80,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	    (ret = catalog_fetch(&cat, id)) < 0 ||
 	    (ret = catalog_read_version(&ctx->store, id, version, &target)) < 0)
 		goto out;
-	if (target.pipeline_json.len == wf.canonical.len &&
-	    !memcmp(target.pipeline_json.data, wf.canonical.data, wf.canonical.len) &&
+	if (target.pipeline_json.len == wf.pipeline.source_len &&
 	    !memcmp(target.pipeline_json.data, wf.pipeline.source, wf.pipeline.source_len)) {
 		cmd_note(ctx, "'%s' already is catalog version %d", argv[0], target.version);
 		printf("%d\n", target.version);

@@ -122,6 +122,10 @@ int working_file_load(struct working_file *wf, const char *path, bool scripts)
 	char *dir = NULL;
 	int ret;
 
+	/* Scripts are found next to the file, and some commands write it. */
+	if (!strcmp(path, "-"))
+		return dfc_hint(dfc_error(DFC_EUSAGE, "'-' (standard input) is no pipeline file here"),
+				"give the file's path; '" PROG " validate -' reads standard input");
 	ret = pipeline_load(&wf->pipeline, path, &problems);
 	if (ret == 0)
 		pipeline_validate(wf->pipeline.root, &problems);

@@ -911,7 +911,8 @@ static bool is_temp_file(const char *name)
 static const char *stray_reason(struct check *c, const char *name, bool regular,
 				struct pipe **pipeline, int *version, char reason[128])
 {
-	const char *underscore = strchr(name, '_');
+	/* Ids may hold '_'; the version or "state" after the last one cannot. */
+	const char *underscore = strrchr(name, '_');
 	char *id, *end;
 	struct pipe *p;
 	long v = 0;

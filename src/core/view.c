@@ -74,8 +74,13 @@ void view_read_state(const char *dir, const char *id, int *latest)
 		goto out;
 	root = json_loadb(have.data, have.len, JSON_REJECT_DUPLICATES, NULL);
 	n = json_object_get(root, "latest_version");
+	/*
+	 * A file as written lists every version: one whose count disagrees is
+	 * not, and a huge claimed latest version is not worth writing out.
+	 */
 	if (!json_is_integer(n) || json_integer_value(n) < 1 ||
-	    json_integer_value(n) > 1000000000)
+	    json_integer_value(n) > 1000000000 ||
+	    (size_t)json_integer_value(n) != json_object_size(json_object_get(root, "versions")))
 		goto out;
 	/* Only a file exactly as view_write_state() writes it counts. */
 	state_text(&want, id, (int)json_integer_value(n));

@@ -129,7 +129,7 @@ load helper
 @test "create reads no standard input" {
 	run --separate-stderr dfc create -
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"create needs a file"* ]]
+	[[ "$stderr" == *"'-' (standard input) is no pipeline file here"* ]]
 }
 
 @test "create of a missing file exits 7" {

@@ -280,3 +280,23 @@ object_file() {
 	[ "$status" -eq 3 ]
 	[ "$(home_listing)" = "$before" ]
 }
+
+@test "an id holding '_' is read right: no stray files, and --repair leaves its view in place" {
+	write_pipeline
+	sed -i 's/"name": "daily-sales",/"id": "my_pipe_2", "name": "daily-sales",/' pipeline.json
+	[ "$(dfc create pipeline.json)" = my_pipe_2 ]
+	sed -i 's/1000/2000/' pipeline.json
+	dfc update pipeline.json
+	run --separate-stderr dfc fsck
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	run --separate-stderr dfc fsck --repair
+	[ "$status" -eq 0 ]
+	[ ! -e "$DATA_FACTORY_HOME/pipelines/lost-found" ]
+	check_view my_pipe_2
+	# A file of it that is really stray is still found.
+	touch "$(view my_pipe_2_7.json)"
+	run --separate-stderr dfc fsck
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"stray-file: pipelines/my_pipe_2_7.json: version 7 is beyond the latest, 2"* ]]
+}

@@ -39,3 +39,14 @@ load helper
 	check_view "$ID"
 	[ "$(jq -r .latest_version "$DATA_FACTORY_HOME/pipelines/${ID}_state.json")" = 3 ]
 }
+
+@test "a state file claiming a huge latest version is repaired at once, not believed" {
+	create_pipeline
+	state=$DATA_FACTORY_HOME/pipelines/${ID}_state.json
+	for n in 30000000 1000000000; do
+		printf '{"latest_version": %s, "versions": {}}\n' "$n" > "$state"
+		run --separate-stderr timeout 20 "$DFC_BIN" show -i "$ID"
+		[ "$status" -eq 0 ]
+		check_view "$ID"
+	done
+}

@@ -103,3 +103,38 @@ load helper
 	run --separate-stderr dfc update pipeline.json
 	[ "$output" = 2 ]
 }
+
+@test "a synced file with bytes added or taken away is not 'already' the catalog version" {
+	create_pipeline
+	dfc share -i "$ID"
+	dfc sync pipeline.json
+	cp pipeline.json synced.json
+	# trailing blanks: same value, other bytes
+	printf '%5000s' '' >> pipeline.json
+	run --separate-stderr dfc sync pipeline.json
+	[ "$status" -eq 0 ]
+	[[ "$stderr" != *"already is"* ]]
+	cmp pipeline.json synced.json
+	# the final newline taken away
+	truncate -s -1 pipeline.json
+	run --separate-stderr dfc sync pipeline.json
+	[ "$status" -eq 0 ]
+	[[ "$stderr" != *"already is"* ]]
+	cmp pipeline.json synced.json
+}
+
+@test "standard input is no working file: sync, update, share -f and status refuse '-' and write nothing" {
+	create_pipeline
+	dfc share -i "$ID"
+	before=$(home_listing)
+	for cmd in "sync --force" update status "share -f"; do
+		# shellcheck disable=SC2086 # the command and its option
+		run --separate-stderr dfc $cmd - < pipeline.json
+		echo "$cmd: $stderr"
+		[ "$status" -eq 2 ]
+		[[ "$stderr" == *"error: '-' (standard input) is no pipeline file here"* ]]
+		[[ "$stderr" == *"hint: give the file's path"* ]]
+		[ ! -e ./- ]
+	done
+	[ "$(home_listing)" = "$before" ]
+}
