@@ -114,6 +114,11 @@ static int transport_error(struct catalog *cat, int err)
 					  cat->shown_url),
 				"check the token (--token, DATA_FACTORY_TOKEN or the config's token)");
 	}
+	if (cat->token && is_http(cat->url) && strstr(msg, "redirect"))
+		return dfc_hint(dfc_error(DFC_ENETWORK, "the catalog at %s redirects elsewhere",
+					  cat->shown_url),
+				"with a token no redirect is followed, so that the token goes to "
+				"the URL given only: use the URL the catalog moved to");
 	if (klass == GIT_ERROR_NET || klass == GIT_ERROR_HTTP || klass == GIT_ERROR_SSL ||
 	    klass == GIT_ERROR_SSH || klass == GIT_ERROR_OS || err == GIT_ENOTFOUND) {
 		ret = dfc_error(DFC_ENETWORK, "cannot reach the catalog at %s", cat->shown_url);
@@ -130,14 +135,21 @@ struct headers {
 	char *line;
 	char *items[1];
 	git_strarray array;
+	/*
+	 * libgit2 sends custom headers to wherever a redirect points, so with
+	 * a token none is followed: the token goes to the URL given, only.
+	 */
+	git_remote_redirect_t follow_redirects;
 };
 
 /* The Authorization header, over http(s) only (SPEC §5). */
 static void headers_init(struct headers *h, const struct catalog *cat)
 {
 	memset(h, 0, sizeof(*h));
+	h->follow_redirects = GIT_REMOTE_REDIRECT_INITIAL;
 	if (!cat->token || !is_http(cat->url))
 		return;
+	h->follow_redirects = GIT_REMOTE_REDIRECT_NONE;
 	h->line = xasprintf("Authorization: Bearer %s", cat->token);
 	h->items[0] = h->line;
 	h->array.strings = h->items;
@@ -411,6 +423,7 @@ static int fetch_tracking(struct catalog *cat, const char *id, struct id_list *t
 	opts.prune = GIT_FETCH_NO_PRUNE;
 	opts.update_fetchhead = 0;
 	opts.custom_headers = headers.array;
+	opts.follow_redirects = headers.follow_redirects;
 	opts.callbacks.credentials = ssh_credentials;
 	opts.callbacks.payload = &state;
 	spec = id ? xasprintf("+refs/heads/pipelines/%s:" CATALOG_TRACKING_PREFIX "%s", id, id)
@@ -953,6 +966,7 @@ static int push_refs(struct catalog *cat, const char *id, const struct push_ref 
 	headers_init(&headers, cat);
 	git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
 	opts.custom_headers = headers.array;
+	opts.follow_redirects = headers.follow_redirects;
 	opts.callbacks.push_update_reference = note_status;
 	opts.callbacks.credentials = ssh_credentials;
 	opts.callbacks.payload = &st;

@@ -139,3 +139,49 @@ new_catalog() {
 	dfc share -f pipeline.json --catalog "$URL" --token "$GIT_SERVER_TOKEN" 2> pipe.txt
 	! grep -q '%' pipe.txt || false
 }
+
+# A server on 127.0.0.1 that answers every request with a 302 to the same
+# path on the git server, reached by another name (localhost): what a
+# moved or hostile catalog does. Its port in $REDIRECT_PORT.
+start_redirector() {
+	timeout 120 python3 -c '
+import http.server, sys
+target = sys.argv[1]
+class Moved(http.server.BaseHTTPRequestHandler):
+    def answer(self):
+        self.send_response(302)
+        self.send_header("Location", target + self.path)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+    do_GET = do_POST = answer
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(("127.0.0.1", 0), Moved)
+open(sys.argv[2] + ".tmp", "w").write(str(server.server_address[1]))
+__import__("os").rename(sys.argv[2] + ".tmp", sys.argv[2])
+server.serve_forever()' "${GIT_SERVER_URL/127.0.0.1/localhost}" "$TEST_TMP/redirect.port" 2>/dev/null &
+	REDIRECTOR=$!
+	for _ in $(seq 300); do [ -s "$TEST_TMP/redirect.port" ] && break; sleep 0.1; done
+	REDIRECT_PORT=$(cat "$TEST_TMP/redirect.port")
+	[ -n "$REDIRECT_PORT" ]
+}
+
+access_log_lines() {
+	if [ -f "$GIT_SERVER_LOG" ]; then wc -l < "$GIT_SERVER_LOG"; else echo 0; fi
+}
+
+@test "a catalog that redirects gets no token: the share fails (exit 9) and the token never leaves for the new host" {
+	new_catalog
+	create_pipeline
+	start_redirector
+	requests=$(access_log_lines)
+	run --separate-stderr dfc share -i "$ID" --catalog "http://127.0.0.1:$REDIRECT_PORT/git/$REPO.git" \
+		--token "$GIT_SERVER_TOKEN"
+	kill "$REDIRECTOR"
+	echo "$stderr"
+	[ "$status" -eq 9 ]
+	[[ "$stderr" == *"hint: "*"redirect"* ]]
+	# The git server was never asked: the redirect was not followed.
+	[ "$(access_log_lines)" -eq "$requests" ]
+	run ! git --git-dir="$GIT_SERVER_REPOS/$REPO.git" rev-parse -q --verify "refs/heads/pipelines/$ID"
+}
