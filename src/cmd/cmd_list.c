@@ -31,7 +31,7 @@ static const struct opt options[] = {
 };
 
 static const char *const usage[] = {
-	"list pipelines|scripts|datasets [--local-only|--catalog-only] [--refresh] "
+	"list [pipelines|scripts|datasets] [--local-only|--catalog-only] [--refresh] "
 	"[--search TEXT] [--json]",
 	NULL,
 };
@@ -362,10 +362,10 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	struct catalog cat = CATALOG_INIT;
 	struct table table;
 	json_t *json = json_output ? json_array() : NULL;
-	const char *what = argv[0];
+	/* Like `git branch`, the bare command lists what is asked most. */
+	const char *what = argc ? argv[0] : "pipelines";
 	int ret;
 
-	(void)argc;
 	if (strcmp(what, "pipelines") && strcmp(what, "scripts") && strcmp(what, "datasets")) {
 		json_decref(json);
 		return dfc_hint(dfc_error(DFC_EUSAGE, "cannot list '%s'", what),
@@ -417,7 +417,7 @@ const struct command cmd_list = {
 	.usage = usage,
 	.options = options,
 	.needs = NEEDS_STORE,
-	.min_args = 1,
+	.min_args = 0,
 	.max_args = 1,
 	.run = run,
 };

@@ -180,3 +180,17 @@ make_every_state() {
 	run --separate-stderr dfc list widgets
 	[ "$status" -eq 2 ]
 }
+
+@test "list alone lists pipelines, as the hints that say 'list --refresh' expect" {
+	create_pipeline
+	dfc share -i "$ID"
+	run --separate-stderr dfc list
+	[ "$status" -eq 0 ]
+	expected=$(dfc list pipelines)
+	[ "$output" = "$expected" ]
+	run --separate-stderr dfc list --refresh --json
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.[0].state' <<<"$output")" = shared ]
+	run --separate-stderr dfc list pipelines scripts
+	[ "$status" -eq 2 ]
+}
