@@ -159,12 +159,31 @@ static int parse_color(void)
 	return 0;
 }
 
+/*
+ * `--home list pipelines` takes "list" for the home and "pipelines" for
+ * the command: when a global option's value is a command, the hint to
+ * error `ret` says so; else it is `otherwise`.
+ */
+static int hint_swallowed_command(int ret, const char *otherwise)
+{
+	const struct { const char *option, *metavar, *value; } taken[] = {
+		{ "--home", "DIR", ctx.home_option },
+		{ "--catalog", "URL", ctx.catalog_option },
+	};
+
+	for (size_t i = 0; i < sizeof(taken) / sizeof(*taken); i++)
+		if (taken[i].value && find_command(taken[i].value))
+			return dfc_hint(ret, "'%s' was taken for the value of %s: give it "
+					     "one, as %s=%s, before the command",
+					taken[i].value, taken[i].option, taken[i].option,
+					taken[i].metavar);
+	return dfc_hint(ret, "%s", otherwise);
+}
+
 static int setup(const struct command *cmd)
 {
 	int ret;
 
-	if ((ret = parse_color()) < 0)
-		return ret;
 	if ((cmd->needs & NEEDS_GIT) && (ret = init_git()) < 0)
 		return ret;
 	if (!(cmd->needs & NEEDS_HOME))
@@ -311,7 +330,7 @@ int main(int argc, char **argv)
 	}
 	ret = opt_parse(argc, argv, tables, true, &npos, &help);
 	if (ret < 0) {
-		dfc_hint(ret, "see '" PROG " --help'");
+		hint_swallowed_command(ret, "see '" PROG " --help'");
 		goto out;
 	}
 	if (show_version && npos == 0) {
@@ -330,10 +349,14 @@ int main(int argc, char **argv)
 		argv++;
 		npos--;
 	}
+	/* Before the command: `--color list` took "list" for its value. */
+	if ((ret = parse_color()) < 0)
+		goto out;
 	cmd = find_command(argv[0]);
 	if (!cmd) {
-		ret = dfc_hint(dfc_error(DFC_EUSAGE, "unknown command '%s'", argv[0]),
-			       "see '" PROG " --help' for the list of commands");
+		ret = hint_swallowed_command(
+			dfc_error(DFC_EUSAGE, "unknown command '%s'", argv[0]),
+			"see '" PROG " --help' for the list of commands");
 		goto out;
 	}
 	ret = run_command(cmd, npos, argv);

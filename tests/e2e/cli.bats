@@ -113,3 +113,20 @@ commands() { dfc --help | sed -n '/^commands:/,/^$/p' | awk 'NF > 1 {print $1}';
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"cannot write to standard output"* ]]
 }
+
+@test "a global option that swallows the command says so" {
+	run --separate-stderr dfc --color list pipelines
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "data-factory-cli: error: bad --color value 'list'
+hint: use --color=auto, --color=always or --color=never" ]
+	run --separate-stderr dfc --home list pipelines
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"error: unknown command 'pipelines'"* ]]
+	[[ "$stderr" == *"hint: 'list' was taken for the value of --home: give it one, as --home=DIR, before the command"* ]]
+	[ ! -e list ]
+	run --separate-stderr dfc --catalog show -i x
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"hint: 'show' was taken for the value of --catalog: give it one, as --catalog=URL, before the command"* ]]
+	run --separate-stderr dfc nosuch
+	[[ "$stderr" == *"hint: see 'data-factory-cli --help' for the list of commands"* ]]
+}
