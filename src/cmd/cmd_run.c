@@ -182,6 +182,44 @@ static int check_options(enum generate_target *target)
 	return 0;
 }
 
+/*
+ * What --node names must be a script node, what --from names any node (a
+ * dataset starts at the steps that read it): checked here, so that the
+ * error speaks of the options the user typed, not of the script's own.
+ */
+static int check_step(const json_t *pipeline)
+{
+	const char *option = node ? "--node" : "--from", *wanted = node ? node : from;
+	const char *kind = node ? "script node" : "node";
+	struct buf names = BUF_INIT;
+	const json_t *n;
+	size_t i, shown = 0;
+	int ret;
+
+	if (!wanted)
+		return 0;
+	json_array_foreach (json_object_get(pipeline, "nodes"), i, n) {
+		const char *node_id = json_string_value(json_object_get(n, "id"));
+		const char *type = json_string_value(json_object_get(n, "type"));
+
+		if (!node_id || !type || (node && strcmp(type, "script")))
+			continue;
+		if (!strcmp(node_id, wanted)) {
+			buf_release(&names);
+			return 0;
+		}
+		if (shown++ < 10)
+			buf_addf(&names, "%s%s", shown > 1 ? ", " : "", node_id);
+		else if (shown == 11)
+			buf_adds(&names, ", ...");
+	}
+	ret = dfc_error(DFC_ENOTFOUND, "%s: no %s '%s' in this pipeline", option, kind, wanted);
+	if (shown)
+		dfc_hint(ret, "its %ss: %s", kind, buf_cstr(&names));
+	buf_release(&names);
+	return ret;
+}
+
 /* The generated script's command line, NULL-terminated (strings borrowed). */
 static void script_arguments(struct opt_strings *args, const char *script_path,
 			     const char *status_path, const char *jobs_text,
@@ -226,6 +264,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	(void)argv;
 	if ((ret = check_options(&src.input.target)) < 0 ||
 	    (ret = gen_source_load(ctx, &src, &req)) < 0 ||
+	    (ret = check_step(src.input.pipeline)) < 0 ||
 	    (ret = generate_script(&script, &src.input)) < 0 ||
 	    (ret = make_temp(&script_path, "run", 0700, script.data, script.len)) < 0 ||
 	    (ret = make_temp(&status_path, "status", 0600, "", 0)) < 0)

@@ -110,3 +110,26 @@ load generate_helper
 	run dfc run -f pipeline.json --jobs 0
 	[ "$status" -eq 2 ]
 }
+
+@test "run --node naming no script node, --from naming no node: one error in the user's words, exit 7" {
+	write_chain
+	run --separate-stderr dfc run -f pipeline.json --node nope
+	echo "$stderr"
+	[ "$status" -eq 7 ]
+	[ "$(head -1 <<<"$stderr")" = "data-factory-cli: error: --node: no script node 'nope' in this pipeline" ]
+	[[ "$stderr" == *"hint: its script nodes: s1, s2, s3"* ]]
+	[[ "$stderr" != *"--only"* && "$stderr" != *"dfc-run-"* && "$stderr" != *"dfc: error"* ]]
+	run --separate-stderr dfc run -f pipeline.json --from nope
+	[ "$status" -eq 7 ]
+	[ "$(head -1 <<<"$stderr")" = "data-factory-cli: error: --from: no node 'nope' in this pipeline" ]
+	[[ "$stderr" == *"hint: its nodes: raw, s1, mid, s2, final, other, s3, o3"* ]]
+	[ ! -s runs.log ]
+	# A dataset is no step for --node; for --from it starts at its readers.
+	run --separate-stderr dfc run -f pipeline.json --node mid
+	[ "$status" -eq 7 ]
+	dfc run -f pipeline.json 2> /dev/null
+	: > runs.log
+	run --separate-stderr dfc run -f pipeline.json --from mid --force
+	[ "$status" -eq 0 ]
+	[ "$(runs)" = "s2 " ]
+}
