@@ -184,6 +184,9 @@ static int setup(const struct command *cmd)
 {
 	int ret;
 
+	/* Again: a --color after the command is parsed with its options. */
+	if ((ret = parse_color()) < 0)
+		return ret;
 	if ((cmd->needs & NEEDS_GIT) && (ret = init_git()) < 0)
 		return ret;
 	if (!(cmd->needs & NEEDS_HOME))

@@ -20,9 +20,11 @@ teardown_file() {
 }
 
 # Clusters a test starts besides the file's; stopping them is harmless if
-# the test did already.
+# the test did already. A job a failed test left on the file's cluster is
+# cancelled, so that the next tests find the node idle.
 teardown() {
 	local dir
+	SLURM_CONF=$BATS_FILE_TMPDIR/slurm/slurm.conf scancel --user="$(id -un)" 2>/dev/null || true
 	for dir in "$BATS_FILE_TMPDIR"/a-rather-long-folder-name-for-a-second-cluster-of-the-tests/slurm \
 		"$BATS_FILE_TMPDIR/third" "$BATS_FILE_TMPDIR/broken"; do
 		slurm_cluster_stop "$dir"
@@ -135,10 +137,11 @@ B" ]
 	slurm_wait_job_state "$j" RUNNING 20
 	# The pid is printed before the exec: wait until it is the sleep.
 	for ((i = 0; i < 300; i++)); do
-		pid=$(cat "$WORK/c.out")
-		[ -n "$pid" ] && [ "$(tr '\0' ' ' <"/proc/$pid/cmdline")" = "sleep 300 " ] && break
+		pid=$(cat "$WORK/c.out" 2>/dev/null) || pid=''
+		[ -n "$pid" ] && [ "$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")" = "sleep 300 " ] &&
+			break
 		sleep 0.1
-	done 2>/dev/null
+	done
 	[ "$(tr '\0' ' ' <"/proc/$pid/cmdline")" = "sleep 300 " ]
 	scancel "$j"
 	[ "$(slurm_wait_job "$j" 30)" = CANCELLED ]
