@@ -27,6 +27,16 @@ int pipeline_id_check(const char *id);
 bool node_id_is_valid(const char *id);
 
 /**
+ * True when `name` (a script's or dataset's file name) can be stored as a
+ * git tree entry: not empty, `.` or `..`, no `/`, and not a name that
+ * means `.git` on some file system: `.git` or `git~1` in any case, with
+ * spaces and dots after it or an NTFS stream (`.git::$INDEX_ALLOCATION`).
+ * libgit2 refuses those; checking first means an error before anything is
+ * written.
+ */
+bool tree_entry_name_is_safe(const char *name);
+
+/**
  * Write a new lowercase UUID version 7 (RFC 9562: 48-bit Unix time in
  * milliseconds, then random bits) into `out`. Returns 0, or
  * DFC_EINTERNAL when no random bytes can be had.

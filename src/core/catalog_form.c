@@ -5,6 +5,7 @@
 #include "dfc/digest.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
+#include "dfc/ids.h"
 #include "dfc/xalloc.h"
 
 #include <stdlib.h>
@@ -204,6 +205,11 @@ static int add_file_dataset(struct form *f, json_t *node, const char *id, const 
 	git_oid oid;
 	int ret;
 
+	if (!tree_entry_name_is_safe(fs_basename(path))) {
+		ret = dfc_error(DFC_ESECURITY, "dataset '%s' has an unusable file name '%s'", id,
+				path);
+		goto out;
+	}
 	if (stat(full, &st) < 0 || !S_ISREG(st.st_mode)) {
 		if (json_object_get(f->produced, id))
 			ret = add_descriptor(f, node, json_pack("{s:s}", "path", path));

@@ -20,6 +20,34 @@ static bool is_alnum(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
+/* Whether `name` begins with `word` (lowercase), in any case. */
+static const char *skip_word_nocase(const char *name, const char *word)
+{
+	for (; *word; name++, word++)
+		if (*name != *word && !(*name >= 'A' && *name <= 'Z' && *name - 'A' + 'a' == *word))
+			return NULL;
+	return name;
+}
+
+/* `.git` or `git~1` (its NTFS short name), then only spaces and dots, or a ':'. */
+static bool means_dot_git(const char *name)
+{
+	const char *rest = skip_word_nocase(name, ".git");
+
+	if (!rest)
+		rest = skip_word_nocase(name, "git~1");
+	if (!rest)
+		return false;
+	rest += strspn(rest, " .");
+	return !*rest || *rest == ':';
+}
+
+bool tree_entry_name_is_safe(const char *name)
+{
+	return name && *name && strcmp(name, ".") && strcmp(name, "..") && !strchr(name, '/') &&
+	       !means_dot_git(name);
+}
+
 bool pipeline_id_is_safe(const char *id)
 {
 	size_t len;

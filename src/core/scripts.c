@@ -3,6 +3,7 @@
 
 #include "dfc/error.h"
 #include "dfc/fs.h"
+#include "dfc/ids.h"
 #include "dfc/xalloc.h"
 
 #include <stdlib.h>
@@ -20,13 +21,6 @@ void script_files_release(struct script_files *files)
 	files->nr = files->alloc = 0;
 }
 
-/* A name git accepts as a tree entry and that cannot climb out of a folder. */
-static bool is_safe_entry_name(const char *name)
-{
-	return *name && strcmp(name, ".") && strcmp(name, "..") &&
-	       strcmp(name, ".git") && !strchr(name, '/');
-}
-
 static int collect_one(struct script_files *out, const char *node_id,
 		       const char *path, bool has_script_id, const char *base_dir)
 {
@@ -36,7 +30,7 @@ static int collect_one(struct script_files *out, const char *node_id,
 	struct buf content = BUF_INIT;
 	int ret;
 
-	if (!is_safe_entry_name(name)) {
+	if (!tree_entry_name_is_safe(name)) {
 		ret = dfc_error(DFC_ESECURITY, "script '%s' has an unusable file name '%s'",
 				node_id, path);
 		goto out;

@@ -169,3 +169,31 @@ load helper
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"config.json"*"line 2"* ]]
 }
+
+@test "a script or dataset file name git cannot store (.GIT, git~1, '.git. ') is exit 6 and writes nothing" {
+	for name in .GIT git~1 '.git. '; do
+		rm -rf s pipeline.json "$DATA_FACTORY_HOME"
+		mkdir s
+		echo 'echo hi' > "s/$name"
+		jq -n --arg p "s/$name" '{name: "n", nodes: [{id: "a", type: "script", path: $p}], edges: []}' > pipeline.json
+		cp pipeline.json before.json
+		run --separate-stderr dfc create pipeline.json
+		echo "$name: $stderr"
+		[ "$status" -eq 6 ]
+		[[ "$stderr" == *"error: script 'a' has an unusable file name 's/$name'"* ]]
+		cmp pipeline.json before.json
+		[ ! -e "$DATA_FACTORY_HOME/repo.git/objects" ] || [ -z "$(find "$DATA_FACTORY_HOME/repo.git/objects" -type f)" ]
+	done
+	# A dataset: refused when the catalog form would store it.
+	rm -rf s "$DATA_FACTORY_HOME"
+	mkdir s
+	echo 'echo hi' > s/run.sh
+	echo 1 > s/.GIT
+	jq -n '{name: "n", nodes: [{id: "a", type: "script", path: "s/run.sh"},
+		{id: "d", type: "dataset", path: "s/.GIT"}], edges: [{from: "d", to: "a"}]}' > pipeline.json
+	id=$(dfc create pipeline.json)
+	run --separate-stderr dfc share -i "$id"
+	[ "$status" -eq 6 ]
+	[[ "$stderr" == *"error: dataset 'd' has an unusable file name 's/.GIT'"* ]]
+	run ! git --git-dir="$DATA_FACTORY_HOME/catalog.git" rev-parse -q --verify "refs/heads/pipelines/$id"
+}

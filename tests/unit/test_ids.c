@@ -108,6 +108,28 @@ static void assert_uuid7_format(const char *u)
 	assert_non_null(strchr("89ab", u[19]));
 }
 
+/* File names stored as tree entries: what git (libgit2) refuses, refused. */
+static void test_tree_entry_names(void **state)
+{
+	static const char *const usable[] = {
+		"clean.py", "run.sh", ".gitignore", "git", "git~2", "a.git", ".github",
+		"x y.sh", "\xc3\xa9t\xc3\xa9.R", "..a", "a..b", "run.", "run ", "a\\b", "a:b",
+		".gitmodules", "GIT~2", ".git.x",
+	};
+	static const char *const refused[] = {
+		"", ".", "..", "a/b", ".git", ".GIT", ".Git", "git~1", "GIT~1", ".git ",
+		".git.", ".git. .", "git~1.", ".git:x", ".git::$INDEX_ALLOCATION",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(usable) / sizeof(*usable); i++)
+		if (!tree_entry_name_is_safe(usable[i]))
+			fail_msg("'%s' refused", usable[i]);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++)
+		if (tree_entry_name_is_safe(refused[i]))
+			fail_msg("'%s' accepted", refused[i]);
+}
+
 static void test_uuid7_format_and_time(void **state)
 {
 	char u[UUID_STR_SIZE];
@@ -147,6 +169,7 @@ int main(void)
 		cmocka_unit_test(test_unsafe_pipeline_ids),
 		cmocka_unit_test(test_check_sets_error_and_hint),
 		cmocka_unit_test(test_node_ids),
+		cmocka_unit_test(test_tree_entry_names),
 		cmocka_unit_test(test_uuid7_format_and_time),
 		cmocka_unit_test(test_uuid7_sorts_in_order),
 	};
