@@ -235,6 +235,14 @@ int store_find_version(struct store *store, const char *id,
 		       const struct script_files *scripts, int *version);
 
 /**
+ * Hold the writers' lock of pipeline `id` (what store_record() and
+ * store_repair() take), waiting for it; `*fd` is released with
+ * store_unlock_pipeline(). For changes to the view made beside the store.
+ */
+int store_lock_pipeline(struct store *store, const char *id, int *fd);
+void store_unlock_pipeline(int fd);
+
+/**
  * Bring the tags and the view of `id` in step with its branch: restore a
  * missing tag, rewrite missing or differing `<id>_N.json` files and the
  * state file. With `full`, check every version's file byte for byte;

@@ -920,8 +920,15 @@ static const char *stray_reason(struct check *c, const char *name, bool regular,
 
 	*pipeline = NULL;
 	*version = 0;
-	if (is_temp_file(name))
+	if (is_temp_file(name)) {
+		/* Whose it is, so that its repair waits for that pipeline's writer. */
+		char *base = xstrndup(name, (size_t)(strstr(name, ".tmp-") - name));
+
+		stray_reason(c, base, regular, pipeline, version, reason);
+		free(base);
+		*version = 0;
 		return "a temporary file left by an interrupted write";
+	}
 	if (!underscore)
 		return "not a file of the view";
 	state = !strcmp(underscore + 1, "state.json");
@@ -1035,7 +1042,10 @@ static int move_aside(struct store *store, const char *name, char **shown)
 	char *dir = fs_path_join(store->view_dir, LOST_FOUND);
 	char *from = fs_path_join(store->view_dir, name);
 	char *to = NULL;
-	int ret = fs_mkdir_p(dir);
+	struct stat st;
+	/* Gone meanwhile (a writer finished it): nothing to move. */
+	int ret = lstat(from, &st) < 0 ? dfc_error(DFC_ENOTFOUND, "'%s' is gone", from)
+				       : fs_mkdir_p(dir);
 
 	for (int n = 0; ret == 0; n++) {
 		free(to);
@@ -1051,6 +1061,38 @@ static int move_aside(struct store *store, const char *name, char **shown)
 	free(from);
 	free(dir);
 	return ret;
+}
+
+/*
+ * Move the stray file of `f` aside. A file of a pipeline is moved under
+ * that pipeline's writers' lock, so that an update running meanwhile never
+ * loses its temporary file or its new version's file: once the lock is
+ * held no writer is half-way, and a version file is moved only if it is
+ * still beyond the branch's latest version.
+ */
+static void move_stray(struct store *store, const struct fsck_finding *f,
+		       struct fsck_list *repaired)
+{
+	const char *name = f->subject + strlen("pipelines/");
+	struct buf quoted = BUF_INIT;
+	char *shown = NULL;
+	int fd = -1, latest = 0;
+
+	if (f->pipeline && store_lock_pipeline(store, f->pipeline, &fd) < 0)
+		return;
+	if (f->pipeline && f->version > 0 &&
+	    (store_latest_version(store, f->pipeline, &latest) < 0 || f->version <= latest))
+		goto out;
+	if (move_aside(store, name, &shown) < 0)
+		goto out;
+	problems_quote(&quoted, name, QUOTE_MAX);
+	add_finding(repaired, f->kind, f->pipeline, f->version, false, f->subject,
+		    "moved pipelines/%s to %s", buf_cstr(&quoted), shown);
+out:
+	if (fd >= 0)
+		store_unlock_pipeline(fd);
+	buf_release(&quoted);
+	free(shown);
 }
 
 static bool is_view_or_tag(enum fsck_kind kind)
@@ -1111,7 +1153,6 @@ static void repair(struct store *store, const struct fsck_list *found, struct fs
 	id_list_release(&done);
 	for (size_t i = 0; i < found->nr; i++) {
 		const struct fsck_finding *f = &found->items[i];
-		char *shown = NULL;
 
 		if (!f->repairable)
 			continue;
@@ -1127,19 +1168,8 @@ static void repair(struct store *store, const struct fsck_list *found, struct fs
 					    "next share, sync or list --refresh sets it again)",
 					    f->subject);
 		} else if (f->kind == FSCK_STRAY_FILE) {
-			const char *name = f->subject + strlen("pipelines/");
-
-			if (move_aside(store, name, &shown) == 0) {
-				struct buf quoted = BUF_INIT;
-
-				problems_quote(&quoted, name, QUOTE_MAX);
-				add_finding(repaired, f->kind, f->pipeline, f->version, false,
-					    f->subject, "moved pipelines/%s to %s",
-					    buf_cstr(&quoted), shown);
-				buf_release(&quoted);
-			}
+			move_stray(store, f, repaired);
 		}
-		free(shown);
 		dfc_error_clear();
 		git_error_clear();
 	}

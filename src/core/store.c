@@ -144,6 +144,16 @@ static int lock_pipeline(struct store *store, const char *id, int *fd)
 	return ret;
 }
 
+int store_lock_pipeline(struct store *store, const char *id, int *fd)
+{
+	return lock_pipeline(store, id, fd);
+}
+
+void store_unlock_pipeline(int fd)
+{
+	fs_unlock(fd);
+}
+
 /*
  * Under the writers' lock nobody else may hold a ref lock of this
  * pipeline; one that exists was left by a killed process.

@@ -300,3 +300,25 @@ object_file() {
 	[ "$status" -eq 3 ]
 	[[ "$output" == *"stray-file: pipelines/my_pipe_2_7.json: version 7 is beyond the latest, 2"* ]]
 }
+
+@test "--repair waits for a pipeline's writer: a file the writer is still making is not taken" {
+	three_versions
+	lock=$DATA_FACTORY_HOME/repo.git/dfc-locks/$ID.lock
+	tmp=$(view "${ID}_3.json.tmp-Ab12Cd")
+	# A writer holds the lock, half-way through rewriting version 3's file.
+	cp "$(view "${ID}_3.json")" "$tmp"
+	exec {held}> "$lock"
+	flock "$held"
+	# (without the locked descriptor, or it would hold the lock itself)
+	dfc fsck --repair > "$TEST_TMP/out" 2> "$TEST_TMP/err" {held}>&- &
+	repair=$!
+	sleep 1
+	[ -e "$tmp" ]
+	# The writer finishes: its file takes its place, and it lets go.
+	mv "$tmp" "$(view "${ID}_3.json")"
+	exec {held}>&-
+	wait "$repair"
+	[ -z "$(ls -A "$(view lost-found)" 2> /dev/null)" ]
+	dfc fsck
+	check_view "$ID"
+}
