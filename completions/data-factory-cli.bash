@@ -4,7 +4,7 @@
 # shellcheck shell=bash
 
 _data_factory_cli() {
-	local cur prev cmd i
+	local cur prev cmd at i words=
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
 	cmd=
@@ -13,7 +13,7 @@ _data_factory_cli() {
 		--home | --catalog | --color) ((i++)) ;;
 		-*) ;;
 		pipeline) ;;
-		*) cmd=${COMP_WORDS[i]}; break ;;
+		*) cmd=${COMP_WORDS[i]}; at=$i; break ;;
 		esac
 	done
 
@@ -33,6 +33,13 @@ _data_factory_cli() {
 	--color) mapfile -t COMPREPLY < <(compgen -W "auto always never" -- "$cur"); return ;;
 	--target) mapfile -t COMPREPLY < <(compgen -W "bash slurm" -- "$cur"); return ;;
 	--on) mapfile -t COMPREPLY < <(compgen -W "slurm" -- "$cur"); return ;;
+	--format)
+		case $cmd in
+		diff) words="text json patch mermaid" ;;
+		graph) words="mermaid dot ascii" ;;
+		esac
+		mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
+		return ;;
 	--template)
 		mapfile -t COMPREPLY < <(compgen -W "$("${COMP_WORDS[0]}" init --list-templates 2>/dev/null | cut -f1)" -- "$cur")
 		return ;;
@@ -49,6 +56,19 @@ _data_factory_cli() {
 	if [[ $cur == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W "$("${COMP_WORDS[0]}" "$cmd" --list-options 2>/dev/null)" -- "$cur")
 		[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace
+		return
+	fi
+	# The first word after list, config and hooks says what to do.
+	case $cmd in
+	list) words="pipelines scripts datasets" ;;
+	config) words="get set unset list" ;;
+	hooks) words="install uninstall" ;;
+	esac
+	for ((i = at + 1; i < COMP_CWORD; i++)); do
+		[[ ${COMP_WORDS[i]} == -* ]] || words=
+	done
+	if [[ -n $words ]]; then
+		mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
 		return
 	fi
 	mapfile -t COMPREPLY < <(compgen -f -- "$cur")

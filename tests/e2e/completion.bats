@@ -61,6 +61,25 @@ complete_words() {
 	[ "$output" = "$(printf 'medallion\nml')" ]
 }
 
+@test "--format values per command, and the first word of list, config and hooks" {
+	run complete_words diff --format ""
+	[ "$output" = "$(printf 'text\njson\npatch\nmermaid')" ]
+	run complete_words graph --format d
+	[ "$output" = dot ]
+	run complete_words list ""
+	[ "$output" = "$(printf 'pipelines\nscripts\ndatasets')" ]
+	run complete_words --home /tmp list --json s
+	[ "$output" = scripts ]
+	run complete_words config u
+	[ "$output" = unset ]
+	run complete_words hooks ""
+	[ "$output" = "$(printf 'install\nuninstall')" ]
+	# Once given, files again.
+	touch pipes.json
+	run complete_words list pipelines pipe
+	[ "$output" = pipes.json ]
+}
+
 @test "the zsh and fish completions parse" {
 	zsh -n "$DFC_SOURCE_DIR/completions/_data-factory-cli"
 	fish -n "$DFC_SOURCE_DIR/completions/data-factory-cli.fish"
