@@ -9,6 +9,7 @@
 
 #include "dfc/buf.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /** Path of `<id>_<version>.json` in `dir`, newly allocated. */
@@ -33,5 +34,8 @@ int view_write_state(const char *dir, const char *id, int latest);
  * that number (a stale or damaged view).
  */
 void view_read_state(const char *dir, const char *id, int *latest);
+
+/** True when the files of versions 1 to `latest` of `id` all exist. */
+bool view_has_versions(const char *dir, const char *id, int latest);
 
 #endif

@@ -440,7 +440,6 @@ static int repair_locked(struct store *store, const char *id, bool full,
 	git_commit *commit = NULL;
 	int ret, latest = 0, state = 0;
 	git_oid tip;
-	char *path;
 
 	ret = branch_tip(&tip, store, id);
 	if (ret == NO_BRANCH)
@@ -450,16 +449,13 @@ static int repair_locked(struct store *store, const char *id, bool full,
 	if ((ret = commit_pipeline_version(commit, &latest)) < 0)
 		goto out;
 	view_read_state(store->view_dir, id, &state);
-	path = view_version_path(store->view_dir, id, latest);
-	if (state == latest && !full && fs_exists(path)) {
+	if (state == latest && !full && view_has_versions(store->view_dir, id, latest)) {
 		bool existed;
 
-		free(path);
 		/* The common case: only the newest tag can be missing. */
 		ret = repair_tag(store, id, latest, commit, &existed, changed);
 		goto out;
 	}
-	free(path);
 	if ((ret = walk_versions(store, id, repair_one, &r)) < 0)
 		goto out;
 	ret = view_write_state(store->view_dir, id, latest);

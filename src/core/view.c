@@ -62,6 +62,20 @@ int view_write_state(const char *dir, const char *id, int latest)
 	return ret;
 }
 
+bool view_has_versions(const char *dir, const char *id, int latest)
+{
+	bool all = true;
+
+	/* A stat each: cheap next to the commit walk a repair takes. */
+	for (int v = latest; all && v >= 1; v--) {
+		char *path = view_version_path(dir, id, v);
+
+		all = fs_exists(path);
+		free(path);
+	}
+	return all;
+}
+
 void view_read_state(const char *dir, const char *id, int *latest)
 {
 	char *path = view_state_path(dir, id);

@@ -50,3 +50,14 @@ load helper
 		check_view "$ID"
 	done
 }
+
+@test "a missing older view file is written again by the next command on the pipeline" {
+	create_pipeline
+	for i in 2 3; do
+		sed -i "s/\"--rows\", [0-9]*/\"--rows\", $i/" pipeline.json
+		dfc update pipeline.json
+	done
+	rm "$DATA_FACTORY_HOME/pipelines/${ID}_1.json" "$DATA_FACTORY_HOME/pipelines/${ID}_2.json"
+	dfc show -i "$ID" > /dev/null
+	check_view "$ID"
+}
