@@ -6,8 +6,14 @@
  * changed key by key, the content of scripts, edges added and removed, and
  * the arguments of edges that exist on both sides. An edge is identified by
  * its `from`, its `to` and its position among the edges with the same
- * `from` and `to`, so moving edges or nodes around in the file is not a
- * change. Values are compared with json_equal().
+ * `from` and `to`. Values are compared with json_equal().
+ *
+ * What is reviewed is what runs (SPEC §8): beside the changes to the file,
+ * the diff compares the steps of both sides (steps.h) and reports every
+ * step whose argument vector changed (edge order decides it) and every
+ * step that starts at another place in the order. Nodes and edges that
+ * only moved in the file are reported as moves, marked `order_only` when
+ * the move changes nothing that runs.
  *
  * What is compared is what a version is (the content fingerprint of
  * catalog_form.h): the catalog ids `script_id` and `dataset_id` are not
@@ -36,12 +42,16 @@ enum diff_kind {
 	DIFF_EDGE_ADDED,
 	DIFF_ARGUMENTS_CHANGED,
 	DIFF_SCRIPT_CHANGED,
+	DIFF_NODE_MOVED,
+	DIFF_EDGE_MOVED,
+	DIFF_STEP_ARGUMENTS_CHANGED,
+	DIFF_STEP_MOVED,
 };
 
 /** One change. Strings are owned; values are new references or NULL. */
 struct diff_change {
 	enum diff_kind kind;
-	/** Node id (node kinds), else NULL. */
+	/** Node id (node and step kinds), else NULL. */
 	char *node;
 	/** Edge ends (edge kinds), else NULL. */
 	char *from;
@@ -55,11 +65,16 @@ struct diff_change {
 	char *path;
 	/**
 	 * NULL when the old side has nothing (added) ... For script_changed,
-	 * the old and new blob ids (hex strings).
+	 * the old and new blob ids (hex strings); for step_arguments_changed,
+	 * the argument vectors (arrays of strings); for the moves, the
+	 * positions (integers: index in `nodes` or `edges`, or 1-based place
+	 * in the start order of the steps).
 	 */
 	json_t *old_value;
 	/** ... or the new side has nothing (removed). */
 	json_t *new_value;
+	/** A move that changes nothing that runs (node_moved, edge_moved). */
+	bool order_only;
 };
 
 /** The changes, in a stable order (see diff_pipelines()). Owned. */
@@ -79,8 +94,12 @@ void diff_release(struct diff *d);
  * `nodes` and `edges` are arrays; missing or malformed ones count as empty)
  * and append the changes to `out`, in this order: top-level fields, nodes
  * removed (old file order), nodes added or changed (new file order; a
- * node's keys, then its script's content), edges removed (old order), edges
- * added or with changed arguments (new order).
+ * node's keys, then its script's content), nodes moved (new order), edges
+ * removed (old order), edges added or with changed arguments (new order),
+ * edges moved (new order), then the steps (new start order) whose
+ * arguments changed, and the steps that start at another place. A move is
+ * what is left out of the longest run of items whose order both sides
+ * share, so swapping two neighbours moves one.
  *
  * `old_scripts` and `new_scripts` (borrowed, or NULL) map script node ids
  * to the blob id of their content, as a local version's scripts.json does;
@@ -101,6 +120,9 @@ int diff_pipelines(struct diff *out, const json_t *old_root, const json_t *new_r
  *     ~ node 'clean': path "a.py" -> "b.py"
  *     ~ node 'clean': script content 0beb81f7d1db -> 4c3363c0fddf
  *     ~ edge raw -> clean: arguments [...] -> [...]
+ *     ~ node 'x': moved /nodes/3 -> /nodes/0 (order only)
+ *     ~ step 'clean': arguments [--input raw.csv] -> [--output x.csv --input raw.csv]
+ *     ~ step 'load': start order 2 -> 1
  * With `color`, `+` lines are green, `-` red and `~` yellow (ANSI).
  * Keys, ids and values are the files' own text with control characters
  * (C0, DEL, C1) and bytes that are not UTF-8 shown as `\xNN`
@@ -131,9 +153,10 @@ int diff_format_patch(struct buf *out, const char *old_text, size_t old_len,
  * (borrowed): every node once, as n0, n1, ... with its id as the quoted
  * label (datasets `[(...)]`, scripts `[...]`), added nodes and edges
  * (`==>`), removed ones (dashed, `-.->`), changed nodes (keys or script)
- * marked with the classes `added`, `removed` and `changed`, and edges whose
- * arguments changed drawn in the colour of `changed` (`linkStyle`). `d` is
- * the diff of the two.
+ * marked with the classes `added`, `removed` and `changed` (a step whose
+ * arguments or place in the start order changed is `changed`), and edges
+ * whose arguments changed drawn in the colour of `changed` (`linkStyle`).
+ * `d` is the diff of the two.
  */
 void diff_format_mermaid(struct buf *out, const struct diff *d, const json_t *old_root,
 			 const json_t *new_root);

@@ -36,14 +36,4 @@ int hooks_install(char **hooks_dir, const char *dir, const char *tool);
  */
 int hooks_uninstall(char **hooks_dir, const char *dir);
 
-/**
- * Append to `out` the review form of a file for `git diff` (the diff
- * driver's textconv): for a pipeline (a JSON object with `nodes` and
- * `edges`), one line per other top-level key (`key: value`, keys sorted),
- * then `node ID: {...}` per node sorted by id, then `edge FROM -> TO:
- * {...}` per edge sorted, values in compact JSON with sorted keys; any
- * other data unchanged.
- */
-void hooks_textconv(struct buf *out, const char *data, size_t len);
-
 #endif

@@ -2,7 +2,7 @@
 #include "cmd/cmd.h"
 
 #include "dfc/fs.h"
-#include "dfc/hooks.h"
+#include "dfc/textconv.h"
 
 #include <stdio.h>
 
@@ -17,7 +17,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	(void)argc;
 	if ((ret = fs_read_file(&in, argv[0], 64u << 20)) < 0)
 		goto out;
-	hooks_textconv(&out, in.data ? in.data : "", in.len);
+	textconv_review_form(&out, in.data ? in.data : "", in.len);
 	fwrite(out.data ? out.data : "", 1, out.len, stdout);
 out:
 	buf_release(&in);

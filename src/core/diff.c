@@ -4,6 +4,7 @@
 #include "dfc/canonical.h"
 #include "dfc/error.h"
 #include "dfc/problems.h"
+#include "dfc/steps.h"
 #include "dfc/xalloc.h"
 
 #include <git2.h>
@@ -21,6 +22,10 @@ static const char *const kind_names[] = {
 	[DIFF_EDGE_ADDED] = "edge_added",
 	[DIFF_ARGUMENTS_CHANGED] = "arguments_changed",
 	[DIFF_SCRIPT_CHANGED] = "script_changed",
+	[DIFF_NODE_MOVED] = "node_moved",
+	[DIFF_EDGE_MOVED] = "edge_moved",
+	[DIFF_STEP_ARGUMENTS_CHANGED] = "step_arguments_changed",
+	[DIFF_STEP_MOVED] = "step_moved",
 };
 
 const char *diff_kind_name(enum diff_kind kind)
@@ -220,12 +225,125 @@ static void diff_script(struct diff *d, const char *id, const char *path,
 	json_decref(new_value);
 }
 
+static void set_edge_ends(struct diff_change *c, json_t *edge)
+{
+	const char *from = string_member(edge, "from"), *to = string_member(edge, "to");
+
+	c->from = xstrdup(from ? from : "");
+	c->to = xstrdup(to ? to : "");
+}
+
+/*
+ * Mark in `moved` the items that left their place: `old_pos[i]` is the old
+ * position of the i-th item (new order) of those both sides hold, all
+ * distinct; the items of one longest increasing run stay, the others moved.
+ * O(n log n) (patience sorting).
+ */
+static void mark_moved(const size_t *old_pos, size_t n, bool *moved)
+{
+	size_t *tails = xcalloc(n + 1, sizeof(*tails)); /* item ending each run length */
+	size_t *prev = xcalloc(n + 1, sizeof(*prev));
+	size_t len = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t lo = 0, hi = len;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (old_pos[tails[mid]] < old_pos[i])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		prev[i] = lo ? tails[lo - 1] : SIZE_MAX;
+		tails[lo] = i;
+		if (lo == len)
+			len++;
+		moved[i] = true;
+	}
+	for (size_t i = len ? tails[len - 1] : SIZE_MAX; i != SIZE_MAX; i = prev[i])
+		moved[i] = false;
+	free(tails);
+	free(prev);
+}
+
+/* A move of the item at `old_index` (old) to `new_index` (new). */
+static struct diff_change *add_move(struct diff *d, enum diff_kind kind, const char *path,
+				    size_t old_index, size_t new_index)
+{
+	json_t *old_value = json_integer((json_int_t)old_index);
+	json_t *new_value = json_integer((json_int_t)new_index);
+	struct diff_change *c = add_change(d, kind, path, old_value, new_value);
+
+	json_decref(old_value);
+	json_decref(new_value);
+	return c;
+}
+
+/*
+ * For the items of `new_items` whose key (`key_of`) the old side also has
+ * (`old_map`: key -> old index), report those that moved.
+ */
+static void diff_moves(struct diff *d, enum diff_kind kind, const char *what,
+		       json_t *new_items, json_t *old_map, json_t *new_keys)
+{
+	size_t n = json_array_size(new_items), nr = 0;
+	size_t *old_pos = xcalloc(n + 1, sizeof(*old_pos));
+	size_t *new_pos = xcalloc(n + 1, sizeof(*new_pos));
+	bool *moved = xcalloc(n + 1, sizeof(*moved));
+	struct buf path = BUF_INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		json_t *old_index = json_object_get(old_map, json_string_value(json_array_get(new_keys, i)));
+
+		if (!old_index)
+			continue;
+		old_pos[nr] = (size_t)json_integer_value(old_index);
+		new_pos[nr++] = i;
+	}
+	mark_moved(old_pos, nr, moved);
+	for (size_t k = 0; k < nr; k++) {
+		json_t *item = json_array_get(new_items, new_pos[k]);
+		struct diff_change *c;
+
+		if (!moved[k])
+			continue;
+		buf_reset(&path);
+		buf_addf(&path, "/%s/%zu", what, new_pos[k]);
+		c = add_move(d, kind, buf_cstr(&path), old_pos[k], new_pos[k]);
+		if (kind == DIFF_NODE_MOVED)
+			c->node = xstrdup(string_member(item, "id"));
+		else
+			set_edge_ends(c, item);
+	}
+	buf_release(&path);
+	free(old_pos);
+	free(new_pos);
+	free(moved);
+}
+
+/* The ids of the items of `items` (a new array), for diff_moves(). */
+static json_t *node_keys(json_t *nodes)
+{
+	json_t *keys = json_array();
+	size_t i;
+	json_t *node;
+
+	json_array_foreach(nodes, i, node) {
+		const char *id = string_member(node, "id");
+
+		json_array_append_new(keys, id ? json_string(id) : json_null());
+	}
+	return keys;
+}
+
 static void diff_nodes(struct diff *d, json_t *old_nodes, json_t *new_nodes,
 		       const json_t *old_scripts, const json_t *new_scripts)
 {
 	/* Catalog ids: what they stand for is compared, not the keys (diff.h). */
 	static const char *const skip[] = { "script_id", "dataset_id", NULL };
-	json_t *old_map = index_nodes(old_nodes), *new_map = index_nodes(new_nodes);
+	json_t *old_map = index_nodes(old_nodes), *new_map = index_nodes(new_nodes), *new_keys;
 	struct buf old_path = BUF_INIT, new_path = BUF_INIT;
 	size_t i;
 	json_t *node;
@@ -264,18 +382,13 @@ static void diff_nodes(struct diff *d, json_t *old_nodes, json_t *new_nodes,
 		diff_script(d, id, buf_cstr(&new_path), script_content(old_scripts, id, old_node),
 			    script_content(new_scripts, id, node));
 	}
+	new_keys = node_keys(new_nodes);
+	diff_moves(d, DIFF_NODE_MOVED, "nodes", new_nodes, old_map, new_keys);
+	json_decref(new_keys);
 	buf_release(&old_path);
 	buf_release(&new_path);
 	json_decref(old_map);
 	json_decref(new_map);
-}
-
-static void set_edge_ends(struct diff_change *c, json_t *edge)
-{
-	const char *from = string_member(edge, "from"), *to = string_member(edge, "to");
-
-	c->from = xstrdup(from ? from : "");
-	c->to = xstrdup(to ? to : "");
 }
 
 /* An edge's arguments: its array, or an empty one (a new reference). */
@@ -339,11 +452,99 @@ static void diff_edges(struct diff *d, json_t *old_edges, json_t *new_edges)
 			json_decref(new_args);
 		}
 	}
+	diff_moves(d, DIFF_EDGE_MOVED, "edges", new_edges, old_map, new_keys);
 	buf_release(&path);
 	json_decref(old_keys);
 	json_decref(new_keys);
 	json_decref(old_map);
 	json_decref(new_map);
+}
+
+/* Steps by id: id -> position in `s` (a new object). */
+static json_t *index_steps(const struct steps *s)
+{
+	json_t *map = json_object();
+
+	for (size_t i = 0; i < s->nr; i++)
+		json_object_set_new(map, s->items[i].id, json_integer((json_int_t)i));
+	return map;
+}
+
+/*
+ * What runs: steps on both sides whose argument vector differs, then those
+ * that start at another place among the steps both sides run.
+ */
+static void diff_steps(struct diff *d, const struct steps *old_steps,
+		       const struct steps *new_steps)
+{
+	json_t *old_map = index_steps(old_steps);
+	size_t n = new_steps->nr, nr = 0;
+	size_t *old_pos = xcalloc(n + 1, sizeof(*old_pos));
+	size_t *new_pos = xcalloc(n + 1, sizeof(*new_pos));
+	bool *moved = xcalloc(n + 1, sizeof(*moved));
+	struct buf path = BUF_INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct step *s = &new_steps->items[i];
+		json_t *old_index = json_object_get(old_map, s->id);
+		const struct step *o;
+
+		if (!old_index)
+			continue;
+		o = &old_steps->items[json_integer_value(old_index)];
+		old_pos[nr] = (size_t)json_integer_value(old_index);
+		new_pos[nr++] = i;
+		if (json_equal(o->arguments, s->arguments))
+			continue;
+		buf_reset(&path);
+		buf_addf(&path, "/nodes/%zu", s->node_index);
+		add_change(d, DIFF_STEP_ARGUMENTS_CHANGED, buf_cstr(&path), o->arguments,
+			   s->arguments)->node = xstrdup(s->id);
+	}
+	mark_moved(old_pos, nr, moved);
+	for (size_t k = 0; k < nr; k++) {
+		const struct step *s = &new_steps->items[new_pos[k]];
+
+		if (!moved[k])
+			continue;
+		buf_reset(&path);
+		buf_addf(&path, "/nodes/%zu", s->node_index);
+		add_move(d, DIFF_STEP_MOVED, buf_cstr(&path), old_pos[k] + 1, new_pos[k] + 1)->node =
+			xstrdup(s->id);
+	}
+	buf_release(&path);
+	free(old_pos);
+	free(new_pos);
+	free(moved);
+	json_decref(old_map);
+}
+
+/*
+ * Whether each move changes nothing that runs: a node move when no step
+ * starts elsewhere, an edge move when the step it gives arguments to (its
+ * `to`, else its `from`) keeps its arguments.
+ */
+static void mark_order_only(struct diff *d)
+{
+	json_t *changed = json_object();
+	bool steps_moved = false;
+
+	for (size_t i = 0; i < d->nr; i++) {
+		if (d->changes[i].kind == DIFF_STEP_MOVED)
+			steps_moved = true;
+		if (d->changes[i].kind == DIFF_STEP_ARGUMENTS_CHANGED)
+			json_object_set_new(changed, d->changes[i].node, json_true());
+	}
+	for (size_t i = 0; i < d->nr; i++) {
+		struct diff_change *c = &d->changes[i];
+
+		if (c->kind == DIFF_NODE_MOVED)
+			c->order_only = !steps_moved;
+		else if (c->kind == DIFF_EDGE_MOVED)
+			c->order_only = !json_object_get(changed, c->to) &&
+					!json_object_get(changed, c->from);
+	}
+	json_decref(changed);
 }
 
 int diff_pipelines(struct diff *out, const json_t *old_root, const json_t *new_root,
@@ -352,320 +553,18 @@ int diff_pipelines(struct diff *out, const json_t *old_root, const json_t *new_r
 	/* jansson's getters take non-const pointers; nothing is modified. */
 	json_t *o = (json_t *)old_root, *n = (json_t *)new_root;
 
+	struct steps old_steps = STEPS_INIT, new_steps = STEPS_INIT;
+
 	diff_fields(out, o, n);
 	diff_nodes(out, array_member(o, "nodes"), array_member(n, "nodes"), old_scripts,
 		   new_scripts);
 	diff_edges(out, array_member(o, "edges"), array_member(n, "edges"));
+	/* A side with a cycle runs nothing: its steps are none. */
+	steps_plan(&old_steps, o);
+	steps_plan(&new_steps, n);
+	diff_steps(out, &old_steps, &new_steps);
+	mark_order_only(out);
+	steps_release(&old_steps);
+	steps_release(&new_steps);
 	return 0;
-}
-
-/* ---- text ---- */
-
-#define COLOR_GREEN "\033[32m"
-#define COLOR_RED "\033[31m"
-#define COLOR_YELLOW "\033[33m"
-#define COLOR_RESET "\033[m"
-
-/*
- * Keys, ids and values come from the files, which may be hostile: control
- * characters in them are shown as \xNN, never sent to the terminal.
- */
-static void add_text(struct buf *out, const char *s)
-{
-	problems_quote(out, s ? s : "", SIZE_MAX);
-}
-
-static void add_value(struct buf *out, const json_t *value)
-{
-	char *s;
-
-	if (!value) {
-		buf_adds(out, "(none)");
-		return;
-	}
-	/* jansson escapes C0 controls in strings, not DEL or C1 ones. */
-	s = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
-	add_text(out, s ? s : "?");
-	free(s);
-}
-
-/* A blob id as git abbreviates it for people: its first 12 digits. */
-static void add_blob_id(struct buf *out, const json_t *value)
-{
-	char abbrev[13];
-
-	snprintf(abbrev, sizeof(abbrev), "%s", json_string_value(value));
-	add_text(out, abbrev);
-}
-
-/* "(script scripts/x.py)": a node's type and where it lives. */
-static void add_node_summary(struct buf *out, json_t *node)
-{
-	static const char *const where[] = { "path", "url", "script_id", "dataset_id", NULL };
-	const char *type = string_member(node, "type");
-
-	buf_adds(out, " (");
-	add_text(out, type ? type : "node");
-	for (const char *const *w = where; *w; w++) {
-		const char *s = string_member(node, *w);
-
-		if (s) {
-			buf_addch(out, ' ');
-			add_text(out, s);
-			break;
-		}
-	}
-	buf_addch(out, ')');
-}
-
-/* " field 'name'", " node 'x'" or " edge a -> b": what a change is about. */
-static void add_subject(struct buf *out, const struct diff_change *c)
-{
-	if (c->from) {
-		buf_adds(out, " edge ");
-		add_text(out, c->from);
-		buf_adds(out, " -> ");
-		add_text(out, c->to);
-	} else {
-		buf_adds(out, c->node ? " node '" : " field '");
-		add_text(out, c->node ? c->node : c->field);
-		buf_addch(out, '\'');
-	}
-}
-
-/* ": [WHAT ]OLD -> NEW", the values written by `add`. */
-static void add_old_new(struct buf *out, const char *what, const struct diff_change *c,
-			void (*add)(struct buf *, const json_t *))
-{
-	buf_adds(out, ": ");
-	if (what) {
-		add_text(out, what);
-		buf_addch(out, ' ');
-	}
-	add(out, c->old_value);
-	buf_adds(out, " -> ");
-	add(out, c->new_value);
-}
-
-void diff_format_text(struct buf *out, const struct diff *d, bool color)
-{
-	for (size_t i = 0; i < d->nr; i++) {
-		const struct diff_change *c = &d->changes[i];
-		char sign = '~';
-		const char *col = COLOR_YELLOW;
-
-		if (c->kind == DIFF_NODE_ADDED || c->kind == DIFF_EDGE_ADDED)
-			sign = '+', col = COLOR_GREEN;
-		else if (c->kind == DIFF_NODE_REMOVED || c->kind == DIFF_EDGE_REMOVED)
-			sign = '-', col = COLOR_RED;
-		if (color)
-			buf_adds(out, col);
-		buf_addch(out, sign);
-		add_subject(out, c);
-		switch (c->kind) {
-		case DIFF_FIELD_CHANGED:
-			add_old_new(out, NULL, c, add_value);
-			break;
-		case DIFF_NODE_CHANGED:
-			add_old_new(out, c->field, c, add_value);
-			break;
-		case DIFF_ARGUMENTS_CHANGED:
-			add_old_new(out, "arguments", c, add_value);
-			break;
-		case DIFF_SCRIPT_CHANGED:
-			add_old_new(out, "script content", c, add_blob_id);
-			break;
-		case DIFF_NODE_ADDED:
-		case DIFF_NODE_REMOVED:
-			add_node_summary(out, c->new_value ? c->new_value : c->old_value);
-			break;
-		case DIFF_EDGE_ADDED:
-		case DIFF_EDGE_REMOVED:
-			break;
-		}
-		if (color)
-			buf_adds(out, COLOR_RESET);
-		buf_addch(out, '\n');
-	}
-}
-
-/* ---- json ---- */
-
-void diff_format_json(struct buf *out, const struct diff *d, const char *from_label,
-		      const char *to_label)
-{
-	json_t *root = json_object(), *changes = json_array();
-
-	json_object_set_new(root, "from", json_string(from_label));
-	json_object_set_new(root, "to", json_string(to_label));
-	for (size_t i = 0; i < d->nr; i++) {
-		const struct diff_change *c = &d->changes[i];
-		json_t *obj = json_object();
-
-		json_object_set_new(obj, "kind", json_string(diff_kind_name(c->kind)));
-		if (c->node)
-			json_object_set_new(obj, "node", json_string(c->node));
-		if (c->from)
-			json_object_set_new(obj, "edge",
-					    json_pack("{s:s, s:s}", "from", c->from, "to", c->to));
-		if (c->field)
-			json_object_set_new(obj, "field", json_string(c->field));
-		json_object_set_new(obj, "path", json_string(c->path));
-		if (c->old_value)
-			json_object_set(obj, "old", c->old_value);
-		if (c->new_value)
-			json_object_set(obj, "new", c->new_value);
-		json_array_append_new(changes, obj);
-	}
-	json_object_set_new(root, "changes", changes);
-	canonical_dump(out, root);
-	json_decref(root);
-}
-
-/* ---- patch ---- */
-
-int diff_format_patch(struct buf *out, const char *old_text, size_t old_len,
-		      const char *new_text, size_t new_len, const char *label)
-{
-	git_diff_options opts;
-	git_patch *patch = NULL;
-	git_buf text = { 0 };
-	int ret = 0;
-
-	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
-	if (git_patch_from_buffers(&patch, old_text, old_len, label, new_text, new_len,
-				   label, &opts) < 0) {
-		ret = dfc_git_error(DFC_EINTERNAL, "cannot diff the two versions");
-		goto out;
-	}
-	if (!git_patch_num_hunks(patch))
-		goto out;
-	if (git_patch_to_buf(&text, patch) < 0) {
-		ret = dfc_git_error(DFC_EINTERNAL, "cannot write the patch");
-		goto out;
-	}
-	buf_add(out, text.ptr, text.size);
-out:
-	git_buf_dispose(&text);
-	git_patch_free(patch);
-	return ret;
-}
-
-/* ---- mermaid ---- */
-
-/* A label for a mermaid string: quotes and markup written as entities. */
-static void add_mermaid_label(struct buf *out, const char *s)
-{
-	buf_addch(out, '"');
-	for (; *s; s++) {
-		switch (*s) {
-		case '"': buf_adds(out, "#quot;"); break;
-		case '#': buf_adds(out, "#35;"); break;
-		case '<': buf_adds(out, "#lt;"); break;
-		case '>': buf_adds(out, "#gt;"); break;
-		case '\n': case '\r': case '\t': buf_addch(out, ' '); break;
-		default: buf_addch(out, *s); break;
-		}
-	}
-	buf_addch(out, '"');
-}
-
-static void add_mermaid_node(struct buf *out, json_t *ids, const char *id, json_t *node)
-{
-	bool dataset = !strcmp(string_member(node, "type") ? string_member(node, "type") : "",
-			       "dataset");
-	size_t n = json_object_size(ids);
-
-	if (json_object_get(ids, id))
-		return;
-	json_object_set_new(ids, id, json_integer((json_int_t)n));
-	buf_addf(out, "  n%zu%s", n, dataset ? "[(" : "[");
-	add_mermaid_label(out, id);
-	buf_adds(out, dataset ? ")]\n" : "]\n");
-}
-
-/* Draw `edge`; returns whether it was (both ends are known nodes). */
-static bool add_mermaid_edge(struct buf *out, json_t *ids, json_t *edge, const char *arrow)
-{
-	json_t *from = json_object_get(ids, string_member(edge, "from") ?
-						    string_member(edge, "from") : "");
-	json_t *to = json_object_get(ids, string_member(edge, "to") ?
-						  string_member(edge, "to") : "");
-
-	if (!from || !to)
-		return false;
-	buf_addf(out, "  n%lld %s n%lld\n", (long long)json_integer_value(from), arrow,
-		 (long long)json_integer_value(to));
-	return true;
-}
-
-void diff_format_mermaid(struct buf *out, const struct diff *d, const json_t *old_root,
-			 const json_t *new_root)
-{
-	json_t *o = (json_t *)old_root, *n = (json_t *)new_root;
-	json_t *old_nodes = array_member(o, "nodes"), *new_nodes = array_member(n, "nodes");
-	json_t *old_edges = array_member(o, "edges"), *new_edges = array_member(n, "edges");
-	json_t *ids = json_object(), *marked = json_object();
-	json_t *old_keys, *new_keys, *old_map, *new_map;
-	json_t *node, *edge;
-	struct buf restyled = BUF_INIT;
-	size_t i, links = 0;
-
-	buf_adds(out, "flowchart LR\n");
-	json_array_foreach(new_nodes, i, node)
-		if (string_member(node, "id"))
-			add_mermaid_node(out, ids, string_member(node, "id"), node);
-	json_array_foreach(old_nodes, i, node)
-		if (string_member(node, "id"))
-			add_mermaid_node(out, ids, string_member(node, "id"), node);
-
-	old_map = index_edges(old_edges, &old_keys);
-	new_map = index_edges(new_edges, &new_keys);
-	json_array_foreach(new_edges, i, edge) {
-		const char *key = json_string_value(json_array_get(new_keys, i));
-		json_t *old_index = json_object_get(old_map, key);
-
-		if (!add_mermaid_edge(out, ids, edge, old_index ? "-->" : "==>"))
-			continue;
-		/* linkStyle numbers the links in the order they are drawn. */
-		if (old_index &&
-		    arguments_differ(json_array_get(old_edges, (size_t)json_integer_value(old_index)),
-				     edge))
-			buf_addf(&restyled, "  linkStyle %zu stroke:#bf8700,stroke-width:3px\n",
-				 links);
-		links++;
-	}
-	json_array_foreach(old_edges, i, edge) {
-		const char *key = json_string_value(json_array_get(old_keys, i));
-
-		if (!json_object_get(new_map, key))
-			add_mermaid_edge(out, ids, edge, "-.->");
-	}
-	buf_add(out, restyled.data, restyled.len);
-
-	buf_adds(out, "  classDef added fill:#d4f8d4,stroke:#2da44e\n"
-		      "  classDef removed fill:#ffd7d5,stroke:#cf222e,stroke-dasharray:5 5\n"
-		      "  classDef changed fill:#fff5b1,stroke:#bf8700\n");
-	for (size_t k = 0; k < d->nr; k++) {
-		const struct diff_change *c = &d->changes[k];
-		const char *cls = c->kind == DIFF_NODE_ADDED	 ? "added" :
-				  c->kind == DIFF_NODE_REMOVED ? "removed" :
-				  c->kind == DIFF_NODE_CHANGED ||
-				  c->kind == DIFF_SCRIPT_CHANGED ? "changed" : NULL;
-		json_t *num;
-
-		/* One class line per node, even when several of its keys changed. */
-		if (!cls || json_object_get(marked, c->node) ||
-		    !(num = json_object_get(ids, c->node)))
-			continue;
-		json_object_set_new(marked, c->node, json_true());
-		buf_addf(out, "  class n%lld %s\n", (long long)json_integer_value(num), cls);
-	}
-	json_decref(old_keys);
-	json_decref(new_keys);
-	json_decref(old_map);
-	json_decref(new_map);
-	json_decref(ids);
-	json_decref(marked);
-	buf_release(&restyled);
 }

@@ -9,6 +9,7 @@
 #include "dfc/error.h"
 #include "dfc/ids.h"
 #include "dfc/shell.h"
+#include "dfc/steps.h"
 #include "dfc/xalloc.h"
 
 #include "runtime_local_sh.h"
@@ -246,22 +247,6 @@ static char *url_file_name(const char *url)
 	return name;
 }
 
-static const char *interpreter_for(const char *name)
-{
-	static const char *const by_ext[][2] = {
-		{".py", "python3"}, {".sh", "bash"}, {".R", "Rscript"},
-		{".js", "node"},    {".pl", "perl"}, {".rb", "ruby"},
-	};
-	const char *dot = strrchr(name, '.');
-
-	if (!dot)
-		return NULL;
-	for (size_t i = 0; i < sizeof(by_ext) / sizeof(by_ext[0]); i++)
-		if (!strcmp(dot, by_ext[i][0]))
-			return by_ext[i][1];
-	return NULL;
-}
-
 static void split_words(struct gen_node *n, const char *s)
 {
 	size_t alloc = 0;
@@ -330,7 +315,7 @@ static int prepare_script(struct gen *g, size_t pos)
 		if (!n->nr_interp)
 			return dfc_error(DFC_EINVALID, "script '%s' has an empty \"interpreter\"",
 					 id);
-	} else if ((by_ext = interpreter_for(n->file->name))) {
+	} else if ((by_ext = steps_interpreter_for(n->file->name))) {
 		split_words(n, by_ext);
 	}
 	return 0;

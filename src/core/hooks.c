@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <git2.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,82 +281,4 @@ out:
 	free(path);
 	free(chained);
 	return ret;
-}
-
-static int compare_lines(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Lines of `out` from `start` on, sorted in place. */
-static void sort_lines(struct buf *out, size_t start)
-{
-	char *text = xstrdup(buf_cstr(out) + start);
-	char **lines = NULL;
-	size_t nr = 0;
-
-	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
-		lines = xrealloc(lines, (nr + 1) * sizeof(*lines));
-		lines[nr++] = line;
-	}
-	if (nr > 1) /* qsort wants a valid pointer even for no lines */
-		qsort(lines, nr, sizeof(*lines), compare_lines);
-	buf_truncate(out, start);
-	for (size_t i = 0; i < nr; i++)
-		buf_addf(out, "%s\n", lines[i]);
-	free(lines);
-	free(text);
-}
-
-static void add_compact(struct buf *out, const json_t *v)
-{
-	char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
-
-	buf_adds(out, s ? s : "?");
-	free(s);
-}
-
-void hooks_textconv(struct buf *out, const char *data, size_t len)
-{
-	json_t *root = json_loadb(data, len, 0, NULL);
-	json_t *nodes = json_object_get(root, "nodes");
-	json_t *edges = json_object_get(root, "edges");
-	const char *key;
-	json_t *v;
-	size_t i, start;
-
-	if (!json_is_object(root) || !json_is_array(nodes) || !json_is_array(edges)) {
-		buf_add(out, data, len);
-		goto out;
-	}
-	start = out->len;
-	json_object_foreach(root, key, v) {
-		if (!strcmp(key, "nodes") || !strcmp(key, "edges"))
-			continue;
-		buf_addf(out, "%s: ", key);
-		add_compact(out, v);
-		buf_addch(out, '\n');
-	}
-	sort_lines(out, start);
-	start = out->len;
-	json_array_foreach(nodes, i, v) {
-		const char *id = json_string_value(json_object_get(v, "id"));
-
-		buf_addf(out, "node %s: ", id ? id : "?");
-		add_compact(out, v);
-		buf_addch(out, '\n');
-	}
-	sort_lines(out, start);
-	start = out->len;
-	json_array_foreach(edges, i, v) {
-		const char *from = json_string_value(json_object_get(v, "from"));
-		const char *to = json_string_value(json_object_get(v, "to"));
-
-		buf_addf(out, "edge %s -> %s: ", from ? from : "?", to ? to : "?");
-		add_compact(out, v);
-		buf_addch(out, '\n');
-	}
-	sort_lines(out, start);
-out:
-	json_decref(root);
 }

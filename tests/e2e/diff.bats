@@ -43,7 +43,8 @@ edit_pipeline() {
 	[[ "$output" == *"- edge clean -> out"* ]]
 	[[ "$output" == *"+ edge extra -> clean"* ]]
 	[[ "$output" == *'~ edge raw -> clean: arguments ["--input",{"ref":"raw"}] -> ["--in"]'* ]]
-	[ "${#lines[@]}" -eq 7 ]
+	[[ "$output" == *"~ step 'clean': arguments [--input data/raw.csv --output data/clean.csv --rows 1000] -> [--in]"* ]]
+	[ "${#lines[@]}" -eq 8 ]
 	[[ "$output" != *$'\033'* ]]
 	run --separate-stderr dfc diff pipeline.json --exit-code
 	[ "$status" -eq 1 ]
@@ -58,7 +59,7 @@ edit_pipeline() {
 	[ "$(jq -r .from <<<"$output")" = "$ID@v1" ]
 	[ "$(jq -r .to <<<"$output")" = pipeline.json ]
 	[ "$(jq -r '[.changes[].kind] | sort | unique | join(",")' <<<"$output")" = \
-		"arguments_changed,edge_added,edge_removed,field_changed,node_added,node_changed,node_removed" ]
+		"arguments_changed,edge_added,edge_removed,field_changed,node_added,node_changed,node_removed,step_arguments_changed" ]
 	[ "$(jq -r '.changes[] | select(.kind == "node_changed") | "\(.node) \(.field) \(.old) \(.new) \(.path)"' <<<"$output")" = \
 		"clean path scripts/clean.py scripts/clean2.py /nodes/1/path" ]
 	[ "$(jq -c '.changes[] | select(.kind == "arguments_changed") | [.edge.from, .edge.to, .new]' <<<"$output")" = \
@@ -136,7 +137,7 @@ edit_pipeline() {
 	[ "$status" -eq 0 ]
 	[ "$(jq -r .from <<<"$output")" = "$ID@v1" ]
 	[ "$(jq -r .to <<<"$output")" = "$ID@v2" ]
-	[ "$(jq '.changes | length' <<<"$output")" -eq 7 ]
+	[ "$(jq '.changes | length' <<<"$output")" -eq 8 ]
 	run --separate-stderr dfc diff -i "$ID" 2 2 --exit-code
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]

@@ -99,25 +99,92 @@ static void test_each_kind(void **state)
 	json_decref(b);
 }
 
-/* Moving edges or nodes around is no change; duplicate edges count by position. */
+/*
+ * What runs is reviewed: moving an edge of a script reorders its
+ * arguments, a step and a move; moving a dataset node changes nothing
+ * that runs, an order-only move. Duplicate edges count by position.
+ */
 static void test_order_and_duplicates(void **state)
 {
 	json_t *a = test_json(base), *b = test_json(base);
 	json_t *edges = json_object_get(b, "edges");
 	struct diff d;
+	struct buf out = BUF_INIT;
 
 	(void)state;
 	json_array_append(edges, json_array_get(edges, 0));
 	json_array_remove(edges, 0);
 	run_diff(&d, a, b);
-	assert_int_equal(d.nr, 0);
+	diff_format_text(&out, &d, false);
+	assert_string_equal(buf_cstr(&out),
+			    "~ edge clean -> out: moved /edges/1 -> /edges/0\n"
+			    "~ step 'clean': arguments [--in data/raw.csv --out] -> "
+			    "[--out --in data/raw.csv]\n");
+	assert_int_equal(d.changes[0].kind, DIFF_EDGE_MOVED);
+	assert_false(d.changes[0].order_only);
+	assert_int_equal(d.changes[1].kind, DIFF_STEP_ARGUMENTS_CHANGED);
+	assert_string_equal(d.changes[1].path, "/nodes/1");
+	buf_reset(&out);
+	diff_format_mermaid(&out, &d, a, b);
+	assert_non_null(strstr(buf_cstr(&out), "class n1 changed\n"));
 	diff_release(&d);
+
 	json_array_append_new(edges, json_pack("{s:s, s:s}", "from", "raw", "to", "clean"));
 	run_diff(&d, a, b);
-	assert_int_equal(d.nr, 1);
+	assert_int_equal(d.nr, 3);
 	assert_int_equal(d.changes[0].kind, DIFF_EDGE_ADDED);
 	assert_string_equal(d.changes[0].path, "/edges/2");
 	diff_release(&d);
+	json_decref(b);
+
+	/* The dataset `out` first: the steps are as they were. */
+	b = test_json(base);
+	json_array_insert(json_object_get(b, "nodes"), 0,
+			  json_array_get(json_object_get(b, "nodes"), 2));
+	json_array_remove(json_object_get(b, "nodes"), 3);
+	run_diff(&d, a, b);
+	assert_int_equal(d.nr, 1);
+	assert_int_equal(d.changes[0].kind, DIFF_NODE_MOVED);
+	assert_true(d.changes[0].order_only);
+	buf_reset(&out);
+	diff_format_text(&out, &d, false);
+	assert_string_equal(buf_cstr(&out), "~ node 'out': moved /nodes/2 -> /nodes/0 (order only)\n");
+	buf_reset(&out);
+	diff_format_json(&out, &d, "a", "b");
+	assert_non_null(strstr(buf_cstr(&out), "\"order_only\": true"));
+	diff_release(&d);
+	buf_release(&out);
+	json_decref(a);
+	json_decref(b);
+}
+
+/* Two independent steps swapped in the file start in the other order. */
+static void test_step_order(void **state)
+{
+	static const char two[] =
+		"{\"nodes\": [{\"id\": \"a\", \"type\": \"script\", \"path\": \"a.sh\"},"
+		"{\"id\": \"b\", \"type\": \"script\", \"path\": \"b.sh\"}], \"edges\": []}";
+	json_t *a = test_json(two), *b = test_json(two);
+	json_t *nodes = json_object_get(b, "nodes");
+	struct diff d;
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	json_array_append(nodes, json_array_get(nodes, 0));
+	json_array_remove(nodes, 0);
+	run_diff(&d, a, b);
+	diff_format_text(&out, &d, false);
+	assert_string_equal(buf_cstr(&out), "~ node 'b': moved /nodes/1 -> /nodes/0\n"
+					    "~ step 'b': start order 2 -> 1\n");
+	assert_false(d.changes[0].order_only);
+	diff_release(&d);
+
+	/* An interpreter is part of the command: a node change. */
+	json_object_set_new(json_array_get(nodes, 0), "interpreter", json_string("sh"));
+	run_diff(&d, b, b);
+	assert_int_equal(d.nr, 0);
+	diff_release(&d);
+	buf_release(&out);
 	json_decref(a);
 	json_decref(b);
 }
@@ -202,7 +269,8 @@ static void test_mermaid_arguments(void **state)
 	(void)state;
 	json_object_set_new(edge, "arguments", json_pack("[s]", "--output"));
 	run_diff(&d, a, b);
-	assert_int_equal(d.nr, 1);
+	assert_int_equal(d.nr, 2);
+	assert_int_equal(d.changes[1].kind, DIFF_STEP_ARGUMENTS_CHANGED);
 	diff_format_mermaid(&out, &d, a, b);
 	/* The second link drawn (index 1) is clean -> out. */
 	assert_non_null(strstr(buf_cstr(&out), "  n0 --> n1\n  n1 --> n2\n"));
@@ -233,6 +301,7 @@ int main(void)
 		cmocka_unit_test(test_identical),
 		cmocka_unit_test(test_each_kind),
 		cmocka_unit_test(test_order_and_duplicates),
+		cmocka_unit_test(test_step_order),
 		cmocka_unit_test(test_scripts_by_content),
 		cmocka_unit_test(test_mermaid_arguments),
 		cmocka_unit_test(test_patch),
