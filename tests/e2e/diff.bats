@@ -302,3 +302,70 @@ edit_pipeline() {
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"has no id"* ]]
 }
+
+# Two edges of the script swapped: the script reads its arguments by
+# position, so what runs changed though no edge's arguments did.
+swap_edges() {
+	jq '.edges |= [.[1], .[0]]' pipeline.json > swapped.json
+	mv swapped.json pipeline.json
+}
+
+@test "swapping two edges of one script is a step change in every format" {
+	create_pipeline
+	swap_edges
+	for format in text json patch mermaid; do
+		run --separate-stderr dfc diff pipeline.json --format "$format" --exit-code
+		[ "$status" -eq 1 ]
+	done
+	run --separate-stderr dfc diff pipeline.json
+	[[ "$output" == *"~ step 'clean': arguments [--input data/raw.csv --output data/clean.csv --rows 1000] -> [--output data/clean.csv --rows 1000 --input data/raw.csv]"* ]]
+	[[ "$output" == *"~ edge clean -> out: moved /edges/1 -> /edges/0"* ]]
+	[[ "$output" != *"order only"* ]]
+	run --separate-stderr dfc diff pipeline.json --format json
+	[ "$(jq -c '.changes[] | select(.kind == "step_arguments_changed") | [.node, .new[0]]' <<<"$output")" = '["clean","--output"]' ]
+	[ "$(jq '[.changes[] | select(.kind == "edge_moved") | .order_only] | .[0]' <<<"$output")" = false ]
+	run --separate-stderr dfc diff pipeline.json --format mermaid
+	[[ "$output" == *"class n1 changed"* ]]
+	# The versions compare the same way once recorded.
+	dfc update pipeline.json
+	run --separate-stderr dfc diff -i "$ID" 1 2 --exit-code
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"~ step 'clean': arguments"* ]]
+}
+
+@test "moving a dataset node is shown as an order-only change" {
+	create_pipeline
+	jq '.nodes |= [.[2], .[0], .[1]]' pipeline.json > moved.json
+	mv moved.json pipeline.json
+	run --separate-stderr dfc diff pipeline.json --exit-code
+	[ "$status" -eq 1 ]
+	[ "$output" = "~ node 'out': moved /nodes/2 -> /nodes/0 (order only)" ]
+	run --separate-stderr dfc run -f pipeline.json --dry-run --force
+	[[ "$output" == "clean: "* ]]
+}
+
+@test "two independent steps swapped in the file start in the other order" {
+	mkdir -p scripts
+	printf 'echo a\n' > scripts/a.sh
+	printf 'echo b\n' > scripts/b.sh
+	printf '{"nodes": [{"id": "a", "type": "script", "path": "scripts/a.sh"}, {"id": "b", "type": "script", "path": "scripts/b.sh"}], "edges": []}\n' > two.json
+	dfc create two.json
+	jq '.nodes |= [.[1], .[0]]' two.json > moved.json
+	mv moved.json two.json
+	run --separate-stderr dfc diff two.json --exit-code
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"~ step 'b': start order 2 -> 1"* ]]
+	[[ "$output" != *"order only"* ]]
+}
+
+# SPEC §8: whenever the commands `run --dry-run --force` prints differ,
+# `diff --exit-code` exits 1 in every format and names the step. Random
+# pipelines, random mutations; the seed is printed with a failing case.
+@test "property: every change to what runs shows in the diff (seeded, hundreds of cases)" {
+	seed=${DFC_PROPERTY_SEED:-$RANDOM}
+	run python3 "$DFC_SOURCE_DIR/tests/e2e/diff_property.py" "$DFC_BIN" "$seed" \
+		"${DFC_PROPERTY_CASES:-300}"
+	echo "seed $seed (rerun with DFC_PROPERTY_SEED=$seed): $output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == "300 cases, "* || -n "${DFC_PROPERTY_CASES:-}" ]]
+}

@@ -214,3 +214,16 @@ setup_repo() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(cat other.json)" ]
 }
+
+@test "git diff through the textconv driver shows two swapped edges of one script" {
+	setup_repo
+	create_pipeline
+	git add .
+	git commit -q -m "v"
+	jq '.edges |= [.[1], .[0]]' pipeline.json > swapped.json
+	mv swapped.json pipeline.json
+	run git diff pipeline.json
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'-step 1 clean: python3 scripts/clean.py --input data/raw.csv --output data/clean.csv --rows 1000'* ]]
+	[[ "$output" == *'+step 1 clean: python3 scripts/clean.py --output data/clean.csv --rows 1000 --input data/raw.csv'* ]]
+}
