@@ -62,7 +62,7 @@ _data_factory_cli() {
 	case $cmd in
 	list) words="pipelines scripts datasets" ;;
 	config) words="get set unset list" ;;
-	hooks) words="install uninstall" ;;
+	hooks) words="install uninstall record" ;;
 	esac
 	for ((i = at + 1; i < COMP_CWORD; i++)); do
 		[[ ${COMP_WORDS[i]} == -* ]] || words=

@@ -53,5 +53,5 @@ complete -c data-factory-cli -n '__fish_seen_subcommand_from graph' -l format -x
 # The first word after list, config and hooks says what to do.
 complete -c data-factory-cli -n 'test (__dfc_command) = list; and not __fish_seen_subcommand_from pipelines scripts datasets' -a 'pipelines scripts datasets'
 complete -c data-factory-cli -n 'test (__dfc_command) = config; and not __fish_seen_subcommand_from get set unset list' -a 'get set unset list'
-complete -c data-factory-cli -n 'test (__dfc_command) = hooks; and not __fish_seen_subcommand_from install uninstall' -a 'install uninstall'
+complete -c data-factory-cli -n 'test (__dfc_command) = hooks; and not __fish_seen_subcommand_from install uninstall record' -a 'install uninstall record'
 complete -c data-factory-cli -n '__dfc_command' -F

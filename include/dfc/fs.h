@@ -44,6 +44,14 @@ char *fs_path_join(const char *dir, const char *name);
 /** The folder part of `path` ("." when none), newly allocated. */
 char *fs_dirname(const char *path);
 
+/**
+ * `path` taken relative to the folder `dir` (both relative, "" for the
+ * top), with empty and `.` components dropped and `..` taken back, as a
+ * newly allocated path; NULL when it climbs above the top. Text only: no
+ * file is looked at, links are not followed.
+ */
+char *fs_join_lexical(const char *dir, const char *path);
+
 /** The last component of `path`, borrowed from it. */
 const char *fs_basename(const char *path);
 

@@ -17,7 +17,7 @@
 #define HOOKS_MARKER "# data-factory-cli-hook"
 
 /**
- * Install pre-commit and post-commit into the repository found from `dir`
+ * Install pre-commit, post-commit, post-merge and post-rewrite into the repository found from `dir`
  * (searching upward), with `tool` (absolute path) as the binary the hooks
  * fall back to. Installing twice changes nothing. `*hooks_dir` (new,
  * caller frees) is set to the folder used. DFC_ENOTFOUND when there is no

@@ -216,4 +216,26 @@ int working_file_find_version(struct cmd_ctx *ctx, struct working_file *wf, cons
 
 void working_file_release(struct working_file *wf);
 
+/** How cmd_update_file() records a file. */
+struct update_options {
+	/** The version's message, or NULL for the default. */
+	const char *message;
+	/** Record even when nothing changed. */
+	bool allow_empty;
+	/** The user's commit the file comes from (Source-Commit), or NULL. */
+	const char *source_commit;
+	/** A file without an id gets a note, not an error. */
+	bool skip_without_id;
+	/** No note when the file equals its latest version. */
+	bool quiet_unchanged;
+};
+
+/**
+ * Record the next version of the pipeline file `path`, as `update` does
+ * (notes and errors as it gives them). `res->recorded` says whether a
+ * version was recorded, `res->version` which. Returns 0 or an error code.
+ */
+int cmd_update_file(struct cmd_ctx *ctx, const char *path, const struct update_options *o,
+		    struct record_result *res);
+
 #endif

@@ -68,19 +68,19 @@ static int same_as_latest(struct cmd_ctx *ctx, struct working_file *wf, const ch
 	return working_file_find_version(ctx, wf, id, latest, latest, &res->version);
 }
 
-/* Record one file; `label` prefixes its line of output (NULL: none). */
-static int update_one(struct cmd_ctx *ctx, const char *path, bool label)
+int cmd_update_file(struct cmd_ctx *ctx, const char *path, const struct update_options *o,
+		    struct record_result *res)
 {
 	struct working_file wf = WORKING_FILE_INIT;
 	struct record_request req = { 0 };
-	struct record_result res;
 	const char *id;
 	int ret;
 
+	memset(res, 0, sizeof(*res));
 	if ((ret = working_file_load(&wf, path, true)) < 0)
 		goto out;
 	id = pipeline_id(&wf.pipeline);
-	if (!id && skip_without_id) {
+	if (!id && o->skip_without_id) {
 		/* A new pipeline committed before its first `create`. */
 		cmd_note(ctx, "'%s' has no pipeline id yet: not recorded "
 			 "('data-factory-cli create %s' records its first version)", path, path);
@@ -92,35 +92,46 @@ static int update_one(struct cmd_ctx *ctx, const char *path, bool label)
 			       path);
 		goto out;
 	}
-	working_file_request(&wf, &req, id, message);
-	req.allow_empty = allow_empty;
-	req.source_commit = source_commit;
+	working_file_request(&wf, &req, id, o->message);
+	req.allow_empty = o->allow_empty;
+	req.source_commit = o->source_commit;
 	ret = cmd_open_store(ctx, false);
-	if (ret == 0 && !allow_empty)
-		ret = same_as_latest(ctx, &wf, id, &res);
-	if (ret == 0 && !res.version)
-		ret = store_record(&ctx->store, &req, &res);
+	if (ret == 0 && !o->allow_empty)
+		ret = same_as_latest(ctx, &wf, id, res);
+	if (ret == 0 && !res->version)
+		ret = store_record(&ctx->store, &req, res);
 	if (ret == DFC_ENOTFOUND)
 		dfc_hint(dfc_error(ret, "no pipeline '%s' in the local store", id),
 			 "'data-factory-cli create %s' records it as version 1, keeping its id",
 			 path);
 	if (ret < 0)
 		goto out;
-	if (!res.recorded) {
+	if (!res->recorded && !o->quiet_unchanged)
 		cmd_note(ctx, "nothing to record: '%s' equals version %d of %s",
-			 path, res.version, id);
-		goto out;
-	}
+			 path, res->version, id);
+	if (res->recorded && ctx->verbose)
+		cmd_note(ctx, "recorded version %d of %s (commit %.12s)", res->version,
+			 id, res->commit);
+out:
+	working_file_release(&wf);
+	return ret;
+}
+
+/* Record one file; `label` prefixes its line of output. */
+static int update_one(struct cmd_ctx *ctx, const char *path, bool label)
+{
+	const struct update_options o = { message, allow_empty, source_commit, skip_without_id,
+					  false };
+	struct record_result res;
+	int ret = cmd_update_file(ctx, path, &o, &res);
+
+	if (ret < 0 || !res.recorded)
+		return ret;
 	if (label)
 		printf("%s: %d\n", path, res.version);
 	else
 		printf("%d\n", res.version);
-	if (ctx->verbose)
-		cmd_note(ctx, "recorded version %d of %s (commit %.12s)", res.version,
-			 id, res.commit);
-out:
-	working_file_release(&wf);
-	return ret;
+	return 0;
 }
 
 static int run(struct cmd_ctx *ctx, int argc, char **argv)

@@ -7,6 +7,8 @@
 #include "dfc/xalloc.h"
 
 #include "post_commit.h"
+#include "post_merge.h"
+#include "post_rewrite.h"
 #include "pre_commit.h"
 
 #include <errno.h>
@@ -28,6 +30,8 @@ struct hook_text {
 static const struct hook_text hook_texts[] = {
 	{ "pre-commit", dfc_hook_pre_commit },
 	{ "post-commit", dfc_hook_post_commit },
+	{ "post-merge", dfc_hook_post_merge },
+	{ "post-rewrite", dfc_hook_post_rewrite },
 };
 
 #define NR_HOOKS (sizeof(hook_texts) / sizeof(hook_texts[0]))

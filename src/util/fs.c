@@ -253,3 +253,38 @@ void fs_unlock(int fd)
 	if (fd >= 0)
 		close(fd);
 }
+
+/* Append the components of `path` to `parts`; false when one climbs above the top. */
+static bool push_components(struct buf *out, const char *path)
+{
+	while (*path) {
+		size_t len = strcspn(path, "/");
+
+		if (len == 2 && !strncmp(path, "..", 2)) {
+			char *slash;
+
+			if (!out->len)
+				return false;
+			slash = memrchr(out->data, '/', out->len);
+			buf_truncate(out, slash ? (size_t)(slash - out->data) : 0);
+		} else if (len && !(len == 1 && *path == '.')) {
+			if (out->len)
+				buf_addch(out, '/');
+			buf_add(out, path, len);
+		}
+		path += len;
+		path += *path == '/';
+	}
+	return true;
+}
+
+char *fs_join_lexical(const char *dir, const char *path)
+{
+	struct buf out = BUF_INIT;
+
+	if (!push_components(&out, dir) || !push_components(&out, path)) {
+		buf_release(&out);
+		return NULL;
+	}
+	return buf_detach(&out, NULL);
+}

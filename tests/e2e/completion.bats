@@ -73,7 +73,7 @@ complete_words() {
 	run complete_words config u
 	[ "$output" = unset ]
 	run complete_words hooks ""
-	[ "$output" = "$(printf 'install\nuninstall')" ]
+	[ "$output" = "$(printf 'install\nuninstall\nrecord')" ]
 	# Once given, files again.
 	touch pipes.json
 	run complete_words list pipelines pipe

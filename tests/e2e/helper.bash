@@ -97,3 +97,13 @@ check_view() {
 		{ echo "state file differs"; return 1; }
 	[ "$(jq -r 'keys | join(",")' "$DATA_FACTORY_HOME/pipelines/${id}_state.json")" = "latest_version,versions" ]
 }
+
+# A git repository in ./proj with the hooks installed; the test goes into it.
+setup_repo() {
+	mkdir -p proj && cd proj || return 1
+	git init -q .
+	git config user.name "Ada Lovelace"
+	git config user.email "ada@example.org"
+	export DFC_BIN
+	dfc hooks install
+}

@@ -4,15 +4,6 @@
 
 load helper
 
-setup_repo() {
-	mkdir -p proj && cd proj || return 1
-	git init -q .
-	git config user.name "Ada Lovelace"
-	git config user.email "ada@example.org"
-	export DFC_BIN
-	dfc hooks install
-}
-
 @test "committing a valid pipeline records a version with Source-Commit" {
 	setup_repo
 	create_pipeline
@@ -20,7 +11,7 @@ setup_repo() {
 	git add pipeline.json scripts data
 	run git commit -q -m "first pipeline"
 	[ "$status" -eq 0 ]
-	[[ "$output" == 2 ]]
+	[ "$output" = "data-factory-cli: recorded pipeline.json as version 2" ]
 	head=$(git rev-parse HEAD)
 	[ "$(store_git log -1 --format=%s "pipelines/$ID")" = "first pipeline" ]
 	[ "$(store_git log -1 --format='%(trailers:key=Source-Commit,valueonly)' "pipelines/$ID" | head -1)" = "$head" ]
@@ -69,7 +60,7 @@ setup_repo() {
 	[[ "$output" == *chained-ran* ]]
 }
 
-@test "two pipeline files in one commit are both recorded by one update" {
+@test "two pipeline files in one commit are both recorded, one line each" {
 	setup_repo
 	create_pipeline a.json
 	A=$ID
@@ -81,7 +72,7 @@ setup_repo() {
 	git add a.json b.json
 	run git commit -q -m "more rows"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"a.json: 2"*"b.json: 2"* ]]
+	[[ "$output" == *"recorded a.json as version 2"*"recorded b.json as version 2"* ]]
 	head=$(git rev-parse HEAD)
 	for id in "$A" "$B"; do
 		[ "$(store_git log -1 --format=%s "pipelines/$id")" = "more rows" ]
@@ -102,7 +93,7 @@ setup_repo() {
 	[ "$status" -eq 0 ]
 	echo "$stderr"
 	# (git gives a hook's stdout to stderr)
-	[[ "$stderr" == *"a.json: 2"* ]]
+	[[ "$stderr" == *"data-factory-cli: recorded a.json as version 2"* ]]
 	[[ "$stderr" == *"data-factory-cli: 'new.json' has no pipeline id yet: not recorded"* ]]
 	[[ "$stderr" == *"'data-factory-cli create new.json' records its first version"* ]]
 	[[ "$stderr" != *"error"* ]]
@@ -115,7 +106,7 @@ setup_repo() {
 	git add new.json
 	run git commit -q -m "rows"
 	[ "$status" -eq 0 ]
-	[ "$output" = 2 ]
+	[ "$output" = "data-factory-cli: recorded new.json as version 2" ]
 	[ "$(store_git log -1 --format=%s "pipelines/$NEW")" = "rows" ]
 }
 
@@ -127,7 +118,7 @@ setup_repo() {
 	git add -- --home=x.json scripts data
 	run git commit -q -m "dashes"
 	[ "$status" -eq 0 ]
-	[ "$output" = 2 ]
+	[ "$output" = "data-factory-cli: recorded --home=x.json as version 2" ]
 	[ "$(store_git log -1 --format=%s "pipelines/$ID")" = "dashes" ]
 	[ ! -e x.json ]
 }

@@ -135,7 +135,7 @@ teardown() {
 		"$DFC_SOURCE_DIR/completions/data-factory-cli.fish"
 
 	local hook
-	for hook in pre-commit post-commit pre-receive; do
+	for hook in pre-commit post-commit post-merge post-rewrite pre-receive; do
 		[ -x "$p/share/data-factory-cli/hooks/$hook" ]
 		cmp "$p/share/data-factory-cli/hooks/$hook" "$DFC_SOURCE_DIR/hooks/$hook"
 	done
@@ -177,7 +177,7 @@ teardown() {
 		}
 	done
 	local hook
-	for hook in pre-commit post-commit pre-receive; do
+	for hook in pre-commit post-commit post-merge post-rewrite pre-receive; do
 		grep -qE "^-rwxr-xr-x .* \./usr/share/data-factory-cli/hooks/$hook\$" <<<"$output"
 	done
 
