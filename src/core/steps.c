@@ -154,7 +154,7 @@ bool steps_plan(struct steps *out, const json_t *root)
 	/* The JSON of each dag node: the first node with its id, as dag_build. */
 	by_pos = xcalloc(dag.nr_nodes + 1, sizeof(*by_pos));
 	file_index = xcalloc(dag.nr_nodes + 1, sizeof(*file_index));
-	json_array_foreach (nodes, i, node) {
+	json_array_foreach(nodes, i, node) {
 		long pos = dag_find(&dag, member(node, "id") ? member(node, "id") : "");
 
 		if (pos >= 0 && !by_pos[pos]) {
@@ -187,8 +187,9 @@ bool steps_plan(struct steps *out, const json_t *root)
 
 		if (!step_of[end])
 			continue;
-		json_array_foreach (args, i, arg)
+		json_array_foreach (args, i, arg) {
 			add_argument(out->items[step_of[end] - 1].arguments, arg, &dag, by_pos);
+		}
 	}
 	ok = true;
 out:
