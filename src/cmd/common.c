@@ -6,6 +6,7 @@
 #include "dfc/error.h"
 #include "dfc/fs.h"
 #include "dfc/ids.h"
+#include "dfc/printable.h"
 #include "dfc/validate.h"
 #include "dfc/xalloc.h"
 
@@ -42,7 +43,7 @@ int cmd_report_problems(const char *path, const struct problems *list)
 		}
 		/* A pointer holds the file's keys as they are: quote them. */
 		buf_reset(&pointer);
-		problems_quote(&pointer, *p->pointer ? p->pointer : "/", SIZE_MAX);
+		printable_quote(&pointer, *p->pointer ? p->pointer : "/", SIZE_MAX);
 		fprintf(stderr, PROG ": error: %s: %s: %s\n", path, buf_cstr(&pointer),
 			p->message);
 	}

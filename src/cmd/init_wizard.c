@@ -4,7 +4,7 @@
 #include "dfc/buf.h"
 #include "dfc/error.h"
 #include "dfc/graph.h"
-#include "dfc/problems.h"
+#include "dfc/printable.h"
 #include "dfc/xalloc.h"
 
 #include <ctype.h>
@@ -19,7 +19,7 @@ char *init_printable(const char *s)
 	struct buf b = BUF_INIT;
 	char *text;
 
-	problems_quote(&b, s, SIZE_MAX);
+	printable_quote(&b, s, SIZE_MAX);
 	text = buf_detach(&b, NULL);
 	return text ? text : xstrdup("");
 }

@@ -3,7 +3,7 @@
 
 #include "dfc/canonical.h"
 #include "dfc/error.h"
-#include "dfc/problems.h"
+#include "dfc/printable.h"
 #include "dfc/xalloc.h"
 
 #include <git2.h>
@@ -372,7 +372,7 @@ int diff_pipelines(struct diff *out, const json_t *old_root, const json_t *new_r
  */
 static void add_text(struct buf *out, const char *s)
 {
-	problems_quote(out, s ? s : "", SIZE_MAX);
+	printable_quote(out, s ? s : "", SIZE_MAX);
 }
 
 static void add_value(struct buf *out, const json_t *value)
