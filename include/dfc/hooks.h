@@ -42,7 +42,9 @@ int hooks_uninstall(char **hooks_dir, const char *dir);
  * `edges`), one line per other top-level key (`key: value`, keys sorted),
  * then `node ID: {...}` per node sorted by id, then `edge FROM -> TO:
  * {...}` per edge sorted, values in compact JSON with sorted keys; any
- * other data unchanged.
+ * other data unchanged. git shows it on a terminal: keys and ids are
+ * quoted (printable_quote()) and the JSON holds no DEL or C1 control
+ * (printable_json()).
  */
 void hooks_textconv(struct buf *out, const char *data, size_t len);
 

@@ -4,6 +4,7 @@
 #include "dfc/buf.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
+#include "dfc/printable.h"
 #include "dfc/xalloc.h"
 
 #include "post_commit.h"
@@ -12,6 +13,7 @@
 #include <errno.h>
 #include <git2.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,12 +311,23 @@ static void sort_lines(struct buf *out, size_t start)
 	free(text);
 }
 
+/* `v` as compact JSON, with no DEL or C1 control: git shows it on terminals. */
 static void add_compact(struct buf *out, const json_t *v)
 {
 	char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	struct buf text = BUF_INIT;
 
-	buf_adds(out, s ? s : "?");
+	buf_adds(&text, s ? s : "?");
+	printable_json(&text);
+	buf_add(out, text.data, text.len);
+	buf_release(&text);
 	free(s);
+}
+
+/* `s` (a key or node id, not yet validated) as one line safe to show. */
+static void add_name(struct buf *out, const char *s)
+{
+	printable_quote(out, s ? s : "?", SIZE_MAX);
 }
 
 void hooks_textconv(struct buf *out, const char *data, size_t len)
@@ -334,7 +347,8 @@ void hooks_textconv(struct buf *out, const char *data, size_t len)
 	json_object_foreach(root, key, v) {
 		if (!strcmp(key, "nodes") || !strcmp(key, "edges"))
 			continue;
-		buf_addf(out, "%s: ", key);
+		add_name(out, key);
+		buf_adds(out, ": ");
 		add_compact(out, v);
 		buf_addch(out, '\n');
 	}
@@ -343,7 +357,9 @@ void hooks_textconv(struct buf *out, const char *data, size_t len)
 	json_array_foreach(nodes, i, v) {
 		const char *id = json_string_value(json_object_get(v, "id"));
 
-		buf_addf(out, "node %s: ", id ? id : "?");
+		buf_adds(out, "node ");
+		add_name(out, id);
+		buf_adds(out, ": ");
 		add_compact(out, v);
 		buf_addch(out, '\n');
 	}
@@ -353,7 +369,11 @@ void hooks_textconv(struct buf *out, const char *data, size_t len)
 		const char *from = json_string_value(json_object_get(v, "from"));
 		const char *to = json_string_value(json_object_get(v, "to"));
 
-		buf_addf(out, "edge %s -> %s: ", from ? from : "?", to ? to : "?");
+		buf_adds(out, "edge ");
+		add_name(out, from);
+		buf_adds(out, " -> ");
+		add_name(out, to);
+		buf_adds(out, ": ");
 		add_compact(out, v);
 		buf_addch(out, '\n');
 	}
