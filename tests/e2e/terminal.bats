@@ -64,7 +64,7 @@ share_hostile() {
 	ID=$(GIT_AUTHOR_NAME=$'Eve\e[5m' dfc create -m $'first \e]0;x\a' pipeline.json)
 	dfc share -f pipeline.json > /dev/null
 	cp -r "$TEST_TMP/work" "$TEST_TMP/work2"
-	cd "$TEST_TMP/work2"
+	cd "$TEST_TMP/work2" || return 1
 	export DATA_FACTORY_HOME=$TEST_TMP/home2
 }
 
@@ -184,7 +184,7 @@ share_hostile() {
 	printf '%s\n' $'\e[2Jnope' - - - - n | SHELL=/bin/bash script -qec "$cmd" /dev/null \
 		> "$TEST_TMP/tty.out" || true
 	# what was typed is echoed by the terminal itself; what we print is safe
-	! grep -qF "pipeline name? [$dir]" "$TEST_TMP/tty.out"
+	run ! grep -qF "pipeline name? [$dir]" "$TEST_TMP/tty.out"
 	grep -qF 'pipeline name? [proj\x1b]0;owned\x07]' "$TEST_TMP/tty.out"
 	grep -qF "no dataset '"'\x1b[2Jnope'"'" "$TEST_TMP/tty.out"
 }
