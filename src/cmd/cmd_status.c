@@ -52,18 +52,24 @@ static void print_text(const char *path, const struct status *st)
 			printf("          the file is in no catalog version\n");
 	}
 	if (!strcmp(state, "new"))
-		cmd_print_line(stdout, "state:    %s (no id yet; 'data-factory-cli create %s' "
-				       "records version 1)", state, path);
+		cmd_print_line(stdout,
+			       "state:    %s (no id yet; 'data-factory-cli create %s' "
+			       "records version 1)",
+			       state, path);
 	else if (!strcmp(state, "untracked"))
-		cmd_print_line(stdout, "state:    %s (not in the local store; 'data-factory-cli "
-				       "create %s' adopts it)", state, path);
+		cmd_print_line(stdout,
+			       "state:    %s (not in the local store; 'data-factory-cli "
+			       "create %s' adopts it)",
+			       state, path);
 	else if (!strcmp(state, "clean"))
 		printf("state:    %s (equals version %d)\n", state, st->matching);
 	else if (!strcmp(state, "old"))
 		printf("state:    %s (equals version %d, not the latest)\n", state, st->matching);
 	else
-		cmd_print_line(stdout, "state:    %s (changes since version %d; 'data-factory-cli "
-				       "update %s' records them)", state, st->latest, path);
+		cmd_print_line(stdout,
+			       "state:    %s (changes since version %d; 'data-factory-cli "
+			       "update %s' records them)",
+			       state, st->latest, path);
 }
 
 static void print_json(const char *path, const struct status *st)

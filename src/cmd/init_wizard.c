@@ -186,10 +186,11 @@ static int apply_answer(struct asker *a, struct init_plan *plan, size_t script, 
 
 		if (d < 0 && write && looks_like_path(token)) {
 			if (!usable_path(token)) {
-				cmd_print_line(a->out,
-					       "  '%s' cannot be a dataset's path: give one relative "
-					       "to the pipeline file's folder, without '..'",
-					       token);
+				cmd_print_line(
+					a->out,
+					"  '%s' cannot be a dataset's path: give one relative "
+					"to the pipeline file's folder, without '..'",
+					token);
 				bad = 1;
 				break;
 			}
@@ -201,10 +202,11 @@ static int apply_answer(struct asker *a, struct init_plan *plan, size_t script, 
 			}
 		}
 		if (d < 0) {
-			cmd_print_line(a->out,
-				       "  no dataset '%s': give numbers from the list or ids%s, or - "
-				       "for none",
-				       token, write ? " or new paths" : "");
+			cmd_print_line(
+				a->out,
+				"  no dataset '%s': give numbers from the list or ids%s, or - "
+				"for none",
+				token, write ? " or new paths" : "");
 			bad = 1;
 		} else if (!init_plan_has_link(plan, (size_t)d, script, write) &&
 			   init_plan_link(plan, (size_t)d, script, write, "") < 0) {
@@ -223,8 +225,8 @@ static int apply_answer(struct asker *a, struct init_plan *plan, size_t script, 
 
 		if (d < 0) {
 			d = (long)init_plan_add_dataset(plan, path, true);
-			cmd_print_line(a->out, "  new dataset %zu: %s %s", number_of(plan, (size_t)d),
-				       plan->nodes[d].id, path);
+			cmd_print_line(a->out, "  new dataset %zu: %s %s",
+				       number_of(plan, (size_t)d), plan->nodes[d].id, path);
 		}
 		if (!init_plan_has_link(plan, (size_t)d, script, write) &&
 		    init_plan_link(plan, (size_t)d, script, write, "") < 0)
