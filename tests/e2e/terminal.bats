@@ -26,8 +26,13 @@ write_hostile() {
 # (util-linux script); every byte the terminal received, from stdout and
 # stderr, is in $TEST_TMP/tty.out. NO_COLOR: only escapes from the data could show.
 on_tty() {
+	tty_run "$DFC_BIN" "$@"
+}
+
+# The same for any command, such as a generated script.
+tty_run() {
 	local cmd
-	cmd=$(printf '%q ' "$DFC_BIN" "$@")
+	cmd=$(printf '%q ' "$@")
 	NO_COLOR=1 SHELL=/bin/bash script -qec "$cmd" /dev/null < /dev/null > "$TEST_TMP/tty.out"
 }
 
@@ -159,6 +164,22 @@ share_hostile() {
 	run on_tty status $'x\nhint: run rm -rf ~'
 	tty_shows 'x\x0ahint: run rm -rf ~'
 	[ "$(grep -c '^hint: run rm' "$TEST_TMP/tty.out")" -eq 0 ]
+}
+
+@test "run: the generated script's messages escape names and paths" {
+	write_hostile
+	on_tty run -f pipeline.json
+	tty_shows 'running ?]0;owned??[2J' 'clean: done'
+	jq '(.nodes[] | select(.id == "raw") | .path) = "data/gone\u001b[2J.csv"' \
+		pipeline.json > missing.json
+	run on_tty run -f missing.json
+	[ "$status" -eq 5 ]
+	tty_shows 'data/gone\x1b[2J.csv'
+	on_tty generate -f pipeline.json -o run.sh
+	tty_safe
+	tty_run ./run.sh --dry-run --force
+	# the dry run shows each command as bash would read it back
+	tty_shows "--tag \$'\\E[31mx'"
 }
 
 @test "colour on a terminal is our own: data inside is escaped first" {
