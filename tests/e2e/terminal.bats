@@ -24,7 +24,8 @@ write_hostile() {
 
 # Run the tool on a pseudo-terminal, as a person at a terminal would
 # (util-linux script); every byte the terminal received, from stdout and
-# stderr, is in $TEST_TMP/tty.out. NO_COLOR: only escapes from the data could show.
+# stderr, is in $TEST_TMP/tty.out. With NO_COLOR, an escape sequence there
+# can only come from the data.
 on_tty() {
 	tty_run "$DFC_BIN" "$@"
 }
@@ -60,8 +61,9 @@ tty_shows() {
 	done
 }
 
-# The hostile pipeline recorded and shared by a first home; the second
-# user works in $TEST_TMP/work2 (a clone of the folder) with $HOME2.
+# The hostile pipeline recorded (by an author whose name holds ESC) and
+# shared by a first home; then the second user works in $TEST_TMP/work2 (a
+# clone of the folder) with the home $TEST_TMP/home2.
 share_hostile() {
 	export DATA_FACTORY_CATALOG=$TEST_TMP/catalog.git
 	git init -q --bare "$DATA_FACTORY_CATALOG"
