@@ -126,7 +126,7 @@ int diff_pipelines(struct diff *out, const json_t *old_root, const json_t *new_r
  * With `color`, `+` lines are green, `-` red and `~` yellow (ANSI).
  * Keys, ids and values are the files' own text with control characters
  * (C0, DEL, C1) and bytes that are not UTF-8 shown as `\xNN`
- * (problems_quote()), so a hostile file cannot drive the terminal.
+ * (printable_quote()), so a hostile file cannot drive the terminal.
  * Nothing is written when there is no change.
  */
 void diff_format_text(struct buf *out, const struct diff *d, bool color);

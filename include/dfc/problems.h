@@ -18,7 +18,8 @@ struct problem {
 	int code;
 	/**
 	 * JSON pointer ("" for the whole document), or NULL for syntax. It
-	 * holds the file's keys as they are: quote it to print it.
+	 * holds the file's keys as they are: quote it to print it
+	 * (printable_quote()).
 	 */
 	char *pointer;
 	/** 1-based line and column of a syntax error; 0 when unknown. */
@@ -46,15 +47,6 @@ void problems_add(struct problems *list, int code, const char *pointer,
 void problems_add_syntax(struct problems *list, int line, int column,
 			 const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-
-/**
- * Append `s` to `out` so that it is safe inside a message printed on a
- * terminal: control characters (C0, DEL, C1) and bytes that are not UTF-8
- * become `\xNN`, and a string longer than `max` bytes is cut (on a
- * character boundary) and ends in "...". Used for names taken from files
- * and command lines.
- */
-void problems_quote(struct buf *out, const char *s, size_t max);
 
 /**
  * The code a command should fail with: DFC_ESECURITY when any problem is a

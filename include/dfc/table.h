@@ -21,7 +21,12 @@ struct table {
 void table_init(struct table *t, size_t columns, const char *const *names);
 void table_release(struct table *t);
 
-/** Add a row of `columns` cells (copied; NULL prints as "-"). */
+/**
+ * Add a row of `columns` cells (copied; NULL prints as "-"). Each cell is
+ * kept as printable_quote() writes it: control characters (tabs and line
+ * breaks too) and bytes that are not UTF-8 as `\xNN`, so that no cell can
+ * drive a terminal or break the table's lines and columns.
+ */
 void table_add(struct table *t, const char *const *cells);
 
 /**

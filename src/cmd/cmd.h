@@ -10,7 +10,10 @@
  *   3. Add tests/e2e/<name>.bats (the shared --help test picks it up).
  *   4. Document it in README.md and docs/ (man page, completions).
  * Commands print results to stdout only; errors are returned as codes
- * (error.h) and printed by main.c.
+ * (error.h) and printed by main.c. Text from files, catalogs and commits
+ * never reaches a terminal raw (SPEC §8): it goes out through
+ * cmd_print_line(), a table (table.h) or printable.h, and JSON through
+ * cmd_print_json() or printable_json().
  */
 #ifndef DFC_CMD_H
 #define DFC_CMD_H
@@ -24,6 +27,7 @@
 #include "dfc/store.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
@@ -127,20 +131,33 @@ extern const struct command cmd_fsck;
 extern const struct opt global_options[];
 
 /**
+ * Print `fmt` formatted to `out` as one line safe for a terminal (SPEC §8):
+ * every control character in the result (a line break or tab too) and
+ * byte that is not UTF-8 as `\xNN` (printable.h), then a line break. For
+ * human-readable lines that hold names, paths, ids or messages from files,
+ * catalogs or commits; what was quoted already stays as it is.
+ */
+void cmd_print_line(FILE *out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/**
  * Print every problem of `list` for the file `path` to stderr, one line
- * each: `data-factory-cli: error: PATH:LINE:COL: msg` for syntax and
- * `data-factory-cli: error: PATH: /pointer: msg` for structure. Returns
- * problems_code(list).
+ * each (cmd_print_line()): `data-factory-cli: error: PATH:LINE:COL: msg`
+ * for syntax and `data-factory-cli: error: PATH: /pointer: msg` for
+ * structure. Returns problems_code(list).
  */
 int cmd_report_problems(const char *path, const struct problems *list);
 
 /**
  * Print the current error for `code` as `data-factory-cli: error: ...`
- * and its hints, then forget it.
+ * and its hints, one line each (cmd_print_line()), then forget it.
  */
 void cmd_print_error(int code);
 
-/** Print a note to stderr unless --quiet: `data-factory-cli: <text>`. */
+/**
+ * Print a note to stderr unless --quiet: `data-factory-cli: <text>`, one
+ * line (cmd_print_line()).
+ */
 void cmd_note(const struct cmd_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -150,7 +167,11 @@ void cmd_note(const struct cmd_ctx *ctx, const char *fmt, ...)
  */
 int cmd_check_id_option(const char *id);
 
-/** Write a JSON value (stolen) to stdout in canonical form. */
+/**
+ * Write a JSON value (stolen) to stdout in canonical form, with DEL and C1
+ * controls in its strings written `\u007f`, `\u0080`..`\u009f`
+ * (printable_json()).
+ */
 void cmd_print_json(json_t *value);
 
 /** Room for a time as cmd_format_time() writes it. */

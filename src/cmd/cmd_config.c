@@ -3,8 +3,10 @@
 
 #include "dfc/config_edit.h"
 #include "dfc/error.h"
+#include "dfc/printable.h"
 #include "dfc/xalloc.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,16 +81,19 @@ static json_t *entry_json(const struct config *cfg, int i, const char *value)
 /* One line of get or list: [origin TAB] [key=] value; secrets hidden. */
 static void print_entry(const struct config *cfg, int i, const char *value, bool with_key)
 {
-	struct buf line = BUF_INIT;
+	struct buf line = BUF_INIT, origin = BUF_INIT;
 
+	/* A hand-edited file may hold anything: the value and path made safe. */
 	if (show_origin) {
-		origin_text(&line, cfg, i);
+		origin_text(&origin, cfg, i);
+		printable_quote(&line, buf_cstr(&origin), SIZE_MAX);
 		buf_addch(&line, '\t');
 	}
 	if (with_key)
 		buf_addf(&line, "%s=", config_keys[i].name);
-	buf_adds(&line, config_keys[i].secret ? "(hidden)" : value);
+	printable_quote(&line, config_keys[i].secret ? "(hidden)" : value, SIZE_MAX);
 	printf("%s\n", buf_cstr(&line));
+	buf_release(&origin);
 	buf_release(&line);
 }
 

@@ -3,6 +3,7 @@
 
 #include "dfc/diff.h"
 #include "dfc/error.h"
+#include "dfc/printable.h"
 #include "dfc/xalloc.h"
 
 #include <errno.h>
@@ -358,6 +359,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 		diff_format_text(&out, &d, use_color(ctx));
 	} else if (!strcmp(format, "json")) {
 		diff_format_json(&out, &d, old_side.label, new_side.label);
+		printable_json(&out);
 	} else if (!strcmp(format, "mermaid")) {
 		diff_format_mermaid(&out, &d, old_side.root, new_side.root);
 	} else {

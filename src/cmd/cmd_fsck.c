@@ -54,10 +54,10 @@ static void print_report(const struct fsck_report *report)
 		return;
 	}
 	for (size_t i = 0; i < report->repaired.nr; i++)
-		printf("repaired: %s\n", report->repaired.items[i].message);
+		cmd_print_line(stdout, "repaired: %s", report->repaired.items[i].message);
 	for (size_t i = 0; i < report->problems.nr; i++)
-		printf("%s: %s\n", fsck_kind_name(report->problems.items[i].kind),
-		       report->problems.items[i].message);
+		cmd_print_line(stdout, "%s: %s", fsck_kind_name(report->problems.items[i].kind),
+			       report->problems.items[i].message);
 }
 
 static int run(struct cmd_ctx *ctx, int argc, char **argv)

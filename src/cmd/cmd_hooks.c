@@ -4,7 +4,7 @@
 #include "dfc/commit_pipelines.h"
 #include "dfc/error.h"
 #include "dfc/hooks.h"
-#include "dfc/problems.h"
+#include "dfc/printable.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -60,7 +60,7 @@ static char *shown_path(const char *path)
 {
 	struct buf b = BUF_INIT;
 
-	problems_quote(&b, path, SIZE_MAX);
+	printable_quote(&b, path, SIZE_MAX);
 	return buf_detach(&b, NULL);
 }
 

@@ -8,6 +8,7 @@
 #include "dfc/init_plan.h"
 #include "dfc/init_scan.h"
 #include "dfc/init_templates.h"
+#include "dfc/printable.h"
 #include "dfc/validate.h"
 #include "dfc/xalloc.h"
 
@@ -59,7 +60,12 @@ static int write_template(struct cmd_ctx *ctx, const char *dir)
 		return dfc_hint(dfc_error(DFC_EUSAGE, "-o goes without --template"),
 				"a template writes DIR/pipeline.json and its files");
 	if ((ret = init_template_write(template_name, dir, force, &written)) == 0) {
-		fputs(buf_cstr(&written), stdout);
+		struct buf shown = BUF_INIT;
+
+		/* The files written, one a line: DIR is the user's, made safe. */
+		printable_lines(&shown, written.data ? written.data : "", written.len);
+		fwrite(shown.data ? shown.data : "", 1, shown.len, stdout);
+		buf_release(&shown);
 		cmd_note(ctx,
 			 "next: cd %s && data-factory-cli create pipeline.json && "
 			 "data-factory-cli run -f pipeline.json",
@@ -176,7 +182,7 @@ static void report_guess(struct cmd_ctx *ctx, const struct init_plan *plan, cons
 		cmd_note(ctx, "%s", buf_cstr(&b));
 	}
 	if (!ctx->quiet)
-		fprintf(stderr, "hint: run init on a terminal to choose, or edit %s\n", file);
+		cmd_print_line(stderr, "hint: run init on a terminal to choose, or edit %s", file);
 	buf_release(&b);
 }
 
@@ -248,7 +254,7 @@ static int scan_and_write(struct cmd_ctx *ctx, const char *dir)
 		ret = write_pipeline(&guess, file);
 	}
 	if (ret == 0)
-		printf("%s\n", file);
+		cmd_print_line(stdout, "%s", file);
 out:
 	init_plan_release(&chosen);
 	init_plan_release(&guess);

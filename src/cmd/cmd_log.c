@@ -67,7 +67,7 @@ static int catalog_version_of(struct log_walk *walk, int version, int *out)
 static int print_version(const struct version_info *info, void *payload)
 {
 	struct log_walk *walk = payload;
-	char date[CMD_TIME_SIZE];
+	char date[CMD_TIME_SIZE], catalog[32] = "";
 	int shared, ret;
 
 	if ((ret = catalog_version_of(walk, info->version, &shared)) < 0)
@@ -82,11 +82,11 @@ static int print_version(const struct version_info *info, void *payload)
 	}
 	cmd_format_time(date, info->time, info->offset);
 	date[10] = ' ';
-	printf("v%-4d %s  %.12s  %s <%s>  %s", info->version, date, info->commit,
-	       info->author_name, info->author_email, info->summary);
 	if (shared)
-		printf("  [catalog v%d]", shared);
-	printf("\n");
+		snprintf(catalog, sizeof(catalog), "  [catalog v%d]", shared);
+	/* Author and subject come from commits: one safe line. */
+	cmd_print_line(stdout, "v%-4d %s  %.12s  %s <%s>  %s%s", info->version, date, info->commit,
+		       info->author_name, info->author_email, info->summary, catalog);
 	return 0;
 }
 

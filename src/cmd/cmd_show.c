@@ -2,6 +2,7 @@
 #include "cmd/cmd.h"
 
 #include "dfc/error.h"
+#include "dfc/printable.h"
 
 #include <stdio.h>
 
@@ -39,6 +40,8 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 					       info.pipeline_json.len, 0, NULL));
 		cmd_print_json(out);
 	} else {
+		/* The canonical form: JSON, with DEL and C1 escaped as in --json. */
+		printable_json(&info.pipeline_json);
 		fwrite(info.pipeline_json.data, 1, info.pipeline_json.len, stdout);
 	}
 	version_info_release(&info);

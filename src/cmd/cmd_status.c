@@ -33,11 +33,14 @@ struct status {
 	int catalog_matching;
 };
 
+/* The path and the id come from the command line and the file. */
 static void print_text(const char *path, const struct status *st)
 {
-	printf("file:     %s\n", path);
+	const char *state = st->state;
+
+	cmd_print_line(stdout, "file:     %s", path);
 	if (st->id)
-		printf("pipeline: %s\n", st->id);
+		cmd_print_line(stdout, "pipeline: %s", st->id);
 	if (st->latest)
 		printf("local:    version %d is the latest\n", st->latest);
 	if (st->catalog_latest) {
@@ -48,19 +51,25 @@ static void print_text(const char *path, const struct status *st)
 		else
 			printf("          the file is in no catalog version\n");
 	}
-	printf("state:    %s", st->state);
-	if (!strcmp(st->state, "new"))
-		printf(" (no id yet; 'data-factory-cli create %s' records version 1)\n", path);
-	else if (!strcmp(st->state, "untracked"))
-		printf(" (not in the local store; 'data-factory-cli create %s' adopts it)\n",
-		       path);
-	else if (!strcmp(st->state, "clean"))
-		printf(" (equals version %d)\n", st->matching);
-	else if (!strcmp(st->state, "old"))
-		printf(" (equals version %d, not the latest)\n", st->matching);
+	if (!strcmp(state, "new"))
+		cmd_print_line(stdout,
+			       "state:    %s (no id yet; 'data-factory-cli create %s' "
+			       "records version 1)",
+			       state, path);
+	else if (!strcmp(state, "untracked"))
+		cmd_print_line(stdout,
+			       "state:    %s (not in the local store; 'data-factory-cli "
+			       "create %s' adopts it)",
+			       state, path);
+	else if (!strcmp(state, "clean"))
+		printf("state:    %s (equals version %d)\n", state, st->matching);
+	else if (!strcmp(state, "old"))
+		printf("state:    %s (equals version %d, not the latest)\n", state, st->matching);
 	else
-		printf(" (changes since version %d; 'data-factory-cli update %s' records them)\n",
-		       st->latest, path);
+		cmd_print_line(stdout,
+			       "state:    %s (changes since version %d; 'data-factory-cli "
+			       "update %s' records them)",
+			       state, st->latest, path);
 }
 
 static void print_json(const char *path, const struct status *st)

@@ -128,7 +128,7 @@ static int update_one(struct cmd_ctx *ctx, const char *path, bool label)
 	if (ret < 0 || !res.recorded)
 		return ret;
 	if (label)
-		printf("%s: %d\n", path, res.version);
+		cmd_print_line(stdout, "%s: %d", path, res.version);
 	else
 		printf("%d\n", res.version);
 	return 0;

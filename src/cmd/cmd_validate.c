@@ -62,7 +62,7 @@ static int validate_one(struct cmd_ctx *ctx, const char *path, json_t *results)
 			json_object_set_new(item, "error", json_string(dfc_code_text(ret)));
 		json_array_append_new(results, item);
 	} else if (ret == 0 && !ctx->quiet) {
-		printf("%s: valid\n", name);
+		cmd_print_line(stdout, "%s: valid", name);
 	}
 	problems_release(&problems);
 	pipeline_release(&p);

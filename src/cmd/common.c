@@ -6,6 +6,7 @@
 #include "dfc/error.h"
 #include "dfc/fs.h"
 #include "dfc/ids.h"
+#include "dfc/printable.h"
 #include "dfc/validate.h"
 #include "dfc/xalloc.h"
 
@@ -18,35 +19,53 @@
 
 #define PROG "data-factory-cli"
 
+/* `prefix` and `fmt` formatted, as one line safe for a terminal. */
+static void print_vline(FILE *out, const char *prefix, const char *fmt, va_list ap)
+{
+	struct buf text = BUF_INIT, line = BUF_INIT;
+
+	buf_adds(&text, prefix);
+	buf_vaddf(&text, fmt, ap);
+	printable_quote(&line, buf_cstr(&text), SIZE_MAX);
+	buf_addch(&line, '\n');
+	fwrite(line.data, 1, line.len, out);
+	buf_release(&text);
+	buf_release(&line);
+}
+
+void cmd_print_line(FILE *out, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	print_vline(out, "", fmt, ap);
+	va_end(ap);
+}
+
 void cmd_print_error(int code)
 {
 	const char *msg = dfc_error_message();
 
-	fprintf(stderr, PROG ": error: %s\n", *msg ? msg : dfc_code_text(code));
+	/* Messages name files, ids and keys; they are one line each. */
+	cmd_print_line(stderr, PROG ": error: %s", *msg ? msg : dfc_code_text(code));
 	for (int i = 0; i < dfc_error_hint_count(); i++)
-		fprintf(stderr, "hint: %s\n", dfc_error_hint(i));
+		cmd_print_line(stderr, "hint: %s", dfc_error_hint(i));
 	dfc_error_clear();
 }
 
 int cmd_report_problems(const char *path, const struct problems *list)
 {
-	struct buf pointer = BUF_INIT;
-
 	for (size_t i = 0; i < list->nr; i++) {
 		const struct problem *p = &list->items[i];
 
-		if (!p->pointer) {
-			fprintf(stderr, PROG ": error: %s:%d:%d: %s\n", path,
-				p->line, p->column, p->message);
-			continue;
-		}
-		/* A pointer holds the file's keys as they are: quote them. */
-		buf_reset(&pointer);
-		problems_quote(&pointer, *p->pointer ? p->pointer : "/", SIZE_MAX);
-		fprintf(stderr, PROG ": error: %s: %s: %s\n", path, buf_cstr(&pointer),
-			p->message);
+		if (!p->pointer)
+			cmd_print_line(stderr, PROG ": error: %s:%d:%d: %s", path, p->line,
+				       p->column, p->message);
+		else
+			/* The pointer holds the file's keys as they are: quoted here. */
+			cmd_print_line(stderr, PROG ": error: %s: %s: %s", path,
+				       *p->pointer ? p->pointer : "/", p->message);
 	}
-	buf_release(&pointer);
 	return problems_code(list);
 }
 
@@ -56,11 +75,9 @@ void cmd_note(const struct cmd_ctx *ctx, const char *fmt, ...)
 
 	if (ctx->quiet)
 		return;
-	fputs(PROG ": ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	print_vline(stderr, PROG ": ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int cmd_check_id_option(const char *id)
@@ -76,6 +93,7 @@ void cmd_print_json(json_t *value)
 	struct buf out = BUF_INIT;
 
 	canonical_dump(&out, value);
+	printable_json(&out);
 	fwrite(out.data, 1, out.len, stdout);
 	buf_release(&out);
 	json_decref(value);

@@ -3,6 +3,7 @@
 
 #include "dfc/error.h"
 #include "dfc/fs.h"
+#include "dfc/printable.h"
 #include "dfc/problems.h"
 #include "dfc/shell.h"
 #include "dfc/validate.h"
@@ -25,7 +26,7 @@ static int check_recorded(const json_t *root, const char *what)
 		const char *at = problems.items[0].pointer;
 
 		/* The pointer holds the file's keys as they are: quote them. */
-		problems_quote(&pointer, at && *at ? at : "/", SIZE_MAX);
+		printable_quote(&pointer, at && *at ? at : "/", SIZE_MAX);
 		ret = dfc_error(ret < 0 ? ret : DFC_EINVALID, "%s is not a valid pipeline: %s: %s",
 				what, buf_cstr(&pointer), problems.items[0].message);
 	}

@@ -1,10 +1,12 @@
 /* init_wizard.c - the questions init asks on a terminal, one at a time. */
 #include "cmd/init_wizard.h"
 
+#include "cmd/cmd.h"
+
 #include "dfc/buf.h"
 #include "dfc/error.h"
 #include "dfc/graph.h"
-#include "dfc/problems.h"
+#include "dfc/printable.h"
 #include "dfc/xalloc.h"
 
 #include <ctype.h>
@@ -19,7 +21,7 @@ char *init_printable(const char *s)
 	struct buf b = BUF_INIT;
 	char *text;
 
-	problems_quote(&b, s, SIZE_MAX);
+	printable_quote(&b, s, SIZE_MAX);
 	text = buf_detach(&b, NULL);
 	return text ? text : xstrdup("");
 }
@@ -38,10 +40,17 @@ struct asker {
  */
 static int ask(struct asker *a, const char *question, const char *def, const char **answer)
 {
+	struct buf prompt = BUF_INIT;
 	ssize_t n;
 	char *s, *e;
 
-	fprintf(a->out, "%s [%s]: ", question, def);
+	/* The default may hold a folder's name, the question a file's. */
+	printable_quote(&prompt, question, SIZE_MAX);
+	buf_adds(&prompt, " [");
+	printable_quote(&prompt, def, SIZE_MAX);
+	buf_adds(&prompt, "]: ");
+	fputs(buf_cstr(&prompt), a->out);
+	buf_release(&prompt);
 	fflush(a->out);
 	n = getline(&a->line, &a->cap, a->in);
 	if (n < 0) {
@@ -177,10 +186,10 @@ static int apply_answer(struct asker *a, struct init_plan *plan, size_t script, 
 
 		if (d < 0 && write && looks_like_path(token)) {
 			if (!usable_path(token)) {
-				fprintf(a->out,
-					"  '%s' cannot be a dataset's path: give one relative to "
-					"the "
-					"pipeline file's folder, without '..'\n",
+				cmd_print_line(
+					a->out,
+					"  '%s' cannot be a dataset's path: give one relative "
+					"to the pipeline file's folder, without '..'",
 					token);
 				bad = 1;
 				break;
@@ -193,14 +202,15 @@ static int apply_answer(struct asker *a, struct init_plan *plan, size_t script, 
 			}
 		}
 		if (d < 0) {
-			fprintf(a->out,
-				"  no dataset '%s': give numbers from the list or ids%s, or - for "
-				"none\n",
+			cmd_print_line(
+				a->out,
+				"  no dataset '%s': give numbers from the list or ids%s, or - "
+				"for none",
 				token, write ? " or new paths" : "");
 			bad = 1;
 		} else if (!init_plan_has_link(plan, (size_t)d, script, write) &&
 			   init_plan_link(plan, (size_t)d, script, write, "") < 0) {
-			fprintf(a->out, "  %s\n", dfc_error_message());
+			cmd_print_line(a->out, "  %s", dfc_error_message());
 			dfc_error_clear();
 			bad = 1;
 		}
@@ -215,8 +225,8 @@ static int apply_answer(struct asker *a, struct init_plan *plan, size_t script, 
 
 		if (d < 0) {
 			d = (long)init_plan_add_dataset(plan, path, true);
-			fprintf(a->out, "  new dataset %zu: %s %s\n", number_of(plan, (size_t)d),
-				plan->nodes[d].id, path);
+			cmd_print_line(a->out, "  new dataset %zu: %s %s",
+				       number_of(plan, (size_t)d), plan->nodes[d].id, path);
 		}
 		if (!init_plan_has_link(plan, (size_t)d, script, write) &&
 		    init_plan_link(plan, (size_t)d, script, write, "") < 0)

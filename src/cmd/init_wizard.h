@@ -25,7 +25,7 @@ int init_wizard(struct init_plan *chosen, const struct init_plan *guess, const c
 
 /**
  * `s` (a path found on disk) made safe to print on a terminal, control
- * characters and bytes that are not UTF-8 written `\xNN` (problems_quote()).
+ * characters and bytes that are not UTF-8 written `\xNN` (printable.h).
  * Newly allocated.
  */
 char *init_printable(const char *s);

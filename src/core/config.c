@@ -4,7 +4,7 @@
 #include "dfc/buf.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
-#include "dfc/problems.h"
+#include "dfc/printable.h"
 #include "dfc/xalloc.h"
 
 #include <errno.h>
@@ -130,10 +130,10 @@ void config_apply_flag(struct config *cfg, enum config_key_index i, const char *
 static void quote_key(struct buf *out, const char *section, const char *name)
 {
 	if (section && *section) {
-		problems_quote(out, section, KEY_QUOTE_MAX);
+		printable_quote(out, section, KEY_QUOTE_MAX);
 		buf_addch(out, '.');
 	}
-	problems_quote(out, name, KEY_QUOTE_MAX);
+	printable_quote(out, name, KEY_QUOTE_MAX);
 }
 
 /*

@@ -3,7 +3,6 @@
 
 #include "dfc/canonical.h"
 #include "dfc/error.h"
-#include "dfc/problems.h"
 #include "dfc/steps.h"
 #include "dfc/xalloc.h"
 

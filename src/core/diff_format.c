@@ -3,7 +3,7 @@
 
 #include "dfc/canonical.h"
 #include "dfc/error.h"
-#include "dfc/problems.h"
+#include "dfc/printable.h"
 #include "dfc/shell.h"
 #include "dfc/xalloc.h"
 
@@ -31,7 +31,7 @@ static const char *string_member(const json_t *obj, const char *key)
  */
 static void add_text(struct buf *out, const char *s)
 {
-	problems_quote(out, s ? s : "", SIZE_MAX);
+	printable_quote(out, s ? s : "", SIZE_MAX);
 }
 
 static void add_value(struct buf *out, const json_t *value)

@@ -5,7 +5,7 @@
 #include "dfc/buf.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
-#include "dfc/problems.h"
+#include "dfc/printable.h"
 #include "dfc/xalloc.h"
 
 #include <curl/curl.h>
@@ -334,7 +334,7 @@ int download_url(struct download_result *out, const char *url, const struct down
 	CURLcode rc;
 	int ret;
 
-	problems_quote(&shown, redacted, URL_QUOTE_MAX);
+	printable_quote(&shown, redacted, URL_QUOTE_MAX);
 	if (!allowed_scheme(url)) {
 		ret = dfc_hint(
 			dfc_error(DFC_ESECURITY, "refusing to download '%s'", buf_cstr(&shown)),

@@ -5,7 +5,7 @@
 #include "dfc/error.h"
 #include "dfc/fs.h"
 #include "dfc/ids.h"
-#include "dfc/problems.h"
+#include "dfc/printable.h"
 #include "dfc/store.h"
 #include "dfc/trailers.h"
 #include "dfc/view.h"
@@ -988,7 +988,7 @@ static int check_stray_files(struct check *c)
 		reason = stray_reason(c, names.ids[i], regular, &p, &version, reason_buf);
 		if (!reason)
 			continue;
-		problems_quote(&quoted, names.ids[i], QUOTE_MAX);
+		printable_quote(&quoted, names.ids[i], QUOTE_MAX);
 		subject = xasprintf("pipelines/%s", names.ids[i]);
 		add_finding(c->out, FSCK_STRAY_FILE, p ? p->id : NULL, version, true, subject,
 			    "pipelines/%s: %s", buf_cstr(&quoted), reason);
@@ -1085,7 +1085,7 @@ static void move_stray(struct store *store, const struct fsck_finding *f,
 		goto out;
 	if (move_aside(store, name, &shown) < 0)
 		goto out;
-	problems_quote(&quoted, name, QUOTE_MAX);
+	printable_quote(&quoted, name, QUOTE_MAX);
 	add_finding(repaired, f->kind, f->pipeline, f->version, false, f->subject,
 		    "moved pipelines/%s to %s", buf_cstr(&quoted), shown);
 out:

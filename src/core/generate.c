@@ -135,7 +135,11 @@ static void add_word(struct buf *out, const char *s)
 	shell_quote(out, s, strlen(s));
 }
 
-/* Text for a comment or a message: one line, plain UTF-8. */
+/*
+ * Text for a comment or a message: one line, plain UTF-8, no control
+ * character (C0, DEL, or C1: U+0080 to U+009F, c2 80 to c2 9f), each
+ * shown as '?'.
+ */
 static void add_comment_text(struct buf *out, const char *s)
 {
 	size_t len = strlen(s);
@@ -144,10 +148,14 @@ static void add_comment_text(struct buf *out, const char *s)
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c < 0x20 || c == 0x7f || (c >= 0x80 && !utf8))
+		if (utf8 && c == 0xc2 && (unsigned char)s[i + 1] < 0xa0) {
 			buf_addch(out, '?');
-		else
+			i++;
+		} else if (c < 0x20 || c == 0x7f || (c >= 0x80 && !utf8)) {
+			buf_addch(out, '?');
+		} else {
 			buf_addch(out, (char)c);
+		}
 	}
 }
 

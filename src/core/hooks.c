@@ -4,6 +4,7 @@
 #include "dfc/buf.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
+#include "dfc/printable.h"
 #include "dfc/xalloc.h"
 
 #include "post_commit.h"

@@ -3,7 +3,7 @@
 
 #include "dfc/buf.h"
 #include "dfc/error.h"
-#include "dfc/problems.h"
+#include "dfc/printable.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -74,7 +74,7 @@ int pipeline_id_check(const char *id)
 
 	if (pipeline_id_is_safe(id))
 		return 0;
-	problems_quote(&quoted, id ? id : "", QUOTE_MAX);
+	printable_quote(&quoted, id ? id : "", QUOTE_MAX);
 	ret = dfc_error(DFC_ESECURITY, "unsafe pipeline id '%s'", buf_cstr(&quoted));
 	dfc_hint(ret,
 		 "a pipeline id is 1 to %d letters, digits, '.', '_' "

@@ -4,6 +4,7 @@
 #include "dfc/buf.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
+#include "dfc/printable.h"
 #include "dfc/xalloc.h"
 
 #include <stdbool.h>
@@ -67,7 +68,7 @@ static void add_json_error(struct problems *problems, const json_error_t *err)
 		end = strrchr(err->text, '\'');
 		if (near && end && end > near + 7 && end[-1] == '"') {
 			buf_add(&key, near + 7, (size_t)(end - 1 - (near + 7)));
-			problems_quote(&text, buf_cstr(&key), TEXT_MAX);
+			printable_quote(&text, buf_cstr(&key), TEXT_MAX);
 			problems_add_syntax(problems, err->line, err->column, "duplicate key '%s'",
 					    buf_cstr(&text));
 		} else {
@@ -87,7 +88,7 @@ static void add_json_error(struct problems *problems, const json_error_t *err)
 		if (!strncmp(err->text, "control character", 17) ||
 		    !strncmp(err->text, "unexpected newline", 18))
 			column++;
-		problems_quote(&text, err->text, TEXT_MAX);
+		printable_quote(&text, err->text, TEXT_MAX);
 		problems_add_syntax(problems, err->line, column, "%s", buf_cstr(&text));
 		break;
 	}

@@ -62,61 +62,6 @@ void problems_add_syntax(struct problems *list, int line, int column, const char
 	p->column = column;
 }
 
-/* Length of the valid UTF-8 sequence at `s` (of `n` bytes), 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len;
-	unsigned int cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-void problems_quote(struct buf *out, const char *s, size_t max)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), i = 0;
-
-	while (i < n) {
-		size_t len = utf8_len(p + i, n - i);
-
-		if (i + (len ? len : 1) > max) {
-			buf_adds(out, "...");
-			return;
-		}
-		/* C0, DEL and C1 controls can drive a terminal: show them. */
-		if (!len || p[i] < 0x20 || p[i] == 0x7f || (p[i] == 0xc2 && p[i + 1] < 0xa0)) {
-			size_t k = len ? len : 1;
-
-			for (size_t j = 0; j < k; j++)
-				buf_addf(out, "\\x%02x", p[i + j]);
-			i += k;
-			continue;
-		}
-		buf_add(out, p + i, len);
-		i += len;
-	}
-}
-
 int problems_code(const struct problems *list)
 {
 	int code = 0;

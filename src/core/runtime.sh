@@ -71,14 +71,49 @@ declare -a DFC_SELECTED=()
 
 # --- Messages ---------------------------------------------------------------
 
+# dfc_printable VAR TEXT...: TEXT with its control characters (C0, DEL and
+# C1, U+0080 to U+009F) written \xNN into VAR, as data-factory-cli prints
+# them: a name or path from the pipeline never drives the terminal. Its
+# locals are prefixed so that VAR may be any caller's local.
+dfc_printable() {
+	local LC_ALL=C _dfc_var=$1 _dfc_in _dfc_out='' _dfc_c _dfc_i
+	shift
+	_dfc_in=$*
+	if [[ $_dfc_in != *[$'\x01'-$'\x1f\x7f\xc2']* ]]; then
+		printf -v "$_dfc_var" '%s' "$_dfc_in"
+		return
+	fi
+	for ((_dfc_i = 0; _dfc_i < ${#_dfc_in}; _dfc_i++)); do
+		_dfc_c=${_dfc_in:_dfc_i:1}
+		if [[ $_dfc_c == [$'\x01'-$'\x1f\x7f'] ]]; then
+			printf -v _dfc_c '\\x%02x' "'$_dfc_c"
+		elif [[ $_dfc_c == $'\xc2' && ${_dfc_in:_dfc_i+1:1} == [$'\x80'-$'\x9f'] ]]; then
+			printf -v _dfc_c '\\xc2\\x%02x' "'${_dfc_in:_dfc_i+1:1}"
+			_dfc_i=$((_dfc_i + 1))
+		fi
+		_dfc_out+=$_dfc_c
+	done
+	printf -v "$_dfc_var" '%s' "$_dfc_out"
+}
+
 dfc_log() {
-	local now
+	local now text
 	printf -v now '%(%H:%M:%S)T' -1
-	printf 'dfc: %s %s\n' "$now" "$*" >&2
+	dfc_printable text "$*"
+	printf 'dfc: %s %s\n' "$now" "$text" >&2
 }
 
 dfc_warn() {
-	printf 'dfc: warning: %s\n' "$*" >&2
+	local text
+	dfc_printable text "$*"
+	printf 'dfc: warning: %s\n' "$text" >&2
+}
+
+# dfc_error MESSAGE...: say it on stderr, made printable.
+dfc_error() {
+	local text
+	dfc_printable text "$*"
+	printf 'dfc: error: %s\n' "$text" >&2
 }
 
 # Record the outcome for a caller that passed --status-file.
@@ -92,7 +127,7 @@ dfc_report() {
 dfc_die() {
 	local status=$1 report=$2
 	shift 2
-	printf 'dfc: error: %s\n' "$*" >&2
+	dfc_error "$*"
 	if [[ -n $report ]]; then
 		dfc_report "$report"
 	fi
@@ -216,7 +251,7 @@ dfc_command() {
 # --- Options ------------------------------------------------------------------
 
 dfc_usage_error() {
-	printf 'dfc: error: %s\n' "$*" >&2
+	dfc_error "$*"
 	printf "hint: see '%s --help'\n" "${0##*/}" >&2
 	dfc_report "usage"
 	exit 2
@@ -322,8 +357,8 @@ dfc_check_interpreters() {
 		seen[$interp]=1
 		if ! command -v -- "$interp" >/dev/null 2>&1; then
 			missing+=("$interp")
-			printf "dfc: error: interpreter '%s' of step '%s' is not installed (not found in PATH)\n" \
-				"$interp" "${DFC_STEP_ID[i]}" >&2
+			dfc_error "interpreter '$interp' of step '${DFC_STEP_ID[i]}' is not installed" \
+				"(not found in PATH)"
 			dfc_report "missing $interp"
 		fi
 	done

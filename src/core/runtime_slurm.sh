@@ -432,12 +432,10 @@ dfc_run_job() {
 	dfc_log "$id: job ${SLURM_JOB_ID:-(none)} on $host in $PWD"
 	dfc_job_status started "$host"
 	if [[ -n $interp ]] && ! command -v -- "$interp" >/dev/null 2>&1; then
-		printf "dfc: error: interpreter '%s' of step '%s' is not installed on this node\n" \
-			"$interp" "$id" >&2
+		dfc_error "interpreter '$interp' of step '$id' is not installed on this node"
 		status=5
 	elif [[ $(dfc_blob_id '' '' "${DFC_STEP_FILE[i]}") != "${DFC_STEP_BLOB[i]}" ]]; then
-		printf "dfc: error: the script of step '%s' (%s) changed since it was submitted\n" \
-			"$id" "${DFC_STEP_FILE[i]}" >&2
+		dfc_error "the script of step '$id' (${DFC_STEP_FILE[i]}) changed since it was submitted"
 		status=6
 	else
 		dfc_run_step "$i" 0

@@ -1,7 +1,7 @@
 /* textconv.c - the line-based review form of a pipeline file for `git diff`. */
 #include "dfc/textconv.h"
 
-#include "dfc/problems.h"
+#include "dfc/printable.h"
 #include "dfc/shell.h"
 #include "dfc/steps.h"
 #include "dfc/xalloc.h"
@@ -11,17 +11,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Append `s` with control characters escaped (problems_quote()). */
+/* Append `s` with control characters escaped (printable_quote()). */
 static void add_text(struct buf *out, const char *s)
 {
-	problems_quote(out, s ? s : "?", SIZE_MAX);
+	printable_quote(out, s ? s : "?", SIZE_MAX);
 }
 
+/* Compact JSON with sorted keys; DEL and C1 as \u00XX (printable_json()). */
 static void add_compact(struct buf *out, const json_t *v)
 {
 	char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	struct buf json = BUF_INIT;
 
-	add_text(out, s);
+	buf_adds(&json, s ? s : "?");
+	printable_json(&json);
+	buf_add(out, json.data, json.len);
+	buf_release(&json);
 	free(s);
 }
 

@@ -5,6 +5,7 @@
 #include "dfc/dag.h"
 #include "dfc/error.h"
 #include "dfc/ids.h"
+#include "dfc/printable.h"
 #include "dfc/xalloc.h"
 
 #include <stdbool.h>
@@ -38,7 +39,7 @@ struct checker {
 static const char *quote(struct checker *c, int slot, const char *s)
 {
 	buf_reset(&c->quoted[slot]);
-	problems_quote(&c->quoted[slot], s, QUOTE_MAX);
+	printable_quote(&c->quoted[slot], s, QUOTE_MAX);
 	return buf_cstr(&c->quoted[slot]);
 }
 
@@ -433,7 +434,7 @@ static void check_cycle(struct checker *c)
 	for (size_t k = 0; k < len; k++) {
 		if (k)
 			buf_adds(&text, " -> ");
-		problems_quote(&text, c->dag.ids[cycle[k]], QUOTE_MAX);
+		printable_quote(&text, c->dag.ids[cycle[k]], QUOTE_MAX);
 	}
 	problems_add(c->problems, DFC_EINVALID, "/edges", "%s", buf_cstr(&text));
 	buf_release(&text);

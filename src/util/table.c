@@ -1,8 +1,10 @@
 /* table.c - aligned or tab-separated tables. */
 #include "dfc/table.h"
 
+#include "dfc/printable.h"
 #include "dfc/xalloc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,8 +26,13 @@ void table_release(struct table *t)
 void table_add(struct table *t, const char *const *cells)
 {
 	XGROW(t->cells, t->alloc, t->nr + t->columns);
-	for (size_t i = 0; i < t->columns; i++)
-		t->cells[t->nr++] = xstrdup(cells[i] ? cells[i] : "-");
+	for (size_t i = 0; i < t->columns; i++) {
+		struct buf cell = BUF_INIT;
+
+		/* Cells hold names from files and catalogs: one safe line each. */
+		printable_quote(&cell, cells[i] ? cells[i] : "-", SIZE_MAX);
+		t->cells[t->nr++] = buf_detach(&cell, NULL);
+	}
 }
 
 /* Width on screen: UTF-8 continuation bytes take no column. */

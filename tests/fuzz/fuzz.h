@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /*
  * True when `s` can be printed on a terminal as it is: no C0 control
  * character (a line break included), no DEL and no C1 control (U+0080 to
- * U+009F, UTF-8 c2 80 to c2 9f). What problems_quote() guarantees.
+ * U+009F, UTF-8 c2 80 to c2 9f). What printable_quote() guarantees.
  */
 static inline int fuzz_is_terminal_safe(const char *s)
 {

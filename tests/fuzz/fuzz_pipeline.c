@@ -15,7 +15,7 @@ static void check_problems(const struct problems *list, size_t from, int syntax)
 		const struct problem *p = &list->items[i];
 
 		FUZZ_CHECK(p->message && *p->message);
-		/* Names from the file are quoted (problems_quote()) in messages. */
+		/* Names from the file are quoted (printable_quote()) in messages. */
 		FUZZ_CHECK(fuzz_is_terminal_safe(p->message));
 		FUZZ_CHECK(p->code == DFC_EINVALID || p->code == DFC_ESECURITY);
 		if (syntax) {

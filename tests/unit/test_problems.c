@@ -1,4 +1,4 @@
-/* test_problems.c - the problem list and quoting names for messages. */
+/* test_problems.c - the problem list. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -60,47 +60,12 @@ static void test_many_problems_grow(void **state)
 	problems_release(&list);
 }
 
-static void check_quote(const char *in, size_t max, const char *want)
-{
-	struct buf b = BUF_INIT;
-
-	problems_quote(&b, in, max);
-	assert_string_equal(buf_cstr(&b), want);
-	buf_release(&b);
-}
-
-static void test_quote_escapes_controls_and_bad_utf8(void **state)
-{
-	(void)state;
-	check_quote("plain-id_1.x", 80, "plain-id_1.x");
-	check_quote("a\nb\tc\x1b[31m", 80, "a\\x0ab\\x09c\\x1b[31m");
-	check_quote("del\x7f", 80, "del\\x7f");
-	check_quote("caf\xc3\xa9 \xe6\x97\xa5", 80, "caf\xc3\xa9 \xe6\x97\xa5");
-	check_quote("bad\xff\xc3(", 80, "bad\\xff\\xc3(");
-	/* U+009B is a terminal's CSI in some modes. */
-	check_quote("c1\xc2\x9b", 80, "c1\\xc2\\x9b");
-	/* an overlong encoding and a surrogate are not UTF-8 */
-	check_quote("\xc0\xaf\xed\xa0\x80", 80, "\\xc0\\xaf\\xed\\xa0\\x80");
-}
-
-static void test_quote_cuts_long_strings(void **state)
-{
-	(void)state;
-	check_quote("abcdefghij", 4, "abcd...");
-	check_quote("abcd", 4, "abcd");
-	/* never in the middle of a character */
-	check_quote("ab\xc3\xa9zz", 3, "ab...");
-	check_quote("", 4, "");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_add_keeps_pointer_and_message),
 		cmocka_unit_test(test_code_prefers_security),
 		cmocka_unit_test(test_many_problems_grow),
-		cmocka_unit_test(test_quote_escapes_controls_and_bad_utf8),
-		cmocka_unit_test(test_quote_cuts_long_strings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

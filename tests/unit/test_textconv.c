@@ -36,7 +36,7 @@ static void test_pipeline(void **state)
 			    "node out: {\"id\":\"out\",\"path\":\"o.csv\",\"type\":\"dataset\"}\n"
 			    "node s: {\"id\":\"s\",\"path\":\"s.sh\",\"type\":\"script\"}\n"
 			    "edge s -> out: {\"arguments\":[{\"ref\":\"out\"},\"a b\"],\"from\":\"s\",\"to\":\"out\"}\n"
-			    "edge out -> s: {\"arguments\":[\"--in\\xc2\\x9b\"],\"from\":\"out\",\"to\":\"s\"}\n"
+			    "edge out -> s: {\"arguments\":[\"--in\\u009b\"],\"from\":\"out\",\"to\":\"s\"}\n"
 			    "steps: none (the graph has a cycle)\n");
 	free(got);
 	got = review("{\"nodes\": [{\"id\": \"s\", \"type\": \"script\", \"path\": \"s.sh\"},"

@@ -227,6 +227,17 @@ mkdir repo
 git init -q repo
 step hooks-install 0 hooks install --repo repo
 step hooks-uninstall 0 hooks uninstall --repo repo
+# hooks record: a commit that changes only a script the pipeline names.
+mkdir -p repo/scripts
+printf 'echo one\n' > repo/scripts/one.sh
+printf '{"nodes": [{"id": "one", "type": "script", "path": "scripts/one.sh"}], "edges": []}\n' > repo/p.json
+step hooks-create 0 create repo/p.json
+git -C repo add . && git -C repo -c user.name=V -c user.email=v@example.org commit -qm one
+printf 'echo two\n' >> repo/scripts/one.sh
+git -C repo -c user.name=V -c user.email=v@example.org commit -qam two
+step hooks-record 0 hooks record --repo repo
+check hooks-record grep -qx 'data-factory-cli: recorded p.json as version 2' "$logs/hooks-record.out"
+step hooks-record-since 0 hooks record --repo repo --since HEAD~1
 
 # Error paths: the expected exit status, and still nothing from valgrind.
 printf '{ "nodes": [ { "id": "a", "type": "script", "path": "a.sh" },\n' > bad.json
