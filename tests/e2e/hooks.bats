@@ -278,3 +278,21 @@ EOF2
 	[[ "$stderr" != *"pre-commit: a.json"* ]]
 	[[ "$stderr" == *"b.json: /nodes/1/path: script file 'scripts/gone.py' not found"* ]]
 }
+
+@test "committing a copy of a pipeline file does not block the commit; the copy is not recorded" {
+	setup_repo
+	mkdir -p pipelines/ml
+	(cd pipelines/ml && create_pipeline)
+	ID=$(jq -r .id pipelines/ml/pipeline.json)
+	git add pipelines
+	git commit -q -m "ml"
+	cp -r pipelines/ml pipelines/ml2
+	sed -i 's/1000/2000/' pipelines/ml2/pipeline.json
+	git add pipelines/ml2
+	run --separate-stderr git commit -q -m "a copy"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"'pipelines/ml2/pipeline.json' is a copy of 'pipelines/ml/pipeline.json': both carry pipeline id $ID"* ]]
+	[[ "$stderr" == *"create --new-id pipelines/ml2/pipeline.json"* ]]
+	[ "$(store_git rev-list --count "pipelines/$ID")" -eq 1 ]
+	[ "$(git rev-list --count HEAD)" -eq 2 ]
+}
