@@ -21,6 +21,28 @@ static size_t skip_space(const char *src, size_t len, size_t i)
 }
 
 /*
+ * Check that `id` may be written, and find the '{' that opens the file's
+ * top-level object (after a byte order mark and white space) into `*brace`.
+ * `what` completes "cannot ... id" in messages.
+ */
+static int open_object(const char *src, size_t len, const char *id, const char *what,
+		       size_t *brace)
+{
+	size_t i = 0;
+
+	if (!pipeline_id_is_safe(id))
+		return dfc_error(DFC_EINVALID, "cannot %s id: the new id is unsafe", what);
+	if (len >= 3 && !memcmp(src, "\xef\xbb\xbf", 3))
+		i = 3;
+	i = skip_space(src, len, i);
+	if (i == len || src[i] != '{')
+		return dfc_error(DFC_EINVALID, "cannot %s id: the file is not a JSON object",
+				 what);
+	*brace = i;
+	return 0;
+}
+
+/*
  * The first member's layout is copied: the white space before its key
  * and the bytes from the end of its key to the start of its value. When
  * that white space breaks the line, the new member goes on a line of its
@@ -29,17 +51,11 @@ static size_t skip_space(const char *src, size_t len, size_t i)
  */
 int insert_id(struct buf *out, const char *src, size_t len, const char *id)
 {
-	size_t i = 0, brace, key, key_end, value, brk;
+	size_t i, brace, key, key_end, value, brk;
+	int ret;
 
-	if (!pipeline_id_is_safe(id))
-		return dfc_error(DFC_EINVALID, "cannot insert unsafe pipeline id");
-	if (len >= 3 && !memcmp(src, "\xef\xbb\xbf", 3))
-		i = 3;
-	i = skip_space(src, len, i);
-	if (i == len || src[i] != '{')
-		return dfc_error(DFC_EINVALID, "cannot insert an id: the file is not a JSON "
-					       "object");
-	brace = i;
+	if ((ret = open_object(src, len, id, "insert an", &brace)) < 0)
+		return ret;
 	key = skip_space(src, len, brace + 1);
 	if (key == len || src[key] != '"')
 		return dfc_error(DFC_EINVALID, "cannot insert an id: the top-level object "
@@ -142,16 +158,11 @@ static bool key_is_id(const char *src, size_t key, size_t end)
 
 int replace_id(struct buf *out, const char *src, size_t len, const char *id)
 {
-	size_t i = 0, key_end, value, value_end;
+	size_t i, key_end, value, value_end;
+	int ret;
 
-	if (!pipeline_id_is_safe(id))
-		return dfc_error(DFC_EINVALID, "cannot write an unsafe pipeline id");
-	if (len >= 3 && !memcmp(src, "\xef\xbb\xbf", 3))
-		i = 3;
-	i = skip_space(src, len, i);
-	if (i == len || src[i] != '{')
-		return dfc_error(DFC_EINVALID, "cannot replace the id: the file is not a JSON "
-					       "object");
+	if ((ret = open_object(src, len, id, "replace the", &i)) < 0)
+		return ret;
 	for (i++;;) {
 		i = skip_space(src, len, i);
 		if (i == len || src[i] != '"')
