@@ -282,4 +282,24 @@ copy_pipeline() {
 	[[ "$stderr" == *"hint: record a new version with 'data-factory-cli update ml2/pipeline.json'"* ]]
 	[[ "$stderr" == *"hint: or make 'ml2/pipeline.json' a pipeline of its own: data-factory-cli create --new-id ml2/pipeline.json"* ]]
 	[ "$(home_listing)" = "$before" ]
+	# both hints work when followed
+	sed -i 's/1000/2000/' ml2/pipeline.json
+	run --separate-stderr dfc update ml2/pipeline.json
+	[ "$status" -eq 0 ]
+	[ "$output" = 2 ]
+	run --separate-stderr dfc create --new-id ml2/pipeline.json
+	[ "$status" -eq 0 ]
+	[ "$output" != "$ID" ]
+}
+
+@test "create of a copy: the hint's command works when followed" {
+	copy_pipeline
+	run --separate-stderr dfc create ml2/pipeline.json
+	[ "$status" -eq 8 ]
+	hint=$(sed -n 's/^hint: give the copy an id of its own: data-factory-cli //p' <<<"$stderr")
+	# shellcheck disable=SC2086 # the hint's words
+	run --separate-stderr dfc $hint
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .id ml2/pipeline.json)" = "$output" ]
+	[ "$(jq -r .id ml/pipeline.json)" = "$ID" ]
 }
