@@ -9,6 +9,9 @@
 
 nodes=$(size 200 40000)
 chain_pipeline "$nodes" > big.json
+# validate checks that the script file it names is there
+# shellcheck disable=SC2016 # the step script is literal
+echo 'echo "step $1"' > step.sh
 bytes=$(stat -c %s big.json)
 
 # peak_kib COMMAND...: the command's maximum resident set size in KiB

@@ -83,6 +83,18 @@ struct record_request {
 	bool allow_empty;
 	/** Record version 1 of a new pipeline: DFC_ECONFLICT if it exists. */
 	bool create;
+	/**
+	 * Optional: when the pipeline exists, called once the writers' lock
+	 * is held and before anything is written or compared, with this
+	 * request and the Source-File of the latest version (NULL when it has
+	 * none). A negative return, with the error set, refuses the request:
+	 * store_record() returns it and writes nothing. Under the lock, no
+	 * other recording of the pipeline can slip in between the check and
+	 * the commit (SPEC §8: a copy of a pipeline file is refused).
+	 */
+	int (*check_latest)(const struct record_request *req, const char *recorded_from);
+	/** Anything check_latest needs (borrowed). */
+	const void *check_payload;
 };
 
 struct record_result {

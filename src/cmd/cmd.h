@@ -205,12 +205,24 @@ struct working_file {
  */
 int working_file_load(struct working_file *wf, const char *path, bool scripts);
 
+/**
+ * The check every recording makes under the pipeline's lock (store.h,
+ * `check_latest`; `req->check_payload` is the working_file): refuse with
+ * DFC_ECONFLICT when the latest version was recorded from another file
+ * that still exists and carries the same id (copies.h), naming both files
+ * with the hint `create --new-id FILE`. For `create` of an existing
+ * pipeline last recorded from another file, the refusal names that file
+ * and hints at both `update` and `create --new-id`.
+ */
+int working_file_check_latest(const struct record_request *req, const char *recorded_from);
+
 /** Fill wf->canonical from the (possibly updated) document. */
 void working_file_canonical(struct working_file *wf);
 
 /**
  * Fill `req` to record `wf` as pipeline `id` with `message` (NULL for the
- * default); computes the canonical form first. `req` borrows from `wf`.
+ * default); computes the canonical form first. `req` borrows from `wf`,
+ * which is also its check_latest payload: working_file_check_latest().
  */
 void working_file_request(struct working_file *wf, struct record_request *req,
 			  const char *id, const char *message);

@@ -53,19 +53,27 @@ static bool carries_catalog_ids(const json_t *root)
 	return false;
 }
 
-static int same_as_latest(struct cmd_ctx *ctx, struct working_file *wf, const char *id,
-			  struct record_result *res)
+static int same_as_latest(struct cmd_ctx *ctx, struct working_file *wf,
+			  const struct record_request *req, struct record_result *res)
 {
+	struct version_info info;
 	int latest, ret;
 
 	memset(res, 0, sizeof(*res));
 	/* Without those ids, store_record's own comparison is the same test. */
-	if (!carries_catalog_ids(wf->pipeline.root) || !store_has_pipeline(&ctx->store, id))
+	if (!carries_catalog_ids(wf->pipeline.root) || !store_has_pipeline(&ctx->store, req->id))
 		return 0;
-	if ((ret = store_open_pipeline(&ctx->store, id)) < 0 ||
-	    (ret = store_latest_version(&ctx->store, id, &latest)) < 0)
+	if ((ret = store_open_pipeline(&ctx->store, req->id)) < 0 ||
+	    (ret = store_latest_version(&ctx->store, req->id, &latest)) < 0 ||
+	    (ret = working_file_find_version(ctx, wf, req->id, latest, latest, &res->version)) < 0 ||
+	    !res->version)
 		return ret;
-	return working_file_find_version(ctx, wf, id, latest, latest, &res->version);
+	/* Nothing to record; a copy is refused all the same, as store_record() would. */
+	if ((ret = store_read_version(&ctx->store, req->id, latest, false, &info)) < 0)
+		return ret;
+	ret = working_file_check_latest(req, info.source_file);
+	version_info_release(&info);
+	return ret;
 }
 
 int cmd_update_file(struct cmd_ctx *ctx, const char *path, const struct update_options *o,
@@ -97,7 +105,7 @@ int cmd_update_file(struct cmd_ctx *ctx, const char *path, const struct update_o
 	req.source_commit = o->source_commit;
 	ret = cmd_open_store(ctx, false);
 	if (ret == 0 && !o->allow_empty)
-		ret = same_as_latest(ctx, &wf, id, res);
+		ret = same_as_latest(ctx, &wf, &req, res);
 	if (ret == 0 && !res->version)
 		ret = store_record(&ctx->store, &req, res);
 	if (ret == DFC_ENOTFOUND)

@@ -2,18 +2,30 @@
 #include "cmd/cmd.h"
 
 #include "dfc/error.h"
+#include "dfc/fs.h"
+#include "dfc/script_check.h"
+#include "dfc/staged.h"
 #include "dfc/validate.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static bool json_output;
+static bool staged;
 
 static const struct opt options[] = {
 	OPT_BOOL(0, "json", &json_output, "print the result as JSON"),
+	OPT_BOOL(0, "staged", &staged,
+		 "check the files as staged in the git index, and their scripts in it"),
 	OPT_END(),
 };
 
-static const char *const usage[] = { "validate FILE... | -", NULL };
+static const char *const usage[] = {
+	"validate FILE... | -",
+	"validate --staged FILE...",
+	NULL
+};
 
 static json_t *problems_json(const struct problems *list)
 {
@@ -35,17 +47,54 @@ static json_t *problems_json(const struct problems *list)
 	return out;
 }
 
-/* Check one file; the worse of `worst` and its result is returned. */
-static int validate_one(struct cmd_ctx *ctx, const char *path, json_t *results)
+/*
+ * Read and check the file at `path` on disk ("-": standard input, whose
+ * scripts are taken from the current folder), its scripts included.
+ */
+static int check_on_disk(struct pipeline *p, const char *path, struct problems *problems)
+{
+	char *dir;
+	int ret = pipeline_load(p, path, problems);
+
+	if (ret < 0)
+		return ret;
+	pipeline_validate(p->root, problems);
+	dir = strcmp(path, "-") ? fs_dirname(path) : NULL;
+	script_check_disk(p->root, dir ? dir : ".", problems);
+	free(dir);
+	return 0;
+}
+
+/* The same for the staged content of `path`, its scripts looked up in the index. */
+static int check_staged(const struct staged *st, struct pipeline *p, const char *path,
+			struct problems *problems)
+{
+	struct buf repo_path = BUF_INIT, content = BUF_INIT;
+	int ret;
+
+	if ((ret = staged_repo_path(st, path, &repo_path)) < 0 ||
+	    (ret = staged_read(st, buf_cstr(&repo_path), path, &content)) < 0 ||
+	    (ret = pipeline_parse(p, path, content.data ? content.data : "", content.len,
+				  problems)) < 0)
+		goto out;
+	pipeline_validate(p->root, problems);
+	script_check_staged(p->root, st->index, st->workdir, buf_cstr(&repo_path), problems);
+out:
+	buf_release(&repo_path);
+	buf_release(&content);
+	return ret;
+}
+
+/* Check one file (`st`: as staged); its result is returned. */
+static int validate_one(struct cmd_ctx *ctx, const struct staged *st, const char *path,
+			json_t *results)
 {
 	struct problems problems = PROBLEMS_INIT;
 	struct pipeline p = PIPELINE_INIT;
 	const char *name = path;
 	int ret;
 
-	ret = pipeline_load(&p, path, &problems);
-	if (ret == 0)
-		pipeline_validate(p.root, &problems);
+	ret = st ? check_staged(st, &p, path, &problems) : check_on_disk(&p, path, &problems);
 	if (p.path)
 		name = p.path;
 	if (problems.nr)
@@ -79,13 +128,32 @@ static int worse(int a, int b)
 	return a ? a : b;
 }
 
+/* Open the git work tree for --staged; libgit2 is started here only. */
+static int open_staged(struct staged *st, bool *git_started, int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++)
+		if (!strcmp(argv[i], "-"))
+			return dfc_hint(dfc_error(DFC_EUSAGE, "--staged reads files from the git "
+						  "index, not standard input"),
+					"name the files: validate --staged FILE...");
+	if (git_libgit2_init() < 0)
+		return dfc_git_error(DFC_EINTERNAL, "cannot initialise libgit2");
+	*git_started = true;
+	return staged_open(st);
+}
+
 static int run(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	json_t *results = json_output ? json_array() : NULL;
+	json_t *results = NULL;
+	struct staged st = STAGED_INIT;
+	bool git_started = false;
 	int ret = 0, failed = 0;
 
+	if (staged && (ret = open_staged(&st, &git_started, argc, argv)) < 0)
+		goto out;
+	results = json_output ? json_array() : NULL;
 	for (int i = 0; i < argc; i++) {
-		int r = validate_one(ctx, argv[i], results);
+		int r = validate_one(ctx, staged ? &st : NULL, argv[i], results);
 
 		failed += r < 0;
 		ret = worse(ret, r);
@@ -95,6 +163,10 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	if (ret < 0)
 		dfc_error(ret, "%d of %d file%s failed validation", failed, argc,
 			  argc == 1 ? "" : "s");
+out:
+	staged_release(&st);
+	if (git_started)
+		git_libgit2_shutdown();
 	return ret;
 }
 

@@ -3,10 +3,12 @@
 
 #include "dfc/canonical.h"
 #include "dfc/catalog_form.h"
+#include "dfc/copies.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
 #include "dfc/ids.h"
 #include "dfc/printable.h"
+#include "dfc/shell.h"
 #include "dfc/validate.h"
 #include "dfc/xalloc.h"
 
@@ -176,6 +178,57 @@ void working_file_canonical(struct working_file *wf)
 	canonical_dump(&wf->canonical, wf->pipeline.root);
 }
 
+/* `path` (absolute) from the current folder when it is under it, else as it is. */
+static char *display_path(const char *path)
+{
+	char *cwd = NULL, *out;
+	size_t n;
+
+	if (fs_absolute(&cwd, ".") < 0) {
+		dfc_error_clear();
+		return xstrdup(path);
+	}
+	n = strlen(cwd);
+	if (!strcmp(cwd, "/"))
+		n = 0;
+	if (!strncmp(path, cwd, n) && path[n] == '/')
+		out = xstrdup(path + n + 1);
+	else
+		out = xstrdup(path);
+	free(cwd);
+	return out;
+}
+
+int working_file_check_latest(const struct record_request *req, const char *recorded_from)
+{
+	const struct working_file *wf = req->check_payload;
+	const char *file = wf->pipeline.path;
+	struct buf word = BUF_INIT;
+	char *other;
+	int ret = 0;
+
+	if (!recorded_from || !strcmp(recorded_from, req->source_file))
+		return 0;
+	other = display_path(recorded_from);
+	shell_word(&word, file);
+	if (pipeline_file_is_copy(req->source_file, recorded_from, req->id)) {
+		ret = dfc_hint(dfc_error(DFC_ECONFLICT, "'%s' is a copy of '%s': both carry "
+					 "pipeline id %s", file, other, req->id),
+			       "give the copy an id of its own: " PROG " create --new-id %s",
+			       buf_cstr(&word));
+	} else if (req->create) {
+		/* Moved here, or the other file now holds another id. */
+		ret = dfc_error(DFC_ECONFLICT, "pipeline '%s' already exists in the local store "
+			       "(recorded from '%s')", req->id, other);
+		dfc_hint(ret, "record a new version with '" PROG " update %s'", buf_cstr(&word));
+		dfc_hint(ret, "or make '%s' a pipeline of its own: " PROG " create --new-id %s",
+			 file, buf_cstr(&word));
+	}
+	buf_release(&word);
+	free(other);
+	return ret;
+}
+
 void working_file_request(struct working_file *wf, struct record_request *req,
 			  const char *id, const char *message)
 {
@@ -188,6 +241,8 @@ void working_file_request(struct working_file *wf, struct record_request *req,
 	req->message = message;
 	req->source_file = wf->path;
 	req->pipeline = wf->pipeline.root;
+	req->check_latest = working_file_check_latest;
+	req->check_payload = wf;
 }
 
 json_t *working_file_script_ids(const struct working_file *wf)

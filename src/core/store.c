@@ -928,6 +928,27 @@ static int branch_for_request(git_oid *tip, struct store *store,
 	return ret;
 }
 
+/* The request's own check against its latest version (store.h), under the lock. */
+static int check_latest_locked(struct store *store, const struct record_request *req)
+{
+	git_commit *commit = NULL;
+	char *recorded_from;
+	git_oid tip;
+	int ret;
+
+	if (!req->check_latest)
+		return 0;
+	if ((ret = branch_tip(&tip, store, req->id)) == NO_BRANCH)
+		return 0;
+	if (ret < 0 || (ret = lookup_commit(&commit, store, &tip)) < 0)
+		return ret;
+	recorded_from = trailer_value(git_commit_message(commit), TRAILER_SOURCE_FILE);
+	ret = req->check_latest(req, recorded_from);
+	free(recorded_from);
+	git_commit_free(commit);
+	return ret;
+}
+
 static int record_locked(struct store *store, const struct record_request *req,
 			 struct record_result *res, const struct snapshot *snap)
 {
@@ -937,7 +958,8 @@ static int record_locked(struct store *store, const struct record_request *req,
 	int ret, latest = 0;
 
 	/* Refuse before writing any object: a refused command leaves no trace. */
-	if ((ret = branch_for_request(&tip, store, req)) < 0)
+	if ((ret = check_latest_locked(store, req)) < 0 ||
+	    (ret = branch_for_request(&tip, store, req)) < 0)
 		return ret;
 	if ((ret = snapshot_write(&tree_oid, store, snap, req->pipeline_json,
 				  req->pipeline_len)) < 0)

@@ -197,3 +197,109 @@ load helper
 	[[ "$stderr" == *"error: dataset 'd' has an unusable file name 's/.GIT'"* ]]
 	run ! git --git-dir="$DATA_FACTORY_HOME/catalog.git" rev-parse -q --verify "refs/heads/pipelines/$id"
 }
+
+# A copy of the example pipeline at ml2/pipeline.json; the original at
+# ml/pipeline.json, created ($ID).
+copy_pipeline() {
+	mkdir -p ml
+	(cd ml && create_pipeline) || return 1
+	ID=$(jq -r .id ml/pipeline.json)
+	cp -r ml ml2
+}
+
+@test "create --new-id gives a copy a fresh id, changing only the id's bytes, and records its version 1" {
+	copy_pipeline
+	# an odd layout: the id last, after other members holding "id" keys
+	printf '{ "nodes":[ {"id":"s","type":"script","path":"scripts/clean.py"} ] ,\n\t"edges" :[],"id"  :  "%s" }\n' "$ID" > ml2/pipeline.json
+	cp ml2/pipeline.json before.json
+	run --separate-stderr dfc create --new-id ml2/pipeline.json
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$ ]]
+	[ "$(wc -l <<<"$output")" -eq 1 ]
+	new=$output
+	[ "$new" != "$ID" ]
+	# only the id's bytes changed: putting the old id back gives the old file
+	sed "s/$new/$ID/" ml2/pipeline.json > back.json
+	cmp before.json back.json
+	[ "$(jq -r .id ml2/pipeline.json)" = "$new" ]
+	# version 1 of the new pipeline, from the copy; the original is untouched
+	[ "$(store_git log --format=%s "pipelines/$new")" = "update $new to version 1" ]
+	[[ "$(store_git log -1 --format=%B "pipelines/$new")" == *"Source-File: $PWD/ml2/pipeline.json"* ]]
+	check_view "$new"
+	[ "$(store_git rev-list --count "pipelines/$ID")" -eq 1 ]
+	[ "$(jq -r .id ml/pipeline.json)" = "$ID" ]
+}
+
+@test "create --new-id on the example layout, with -m; on a file without an id it is create" {
+	copy_pipeline
+	cp ml2/pipeline.json before.json
+	new=$(dfc create --new-id -m "forked for the ml team" ml2/pipeline.json)
+	sed "s/$new/$ID/" ml2/pipeline.json | cmp before.json -
+	[ "$(store_git log -1 --format=%s "pipelines/$new")" = "forked for the ml team" ]
+	write_pipeline fresh.json
+	cp fresh.json fresh-before.json
+	fresh=$(dfc create --new-id fresh.json)
+	[ "$(sed -n 2p fresh.json)" = "  \"id\": \"$fresh\"," ]
+	sed 2d fresh.json | cmp fresh-before.json -
+	check_view "$fresh"
+}
+
+@test "create --new-id refuses a file it cannot write, before recording anything" {
+	[ "$(id -u)" -ne 0 ] || skip "root writes read-only files"
+	copy_pipeline
+	chmod a-w ml2/pipeline.json
+	cp ml2/pipeline.json before.json
+	before=$(home_listing)
+	run --separate-stderr dfc create --new-id ml2/pipeline.json
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[ "$(grep -c 'error:' <<<"$stderr")" -eq 1 ]
+	[[ "$stderr" == *"error: cannot write the id into 'ml2/pipeline.json'"* ]]
+	[[ "$stderr" == *"hint: make '$PWD/ml2/pipeline.json' and its folder '$PWD/ml2' writable"* ]]
+	[ "$(home_listing)" = "$before" ]
+	cmp before.json ml2/pipeline.json
+	# following the hint works
+	chmod u+w ml2/pipeline.json
+	run --separate-stderr dfc create --new-id ml2/pipeline.json
+	[ "$status" -eq 0 ]
+}
+
+@test "create of a copy refuses (exit 8) naming both files and hints at --new-id" {
+	copy_pipeline
+	before=$(home_listing)
+	run --separate-stderr dfc create ml2/pipeline.json
+	[ "$status" -eq 8 ]
+	[ -z "$output" ]
+	[ "$(grep -c 'error:' <<<"$stderr")" -eq 1 ]
+	[[ "$stderr" == *"error: 'ml2/pipeline.json' is a copy of 'ml/pipeline.json': both carry pipeline id $ID"* ]]
+	[[ "$stderr" == *"hint: give the copy an id of its own: data-factory-cli create --new-id ml2/pipeline.json"* ]]
+	[ "$(home_listing)" = "$before" ]
+	# the original moved away: create still refuses, pointing to update and to --new-id
+	rm -r ml
+	run --separate-stderr dfc create ml2/pipeline.json
+	[ "$status" -eq 8 ]
+	[[ "$stderr" == *"error: pipeline '$ID' already exists in the local store (recorded from 'ml/pipeline.json')"* ]]
+	[[ "$stderr" == *"hint: record a new version with 'data-factory-cli update ml2/pipeline.json'"* ]]
+	[[ "$stderr" == *"hint: or make 'ml2/pipeline.json' a pipeline of its own: data-factory-cli create --new-id ml2/pipeline.json"* ]]
+	[ "$(home_listing)" = "$before" ]
+	# both hints work when followed
+	sed -i 's/1000/2000/' ml2/pipeline.json
+	run --separate-stderr dfc update ml2/pipeline.json
+	[ "$status" -eq 0 ]
+	[ "$output" = 2 ]
+	run --separate-stderr dfc create --new-id ml2/pipeline.json
+	[ "$status" -eq 0 ]
+	[ "$output" != "$ID" ]
+}
+
+@test "create of a copy: the hint's command works when followed" {
+	copy_pipeline
+	run --separate-stderr dfc create ml2/pipeline.json
+	[ "$status" -eq 8 ]
+	hint=$(sed -n 's/^hint: give the copy an id of its own: data-factory-cli //p' <<<"$stderr")
+	# shellcheck disable=SC2086 # the hint's words
+	run --separate-stderr dfc $hint
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .id ml2/pipeline.json)" = "$output" ]
+	[ "$(jq -r .id ml/pipeline.json)" = "$ID" ]
+}

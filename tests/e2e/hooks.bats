@@ -218,3 +218,85 @@ load helper
 	[[ "$output" == *'-step 1 clean: python3 scripts/clean.py --input data/raw.csv --output data/clean.csv --rows 1000'* ]]
 	[[ "$output" == *'+step 1 clean: python3 scripts/clean.py --output data/clean.csv --rows 1000 --input data/raw.csv'* ]]
 }
+
+@test "a script renamed in the staged tree but still named blocks the commit" {
+	setup_repo
+	mkdir -p pipelines/ml
+	write_pipeline pipelines/ml/pipeline.json
+	mv scripts data pipelines/ml/
+	git add pipelines
+	run git commit -q -m "with its script"
+	[ "$status" -eq 0 ]
+	git mv pipelines/ml/scripts/clean.py pipelines/ml/scripts/clean2.py
+	run --separate-stderr git commit -q -m "renamed"
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"pipelines/ml/pipeline.json: /nodes/1/path: script file 'scripts/clean.py' not found"* ]]
+	[[ "$stderr" == *"pre-commit: pipelines/ml/pipeline.json: invalid pipeline, commit blocked"* ]]
+	[ "$(git rev-list --count HEAD)" -eq 1 ]
+	# following the rename in the pipeline file lets it through
+	sed -i 's|scripts/clean.py|scripts/clean2.py|' pipelines/ml/pipeline.json
+	git add pipelines/ml/pipeline.json
+	run git commit -q -m "renamed, and named so"
+	[ "$status" -eq 0 ]
+	[ "$(git rev-list --count HEAD)" -eq 2 ]
+}
+
+@test "a script deleted by commit -a or left out of commit FILE blocks the commit" {
+	setup_repo
+	write_pipeline
+	git add .
+	git commit -q -m "first"
+	# commit -a stages the deletion in the index git hands the hook
+	rm scripts/clean.py
+	run --separate-stderr git commit -q -a -m "deleted"
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"pipeline.json: /nodes/1/path: script file 'scripts/clean.py' not found"* ]]
+	git checkout -q -- scripts/clean.py
+	# commit FILE: only that file's change is in the commit's index
+	git rm -q --cached scripts/clean.py
+	sed -i 's/1000/2000/' pipeline.json
+	run --separate-stderr git commit -q -m "one file" pipeline.json
+	[ "$status" -eq 0 ]
+	run --separate-stderr git commit -q -m "the removal"
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"script file 'scripts/clean.py' not found"* ]]
+}
+
+@test "several pipeline files are checked by one validate; only the bad one is named" {
+	setup_repo
+	write_pipeline a.json
+	write_pipeline b.json
+	sed -i 's|scripts/clean.py|scripts/gone.py|' b.json
+	# a stand-in for the tool that counts its runs
+	cat > counting <<EOF2
+#!/bin/sh
+echo run >> "$TEST_TMP/runs"
+exec "$DFC_BIN" "\$@"
+EOF2
+	chmod +x counting
+	git add a.json b.json scripts data
+	DFC_BIN=$PWD/counting run --separate-stderr git commit -q -m "two"
+	[ "$status" -ne 0 ]
+	[ "$(wc -l < "$TEST_TMP/runs")" -eq 1 ]
+	[[ "$stderr" == *"pre-commit: b.json: invalid pipeline, commit blocked"* ]]
+	[[ "$stderr" != *"pre-commit: a.json"* ]]
+	[[ "$stderr" == *"b.json: /nodes/1/path: script file 'scripts/gone.py' not found"* ]]
+}
+
+@test "committing a copy of a pipeline file does not block the commit; the copy is not recorded" {
+	setup_repo
+	mkdir -p pipelines/ml
+	(cd pipelines/ml && create_pipeline)
+	ID=$(jq -r .id pipelines/ml/pipeline.json)
+	git add pipelines
+	git commit -q -m "ml"
+	cp -r pipelines/ml pipelines/ml2
+	sed -i 's/1000/2000/' pipelines/ml2/pipeline.json
+	git add pipelines/ml2
+	run --separate-stderr git commit -q -m "a copy"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"'pipelines/ml2/pipeline.json' is a copy of 'pipelines/ml/pipeline.json': both carry pipeline id $ID"* ]]
+	[[ "$stderr" == *"create --new-id pipelines/ml2/pipeline.json"* ]]
+	[ "$(store_git rev-list --count "pipelines/$ID")" -eq 1 ]
+	[ "$(git rev-list --count HEAD)" -eq 2 ]
+}

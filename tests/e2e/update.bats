@@ -149,3 +149,101 @@ b.json: 2" ]
 	[ "$status" -eq 2 ]
 	[ "$(store_git rev-list --count "pipelines/$ID")" = 1 ]
 }
+
+# The example pipeline at pipelines/ml/pipeline.json, created ($ID), and a
+# copy of its folder at pipelines/ml2.
+copy_pipeline() {
+	mkdir -p pipelines/ml
+	(cd pipelines/ml && create_pipeline) || return 1
+	ID=$(jq -r .id pipelines/ml/pipeline.json)
+	cp -r pipelines/ml pipelines/ml2
+}
+
+@test "updating a copy while the original is there is refused (exit 8) naming both files; nothing is written" {
+	copy_pipeline
+	sed -i 's/1000/2000/' pipelines/ml2/pipeline.json
+	cp pipelines/ml2/pipeline.json before.json
+	before=$(home_listing)
+	run --separate-stderr dfc update pipelines/ml2/pipeline.json
+	[ "$status" -eq 8 ]
+	[ -z "$output" ]
+	[ "$(grep -c 'error:' <<<"$stderr")" -eq 1 ]
+	[[ "$stderr" == "data-factory-cli: error: 'pipelines/ml2/pipeline.json' is a copy of 'pipelines/ml/pipeline.json': both carry pipeline id $ID"* ]]
+	[[ "$stderr" == *"hint: give the copy an id of its own: data-factory-cli create --new-id pipelines/ml2/pipeline.json"* ]]
+	[ "$(home_listing)" = "$before" ]
+	[ "$(dfc log -i "$ID" | wc -l)" -eq 1 ]
+	cmp before.json pipelines/ml2/pipeline.json
+	# an unchanged copy, --allow-empty, and a copy named through a link: refused too
+	cp pipelines/ml/pipeline.json pipelines/ml2/pipeline.json
+	run --separate-stderr dfc update pipelines/ml2/pipeline.json
+	[ "$status" -eq 8 ]
+	run --separate-stderr dfc update --allow-empty pipelines/ml2/pipeline.json
+	[ "$status" -eq 8 ]
+	ln -s ml2 pipelines/link
+	run --separate-stderr dfc update pipelines/link/pipeline.json
+	[ "$status" -eq 8 ]
+	[[ "$stderr" == *"'pipelines/link/pipeline.json' is a copy of 'pipelines/ml/pipeline.json'"* ]]
+	[ "$(home_listing)" = "$before" ]
+	# the original itself still records
+	sed -i 's/1000/3000/' pipelines/ml/pipeline.json
+	run --separate-stderr dfc update pipelines/ml/pipeline.json
+	[ "$status" -eq 0 ]
+	[ "$output" = 2 ]
+}
+
+@test "the refusal's hint works: after create --new-id both files record on their own" {
+	copy_pipeline
+	sed -i 's/1000/2000/' pipelines/ml2/pipeline.json
+	run --separate-stderr dfc update pipelines/ml2/pipeline.json
+	[ "$status" -eq 8 ]
+	hint=$(sed -n 's/^hint: give the copy an id of its own: data-factory-cli //p' <<<"$stderr")
+	[ "$hint" = "create --new-id pipelines/ml2/pipeline.json" ]
+	# shellcheck disable=SC2086 # the hint's words
+	NEW=$(dfc $hint)
+	[ "$NEW" != "$ID" ]
+	[ "$(dfc log -i "$NEW" | wc -l)" -eq 1 ]
+	sed -i 's/2000/2500/' pipelines/ml2/pipeline.json
+	sed -i 's/1000/3000/' pipelines/ml/pipeline.json
+	run --separate-stderr dfc update pipelines/ml2/pipeline.json pipelines/ml/pipeline.json
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'pipelines/ml2/pipeline.json: 2\npipelines/ml/pipeline.json: 2')" ]
+	store_git show "pipelines/$NEW/v2:pipeline.json" | grep -q 2500
+	store_git show "pipelines/$ID/v2:pipeline.json" | grep -q 3000
+}
+
+@test "a file moved away from where it was recorded (git mv) records as usual" {
+	copy_pipeline
+	rm -r pipelines/ml2
+	mv pipelines/ml pipelines/ml2
+	sed -i 's/1000/2000/' pipelines/ml2/pipeline.json
+	run --separate-stderr dfc update pipelines/ml2/pipeline.json
+	[ "$status" -eq 0 ]
+	[ "$output" = 2 ]
+	[[ "$(store_git log -1 --format=%B "pipelines/$ID")" == *"Source-File: $PWD/pipelines/ml2/pipeline.json"* ]]
+	# and back again: the new place is now the one recorded from
+	git init -q . && git add pipelines && git commit -q -m x
+	git mv pipelines/ml2 pipelines/ml
+	sed -i 's/2000/3000/' pipelines/ml/pipeline.json
+	run --separate-stderr dfc update pipelines/ml/pipeline.json
+	[ "$status" -eq 0 ]
+	[ "$output" = 3 ]
+}
+
+@test "the original now holding another id, or none, or no JSON, lets the copy record" {
+	copy_pipeline
+	sed -i 's/1000/2000/' pipelines/ml2/pipeline.json
+	sed -i "s/$ID/someone-else/" pipelines/ml/pipeline.json
+	run --separate-stderr dfc update pipelines/ml2/pipeline.json
+	[ "$status" -eq 0 ]
+	[ "$output" = 2 ]
+	# now ml2 is where it was recorded from; ml taking the id back is the copy
+	sed -i "s/someone-else/$ID/" pipelines/ml/pipeline.json
+	sed -i 's/1000/4000/' pipelines/ml/pipeline.json
+	run --separate-stderr dfc update pipelines/ml/pipeline.json
+	[ "$status" -eq 8 ]
+	[[ "$stderr" == *"'pipelines/ml/pipeline.json' is a copy of 'pipelines/ml2/pipeline.json'"* ]]
+	echo '{ not json' > pipelines/ml2/pipeline.json
+	run --separate-stderr dfc update pipelines/ml/pipeline.json
+	[ "$status" -eq 0 ]
+	[ "$output" = 3 ]
+}

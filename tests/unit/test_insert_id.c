@@ -165,6 +165,82 @@ static void test_refusals(void **state)
 	buf_release(&out);
 }
 
+#define NEW_ID "01a2344e-0000-7000-8000-000000000001"
+
+/*
+ * Replace the id of `src` (which holds OLD, exactly once, as the top-level
+ * id's value) with NEW_ID: the result is `src` with that one string changed,
+ * byte for byte, and parses with the new id.
+ */
+static void check_replace(const char *src, const char *old)
+{
+	struct buf out = BUF_INIT, want = BUF_INIT;
+	const char *at = strstr(src, old);
+	size_t skip;
+	json_t *after;
+	json_error_t err;
+
+	assert_non_null(at);
+	buf_add(&want, src, (size_t)(at - src));
+	buf_adds(&want, NEW_ID);
+	buf_adds(&want, at + strlen(old));
+	assert_int_equal(replace_id(&out, src, strlen(src), NEW_ID), 0);
+	if (strcmp(buf_cstr(&out), buf_cstr(&want)))
+		fail_msg("got:\n%s\nwanted:\n%s", buf_cstr(&out), buf_cstr(&want));
+	skip = out.len >= 3 && !memcmp(out.data, "\xef\xbb\xbf", 3) ? 3 : 0;
+	after = json_loadb(out.data + skip, out.len - skip, JSON_REJECT_DUPLICATES, &err);
+	if (!after)
+		fail_msg("result does not parse: %s: %s", err.text, out.data);
+	assert_string_equal(json_string_value(json_object_get(after, "id")), NEW_ID);
+	json_decref(after);
+	buf_release(&out);
+	buf_release(&want);
+}
+
+static void test_replace(void **state)
+{
+	(void)state;
+	/* first, compact */
+	check_replace("{\"id\":\"old-1\",\"nodes\":[],\"edges\":[]}", "old-1");
+	/* indented, CRLF, after other members whose values hold ids, braces and quotes */
+	check_replace("{\r\n  \"name\": \"a } \\\" { [\",\r\n"
+		      "  \"nodes\": [ { \"id\": \"n1\", \"type\": \"script\", \"x\": [1, {\"id\": 2}] } ],\r\n"
+		      "  \"edges\" : [],\r\n  \"n\": -1.5e3, \"t\": true, \"z\": null,\r\n"
+		      "  \"id\"\t:\t\"0190c2d4-7b1e-7c3a-9f00-2a6a3c1d9e55\"\r\n}\r\n",
+		      "0190c2d4-7b1e-7c3a-9f00-2a6a3c1d9e55");
+	/* a byte order mark, an escaped key, an escaped value, last member */
+	check_replace("\xef\xbb\xbf{ \"nodes\": [], \"edges\": [], \"\\u0069d\": \"a\\u002db\" }",
+		      "a\\u002db");
+	/* keys that only look like "id" are not it */
+	check_replace("{\"idx\": \"no\", \"i\\u0064d\": \"no\", \"ID\": \"no\", \"id\": \"yes\"}",
+		      "yes");
+}
+
+static void test_replace_refusals(void **state)
+{
+	static const char *const bad[] = {
+		"",
+		"[]",
+		"{}",
+		"{\"nodes\": [{\"id\": \"a\"}], \"edges\": []}",
+		"{\"id\": 5, \"nodes\": []}",
+		"{\"id\": null}",
+		"{\"a\" 1, \"id\": \"x\"}",
+	};
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		dfc_error_clear();
+		assert_int_equal(replace_id(&out, bad[i], strlen(bad[i]), NEW_ID), DFC_EINVALID);
+		assert_string_not_equal(dfc_error_message(), "");
+		assert_int_equal(out.len, 0);
+	}
+	assert_int_equal(replace_id(&out, "{\"id\": \"a\"}", 11, "x/../y"), DFC_EINVALID);
+	assert_int_equal(out.len, 0);
+	buf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -172,7 +248,8 @@ int main(void)
 		cmocka_unit_test(test_two_spaces),  cmocka_unit_test(test_four_spaces),
 		cmocka_unit_test(test_tabs),	    cmocka_unit_test(test_crlf),
 		cmocka_unit_test(test_odd_layouts), cmocka_unit_test(test_fixture_file),
-		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_refusals),    cmocka_unit_test(test_replace),
+		cmocka_unit_test(test_replace_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -482,6 +482,80 @@ static void test_read_scripts_maps_nodes_even_with_shared_names(void **state)
 	script_files_release(&scripts);
 }
 
+/* What check_latest saw, and what it answers. */
+struct check_seen {
+	int calls;
+	char recorded_from[64];
+	int answer;
+};
+
+static int check_latest(const struct record_request *req, const char *recorded_from)
+{
+	struct check_seen *seen = (struct check_seen *)req->check_payload;
+
+	seen->calls++;
+	snprintf(seen->recorded_from, sizeof(seen->recorded_from), "%s",
+		 recorded_from ? recorded_from : "(none)");
+	if (seen->answer)
+		return dfc_error(seen->answer, "refused by the check");
+	return 0;
+}
+
+static void test_check_latest_sees_the_source_file_and_can_refuse(void **state)
+{
+	struct fixture *f = *state;
+	struct check_seen seen = { 0 };
+	struct record_request req = { 0 };
+	struct record_result res;
+	git_oid tip_before, tip_after;
+
+	req.id = "p1";
+	req.pipeline_json = V1;
+	req.pipeline_len = strlen(V1);
+	req.source_file = "/work/a.json";
+	req.create = true;
+	req.check_latest = check_latest;
+	req.check_payload = &seen;
+	/* a new pipeline: nothing to check against */
+	assert_int_equal(store_record(&f->store, &req, &res), 0);
+	assert_int_equal(seen.calls, 0);
+
+	/* refused: nothing written, not even for an unchanged file */
+	req.create = false;
+	req.source_file = "/work/b.json";
+	req.pipeline_json = V2;
+	req.pipeline_len = strlen(V2);
+	seen.answer = DFC_ECONFLICT;
+	assert_int_equal(git_reference_name_to_id(&tip_before, f->store.repo,
+						  "refs/heads/pipelines/p1"), 0);
+	assert_int_equal(store_record(&f->store, &req, &res), DFC_ECONFLICT);
+	assert_int_equal(git_reference_name_to_id(&tip_after, f->store.repo,
+						  "refs/heads/pipelines/p1"), 0);
+	assert_true(git_oid_equal(&tip_before, &tip_after));
+	assert_int_equal(seen.calls, 1);
+	assert_string_equal(seen.recorded_from, "/work/a.json");
+	assert_false(res.recorded);
+	{
+		int latest = 0;
+
+		assert_int_equal(store_latest_version(&f->store, "p1", &latest), 0);
+		assert_int_equal(latest, 1);
+	}
+	/* allowed: recorded, and the next check sees the new Source-File */
+	seen.answer = 0;
+	assert_int_equal(store_record(&f->store, &req, &res), 0);
+	assert_int_equal(res.version, 2);
+	req.allow_empty = true;
+	assert_int_equal(store_record(&f->store, &req, &res), 0);
+	assert_string_equal(seen.recorded_from, "/work/b.json");
+	assert_int_equal(seen.calls, 3);
+	/* create of an existing pipeline asks the check first */
+	req.create = true;
+	seen.answer = DFC_EUSAGE;
+	assert_int_equal(store_record(&f->store, &req, &res), DFC_EUSAGE);
+	assert_int_equal(seen.calls, 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -501,6 +575,7 @@ int main(void)
 		T(test_read_finds_a_version_whose_tag_is_missing),
 		T(test_stale_ref_lock_is_removed_under_the_writers_lock),
 		T(test_read_scripts_maps_nodes_even_with_shared_names),
+		T(test_check_latest_sees_the_source_file_and_can_refuse),
 #undef T
 	};
 
