@@ -45,10 +45,19 @@ char *fs_path_join(const char *dir, const char *name);
 char *fs_dirname(const char *path);
 
 /**
+ * Append to `out` the lexical normal form of `path`: empty and `.`
+ * components dropped, `name/..` collapsed, no trailing '/', a leading '/'
+ * kept; "" when a relative path names its own starting folder. No link is
+ * followed and nothing is read. Returns false when a `..` climbs above the
+ * start ('/' or the folder a relative path is relative to); `out` then
+ * holds part of the path.
+ */
+bool fs_path_normalize(struct buf *out, const char *path);
+
+/**
  * `path` taken relative to the folder `dir` (both relative, "" for the
- * top), with empty and `.` components dropped and `..` taken back, as a
- * newly allocated path; NULL when it climbs above the top. Text only: no
- * file is looked at, links are not followed.
+ * top) in the normal form of fs_path_normalize(), newly allocated; NULL
+ * when it climbs above the top.
  */
 char *fs_join_lexical(const char *dir, const char *path);
 

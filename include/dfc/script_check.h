@@ -21,16 +21,6 @@
 #include <stdbool.h>
 
 /**
- * Append to `out` the lexical normal form of `path`: empty and `.`
- * components dropped, `name/..` collapsed, no trailing '/', a leading '/'
- * kept; "" when a relative path names its own starting folder. No link is
- * followed and nothing is read. Returns false when a `..` climbs above the
- * start ('/' or the folder a relative path is relative to); `out` then
- * holds part of the path.
- */
-bool path_normalize(struct buf *out, const char *path);
-
-/**
  * Append a problem for every checked script node of `root` (borrowed, a
  * parsed pipeline; nodes that are not objects are left to
  * pipeline_validate()) whose file does not exist, or is a folder; a

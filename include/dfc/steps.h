@@ -18,6 +18,8 @@
 #ifndef DFC_STEPS_H
 #define DFC_STEPS_H
 
+#include "dfc/buf.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -59,5 +61,20 @@ bool steps_plan(struct steps *out, const json_t *root);
  * Static string.
  */
 const char *steps_interpreter_for(const char *file_name);
+
+/**
+ * The interpreter words of script node `node` (borrowed) whose file is
+ * named `file_name` (or NULL): its "interpreter" split on blanks, else the
+ * one the name's extension implies, else none (executed directly). A new
+ * array of strings.
+ */
+json_t *steps_interpreter_words(const json_t *node, const char *file_name);
+
+/**
+ * Append `words` (borrowed, an array of strings) as a command line for
+ * people: separated by spaces, each as bash would read it back
+ * (shell_word()), control characters escaped (printable_quote()).
+ */
+void steps_add_command_line(struct buf *out, const json_t *words);
 
 #endif

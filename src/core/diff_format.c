@@ -4,7 +4,7 @@
 #include "dfc/canonical.h"
 #include "dfc/error.h"
 #include "dfc/printable.h"
-#include "dfc/shell.h"
+#include "dfc/steps.h"
 #include "dfc/xalloc.h"
 
 #include <git2.h>
@@ -77,26 +77,12 @@ static void add_node_summary(struct buf *out, json_t *node)
 	buf_addch(out, ')');
 }
 
-/*
- * An argument vector as a command line shows it, in brackets: each word as
- * bash would read it back (shell_word()), control characters escaped.
- */
+/* An argument vector as a command line shows it, in brackets. */
 static void add_words(struct buf *out, const json_t *words)
 {
-	struct buf word = BUF_INIT;
-	size_t i;
-	json_t *w;
-
 	buf_addch(out, '[');
-	json_array_foreach(words, i, w) {
-		buf_reset(&word);
-		shell_word(&word, json_string_value(w) ? json_string_value(w) : "");
-		if (i)
-			buf_addch(out, ' ');
-		add_text(out, buf_cstr(&word));
-	}
+	steps_add_command_line(out, words);
 	buf_addch(out, ']');
-	buf_release(&word);
 }
 
 /* ": moved /nodes/3 -> /nodes/0[ (order only)]". */

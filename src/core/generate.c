@@ -30,10 +30,9 @@ struct gen_node {
 	bool script;
 	/* Where the node is in the run folder (owned). */
 	char *run_path;
-	/* Script: its content, its interpreter words (owned, NULL: executed). */
+	/* Script: its content, its interpreter words (a new array; empty: executed). */
 	const struct script_file *file;
-	char **interp;
-	size_t nr_interp;
+	json_t *interp;
 	/* Dataset: a stored copy to embed, or NULL. */
 	const struct embedded_dataset *data;
 	/* Git blob id of the embedded content (script or stored dataset). */
@@ -77,9 +76,7 @@ static void gen_release(struct gen *g)
 	if (g->nodes) {
 		for (size_t i = 0; i < g->dag.nr_nodes; i++) {
 			free(g->nodes[i].run_path);
-			for (size_t w = 0; w < g->nodes[i].nr_interp; w++)
-				free(g->nodes[i].interp[w]);
-			free(g->nodes[i].interp);
+			json_decref(g->nodes[i].interp);
 		}
 	}
 	free(g->nodes);
@@ -255,23 +252,6 @@ static char *url_file_name(const char *url)
 	return name;
 }
 
-static void split_words(struct gen_node *n, const char *s)
-{
-	size_t alloc = 0;
-
-	while (*s) {
-		size_t len;
-
-		s += strspn(s, " \t");
-		len = strcspn(s, " \t");
-		if (!len)
-			break;
-		XGROW(n->interp, alloc, n->nr_interp + 1);
-		n->interp[n->nr_interp++] = xstrndup(s, len);
-		s += len;
-	}
-}
-
 /* Map each node to its JSON, its content and its place in the run folder. */
 static int index_nodes(struct gen *g)
 {
@@ -307,7 +287,6 @@ static int prepare_script(struct gen *g, size_t pos)
 	struct gen_node *n = &g->nodes[pos];
 	const char *id = g->dag.ids[pos];
 	const json_t *interp = json_object_get(n->json, "interpreter");
-	const char *by_ext;
 
 	if (!n->file)
 		return dfc_hint(dfc_error(DFC_EDEPEND, "script '%s' has no content to embed", id),
@@ -318,14 +297,9 @@ static int prepare_script(struct gen *g, size_t pos)
 				 n->file->name);
 	blob_id(n->blob, n->file->content.data, n->file->content.len);
 	n->run_path = xasprintf(".dfc/scripts/%s/%s", id, n->file->name);
-	if (json_is_string(interp)) {
-		split_words(n, json_string_value(interp));
-		if (!n->nr_interp)
-			return dfc_error(DFC_EINVALID, "script '%s' has an empty \"interpreter\"",
-					 id);
-	} else if ((by_ext = steps_interpreter_for(n->file->name))) {
-		split_words(n, by_ext);
-	}
+	n->interp = steps_interpreter_words(n->json, n->file->name);
+	if (json_is_string(interp) && !json_array_size(n->interp))
+		return dfc_error(DFC_EINVALID, "script '%s' has an empty \"interpreter\"", id);
 	return 0;
 }
 
@@ -561,9 +535,9 @@ static int add_step(struct buf *out, struct gen *g, size_t v, size_t number, siz
 
 	buf_addf(out, "\n\t# Step %zu of %zu: %s (", number, total, id);
 	add_comment_text(out, path ? path : n->file->name);
-	if (n->nr_interp) {
+	if (json_array_size(n->interp)) {
 		buf_adds(out, ", run with ");
-		add_comment_text(out, n->interp[0]);
+		add_comment_text(out, json_string_value(json_array_get(n->interp, 0)));
 	} else {
 		buf_adds(out, ", executed directly");
 	}
@@ -572,7 +546,8 @@ static int add_step(struct buf *out, struct gen *g, size_t v, size_t number, siz
 	add_word(out, n->blob);
 	buf_addf(out, " %zu", n->file->content.len);
 	add_word(out, n->run_path);
-	add_word(out, n->nr_interp ? n->interp[0] : "");
+	add_word(out, json_array_size(n->interp) ? json_string_value(json_array_get(n->interp, 0))
+						   : "");
 	buf_addch(out, '\n');
 	if (g->in->target == GENERATE_SLURM)
 		add_resources(out, n->json);
@@ -582,8 +557,8 @@ static int add_step(struct buf *out, struct gen *g, size_t v, size_t number, siz
 	add_node_list(out, g, "writes", g->out_edges, g->out_start[v], g->out_start[v + 1], false,
 		      false);
 	buf_adds(out, "\tdfc_command");
-	for (size_t w = 0; w < n->nr_interp; w++)
-		add_word(out, n->interp[w]);
+	for (size_t w = 0; w < json_array_size(n->interp); w++)
+		add_word(out, json_string_value(json_array_get(n->interp, w)));
 	add_word(out, n->run_path);
 	for (size_t k = g->arg_start[v]; k < g->arg_start[v + 1]; k++) {
 		const struct dag_edge *e = &g->dag.edges[g->arg_edges[k]];
@@ -760,9 +735,10 @@ static void add_header(struct buf *out, struct gen *g, size_t nr_steps)
 	bool url = false;
 
 	for (size_t v = 0; v < g->dag.nr_nodes; v++) {
-		if (g->nodes[v].script && g->nodes[v].nr_interp &&
-		    strcmp(g->nodes[v].interp[0], "bash"))
-			tools[nr++] = g->nodes[v].interp[0];
+		const char *interp = json_string_value(json_array_get(g->nodes[v].interp, 0));
+
+		if (g->nodes[v].script && interp && strcmp(interp, "bash"))
+			tools[nr++] = interp;
 		if (!g->nodes[v].script && !g->nodes[v].data &&
 		    json_is_string(json_object_get(g->nodes[v].json, "url")))
 			url = true;

@@ -24,37 +24,6 @@ struct checker {
 	struct buf joined, normal;
 };
 
-bool path_normalize(struct buf *out, const char *path)
-{
-	size_t root;
-
-	if (*path == '/')
-		buf_addch(out, '/');
-	root = out->len;
-	while (*path) {
-		size_t n = strcspn(path, "/");
-
-		if (n == 2 && path[0] == '.' && path[1] == '.') {
-			size_t k = out->len;
-
-			if (k == root)
-				return false;
-			while (k > root && out->data[k - 1] != '/')
-				k--;
-			/* Drop the separator too, unless it is the leading '/'. */
-			buf_truncate(out, k > root ? k - 1 : k);
-		} else if (n && !(n == 1 && path[0] == '.')) {
-			if (out->len > root)
-				buf_addch(out, '/');
-			buf_add(out, path, n);
-		}
-		path += n;
-		if (*path == '/')
-			path++;
-	}
-	return true;
-}
-
 static bool on_disk(const char *dir, const char *path)
 {
 	char *full = path[0] == '/' ? xstrdup(path) : fs_path_join(dir, path);
@@ -79,7 +48,7 @@ static enum presence look_up(struct checker *c, const char *path)
 	}
 	buf_adds(&c->joined, path);
 	/* Outside the repository: no index can hold it, the disk may. */
-	if (!path_normalize(&c->normal, buf_cstr(&c->joined)))
+	if (!fs_path_normalize(&c->normal, buf_cstr(&c->joined)))
 		return on_disk(c->disk_dir, path) ? PRESENT : MISSING_ON_DISK;
 	if (c->normal.len)
 		entry = git_index_get_bypath(c->index, buf_cstr(&c->normal), 0);

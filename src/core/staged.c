@@ -91,7 +91,7 @@ static bool absolute_repo_path(const struct staged *s, const char *path, struct 
 	const char *rest = NULL;
 	char *dir, *real = NULL;
 
-	if (path_normalize(&normal, path) && !(rest = under(buf_cstr(&normal), s->workdir))) {
+	if (fs_path_normalize(&normal, path) && !(rest = under(buf_cstr(&normal), s->workdir))) {
 		dir = fs_dirname(buf_cstr(&normal));
 		if (fs_absolute(&real, dir) < 0)
 			dfc_error_clear();
@@ -125,7 +125,7 @@ int staged_repo_path(const struct staged *s, const char *path, struct buf *out)
 			buf_addch(&joined, '/');
 		}
 		buf_adds(&joined, path);
-		inside = path_normalize(out, buf_cstr(&joined));
+		inside = fs_path_normalize(out, buf_cstr(&joined));
 	}
 	buf_release(&joined);
 	if (!inside) {

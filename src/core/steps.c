@@ -4,8 +4,11 @@
 #include "dfc/buf.h"
 #include "dfc/canonical.h"
 #include "dfc/dag.h"
+#include "dfc/printable.h"
+#include "dfc/shell.h"
 #include "dfc/xalloc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,18 +67,41 @@ static void add_words(json_t *out, const char *s)
 	}
 }
 
-/* The interpreter words and the file of script node `node` (a new array). */
-static json_t *command_of(const json_t *node)
+json_t *steps_interpreter_words(const json_t *node, const char *file_name)
 {
 	json_t *words = json_array();
 	const json_t *interp = json_object_get(node, "interpreter");
-	const char *path = member(node, "path");
-	const char *file = path ? path : member(node, "script_id");
 
 	if (json_is_string(interp))
 		add_words(words, json_string_value(interp));
-	else if (path && steps_interpreter_for(path))
-		add_words(words, steps_interpreter_for(path));
+	else if (file_name && steps_interpreter_for(file_name))
+		add_words(words, steps_interpreter_for(file_name));
+	return words;
+}
+
+void steps_add_command_line(struct buf *out, const json_t *words)
+{
+	struct buf word = BUF_INIT;
+	size_t i;
+	json_t *w;
+
+	json_array_foreach(words, i, w) {
+		buf_reset(&word);
+		shell_word(&word, json_string_value(w) ? json_string_value(w) : "");
+		if (i)
+			buf_addch(out, ' ');
+		printable_quote(out, buf_cstr(&word), SIZE_MAX);
+	}
+	buf_release(&word);
+}
+
+/* The interpreter words and the file of script node `node` (a new array). */
+static json_t *command_of(const json_t *node)
+{
+	const char *path = member(node, "path");
+	const char *file = path ? path : member(node, "script_id");
+	json_t *words = steps_interpreter_words(node, path);
+
 	json_array_append_new(words, json_string(file ? file : ""));
 	return words;
 }

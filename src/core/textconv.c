@@ -2,7 +2,6 @@
 #include "dfc/textconv.h"
 
 #include "dfc/printable.h"
-#include "dfc/shell.h"
 #include "dfc/steps.h"
 #include "dfc/xalloc.h"
 
@@ -56,22 +55,6 @@ static void add_fields(struct buf *out, const json_t *root)
 	free(keys);
 }
 
-/* Words of a JSON array of strings, each as bash reads it back. */
-static void add_words(struct buf *out, const json_t *words)
-{
-	struct buf word = BUF_INIT;
-	size_t i;
-	json_t *w;
-
-	json_array_foreach(words, i, w) {
-		buf_reset(&word);
-		shell_word(&word, json_string_value(w));
-		buf_addch(out, ' ');
-		add_text(out, buf_cstr(&word));
-	}
-	buf_release(&word);
-}
-
 static void add_steps(struct buf *out, const json_t *root)
 {
 	struct steps steps = STEPS_INIT;
@@ -83,9 +66,11 @@ static void add_steps(struct buf *out, const json_t *root)
 	for (size_t i = 0; i < steps.nr; i++) {
 		buf_addf(out, "step %zu ", i + 1);
 		add_text(out, steps.items[i].id);
-		buf_addch(out, ':');
-		add_words(out, steps.items[i].command);
-		add_words(out, steps.items[i].arguments);
+		buf_adds(out, ": ");
+		steps_add_command_line(out, steps.items[i].command);
+		if (json_array_size(steps.items[i].arguments))
+			buf_addch(out, ' ');
+		steps_add_command_line(out, steps.items[i].arguments);
 		buf_addch(out, '\n');
 	}
 	steps_release(&steps);

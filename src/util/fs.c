@@ -254,35 +254,46 @@ void fs_unlock(int fd)
 		close(fd);
 }
 
-/* Append the components of `path` to `parts`; false when one climbs above the top. */
-static bool push_components(struct buf *out, const char *path)
+bool fs_path_normalize(struct buf *out, const char *path)
 {
+	size_t root;
+
+	if (*path == '/')
+		buf_addch(out, '/');
+	root = out->len;
 	while (*path) {
-		size_t len = strcspn(path, "/");
+		size_t n = strcspn(path, "/");
 
-		if (len == 2 && !strncmp(path, "..", 2)) {
-			char *slash;
+		if (n == 2 && path[0] == '.' && path[1] == '.') {
+			size_t k = out->len;
 
-			if (!out->len)
+			if (k == root)
 				return false;
-			slash = memrchr(out->data, '/', out->len);
-			buf_truncate(out, slash ? (size_t)(slash - out->data) : 0);
-		} else if (len && !(len == 1 && *path == '.')) {
-			if (out->len)
+			while (k > root && out->data[k - 1] != '/')
+				k--;
+			/* Drop the separator too, unless it is the leading '/'. */
+			buf_truncate(out, k > root ? k - 1 : k);
+		} else if (n && !(n == 1 && path[0] == '.')) {
+			if (out->len > root)
 				buf_addch(out, '/');
-			buf_add(out, path, len);
+			buf_add(out, path, n);
 		}
-		path += len;
-		path += *path == '/';
+		path += n;
+		if (*path == '/')
+			path++;
 	}
 	return true;
 }
 
 char *fs_join_lexical(const char *dir, const char *path)
 {
-	struct buf out = BUF_INIT;
+	struct buf joined = BUF_INIT, out = BUF_INIT;
+	bool inside;
 
-	if (!push_components(&out, dir) || !push_components(&out, path)) {
+	buf_addf(&joined, "%s%s%s", dir, *dir ? "/" : "", path);
+	inside = *dir != '/' && *path != '/' && fs_path_normalize(&out, buf_cstr(&joined));
+	buf_release(&joined);
+	if (!inside) {
 		buf_release(&out);
 		return NULL;
 	}

@@ -4,16 +4,17 @@
 
 load helper
 
+# One pipeline has one working file (a copy is refused, SPEC §8), so the
+# writers share it: each edits it (sed -i replaces it atomically) and
+# records whatever it holds then, --allow-empty when another writer's edit
+# made it equal to the latest version.
 @test "6 writers x 5 rounds: 30 distinct consecutive versions, none lost" {
 	create_pipeline
 	for w in 1 2 3 4 5 6; do
-		cp pipeline.json "w$w.json"
-	done
-	for w in 1 2 3 4 5 6; do
 		(
 			for r in 1 2 3 4 5; do
-				sed -i "s/\"--rows\", [0-9]*/\"--rows\", $w$r/" "w$w.json"
-				dfc update "w$w.json" -m "writer $w round $r" >> "out$w.txt" || exit 1
+				sed -i "s/\"--rows\", [0-9]*/\"--rows\", $w$r/" pipeline.json
+				dfc update pipeline.json --allow-empty -m "writer $w round $r" >> "out$w.txt" || exit 1
 			done
 		) &
 	done

@@ -106,6 +106,58 @@ static void test_lock_is_exclusive(void **state)
 	free(path);
 }
 
+static void check_normal(const char *path, bool ok, const char *want)
+{
+	struct buf out = BUF_INIT;
+
+	buf_adds(&out, "x");
+	if (fs_path_normalize(&out, path) != ok)
+		fail_msg("fs_path_normalize(\"%s\") should return %s", path, ok ? "true" : "false");
+	if (ok && strcmp(buf_cstr(&out) + 1, want))
+		fail_msg("fs_path_normalize(\"%s\") = \"%s\", wanted \"%s\"", path,
+			 buf_cstr(&out) + 1, want);
+	buf_release(&out);
+}
+
+static void test_normalize(void **state)
+{
+	(void)state;
+	check_normal("scripts/load.py", true, "scripts/load.py");
+	check_normal("./scripts//load.py", true, "scripts/load.py");
+	check_normal("a/b/../c/./d/", true, "a/c/d");
+	check_normal("a/..", true, "");
+	check_normal(".", true, "");
+	check_normal("", true, "");
+	check_normal("a/../..", false, NULL);
+	check_normal("../x", false, NULL);
+	check_normal("/a/b/../c", true, "/a/c");
+	check_normal("/a/..", true, "/");
+	check_normal("/..", false, NULL);
+	check_normal("a/.../b", true, "a/.../b");
+	check_normal("..a/b..", true, "..a/b..");
+}
+
+static void check_join(const char *dir, const char *path, const char *want)
+{
+	char *got = fs_join_lexical(dir, path);
+
+	if (!want)
+		assert_null(got);
+	else
+		assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_join_lexical(void **state)
+{
+	(void)state;
+	check_join("", "scripts/a.py", "scripts/a.py");
+	check_join("pipelines/ml", "../../shared/t.sh", "shared/t.sh");
+	check_join("pipelines/ml", "./s//a.py", "pipelines/ml/s/a.py");
+	check_join("p", "../../x", NULL);
+	check_join("", "/abs/x", NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -113,6 +165,8 @@ int main(void)
 		cmocka_unit_test(test_read_errors),
 		cmocka_unit_test(test_mkdir_p_and_paths),
 		cmocka_unit_test(test_lock_is_exclusive),
+		cmocka_unit_test(test_normalize),
+		cmocka_unit_test(test_join_lexical),
 	};
 
 	return cmocka_run_group_tests(tests, temp_dir_make, temp_dir_remove);

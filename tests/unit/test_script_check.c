@@ -18,37 +18,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static void check_normal(const char *path, bool ok, const char *want)
-{
-	struct buf out = BUF_INIT;
-
-	buf_adds(&out, "x");
-	if (path_normalize(&out, path) != ok)
-		fail_msg("path_normalize(\"%s\") should return %s", path, ok ? "true" : "false");
-	if (ok && strcmp(buf_cstr(&out) + 1, want))
-		fail_msg("path_normalize(\"%s\") = \"%s\", wanted \"%s\"", path,
-			 buf_cstr(&out) + 1, want);
-	buf_release(&out);
-}
-
-static void test_normalize(void **state)
-{
-	(void)state;
-	check_normal("scripts/load.py", true, "scripts/load.py");
-	check_normal("./scripts//load.py", true, "scripts/load.py");
-	check_normal("a/b/../c/./d/", true, "a/c/d");
-	check_normal("a/..", true, "");
-	check_normal(".", true, "");
-	check_normal("", true, "");
-	check_normal("a/../..", false, NULL);
-	check_normal("../x", false, NULL);
-	check_normal("/a/b/../c", true, "/a/c");
-	check_normal("/a/..", true, "/");
-	check_normal("/..", false, NULL);
-	check_normal("a/.../b", true, "a/.../b");
-	check_normal("..a/b..", true, "..a/b..");
-}
-
 static json_t *parse(const char *text)
 {
 	json_error_t err;
@@ -213,7 +182,6 @@ static void test_staged(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_disk),
 		cmocka_unit_test(test_staged),
 	};
