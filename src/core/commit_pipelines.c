@@ -84,10 +84,12 @@ static int lookup_commit(git_commit **out, git_repository *repo, const char *rev
 	int ret = 0;
 
 	if (git_revparse_single(&obj, repo, rev) < 0 ||
-	    git_object_peel((git_object **)out, obj, GIT_OBJECT_COMMIT) < 0)
-		ret = dfc_git_error(DFC_ENOTFOUND, "no such commit");
-	if (ret < 0)
-		dfc_error(ret, "no commit '%s' in the repository", rev);
+	    git_object_peel((git_object **)out, obj, GIT_OBJECT_COMMIT) < 0) {
+		git_error_clear();
+		ret = dfc_hint(dfc_error(DFC_ENOTFOUND, "no commit '%s' in the repository", rev),
+			       "name a commit git knows ('git rev-parse --verify %s' says "
+			       "whether it does)", rev);
+	}
 	git_object_free(obj);
 	return ret;
 }
@@ -247,11 +249,18 @@ int commit_pipelines_find(struct commit_pipelines *out, const char *dir,
 	int ret = 0;
 
 	if (git_repository_open_ext(&s.repo, dir, 0, NULL) < 0) {
-		ret = dfc_git_error(DFC_ENOTFOUND, "not in a git repository");
+		git_error_clear();
+		ret = dfc_hint(dfc_error(DFC_ENOTFOUND, "'%s' is not in a git repository", dir),
+			       "run it in a git work tree, or name one with --repo DIR");
 		goto out;
 	}
 	if (git_repository_is_bare(s.repo)) {
 		ret = dfc_error(DFC_ENOTFOUND, "the repository has no work tree");
+		goto out;
+	}
+	if (git_repository_head_unborn(s.repo) == 1) {
+		ret = dfc_hint(dfc_error(DFC_ENOTFOUND, "the repository has no commit yet"),
+			       "the hooks record pipelines once a commit changes them");
 		goto out;
 	}
 	if ((ret = lookup_commit(&head, s.repo, "HEAD")) < 0)
