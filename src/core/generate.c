@@ -13,6 +13,7 @@
 #include "dfc/xalloc.h"
 
 #include "runtime_local_sh.h"
+#include "runtime_state_sh.h"
 #include "runtime_sh.h"
 #include "runtime_slurm_sh.h"
 
@@ -858,6 +859,8 @@ int generate_script(struct buf *out, const struct generate_input *in)
 	buf_adds(out, "\n# --- Runtime ------------------------------------------------------"
 		      "---------\n");
 	buf_add(out, dfc_runtime_sh, (size_t)dfc_runtime_sh_len);
+	buf_addch(out, '\n');
+	buf_add(out, dfc_runtime_state_sh, (size_t)dfc_runtime_state_sh_len);
 	buf_addch(out, '\n');
 	if (in->target == GENERATE_SLURM)
 		buf_add(out, dfc_runtime_slurm_sh, (size_t)dfc_runtime_slurm_sh_len);

@@ -60,7 +60,11 @@ declare -a DFC_ARGV=() DFC_ARGV_START=() DFC_ARGV_LEN=()
 
 DFC_DRY_RUN=0
 DFC_FORCE=0
+DFC_QUIET=0
+DFC_JSON=0
 DFC_WORKDIR=''
+DFC_RUN_DIR=''
+DFC_SELF=''
 DFC_ONLY=''
 DFC_FROM=''
 DFC_STATUS_FILE=''
@@ -96,11 +100,20 @@ dfc_printable() {
 	printf -v "$_dfc_var" '%s' "$_dfc_out"
 }
 
-dfc_log() {
+# dfc_say MESSAGE...: a line of the run's log on stderr, with the time.
+dfc_say() {
 	local now text
 	printf -v now '%(%H:%M:%S)T' -1
 	dfc_printable text "$*"
 	printf 'dfc: %s %s\n' "$now" "$text" >&2
+}
+
+# dfc_log MESSAGE...: dfc_say, unless --quiet (failures and the summary
+# are said with dfc_say).
+dfc_log() {
+	if ((!DFC_QUIET)); then
+		dfc_say "$@"
+	fi
 }
 
 dfc_warn() {
@@ -282,6 +295,8 @@ dfc_parse_options() {
 		-h | --help) dfc_usage; exit 0 ;;
 		--dry-run) DFC_DRY_RUN=1 ;;
 		--force) DFC_FORCE=1 ;;
+		--quiet) DFC_QUIET=1 ;;
+		--json) DFC_JSON=1 ;;
 		--workdir) DFC_WORKDIR=$value ;;
 		--only) DFC_ONLY=$value ;;
 		--from) DFC_FROM=$value ;;
@@ -299,6 +314,9 @@ dfc_parse_options() {
 	done
 	if [[ -n $DFC_ONLY && -n $DFC_FROM ]]; then
 		dfc_usage_error "give --only or --from, not both"
+	fi
+	if ((DFC_JSON && !DFC_DRY_RUN)); then
+		dfc_usage_error "--json goes with --dry-run: it prints the plan as JSON"
 	fi
 }
 
@@ -404,10 +422,19 @@ dfc_mkparent() {
 }
 
 # Every selected step's embedded script must have the blob id it was
-# generated with: an edited script is refused before anything runs.
+# generated with: an edited script is refused before anything runs. Once a
+# script of a given content (sha256) passed, the cache remembers it, so a
+# rerun of the same script checks nothing.
 dfc_check_scripts() {
-	local i blob got
+	local i blob got self=''
 	local -A seen=()
+	if [[ -n $DFC_SELF ]]; then
+		dfc_hash "$DFC_SELF"
+		self=${DFC_SHA[$DFC_SELF]}
+		if [[ $self != - && -n ${DFC_C_CHECKED[$self]:-} ]]; then
+			return 0
+		fi
+	fi
 	for i in "${!DFC_SELECTED[@]}"; do
 		blob=${DFC_STEP_BLOB[i]}
 		if [[ -n ${seen[$blob]+set} ]]; then
@@ -421,28 +448,61 @@ dfc_check_scripts() {
 				"(git blob id $got, expected $blob); regenerate this script"
 		fi
 	done
+	if [[ -n $self && $self != - ]] && ((${#DFC_SELECTED[@]} == DFC_NR_STEPS)); then
+		DFC_C_CHECKED[$self]=1
+		DFC_CACHE_DIRTY=1
+	fi
 }
 
+# Write each selected step's script into the run folder, unless it is
+# there already with the content of its blob (the cache knows that
+# content's sha256 once the blob was written).
 dfc_write_scripts() {
-	local i
+	local i path blob
+	local -a paths=() written=()
+	local -A written_to=()
 	for i in "${!DFC_SELECTED[@]}"; do
-		if ! dfc_extract "${DFC_STEP_BLOB[i]}" "${DFC_STEP_SIZE[i]}" "${DFC_STEP_FILE[i]}"; then
+		paths+=("${DFC_STEP_FILE[i]}")
+	done
+	dfc_hash "${paths[@]}"
+	for i in "${!DFC_SELECTED[@]}"; do
+		path=${DFC_STEP_FILE[i]}
+		blob=${DFC_STEP_BLOB[i]}
+		if [[ -n ${written_to[$path]:-} ]] ||
+			{ [[ -n ${DFC_C_BLOB[$blob]:-} && ${DFC_SHA[$path]} == "${DFC_C_BLOB[$blob]}" ]] &&
+				[[ -n ${DFC_STEP_INTERP[i]} || -x $path ]]; }; then
+			continue
+		fi
+		written_to[$path]=1
+		if ! dfc_extract "$blob" "${DFC_STEP_SIZE[i]}" "$path"; then
 			dfc_die 6 "tampered ${DFC_STEP_ID[i]}" \
-				"cannot write the script of step '${DFC_STEP_ID[i]}' to ${DFC_STEP_FILE[i]}"
+				"cannot write the script of step '${DFC_STEP_ID[i]}' to $path"
 		fi
 		if [[ -z ${DFC_STEP_INTERP[i]} ]]; then
-			chmod +x -- "${DFC_STEP_FILE[i]}"
+			chmod +x -- "$path"
 		fi
+		dfc_touched "$path"
+		written+=("$i")
 	done
+	if ((${#written[@]} == 0)); then
+		return 0
+	fi
+	paths=()
+	for i in "${written[@]}"; do
+		paths+=("${DFC_STEP_FILE[i]}")
+	done
+	dfc_hash "${paths[@]}"
+	for i in "${written[@]}"; do
+		DFC_C_BLOB[${DFC_STEP_BLOB[i]}]=${DFC_SHA[${DFC_STEP_FILE[i]}]}
+	done
+	DFC_CACHE_DIRTY=1
 }
 
+# dfc_sha256 VAR PATH: the sha256 of PATH ('-' when missing) into VAR,
+# through the stat cache.
 dfc_sha256() {
-	local out
-	if [[ -f $1 ]] && out=$(sha256sum <"$1"); then
-		printf '%s\n' "${out%% *}"
-	else
-		printf -- '-\n'
-	fi
+	dfc_hash "$2"
+	printf -v "$1" '%s' "${DFC_SHA[$2]}"
 }
 
 # Download dataset k from its URL into its path, checking its sha256.
@@ -459,7 +519,7 @@ dfc_download() {
 		dfc_die 5 "missing ${DFC_DS_ID[k]}" "cannot download dataset '${DFC_DS_ID[k]}' from $url"
 	fi
 	if [[ -n ${DFC_DS_SHA[k]} ]]; then
-		got=$(dfc_sha256 "$path.dfc-tmp")
+		dfc_sha256 got "$path.dfc-tmp"
 		if [[ $got != "${DFC_DS_SHA[k]}" ]]; then
 			rm -f -- "$path.dfc-tmp"
 			dfc_die 5 "missing ${DFC_DS_ID[k]}" \
@@ -469,6 +529,7 @@ dfc_download() {
 		dfc_warn "dataset '${DFC_DS_ID[k]}' has no recorded sha256: $url was not checked"
 	fi
 	mv -f -- "$path.dfc-tmp" "$path"
+	dfc_touched "$path"
 }
 
 # A dataset no selected step writes must be there before the run starts:
@@ -482,25 +543,34 @@ dfc_prepare_dataset() {
 	done
 	if [[ -n ${DFC_DS_BLOB[k]} ]]; then
 		if [[ -f $path ]]; then
-			got=$(dfc_blob_id "${DFC_DS_BLOB[k]}" "${DFC_DS_SIZE[k]}" "$path")
-			if [[ $got != "${DFC_DS_BLOB[k]}" ]]; then
-				dfc_die 5 "missing $id" "dataset '$id' at $path differs from the copy" \
-					"embedded in this script; move it away or use another --workdir"
+			dfc_sha256 got "$path"
+			if [[ $got != "${DFC_C_BLOB[${DFC_DS_BLOB[k]}]:-}" ]]; then
+				got=$(dfc_blob_id "${DFC_DS_BLOB[k]}" "${DFC_DS_SIZE[k]}" "$path")
+				if [[ $got != "${DFC_DS_BLOB[k]}" ]]; then
+					dfc_die 5 "missing $id" "dataset '$id' at $path differs from the copy" \
+						"embedded in this script; move it away or use another --workdir"
+				fi
+				dfc_remember_blob "${DFC_DS_BLOB[k]}" "$path"
 			fi
 		elif ((DFC_DRY_RUN)); then
-			printf '# would write dataset %s to %q\n' "$id" "$path"
+			dfc_plan_note "would write dataset $id to $path"
 		else
 			dfc_extract "${DFC_DS_BLOB[k]}" "${DFC_DS_SIZE[k]}" "$path" ||
 				dfc_die 6 "tampered $id" "the embedded copy of dataset '$id' was changed"
+			dfc_touched "$path"
+			dfc_remember_blob "${DFC_DS_BLOB[k]}" "$path"
 		fi
 		return 0
 	fi
 	if [[ -n ${DFC_DS_URL[k]} ]]; then
-		if [[ -f $path && ( -z ${DFC_DS_SHA[k]} || $(dfc_sha256 "$path") == "${DFC_DS_SHA[k]}" ) ]]; then
-			return 0
+		if [[ -f $path ]]; then
+			dfc_sha256 got "$path"
+			if [[ -z ${DFC_DS_SHA[k]} || $got == "${DFC_DS_SHA[k]}" ]]; then
+				return 0
+			fi
 		fi
 		if ((DFC_DRY_RUN)); then
-			printf '# would download dataset %s from %q to %q\n' "$id" "${DFC_DS_URL[k]}" "$path"
+			dfc_plan_note "would download dataset $id from ${DFC_DS_URL[k]} to $path"
 		else
 			dfc_download "$k"
 		fi
@@ -514,7 +584,7 @@ dfc_prepare_dataset() {
 		dfc_die 5 "missing $id" "dataset '$id' not found at $path (in $PWD)"
 	fi
 	if [[ -n ${DFC_DS_SHA[k]} ]]; then
-		got=$(dfc_sha256 "$path")
+		dfc_sha256 got "$path"
 		if [[ $got != "${DFC_DS_SHA[k]}" ]]; then
 			dfc_warn "dataset '$id' ($path) has sha256 $got, not the recorded ${DFC_DS_SHA[k]}"
 		fi
@@ -534,85 +604,20 @@ dfc_prepare_datasets() {
 	done
 }
 
-# --- Stamps: what a step saw when it last succeeded ------------------------
-
-# What a step's run depends on, one line each: its script, its command
-# line, the sha256 of each input, the stamp of each script it follows.
-dfc_stamp_inputs() {
-	local i=$1 k d out
-	printf 'script %s\n' "${DFC_STEP_BLOB[i]}"
-	out=$(printf '%s\0' "${DFC_ARGV[@]:${DFC_ARGV_START[i]}:${DFC_ARGV_LEN[i]}}" | sha256sum)
-	printf 'command %s\n' "${out%% *}"
-	for k in ${DFC_STEP_INPUTS[i]}; do
-		printf 'input %s %s\n' "${DFC_DS_ID[k]}" "$(dfc_sha256 "${DFC_DS_PATH[k]}")"
-	done
-	for d in ${DFC_STEP_AFTER[i]}; do
-		printf 'after %s %s\n' "${DFC_STEP_ID[d]}" "$(dfc_sha256 "$DFC_STATE/stamps/${DFC_STEP_ID[d]}")"
-	done
+# The cache learns the sha256 of embedded file BLOB's content from PATH,
+# which holds it (written from it, or checked against its blob id).
+dfc_remember_blob() {
+	dfc_hash "$2"
+	DFC_C_BLOB[$1]=${DFC_SHA[$2]}
+	DFC_CACHE_DIRTY=1
 }
 
-# Why step i must run, or nothing when it is up to date. $2: its
-# dfc_stamp_inputs now.
-dfc_why() {
-	local i=$1 now=$2 stamp=$DFC_STATE/stamps/${DFC_STEP_ID[$1]} j k n
-	local -a old=() new=() words=()
-	if [[ ! -f $stamp ]]; then
-		if [[ -f $stamp.failed ]]; then
-			echo "last run failed"
-		else
-			echo "never run"
-		fi
-		return
+# A line of a dry run's plan about a dataset, as a shell comment (not in
+# the JSON plan, which lists steps only).
+dfc_plan_note() {
+	if ((!DFC_JSON)); then
+		printf '# %s\n' "$*"
 	fi
-	mapfile -t old <"$stamp"
-	mapfile -t new <<<"$now"
-	for j in "${!new[@]}"; do
-		if [[ ${new[j]} == "${old[j]:-}" ]]; then
-			continue
-		fi
-		read -r -a words <<<"${new[j]}"
-		case ${words[0]} in
-		script) echo "script changed" ;;
-		command) echo "arguments changed" ;;
-		input) echo "input ${words[1]} changed" ;;
-		after) echo "upstream ${words[1]} changed" ;;
-		esac
-		return
-	done
-	n=${#new[@]}
-	for k in ${DFC_STEP_OUTPUTS[i]}; do
-		read -r -a words <<<"${old[n]:-}"
-		n=$((n + 1))
-		if [[ ${words[0]:-} != output || ${words[1]:-} != "${DFC_DS_ID[k]}" ]]; then
-			echo "outputs changed"
-			return
-		fi
-		if [[ ! -f ${DFC_DS_PATH[k]} ]]; then
-			echo "output ${DFC_DS_ID[k]} missing"
-			return
-		fi
-		if [[ $(dfc_sha256 "${DFC_DS_PATH[k]}") != "${words[2]:-}" ]]; then
-			echo "output ${DFC_DS_ID[k]} changed"
-			return
-		fi
-	done
-	if ((n != ${#old[@]})); then
-		echo "outputs changed"
-	fi
-}
-
-dfc_write_stamp() {
-	local i=$1 inputs=$2 stamp=$DFC_STATE/stamps/${DFC_STEP_ID[$1]} k sha
-	{
-		printf '%s\n' "$inputs"
-		for k in ${DFC_STEP_OUTPUTS[i]}; do
-			sha=$(dfc_sha256 "${DFC_DS_PATH[k]}")
-			if [[ $sha == - ]]; then
-				dfc_warn "step '${DFC_STEP_ID[i]}' did not write ${DFC_DS_ID[k]} (${DFC_DS_PATH[k]})"
-			fi
-			printf 'output %s %s\n' "${DFC_DS_ID[k]}" "$sha"
-		done
-	} >"$stamp.tmp" && mv -f -- "$stamp.tmp" "$stamp"
 }
 
 # --- Running a step -------------------------------------------------------------
@@ -624,50 +629,62 @@ dfc_prefix() {
 	done
 }
 
-# Run WORD... with stdout and stderr prefixed by "[ID] ", line by line;
-# the status is the command's.
+# Run WORD... with stdout and stderr prefixed by "[ID] ", line by line, and
+# copied to the step's log; the status is the command's.
 dfc_exec_prefixed() {
-	local id=$1
-	shift
-	{ { "$@" 2>&1 1>&3 3>&- </dev/null | dfc_prefix "$id" >&2 3>&-; } 3>&1 | dfc_prefix "$id"; }
+	local id=$1 log=$2
+	shift 2
+	{ { "$@" 2>&1 1>&3 3>&- </dev/null | tee -a -- "$log" | dfc_prefix "$id" >&2 3>&-; } 3>&1 |
+		tee -a -- "$log" | dfc_prefix "$id"; }
+	return "${PIPESTATUS[0]}"
 }
 
-# Run step i unless it is up to date; its status is the command's.
+# Run step i unless it is up to date; its status is the command's, and
+# DFC_RAN says whether it ran. Its output goes to .dfc/logs/<step>.log too
+# (with `prefixed`, each line marked with the step; `logged`: it is
+# already, as in a Slurm job).
+DFC_RAN=0
 dfc_run_step() {
-	local i=$1 prefixed=$2 id=${DFC_STEP_ID[$1]} inputs reason start end took k status
-	inputs=$(dfc_stamp_inputs "$i")
-	if ((DFC_FORCE)); then
-		reason="--force"
-	else
-		reason=$(dfc_why "$i" "$inputs")
-	fi
-	if [[ -z $reason ]]; then
+	local i=$1 prefixed=$2 logged=${3:-0} id=${DFC_STEP_ID[$1]} start end took k status log
+	local -a argv=("${DFC_ARGV[@]:${DFC_ARGV_START[i]}:${DFC_ARGV_LEN[i]}}")
+	DFC_RAN=0
+	dfc_why "$i"
+	if [[ -z $DFC_REASON ]]; then
 		dfc_log "$id: skipped (up to date: script, arguments, inputs and outputs unchanged)"
 		return 0
 	fi
+	DFC_RAN=1
 	rm -f -- "$DFC_STATE/stamps/$id" "$DFC_STATE/stamps/$id.failed"
+	unset 'DFC_TOKENS[$i]'
 	for k in ${DFC_STEP_OUTPUTS[i]}; do
 		dfc_mkparent "${DFC_DS_PATH[k]}"
 	done
-	dfc_log "$id: start ($reason)"
+	dfc_log "$id: start ($DFC_REASON)"
+	log=$DFC_STATE/logs/$id.log
 	dfc_now start
-	if ((prefixed)); then
-		dfc_exec_prefixed "$id" "${DFC_ARGV[@]:${DFC_ARGV_START[i]}:${DFC_ARGV_LEN[i]}}"
+	if ((logged)); then
+		"${argv[@]}" </dev/null
+		status=$?
+	elif ((prefixed)); then
+		: >"$log"
+		dfc_exec_prefixed "$id" "$log" "${argv[@]}"
+		status=$?
+	elif ((DFC_QUIET)); then
+		"${argv[@]}" </dev/null >"$log" 2>&1
+		status=$?
 	else
-		"${DFC_ARGV[@]:${DFC_ARGV_START[i]}:${DFC_ARGV_LEN[i]}}" </dev/null
+		"${argv[@]}" </dev/null 2>&1 | tee -- "$log"
+		status=${PIPESTATUS[0]}
 	fi
-	status=$?
 	dfc_now end
 	dfc_duration took "$start" "$end"
 	if ((status != 0)); then
 		: >"$DFC_STATE/stamps/$id.failed"
-		dfc_log "$id: FAILED with exit status $status after $took"
+		dfc_say "$id: FAILED with exit status $status after $took; its output: $DFC_STATE/logs/$id.log"
 		return "$status"
 	fi
-	dfc_write_stamp "$i" "$inputs"
 	dfc_log "$id: done in $took"
 }
-
 
 dfc_cleanup() {
 	if [[ -n $DFC_FIFO_FD ]]; then
@@ -680,10 +697,23 @@ dfc_cleanup() {
 	fi
 }
 
-# Enter the work folder (--workdir), creating it unless this is a dry run.
+# Enter the work folder (--workdir), creating it unless this is a dry run;
+# DFC_RUN_DIR is its absolute path, entered or not. DFC_SELF is this
+# script's absolute path ('' when it is not a file: piped into bash).
 dfc_enter_workdir() {
+	if [[ -f $0 ]]; then
+		DFC_SELF=$0
+		if [[ $DFC_SELF != /* ]]; then
+			DFC_SELF=$PWD/$0
+		fi
+	fi
+	DFC_RUN_DIR=$PWD
 	if [[ -z $DFC_WORKDIR ]]; then
 		return 0
+	fi
+	DFC_RUN_DIR=$DFC_WORKDIR
+	if [[ $DFC_RUN_DIR != /* ]]; then
+		DFC_RUN_DIR=$PWD/$DFC_WORKDIR
 	fi
 	if [[ ! -d $DFC_WORKDIR ]] && ((!DFC_DRY_RUN)); then
 		mkdir -p -- "$DFC_WORKDIR" ||
@@ -691,5 +721,34 @@ dfc_enter_workdir() {
 	fi
 	if [[ -d $DFC_WORKDIR ]]; then
 		cd -- "$DFC_WORKDIR" || dfc_usage_error "cannot enter the work folder '$DFC_WORKDIR'"
+		DFC_RUN_DIR=$PWD
 	fi
+}
+
+# Load the cache and stat, in one batch, every file this run may hash: the
+# datasets and scripts of the selected steps, and this script.
+dfc_stat_run() {
+	local i k
+	local -a paths=()
+	dfc_cache_load
+	for i in "${!DFC_SELECTED[@]}"; do
+		paths+=("${DFC_STEP_FILE[i]}")
+		for k in ${DFC_STEP_INPUTS[i]} ${DFC_STEP_OUTPUTS[i]}; do
+			paths+=("${DFC_DS_PATH[k]}")
+		done
+	done
+	if [[ -n $DFC_SELF ]]; then
+		paths+=("$DFC_SELF")
+	fi
+	dfc_stat "${paths[@]}"
+}
+
+# Make the folders of .dfc/ a run writes in (no process when they exist).
+dfc_make_state_dirs() {
+	local d
+	for d in "$@"; do
+		if [[ ! -d $DFC_STATE/$d ]]; then
+			mkdir -p -- "$DFC_STATE/$d" || dfc_die 1 '' "cannot create $PWD/$DFC_STATE/$d"
+		fi
+	done
 }

@@ -4,29 +4,42 @@
 
 DFC_VALUE_OPTIONS='--workdir --only --from --jobs --status-file'
 DFC_JOBS=1
+DFC_KEEP_GOING=0
 declare -A DFC_JOB_PID=()
+# How the steps ended: ran, up to date, failed (with status), not run
+# because a step they depend on failed (with its id).
+DFC_NR_RAN=0
+DFC_NR_SKIPPED=0
+declare -A DFC_FAILED=() DFC_BLOCKED=()
+DFC_LAST_FLUSH=0
 
 dfc_usage() {
 	cat <<EOF
-usage: ${0##*/} [--dry-run] [--workdir DIR] [--only NODE | --from NODE]
-       [--jobs N] [--force]
+usage: ${0##*/} [--dry-run [--json]] [--workdir DIR] [--only NODE | --from NODE]
+       [--jobs N] [--force] [--keep-going] [--quiet]
 
 Runs pipeline ${DFC_NAME:-"(unnamed)"}: $DFC_ORIGIN.
 Regenerate it with: $DFC_REGENERATE
 
 options:
-  --dry-run        print each command; run nothing, write nothing
+  --dry-run        print the steps that would run, each with its reason, and
+                   how many are up to date; run nothing, write nothing
+                   (with --force: every command)
+  --json           with --dry-run: the plan as JSON
   --workdir DIR    run in DIR (default: the current folder); created if needed
   --only NODE      run step NODE alone
   --from NODE      run NODE and every step downstream of it
   --jobs N         run up to N independent steps at once (default 1)
   --force          rerun steps that are up to date
+  --keep-going     after a failure, still run the steps that do not depend on it
+  --quiet          print only failures and the summary
   --status-file F  append the outcome (failed STEP, missing TOOL) to F
   -h, --help       show this help
 
 Stamps of successful steps are kept in .dfc/ inside the work folder; a
 step whose script, arguments and inputs are unchanged and whose outputs
-are still as it left them is skipped.
+are still as it left them is skipped. Each step's output is also kept in
+.dfc/logs/STEP.log.
 
 exit status: 0 done, 2 usage, 4 a step failed, 5 an interpreter, tool or
 input is missing, 6 an embedded script does not match its id.
@@ -41,31 +54,128 @@ dfc_target_option() {
 		fi
 		DFC_JOBS=$((10#$2))
 		;;
+	--keep-going) DFC_KEEP_GOING=1 ;;
 	*) return 1 ;;
 	esac
 }
 
-dfc_print_commands() {
-	local i
-	for i in "${!DFC_SELECTED[@]}"; do
-		printf '%s:' "${DFC_STEP_ID[i]}"
-		printf ' %q' "${DFC_ARGV[@]:${DFC_ARGV_START[i]}:${DFC_ARGV_LEN[i]}}"
-		printf '\n'
+# dfc_json_string VAR TEXT: TEXT as a JSON string (quotes included) into VAR.
+dfc_json_string() {
+	local LC_ALL=C _dfc_in=$2 _dfc_out='' _dfc_c _dfc_i
+	if [[ $_dfc_in != *[$'\x01'-$'\x1f\x7f\\"']* ]]; then
+		printf -v "$1" '"%s"' "$_dfc_in"
+		return
+	fi
+	for ((_dfc_i = 0; _dfc_i < ${#_dfc_in}; _dfc_i++)); do
+		_dfc_c=${_dfc_in:_dfc_i:1}
+		case $_dfc_c in
+		'"' | \\) _dfc_out+="\\$_dfc_c" ;;
+		[$'\x01'-$'\x1f\x7f']) printf -v _dfc_c '\\u%04x' "'$_dfc_c"; _dfc_out+=$_dfc_c ;;
+		*) _dfc_out+=$_dfc_c ;;
+		esac
 	done
+	printf -v "$1" '"%s"' "$_dfc_out"
 }
 
-dfc_fail() {
-	dfc_report "failed $1"
-	dfc_die 4 '' "step '$1' failed (exit status $2); the pipeline stopped there"
+# The plan of a dry run: the steps that would run, each with its command
+# and reason (a step waiting for one that reruns reruns too), and how many
+# are up to date. With --force, every command, as they would run.
+dfc_plan() {
+	local i d n=0 up=0 line word json=''
+	local -A runs=()
+	local -a argv=()
+	for i in "${!DFC_SELECTED[@]}"; do
+		dfc_why "$i"
+		if [[ -z $DFC_REASON ]]; then
+			for d in ${DFC_STEP_DEPS[i]}; do
+				if [[ -n ${runs[$d]:-} ]]; then
+					DFC_REASON="upstream ${DFC_STEP_ID[d]} reruns"
+					break
+				fi
+			done
+		fi
+		if [[ -z $DFC_REASON ]]; then
+			up=$((up + 1))
+			continue
+		fi
+		runs[$i]=1
+		n=$((n + 1))
+		argv=("${DFC_ARGV[@]:${DFC_ARGV_START[i]}:${DFC_ARGV_LEN[i]}}")
+		if ((DFC_JSON)); then
+			dfc_json_string word "${DFC_STEP_ID[i]}"
+			line="{\"id\": $word, \"reason\": "
+			dfc_json_string word "$DFC_REASON"
+			line+="$word, \"command\": ["
+			for d in "${!argv[@]}"; do
+				dfc_json_string word "${argv[d]}"
+				if ((d)); then
+					line+=', '
+				fi
+				line+=$word
+			done
+			json+="${json:+,}"$'\n    '"$line]}"
+			continue
+		fi
+		printf '%s:' "${DFC_STEP_ID[i]}"
+		printf ' %q' "${argv[@]}"
+		if ((DFC_FORCE)); then
+			printf '\n'
+		else
+			printf '  # %s\n' "$DFC_REASON"
+		fi
+	done
+	if ((DFC_JSON)); then
+		printf '{\n  "steps": [%s%s],\n  "would_run": %d,\n  "up_to_date": %d,\n  "selected": %d,\n  "total": %d\n}\n' \
+			"$json" "${json:+$'\n  '}" "$n" "$up" "${#DFC_SELECTED[@]}" "$DFC_NR_STEPS"
+	elif ((!DFC_FORCE)); then
+		printf '# %d of %d steps would run, %d up to date\n' "$n" "${#DFC_SELECTED[@]}" "$up"
+	fi
+}
+
+# Step i ended with `status` (having run or not, DFC_RAN): count it, stamp
+# it, and after a failure mark what depends on it as not to run.
+dfc_ended() {
+	local i=$1 status=$2 ran=$3 k j d now
+	if ((status != 0)); then
+		DFC_FAILED[$i]=$status
+		# Steps come in dependency order: one pass reaches everything downstream.
+		for j in "${!DFC_SELECTED[@]}"; do
+			for d in ${DFC_STEP_DEPS[j]}; do
+				if [[ $d == "$i" || -n ${DFC_BLOCKED[$d]:-} ]] && [[ -z ${DFC_BLOCKED[$j]:-} ]]; then
+					DFC_BLOCKED[$j]=${DFC_BLOCKED[$d]:-${DFC_STEP_ID[i]}}
+				fi
+			done
+		done
+		return
+	fi
+	if ((!ran)); then
+		DFC_NR_SKIPPED=$((DFC_NR_SKIPPED + 1))
+		return
+	fi
+	DFC_NR_RAN=$((DFC_NR_RAN + 1))
+	for k in ${DFC_STEP_OUTPUTS[i]}; do
+		dfc_touched "${DFC_DS_PATH[k]}"
+	done
+	DFC_TO_STAMP+=("$i")
+	# Stamps are written in batches: at most once a second, and at the end.
+	now=${EPOCHREALTIME%[.,]*}
+	if [[ -z $now || $now != "$DFC_LAST_FLUSH" ]]; then
+		dfc_flush_stamps
+		DFC_LAST_FLUSH=$now
+	fi
 }
 
 dfc_run_sequential() {
 	local i status
 	for i in "${!DFC_SELECTED[@]}"; do
+		if [[ -n ${DFC_BLOCKED[$i]:-} ]]; then
+			continue
+		fi
 		dfc_run_step "$i" 0
 		status=$?
-		if ((status != 0)); then
-			dfc_fail "${DFC_STEP_ID[i]}" "$status"
+		dfc_ended "$i" "$status" "$DFC_RAN"
+		if ((status != 0 && !DFC_KEEP_GOING)); then
+			break
 		fi
 	done
 }
@@ -74,7 +184,7 @@ dfc_run_sequential() {
 # it depends on has finished; a finished job writes "i status" to a FIFO,
 # so no completion can be missed. After a failure no step starts.
 dfc_run_parallel() {
-	local i s d st running=0 head=0 failed='' failed_status=0
+	local i s d st ran running=0 head=0 failed=''
 	local -a queue=() pending=() succ=()
 	DFC_TMP=$(mktemp -d "${TMPDIR:-/tmp}/dfc.XXXXXX") ||
 		dfc_die 1 '' "cannot create a temporary folder"
@@ -93,16 +203,19 @@ dfc_run_parallel() {
 		fi
 	done
 	while :; do
-		while [[ -z $failed ]] && ((running < DFC_JOBS && head < ${#queue[@]})); do
+		while [[ -z $failed || $DFC_KEEP_GOING == 1 ]] && ((running < DFC_JOBS && head < ${#queue[@]})); do
 			i=${queue[head]}
 			head=$((head + 1))
+			if [[ -n ${DFC_BLOCKED[$i]:-} ]]; then
+				continue
+			fi
 			# Each job in its own process group (set -m), so that an
 			# interruption can stop it with everything it started.
 			set -m
 			(
 				trap - INT QUIT TERM
 				dfc_run_step "$i" 1 {DFC_FIFO_FD}>&-
-				printf '%s %s\n' "$i" "$?" >&"$DFC_FIFO_FD"
+				printf '%s %s %s\n' "$i" "$?" "$DFC_RAN" >&"$DFC_FIFO_FD"
 			) &
 			DFC_JOB_PID[$i]=$!
 			set +m
@@ -111,19 +224,17 @@ dfc_run_parallel() {
 		if ((running == 0)); then
 			break
 		fi
-		read -r -u "$DFC_FIFO_FD" i st
+		read -r -u "$DFC_FIFO_FD" i st ran
 		wait "${DFC_JOB_PID[$i]}" 2>/dev/null
 		unset 'DFC_JOB_PID[$i]'
 		running=$((running - 1))
+		dfc_ended "$i" "$st" "$ran"
 		if ((st != 0)); then
 			if [[ -z $failed ]]; then
 				failed=${DFC_STEP_ID[i]}
-				failed_status=$st
-				if ((running > 0)); then
+				if ((running > 0 && !DFC_KEEP_GOING)); then
 					dfc_log "waiting for $running running step(s) to finish; no new step starts"
 				fi
-			else
-				dfc_warn "step '${DFC_STEP_ID[i]}' failed too (exit status $st)"
 			fi
 			continue
 		fi
@@ -134,9 +245,34 @@ dfc_run_parallel() {
 			fi
 		done
 	done
-	if [[ -n $failed ]]; then
-		dfc_fail "$failed" "$failed_status"
+}
+
+# The end of a run: stamps, the summary line, and exit 4 naming every
+# failed step and what did not run because of it.
+dfc_finish() {
+	local start=$1 end took i list='' blocked='' nr_blocked=0
+	dfc_flush_stamps
+	dfc_cleanup
+	dfc_now end
+	dfc_duration took "$start" "$end"
+	for i in "${!DFC_BLOCKED[@]}"; do
+		blocked+="${blocked:+, }${DFC_STEP_ID[i]} (after ${DFC_BLOCKED[$i]})"
+		nr_blocked=$((nr_blocked + 1))
+	done
+	dfc_say "summary: $DFC_NR_RAN run, $DFC_NR_SKIPPED up to date, ${#DFC_FAILED[@]} failed," \
+		"$((${#DFC_SELECTED[@]} - DFC_NR_RAN - DFC_NR_SKIPPED - ${#DFC_FAILED[@]})) not run, in $took"
+	if ((${#DFC_FAILED[@]} == 0)); then
+		dfc_report "done"
+		return 0
 	fi
+	for i in "${!DFC_FAILED[@]}"; do
+		dfc_report "failed ${DFC_STEP_ID[i]}"
+		list+="${list:+, }step '${DFC_STEP_ID[i]}' failed (exit status ${DFC_FAILED[$i]})"
+	done
+	if ((!DFC_KEEP_GOING)); then
+		dfc_die 4 '' "$list; the pipeline stopped there"
+	fi
+	dfc_die 4 '' "$list${blocked:+; not run because of it: $blocked}"
 }
 
 dfc_interrupted() {
@@ -146,25 +282,27 @@ dfc_interrupted() {
 		kill -TERM -- "-$pid" 2>/dev/null
 	done
 	wait
+	dfc_flush_stamps
 	dfc_report "interrupted"
 	dfc_die 130 '' "interrupted"
 }
 
 dfc_main() {
-	local start end took
+	local start
 	dfc_pipeline
 	dfc_parse_options "$@"
 	dfc_select
 	dfc_enter_workdir
 	dfc_check_interpreters
+	dfc_stat_run
 	dfc_check_scripts
 	trap dfc_interrupted INT TERM
 	dfc_prepare_datasets
 	if ((DFC_DRY_RUN)); then
-		dfc_print_commands
+		dfc_plan
 		return 0
 	fi
-	mkdir -p -- "$DFC_STATE/stamps" || dfc_die 1 '' "cannot create $PWD/$DFC_STATE"
+	dfc_make_state_dirs stamps logs
 	dfc_write_scripts
 	dfc_log "running ${DFC_NAME:-the pipeline} in $PWD (${#DFC_SELECTED[@]} of $DFC_NR_STEPS steps, $DFC_JOBS at once)"
 	dfc_now start
@@ -173,9 +311,5 @@ dfc_main() {
 	else
 		dfc_run_sequential
 	fi
-	dfc_cleanup
-	dfc_now end
-	dfc_duration took "$start" "$end"
-	dfc_log "all ${#DFC_SELECTED[@]} steps done in $took"
-	dfc_report "done"
+	dfc_finish "$start"
 }

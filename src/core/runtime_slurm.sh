@@ -123,19 +123,21 @@ dfc_need_tool() {
 # later submission to the same run folder never changes what a queued job
 # runs.
 dfc_copy_name() {
-	local sum
-	if [[ ! -f $0 ]]; then
+	if [[ -z $DFC_SELF ]]; then
 		dfc_usage_error "save this script to a file and run it from there: each Slurm job runs its step from a copy of it"
 	fi
-	sum=$(sha256sum <"$0") || dfc_die 1 '' "cannot read $0"
-	DFC_COPY=$DFC_STATE/slurm/pipeline-${sum:0:16}.sh
+	dfc_hash "$DFC_SELF"
+	if [[ ${DFC_SHA[$DFC_SELF]} == - ]]; then
+		dfc_die 1 '' "cannot read $DFC_SELF"
+	fi
+	DFC_COPY=$DFC_STATE/slurm/pipeline-${DFC_SHA[$DFC_SELF]:0:16}.sh
 }
 
 dfc_write_slurm_files() {
 	mkdir -p -- "$DFC_STATE/stamps" "$DFC_STATE/logs" "$DFC_STATE/slurm/status" ||
 		dfc_die 1 '' "cannot create $PWD/$DFC_STATE"
 	if [[ ! -f $DFC_COPY ]]; then
-		if ! { cp -- "$0" "$DFC_COPY.tmp" && mv -f -- "$DFC_COPY.tmp" "$DFC_COPY"; }; then
+		if ! { cp -- "$DFC_SELF" "$DFC_COPY.tmp" && mv -f -- "$DFC_COPY.tmp" "$DFC_COPY"; }; then
 			dfc_die 1 '' "cannot copy this script to $PWD/$DFC_COPY"
 		fi
 	fi
@@ -156,9 +158,9 @@ EOF
 # submitted steps i depends on.
 dfc_sbatch_words() {
 	local i=$1 id=${DFC_STEP_ID[$1]} d deps='' log
-	log=$PWD/$DFC_STATE/logs/$id.log
+	log=$DFC_RUN_DIR/$DFC_STATE/logs/$id.log
 	# sbatch reads % in --output as a pattern; %% is a plain %.
-	DFC_WORDS=(sbatch --parsable "--job-name=$DFC_JOB_PREFIX-$id" "--chdir=$PWD"
+	DFC_WORDS=(sbatch --parsable "--job-name=$DFC_JOB_PREFIX-$id" "--chdir=$DFC_RUN_DIR"
 		"--output=${log//%/%%}")
 	for d in ${DFC_STEP_DEPS[i]}; do
 		if [[ -n ${DFC_STEP_JOB[d]:-} ]]; then
@@ -217,9 +219,12 @@ dfc_submit() {
 				waits=1
 			fi
 		done
-		if ((!DFC_FORCE && !waits)) && [[ -z $(dfc_why "$i" "$(dfc_stamp_inputs "$i")") ]]; then
-			dfc_log "$id: not submitted (up to date: script, arguments, inputs and outputs unchanged)"
-			continue
+		if ((!waits)); then
+			dfc_why "$i"
+			if [[ -z $DFC_REASON ]]; then
+				dfc_log "$id: not submitted (up to date: script, arguments, inputs and outputs unchanged)"
+				continue
+			fi
 		fi
 		dfc_sbatch_words "$i"
 		if ((DFC_DRY_RUN)); then
@@ -438,8 +443,14 @@ dfc_run_job() {
 		dfc_error "the script of step '$id' (${DFC_STEP_FILE[i]}) changed since it was submitted"
 		status=6
 	else
-		dfc_run_step "$i" 0
+		dfc_cache_load
+		# The job's output is the step's log already (sbatch --output).
+		dfc_run_step "$i" 0 1
 		status=$?
+		if ((status == 0 && DFC_RAN)); then
+			DFC_TO_STAMP+=("$i")
+			dfc_flush_stamps
+		fi
 	fi
 	dfc_job_status "$status"
 	exit "$status"
@@ -466,6 +477,7 @@ dfc_main() {
 	fi
 	dfc_select
 	dfc_enter_workdir
+	dfc_stat_run
 	if ((!DFC_DRY_RUN)); then
 		dfc_need_tool sbatch
 		dfc_need_tool scancel
@@ -480,6 +492,7 @@ dfc_main() {
 	if ((!DFC_DRY_RUN)); then
 		dfc_write_slurm_files
 		dfc_write_scripts
+		dfc_cache_save
 		dfc_log "submitting ${DFC_NAME:-the pipeline} from $PWD (${#DFC_SELECTED[@]} of $DFC_NR_STEPS steps)"
 	fi
 	dfc_submit

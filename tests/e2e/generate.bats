@@ -80,7 +80,7 @@ json.dump({"name": "hostile",
 		[ ! -e "$TEST_TMP/$x" ]
 	done
 	# The dry run prints the same words, quoted so that they can be pasted.
-	run --separate-stderr bash "$TEST_TMP/gen.sh" --dry-run
+	run --separate-stderr bash "$TEST_TMP/gen.sh" --dry-run --force
 	[ "$status" -eq 0 ]
 	eval "words=(${output#rec: })"
 	printf '%s\0' "${words[@]:2}" > dry.bin
@@ -103,16 +103,22 @@ json.dump({"name": "hostile",
 	[ ! -e "$TEST_TMP/work/out" ]
 }
 
-@test "--dry-run prints each command in order and writes nothing" {
+@test "--dry-run prints the plan in order, each step with its reason, and writes nothing" {
 	write_chain
 	generate_to gen.sh -f pipeline.json
 	before=$(listing)
 	run --separate-stderr bash gen.sh --dry-run
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "s1: bash .dfc/scripts/s1/step.sh s1 data/mid.txt data/raw.txt" ]
-	[ "${lines[1]}" = "s2: bash .dfc/scripts/s2/step.sh s2 out/deep/final.txt data/mid.txt" ]
-	[ "${lines[2]}" = "s3: bash .dfc/scripts/s3/step.sh s3 data/o3.txt data/other.txt" ]
+	[ "${lines[0]}" = "s1: bash .dfc/scripts/s1/step.sh s1 data/mid.txt data/raw.txt  # never run" ]
+	[ "${lines[1]}" = "s2: bash .dfc/scripts/s2/step.sh s2 out/deep/final.txt data/mid.txt  # never run" ]
+	[ "${lines[2]}" = "s3: bash .dfc/scripts/s3/step.sh s3 data/o3.txt data/other.txt  # never run" ]
+	[ "${lines[3]}" = "# 3 of 3 steps would run, 0 up to date" ]
 	[ "$(listing)" = "$before" ]
+	[ ! -e .dfc ]
+	# --force: every command, as it runs.
+	run --separate-stderr bash gen.sh --dry-run --force
+	[ "${lines[0]}" = "s1: bash .dfc/scripts/s1/step.sh s1 data/mid.txt data/raw.txt" ]
+	[ "${#lines[@]}" -eq 3 ]
 	[ ! -e .dfc ]
 }
 

@@ -39,8 +39,8 @@ load generate_helper
 	before=$(listing)
 	run --separate-stderr dfc run -f pipeline.json --dry-run
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "s1: bash .dfc/scripts/s1/step.sh s1 data/mid.txt data/raw.txt" ]
-	[ "${#lines[@]}" -eq 3 ]
+	[ "${lines[0]}" = "s1: bash .dfc/scripts/s1/step.sh s1 data/mid.txt data/raw.txt  # never run" ]
+	[ "${#lines[@]}" -eq 4 ]
 	[ "$(listing)" = "$before" ]
 }
 

@@ -1,0 +1,321 @@
+# shellcheck shell=bash
+#
+# runtime_state.sh - what a generated script remembers in the work folder
+# between runs (SPEC §6): the stat-signature cache of the files it hashes,
+# and one stamp per step that last succeeded. It follows runtime.sh in every
+# generated script, before the target's part.
+#
+# A run must cost what its steps cost. So deciding that a step is up to
+# date forks nothing: files are stat'ed in batches (one `stat` for many),
+# a file's sha256 is taken again only when its signature (size, mtime and
+# ctime in nanoseconds, inode) changed since it was hashed, and everything
+# else is bash builtins (printf -v, mapfile, read, [[ ]]).
+#
+# The cache, .dfc/cache, holds NUL-separated records of five fields:
+#   f PATH SIGNATURE SHA256 HASHED_AT   a file's signature when it was hashed
+#   b BLOB - SHA256 0                   the sha256 of an embedded file's content
+#   v SHA256 - - 0                      a generated script of that sha256 whose
+#                                       embedded files were checked
+# HASHED_AT is the second the hash was started. An entry is trusted only when
+# the file's mtime and ctime are at least a second older than that, so a
+# file written in the same clock tick as its hash (or a later one that
+# the file system dated back to it) is hashed again: git's "racy" rule.
+
+DFC_CACHE=$DFC_STATE/cache
+DFC_CACHE_DIRTY=0
+declare -A DFC_C_SIG=() DFC_C_SHA=() DFC_C_AT=() DFC_C_BLOB=() DFC_C_CHECKED=()
+# What this run knows: each file's signature ('' when it is missing), which
+# of them may have changed since (written by a step of this run), and sha256s.
+declare -A DFC_SIG=() DFC_STALE=() DFC_SHA=()
+
+# Load .dfc/cache; a damaged or partial one counts for what it holds whole.
+dfc_cache_load() {
+	local -a rec=()
+	local n k
+	if [[ ! -f $DFC_CACHE ]]; then
+		return 0
+	fi
+	mapfile -d '' rec <"$DFC_CACHE" || return 0
+	n=${#rec[@]}
+	for ((k = 0; k + 4 < n; k += 5)); do
+		case ${rec[k]} in
+		f)
+			if [[ ${rec[k + 3]} == +([0-9a-f]) && ${#rec[k + 3]} -eq 64 && ${rec[k + 4]} == +([0-9]) ]]; then
+				DFC_C_SIG[${rec[k + 1]}]=${rec[k + 2]}
+				DFC_C_SHA[${rec[k + 1]}]=${rec[k + 3]}
+				DFC_C_AT[${rec[k + 1]}]=${rec[k + 4]}
+			fi
+			;;
+		b) DFC_C_BLOB[${rec[k + 1]}]=${rec[k + 3]} ;;
+		v) DFC_C_CHECKED[${rec[k + 1]}]=1 ;;
+		*) return 0 ;; # out of step: trust nothing after it
+		esac
+	done
+}
+
+# Write .dfc/cache when this run learned something (never in a dry run).
+dfc_cache_save() {
+	local p tmp=$DFC_CACHE.$$.tmp
+	if ((!DFC_CACHE_DIRTY || DFC_DRY_RUN)) || [[ ! -d $DFC_STATE ]]; then
+		return 0
+	fi
+	{
+		for p in "${!DFC_C_SHA[@]}"; do
+			# Files outside the run folder (a temporary script of `run`)
+			# are kept while runs see them.
+			if [[ $p == /* && -z ${DFC_SIG[$p]+set} ]]; then
+				continue
+			fi
+			printf 'f\0%s\0%s\0%s\0%s\0' "$p" "${DFC_C_SIG[$p]}" "${DFC_C_SHA[$p]}" "${DFC_C_AT[$p]}"
+		done
+		for p in "${!DFC_C_BLOB[@]}"; do
+			printf 'b\0%s\0-\0%s\0%s\0' "$p" "${DFC_C_BLOB[$p]}" 0
+		done
+		for p in "${!DFC_C_CHECKED[@]}"; do
+			printf 'v\0%s\0-\0-\0%s\0' "$p" 0
+		done
+	} >"$tmp" && mv -f -- "$tmp" "$DFC_CACHE"
+	DFC_CACHE_DIRTY=0
+}
+
+# dfc_stat PATH...: the signature of each file into DFC_SIG, '' for one
+# that is missing or not a regular file. One `stat` per 1000 files.
+dfc_stat() {
+	local -a files=() sigs=()
+	local f i k want
+	for f in "$@"; do
+		if [[ -f $f ]]; then
+			files+=("$f")
+		else
+			DFC_SIG[$f]=''
+		fi
+		unset 'DFC_STALE[$f]'
+	done
+	for ((i = 0; i < ${#files[@]}; i += 1000)); do
+		want=$((${#files[@]} - i < 1000 ? ${#files[@]} - i : 1000))
+		mapfile -d '' sigs < <(stat --printf='%s %.9Y %.9Z %i\0' -- "${files[@]:i:1000}" 2>/dev/null)
+		if ((${#sigs[@]} != want)); then
+			# A file went away meanwhile: ask for each on its own.
+			for ((k = i; k < i + 1000 && k < ${#files[@]}; k++)); do
+				mapfile -d '' sigs < <(stat --printf='%s %.9Y %.9Z %i\0' -- "${files[k]}" 2>/dev/null)
+				DFC_SIG[${files[k]}]=${sigs[0]:-}
+			done
+			continue
+		fi
+		for ((k = 0; k < ${#sigs[@]}; k++)); do
+			DFC_SIG[${files[i + k]}]=${sigs[k]}
+		done
+	done
+}
+
+# Whether the cached sha256 of PATH still holds: same signature, and the
+# file's last change at least a second before the hash was started.
+dfc_cache_holds() {
+	local sig=${DFC_SIG[$1]} at=${DFC_C_AT[$1]:-0} mtime ctime
+	local -a parts
+	[[ -n $sig && ${DFC_C_SIG[$1]:-} == "$sig" ]] || return 1
+	# shellcheck disable=SC2206 # "SIZE MTIME CTIME INODE": digits, dots, spaces
+	parts=($sig)
+	mtime=${parts[1]%.*}
+	ctime=${parts[2]%.*}
+	if ((mtime < ctime)); then
+		mtime=$ctime
+	fi
+	((mtime + 1 < at))
+}
+
+# dfc_hash PATH...: the sha256 of each file into DFC_SHA ('-' when it is
+# missing), from the cache where it holds, else with one `sha256sum` for
+# all the others. Files written by this run are stat'ed again first.
+dfc_hash() {
+	local -a todo=() stale=() out=()
+	local p k now
+	for p in "$@"; do
+		if [[ -z ${DFC_SIG[$p]+set} || -n ${DFC_STALE[$p]:-} ]]; then
+			stale+=("$p")
+		fi
+	done
+	if ((${#stale[@]})); then
+		dfc_stat "${stale[@]}"
+	fi
+	for p in "$@"; do
+		if [[ -z ${DFC_SIG[$p]} ]]; then
+			DFC_SHA[$p]=-
+		elif dfc_cache_holds "$p"; then
+			DFC_SHA[$p]=${DFC_C_SHA[$p]}
+		elif [[ -z ${DFC_SHA[$p]:-} ]]; then
+			todo+=("$p")
+		fi
+	done
+	if ((${#todo[@]} == 0)); then
+		return 0
+	fi
+	now=${EPOCHREALTIME%[.,]*}
+	now=${now:-$(printf '%(%s)T' -1)}
+	for ((k = 0; k < ${#todo[@]}; k += 1000)); do
+		mapfile -d '' out < <(sha256sum -z -- "${todo[@]:k:1000}" 2>/dev/null)
+		for p in "${out[@]}"; do
+			# "HASH  PATH": -z keeps the path as it is.
+			DFC_SHA[${p:66}]=${p:0:64}
+		done
+	done
+	for p in "${todo[@]}"; do
+		if [[ -z ${DFC_SHA[$p]:-} ]]; then
+			DFC_SHA[$p]=- # unreadable, or gone meanwhile
+			continue
+		fi
+		DFC_C_SIG[$p]=${DFC_SIG[$p]}
+		DFC_C_SHA[$p]=${DFC_SHA[$p]}
+		DFC_C_AT[$p]=$now
+		DFC_CACHE_DIRTY=1
+	done
+}
+
+# Mark files a step of this run may have written: their signature is stale.
+dfc_touched() {
+	local p
+	for p in "$@"; do
+		DFC_STALE[$p]=1
+		unset 'DFC_SHA[$p]'
+	done
+}
+
+# --- Stamps: what a step saw when it last succeeded ------------------------
+#
+# .dfc/stamps/<step> holds, one per line: a token that changes each time it
+# is written, the script's blob id, its command line, the sha256 of each
+# input, the token of each script it follows, the sha256 of each output.
+
+# dfc_step_paths i: the paths of step i's inputs then outputs into DFC_PATHS.
+dfc_step_paths() {
+	local k
+	DFC_PATHS=()
+	for k in ${DFC_STEP_INPUTS[$1]} ${DFC_STEP_OUTPUTS[$1]}; do
+		DFC_PATHS+=("${DFC_DS_PATH[k]}")
+	done
+}
+
+# The token of step d's stamp into DFC_TOKEN (read once per run).
+declare -A DFC_TOKENS=()
+dfc_token() {
+	local line=''
+	if [[ -z ${DFC_TOKENS[$1]+set} ]]; then
+		if [[ -f $DFC_STATE/stamps/${DFC_STEP_ID[$1]} ]]; then
+			read -r line <"$DFC_STATE/stamps/${DFC_STEP_ID[$1]}"
+		fi
+		DFC_TOKENS[$1]=${line#token }
+	fi
+	DFC_TOKEN=${DFC_TOKENS[$1]}
+}
+
+# What step i's run depends on, as its stamp's lines, into DFC_LINES (the
+# files must have been hashed: dfc_hash).
+dfc_stamp_lines() {
+	local i=$1 k d cmd
+	printf -v cmd ' %q' "${DFC_ARGV[@]:${DFC_ARGV_START[i]}:${DFC_ARGV_LEN[i]}}"
+	DFC_LINES=("script ${DFC_STEP_BLOB[i]}" "command$cmd")
+	for k in ${DFC_STEP_INPUTS[i]}; do
+		DFC_LINES+=("input ${DFC_DS_ID[k]} ${DFC_SHA[${DFC_DS_PATH[k]}]}")
+	done
+	for d in ${DFC_STEP_AFTER[i]}; do
+		dfc_token "$d"
+		DFC_LINES+=("after ${DFC_STEP_ID[d]} $DFC_TOKEN")
+	done
+}
+
+# Why step i must run, into DFC_REASON ('' when it is up to date). Its
+# files are hashed here when a reason needs them, not otherwise.
+dfc_why() {
+	local i=$1 stamp=$DFC_STATE/stamps/${DFC_STEP_ID[$1]} j k n line
+	local -a old=() words=()
+	DFC_REASON=''
+	if ((DFC_FORCE)); then
+		DFC_REASON=forced
+		return
+	fi
+	if [[ ! -f $stamp ]]; then
+		if [[ -f $stamp.failed ]]; then
+			DFC_REASON="last run failed"
+		else
+			DFC_REASON="never run"
+		fi
+		return
+	fi
+	mapfile -t old <"$stamp"
+	if [[ ${old[0]:-} != token\ * ]]; then
+		DFC_REASON="stamp of an older script"
+		return
+	fi
+	dfc_step_paths "$i"
+	dfc_hash "${DFC_PATHS[@]}"
+	dfc_stamp_lines "$i"
+	for j in "${!DFC_LINES[@]}"; do
+		if [[ ${DFC_LINES[j]} == "${old[j + 1]:-}" ]]; then
+			continue
+		fi
+		read -r -a words <<<"${DFC_LINES[j]}"
+		case ${words[0]} in
+		script) DFC_REASON="script changed" ;;
+		command) DFC_REASON="arguments changed" ;;
+		input) DFC_REASON="input ${words[1]} changed" ;;
+		after) DFC_REASON="upstream ${words[1]} changed" ;;
+		esac
+		return
+	done
+	n=$((${#DFC_LINES[@]} + 1))
+	for k in ${DFC_STEP_OUTPUTS[i]}; do
+		line=${old[n]:-}
+		n=$((n + 1))
+		# "output ID SHA256": node ids hold no blank.
+		if [[ $line != "output ${DFC_DS_ID[k]} "* ]]; then
+			DFC_REASON="outputs changed"
+			return
+		fi
+		if [[ ${DFC_SHA[${DFC_DS_PATH[k]}]} == - ]]; then
+			DFC_REASON="output ${DFC_DS_ID[k]} missing"
+			return
+		fi
+		if [[ ${DFC_SHA[${DFC_DS_PATH[k]}]} != "${line##* }" ]]; then
+			DFC_REASON="output ${DFC_DS_ID[k]} changed"
+			return
+		fi
+	done
+	if ((n != ${#old[@]})); then
+		DFC_REASON="outputs changed"
+	fi
+}
+
+# Write the stamps of the steps that succeeded since the last call (their
+# positions in DFC_TO_STAMP, in the order they ran): one stat and one hash
+# for all their files together.
+declare -a DFC_TO_STAMP=()
+dfc_flush_stamps() {
+	local i k token stamp
+	local -a paths=()
+	if ((${#DFC_TO_STAMP[@]} == 0)); then
+		return 0
+	fi
+	for i in "${DFC_TO_STAMP[@]}"; do
+		dfc_step_paths "$i"
+		paths+=("${DFC_PATHS[@]}")
+	done
+	dfc_hash "${paths[@]}"
+	for i in "${DFC_TO_STAMP[@]}"; do
+		stamp=$DFC_STATE/stamps/${DFC_STEP_ID[i]}
+		dfc_stamp_lines "$i"
+		token=${EPOCHREALTIME:-$SECONDS}.$$.$i
+		DFC_TOKENS[$i]=$token
+		{
+			printf 'token %s\n' "$token"
+			printf '%s\n' "${DFC_LINES[@]}"
+			for k in ${DFC_STEP_OUTPUTS[i]}; do
+				if [[ ${DFC_SHA[${DFC_DS_PATH[k]}]} == - ]]; then
+					dfc_warn "step '${DFC_STEP_ID[i]}' did not write ${DFC_DS_ID[k]} (${DFC_DS_PATH[k]})"
+				fi
+				printf 'output %s %s\n' "${DFC_DS_ID[k]}" "${DFC_SHA[${DFC_DS_PATH[k]}]}"
+			done
+		} >"$stamp" || dfc_warn "cannot write $PWD/$stamp: step '${DFC_STEP_ID[i]}' will run again"
+	done
+	DFC_TO_STAMP=()
+	dfc_cache_save
+}
