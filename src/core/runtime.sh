@@ -48,13 +48,15 @@ declare -a DFC_DS_BLOB=() DFC_DS_SIZE=() DFC_DS_PRODUCERS=()
 # size, path in the run folder, executable or not), interpreter command
 # (empty when the file is executed directly), the steps it waits for, the
 # steps it follows directly (script -> script edges), the datasets it reads
-# and writes, and its command line as a slice of DFC_ARGV.
+# and writes, and its command line: the array DFC_ARGV_<i> (one array a
+# step: slicing one long array costs its whole length in bash) and, as bash
+# quotes it, DFC_STEP_CMD.
 DFC_NR_STEPS=0
 declare -A DFC_STEP_INDEX=()
 declare -a DFC_STEP_ID=() DFC_STEP_BLOB=() DFC_STEP_SIZE=() DFC_STEP_FILE=()
 declare -a DFC_STEP_INTERP=() DFC_STEP_DEPS=() DFC_STEP_AFTER=()
 declare -a DFC_STEP_INPUTS=() DFC_STEP_OUTPUTS=()
-declare -a DFC_ARGV=() DFC_ARGV_START=() DFC_ARGV_LEN=()
+declare -a DFC_STEP_CMD=()
 
 # --- Options and state of this run ----------------------------------------
 
@@ -210,8 +212,7 @@ dfc_step() {
 	DFC_STEP_AFTER[i]=''
 	DFC_STEP_INPUTS[i]=''
 	DFC_STEP_OUTPUTS[i]=''
-	DFC_ARGV_START[i]=${#DFC_ARGV[@]}
-	DFC_ARGV_LEN[i]=0
+	DFC_STEP_CMD[i]=''
 	DFC_NR_STEPS=$((i + 1))
 }
 
@@ -257,8 +258,10 @@ dfc_writes() {
 # dfc_command WORD...: the current step's command line.
 dfc_command() {
 	local i=$((DFC_NR_STEPS - 1))
-	DFC_ARGV+=("$@")
-	DFC_ARGV_LEN[i]=$#
+	declare -ga "DFC_ARGV_$i"
+	local -n _dfc_argv=DFC_ARGV_$i
+	_dfc_argv=("$@")
+	printf -v "DFC_STEP_CMD[i]" ' %q' "$@"
 }
 
 # --- Options ------------------------------------------------------------------
@@ -416,7 +419,7 @@ dfc_extract() {
 }
 
 dfc_mkparent() {
-	if [[ $1 == */* ]]; then
+	if [[ $1 == */* && ! -d ${1%/*} ]]; then
 		mkdir -p -- "${1%/*}"
 	fi
 }
@@ -456,11 +459,14 @@ dfc_check_scripts() {
 
 # Write each selected step's script into the run folder, unless it is
 # there already with the content of its blob (the cache knows that
-# content's sha256 once the blob was written).
+# content's sha256 once the blob was written). Each content is taken out
+# of this script and checked once; the other steps with the same script
+# get a copy written by bash itself, and the folders, modes and
+# signatures of all of them take one process each.
 dfc_write_scripts() {
-	local i path blob
-	local -a paths=() written=()
-	local -A written_to=()
+	local LC_ALL=C i path blob content now
+	local -a paths=() todo=() dirs=() firsts=() copies=() executables=()
+	local -A planned=() first=() text=()
 	for i in "${!DFC_SELECTED[@]}"; do
 		paths+=("${DFC_STEP_FILE[i]}")
 	done
@@ -468,32 +474,75 @@ dfc_write_scripts() {
 	for i in "${!DFC_SELECTED[@]}"; do
 		path=${DFC_STEP_FILE[i]}
 		blob=${DFC_STEP_BLOB[i]}
-		if [[ -n ${written_to[$path]:-} ]] ||
+		if [[ -n ${planned[$path]:-} ]] ||
 			{ [[ -n ${DFC_C_BLOB[$blob]:-} && ${DFC_SHA[$path]} == "${DFC_C_BLOB[$blob]}" ]] &&
 				[[ -n ${DFC_STEP_INTERP[i]} || -x $path ]]; }; then
 			continue
 		fi
-		written_to[$path]=1
-		if ! dfc_extract "$blob" "${DFC_STEP_SIZE[i]}" "$path"; then
-			dfc_die 6 "tampered ${DFC_STEP_ID[i]}" \
-				"cannot write the script of step '${DFC_STEP_ID[i]}' to $path"
+		planned[$path]=1
+		todo+=("$i")
+		if [[ $path == */* && ! -d ${path%/*} ]]; then
+			dirs+=("${path%/*}")
 		fi
 		if [[ -z ${DFC_STEP_INTERP[i]} ]]; then
-			chmod +x -- "$path"
+			executables+=("$path")
 		fi
-		dfc_touched "$path"
-		written+=("$i")
 	done
-	if ((${#written[@]} == 0)); then
+	if ((${#todo[@]} == 0)); then
 		return 0
 	fi
+	if ((${#dirs[@]})) && ! mkdir -p -- "${dirs[@]}"; then
+		dfc_die 1 '' "cannot create the folders of the scripts in $PWD"
+	fi
+	now=${EPOCHREALTIME%[.,]*}
+	for i in "${todo[@]}"; do
+		path=${DFC_STEP_FILE[i]}
+		blob=${DFC_STEP_BLOB[i]}
+		if [[ -z ${first[$blob]:-} ]]; then
+			if ! dfc_extract "$blob" "${DFC_STEP_SIZE[i]}" "$path"; then
+				dfc_die 6 "tampered ${DFC_STEP_ID[i]}" \
+					"cannot write the script of step '${DFC_STEP_ID[i]}' to $path"
+			fi
+			first[$blob]=$path
+			firsts+=("$path")
+			content=''
+			IFS= read -r -d '' content <"$path" || true
+			if ((${#content} == DFC_STEP_SIZE[i])); then
+				text[$blob]=$content # no NUL byte: bash can write it
+			fi
+		elif [[ -n ${text[$blob]+set} ]]; then
+			printf '%s' "${text[$blob]}" >"$path" ||
+				dfc_die 1 '' "cannot write the script of step '${DFC_STEP_ID[i]}' to $path"
+			copies+=("$i")
+		else
+			cp -- "${first[$blob]}" "$path" ||
+				dfc_die 1 '' "cannot write the script of step '${DFC_STEP_ID[i]}' to $path"
+			copies+=("$i")
+		fi
+		dfc_touched "$path"
+	done
+	if ((${#executables[@]})); then
+		chmod +x -- "${executables[@]}"
+	fi
+	dfc_hash "${firsts[@]}"
+	for path in "${firsts[@]}"; do
+		for blob in "${!first[@]}"; do
+			if [[ ${first[$blob]} == "$path" ]]; then
+				DFC_C_BLOB[$blob]=${DFC_SHA[$path]}
+			fi
+		done
+	done
+	# A copy holds its blob's content: the cache takes its signature.
 	paths=()
-	for i in "${written[@]}"; do
+	for i in "${copies[@]}"; do
 		paths+=("${DFC_STEP_FILE[i]}")
 	done
-	dfc_hash "${paths[@]}"
-	for i in "${written[@]}"; do
-		DFC_C_BLOB[${DFC_STEP_BLOB[i]}]=${DFC_SHA[${DFC_STEP_FILE[i]}]}
+	dfc_stat "${paths[@]}"
+	for i in "${copies[@]}"; do
+		path=${DFC_STEP_FILE[i]}
+		DFC_C_SIG[$path]=${DFC_SIG[$path]}
+		DFC_C_SHA[$path]=${DFC_C_BLOB[${DFC_STEP_BLOB[i]}]}
+		DFC_C_AT[$path]=${now:-0}
 	done
 	DFC_CACHE_DIRTY=1
 }
@@ -646,7 +695,7 @@ dfc_exec_prefixed() {
 DFC_RAN=0
 dfc_run_step() {
 	local i=$1 prefixed=$2 logged=${3:-0} id=${DFC_STEP_ID[$1]} start end took k status log
-	local -a argv=("${DFC_ARGV[@]:${DFC_ARGV_START[i]}:${DFC_ARGV_LEN[i]}}")
+	local -n argv=DFC_ARGV_$i
 	DFC_RAN=0
 	dfc_why "$i"
 	if [[ -z $DFC_REASON ]]; then
@@ -654,7 +703,12 @@ dfc_run_step() {
 		return 0
 	fi
 	DFC_RAN=1
-	rm -f -- "$DFC_STATE/stamps/$id" "$DFC_STATE/stamps/$id.failed"
+	# Until it succeeds and is stamped again, the step is not up to date
+	# (a truncated stamp says so without a process to remove it).
+	printf 'token -\n' >"$DFC_STATE/stamps/$id"
+	if [[ -e $DFC_STATE/stamps/$id.failed ]]; then
+		rm -f -- "$DFC_STATE/stamps/$id.failed"
+	fi
 	unset 'DFC_TOKENS[$i]'
 	for k in ${DFC_STEP_OUTPUTS[i]}; do
 		dfc_mkparent "${DFC_DS_PATH[k]}"
@@ -725,8 +779,8 @@ dfc_enter_workdir() {
 	fi
 }
 
-# Load the cache and stat, in one batch, every file this run may hash: the
-# datasets and scripts of the selected steps, and this script.
+# Load the cache, and stat and hash in one batch every file this run may
+# look at: the datasets and scripts of the selected steps, and this script.
 dfc_stat_run() {
 	local i k
 	local -a paths=()
@@ -741,6 +795,8 @@ dfc_stat_run() {
 		paths+=("$DFC_SELF")
 	fi
 	dfc_stat "${paths[@]}"
+	# The files whose cache entry does not hold are hashed now, together.
+	dfc_hash "${paths[@]}"
 }
 
 # Make the folders of .dfc/ a run writes in (no process when they exist).

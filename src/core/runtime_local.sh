@@ -83,7 +83,6 @@ dfc_json_string() {
 dfc_plan() {
 	local i d n=0 up=0 line word json=''
 	local -A runs=()
-	local -a argv=()
 	for i in "${!DFC_SELECTED[@]}"; do
 		dfc_why "$i"
 		if [[ -z $DFC_REASON ]]; then
@@ -100,7 +99,7 @@ dfc_plan() {
 		fi
 		runs[$i]=1
 		n=$((n + 1))
-		argv=("${DFC_ARGV[@]:${DFC_ARGV_START[i]}:${DFC_ARGV_LEN[i]}}")
+		local -n argv=DFC_ARGV_$i
 		if ((DFC_JSON)); then
 			dfc_json_string word "${DFC_STEP_ID[i]}"
 			line="{\"id\": $word, \"reason\": "
@@ -252,6 +251,7 @@ dfc_run_parallel() {
 dfc_finish() {
 	local start=$1 end took i list='' blocked='' nr_blocked=0
 	dfc_flush_stamps
+	dfc_cache_save
 	dfc_cleanup
 	dfc_now end
 	dfc_duration took "$start" "$end"
@@ -283,6 +283,7 @@ dfc_interrupted() {
 	done
 	wait
 	dfc_flush_stamps
+	dfc_cache_save
 	dfc_report "interrupted"
 	dfc_die 130 '' "interrupted"
 }

@@ -211,9 +211,8 @@ dfc_token() {
 # What step i's run depends on, as its stamp's lines, into DFC_LINES (the
 # files must have been hashed: dfc_hash).
 dfc_stamp_lines() {
-	local i=$1 k d cmd
-	printf -v cmd ' %q' "${DFC_ARGV[@]:${DFC_ARGV_START[i]}:${DFC_ARGV_LEN[i]}}"
-	DFC_LINES=("script ${DFC_STEP_BLOB[i]}" "command$cmd")
+	local i=$1 k d
+	DFC_LINES=("script ${DFC_STEP_BLOB[i]}" "command${DFC_STEP_CMD[i]}")
 	for k in ${DFC_STEP_INPUTS[i]}; do
 		DFC_LINES+=("input ${DFC_DS_ID[k]} ${DFC_SHA[${DFC_DS_PATH[k]}]}")
 	done
@@ -233,15 +232,19 @@ dfc_why() {
 		DFC_REASON=forced
 		return
 	fi
+	if [[ -f $stamp.failed ]]; then
+		DFC_REASON="last run failed"
+		return
+	fi
 	if [[ ! -f $stamp ]]; then
-		if [[ -f $stamp.failed ]]; then
-			DFC_REASON="last run failed"
-		else
-			DFC_REASON="never run"
-		fi
+		DFC_REASON="never run"
 		return
 	fi
 	mapfile -t old <"$stamp"
+	if [[ ${old[0]:-} == "token -" ]]; then
+		DFC_REASON="last run did not finish"
+		return
+	fi
 	if [[ ${old[0]:-} != token\ * ]]; then
 		DFC_REASON="stamp of an older script"
 		return
@@ -287,7 +290,8 @@ dfc_why() {
 
 # Write the stamps of the steps that succeeded since the last call (their
 # positions in DFC_TO_STAMP, in the order they ran): one stat and one hash
-# for all their files together.
+# for all their files together. The cache is saved at the end of the run
+# (dfc_cache_save): losing it costs hashing again, never a wrong skip.
 declare -a DFC_TO_STAMP=()
 dfc_flush_stamps() {
 	local i k token stamp
@@ -317,5 +321,4 @@ dfc_flush_stamps() {
 		} >"$stamp" || dfc_warn "cannot write $PWD/$stamp: step '${DFC_STEP_ID[i]}' will run again"
 	done
 	DFC_TO_STAMP=()
-	dfc_cache_save
 }
