@@ -53,7 +53,7 @@ static void test_each_kind(void **state)
 	json_t *a = test_json(base), *b = test_json(base);
 	json_t *nodes = json_object_get(b, "nodes"), *edges = json_object_get(b, "edges");
 	struct diff d;
-	int seen[DIFF_SCRIPT_CHANGED + 1] = { 0 };
+	int seen[DIFF_STEP_MOVED + 1] = { 0 };
 	struct buf out = BUF_INIT;
 
 	(void)state;
@@ -78,6 +78,7 @@ static void test_each_kind(void **state)
 	assert_int_equal(seen[DIFF_EDGE_REMOVED], 1);
 	assert_int_equal(seen[DIFF_EDGE_ADDED], 1);
 	assert_int_equal(seen[DIFF_ARGUMENTS_CHANGED], 1);
+	assert_int_equal(seen[DIFF_STEP_ARGUMENTS_CHANGED], 1);
 	diff_format_text(&out, &d, false);
 	assert_non_null(strstr(buf_cstr(&out), "+ node 'x' (script scripts/x.py)\n"));
 	assert_non_null(strstr(buf_cstr(&out), "- edge clean -> out\n"));
