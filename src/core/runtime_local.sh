@@ -249,15 +249,16 @@ dfc_run_parallel() {
 # The end of a run: stamps, the summary line, and exit 4 naming every
 # failed step and what did not run because of it.
 dfc_finish() {
-	local start=$1 end took i list='' blocked='' nr_blocked=0
+	local start=$1 end took i list='' blocked=''
 	dfc_flush_stamps
 	dfc_cache_save
 	dfc_cleanup
 	dfc_now end
 	dfc_duration took "$start" "$end"
-	for i in "${!DFC_BLOCKED[@]}"; do
-		blocked+="${blocked:+, }${DFC_STEP_ID[i]} (after ${DFC_BLOCKED[$i]})"
-		nr_blocked=$((nr_blocked + 1))
+	for i in "${!DFC_SELECTED[@]}"; do
+		if [[ -n ${DFC_BLOCKED[$i]:-} ]]; then
+			blocked+="${blocked:+, }${DFC_STEP_ID[i]} (after ${DFC_BLOCKED[$i]})"
+		fi
 	done
 	dfc_say "summary: $DFC_NR_RAN run, $DFC_NR_SKIPPED up to date, ${#DFC_FAILED[@]} failed," \
 		"$((${#DFC_SELECTED[@]} - DFC_NR_RAN - DFC_NR_SKIPPED - ${#DFC_FAILED[@]})) not run, in $took"
@@ -265,14 +266,16 @@ dfc_finish() {
 		dfc_report "done"
 		return 0
 	fi
-	for i in "${!DFC_FAILED[@]}"; do
-		dfc_report "failed ${DFC_STEP_ID[i]}"
-		list+="${list:+, }step '${DFC_STEP_ID[i]}' failed (exit status ${DFC_FAILED[$i]})"
+	for i in "${!DFC_SELECTED[@]}"; do
+		if [[ -n ${DFC_FAILED[$i]:-} ]]; then
+			dfc_report "failed ${DFC_STEP_ID[i]}"
+			list+="${list:+, }step '${DFC_STEP_ID[i]}' failed (exit status ${DFC_FAILED[$i]})"
+		fi
 	done
 	if ((!DFC_KEEP_GOING)); then
 		dfc_die 4 '' "$list; the pipeline stopped there"
 	fi
-	dfc_die 4 '' "$list${blocked:+; not run because of it: $blocked}"
+	dfc_die 4 '' "$list${blocked:+; not run because of that: $blocked}"
 }
 
 dfc_interrupted() {
