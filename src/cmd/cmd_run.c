@@ -26,6 +26,8 @@ static const char *from;
 static const char *workdir;
 static int jobs;
 static bool force;
+static bool keep_going;
+static bool json;
 static const char *on;
 static bool wait_jobs;
 static struct opt_strings sbatch_args;
@@ -36,13 +38,17 @@ static const struct opt options[] = {
 	OPT_INT('v', "version", &version, "N", "with -i: version N (default: the latest)"),
 	OPT_BOOL(0, "from-catalog", &from_catalog,
 		 "with -i: use catalog version N as last fetched"),
-	OPT_BOOL(0, "dry-run", &dry_run, "print each command; run nothing, write nothing"),
+	OPT_BOOL(0, "dry-run", &dry_run,
+		 "print the steps that would run and why; run nothing, write nothing"),
+	OPT_BOOL(0, "json", &json, "with --dry-run: print the plan as JSON"),
 	OPT_STRING(0, "node", &node, "NODE", "run step NODE alone"),
 	OPT_STRING(0, "from", &from, "NODE", "run NODE and every step downstream of it"),
 	OPT_STRING(0, "workdir", &workdir, "DIR",
 		   "run in DIR (default: the file's folder with -f, the current one with -i)"),
 	OPT_INT(0, "jobs", &jobs, "N", "run up to N independent steps at once (default 1)"),
 	OPT_BOOL(0, "force", &force, "rerun steps that are up to date"),
+	OPT_BOOL(0, "keep-going", &keep_going,
+		 "after a failure, still run the steps that do not depend on it"),
 	OPT_STRING(0, "on", &on, "slurm",
 		   "submit one Slurm job per step instead of running here"),
 	OPT_BOOL(0, "wait", &wait_jobs,
@@ -53,9 +59,10 @@ static const struct opt options[] = {
 };
 
 static const char *const usage[] = {
-	"run -f FILE [--dry-run] [--node NODE | --from NODE] [--workdir DIR] [--jobs N] [--force]",
-	"run -i ID [-v N] [--from-catalog] [--dry-run] [--node NODE | --from NODE] [--workdir DIR] "
-	"[--jobs N] [--force]",
+	"run -f FILE [--dry-run [--json]] [--node NODE | --from NODE] [--workdir DIR] [--jobs N] "
+	"[--force] [--keep-going]",
+	"run -i ID [-v N] [--from-catalog] [--dry-run [--json]] [--node NODE | --from NODE] "
+	"[--workdir DIR] [--jobs N] [--force] [--keep-going]",
 	"run -f FILE | -i ID [-v N] --on slurm [--wait] [--sbatch-arg ARG]... [--dry-run] "
 	"[--node NODE | --from NODE] [--workdir DIR] [--force]",
 	NULL,
@@ -109,6 +116,21 @@ static char *reported(const struct buf *report, const char *word)
 	return found ? xstrndup(found, strcspn(found, "\n")) : NULL;
 }
 
+/* Every "failed STEP" of the report, as "'a', 'b'" (new), and how many. */
+static char *failed_steps(const struct buf *report, size_t *nr)
+{
+	struct buf list = BUF_INIT;
+	const char *p = buf_cstr(report);
+
+	*nr = 0;
+	for (; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
+		if (strncmp(p, "failed ", 7))
+			continue;
+		buf_addf(&list, "%s'%.*s'", (*nr)++ ? ", " : "", (int)strcspn(p + 7, "\n"), p + 7);
+	}
+	return buf_detach(&list, NULL);
+}
+
 /* Turn the script's exit status into ours, with a message naming why. */
 static int map_status(int status, const struct buf *report)
 {
@@ -128,11 +150,23 @@ static int map_status(int status, const struct buf *report)
 				       "its output is in .dfc/logs/%s.log in the run folder; "
 				       "submit again with --from %s once it is fixed",
 				       what ? what : "NODE", what ? what : "NODE");
-		else
+		else if (keep_going) {
+			size_t nr;
+			char *all = failed_steps(report, &nr);
+
+			ret = dfc_hint(dfc_error(DFC_EEXEC, "%s %s failed; the steps that do not "
+							    "depend on %s ran",
+						 nr > 1 ? "steps" : "step", nr ? all : "'?'",
+						 nr > 1 ? "them" : "it"),
+				       "the output of each is in .dfc/logs/STEP.log; run again once "
+				       "fixed: the steps that are up to date are skipped");
+			free(all);
+		} else
 			ret = dfc_hint(dfc_error(DFC_EEXEC, "step '%s' failed; the run stopped there",
 						 what ? what : "?"),
-				       "its output is above; rerun with --from %s once it is fixed",
-				       what ? what : "NODE");
+				       "its output is above and in .dfc/logs/%s.log; rerun with "
+				       "--from %s once it is fixed",
+				       what ? what : "NODE", what ? what : "NODE");
 		break;
 	case 5:
 		if ((what = reported(report, "missing")) && !strcmp(what, "sbatch"))
@@ -179,6 +213,13 @@ static int check_options(enum generate_target *target)
 	if (on && jobs)
 		return dfc_hint(dfc_error(DFC_EUSAGE, "--jobs does not go with --on slurm"),
 				"Slurm runs independent steps at once by itself");
+	if (on && keep_going)
+		return dfc_hint(dfc_error(DFC_EUSAGE, "--keep-going does not go with --on slurm"),
+				"on Slurm, the steps that do not depend on a failed one go on "
+				"by themselves");
+	if (json && (!dry_run || on))
+		return dfc_hint(dfc_error(DFC_EUSAGE, "--json goes with --dry-run, here"),
+				"'data-factory-cli run ... --dry-run --json' prints the plan");
 	return 0;
 }
 
@@ -223,7 +264,7 @@ static int check_step(const json_t *pipeline)
 /* The generated script's command line, NULL-terminated (strings borrowed). */
 static void script_arguments(struct opt_strings *args, const char *script_path,
 			     const char *status_path, const char *jobs_text,
-			     const char *run_dir)
+			     const char *run_dir, bool quiet)
 {
 	const struct {
 		bool given;
@@ -233,6 +274,8 @@ static void script_arguments(struct opt_strings *args, const char *script_path,
 		{wait_jobs, "--wait", NULL},	 {node, "--only", node},
 		{from, "--from", from},		 {jobs_text, "--jobs", jobs_text},
 		{run_dir, "--workdir", run_dir}, {true, "--status-file", status_path},
+		{keep_going, "--keep-going", NULL}, {json, "--json", NULL},
+		{quiet, "--quiet", NULL},
 	};
 
 	opt_strings_add(args, "bash");
@@ -273,7 +316,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 		jobs_text = xasprintf("%d", jobs);
 	/* The pipeline file's data paths start from its folder. */
 	script_arguments(&args, script_path, status_path, jobs_text,
-			 workdir ? workdir : src.file_dir);
+			 workdir ? workdir : src.file_dir, ctx->quiet);
 	if (ctx->verbose)
 		cmd_note(ctx, "%s %s", on ? "submitting" : "running", src.origin);
 	if ((ret = run_command_argv((char *const *)args.items, &status)) < 0)

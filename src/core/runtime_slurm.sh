@@ -52,7 +52,7 @@ dfc_resources() {
 dfc_usage() {
 	cat <<EOF
 usage: ${0##*/} [--dry-run] [--workdir DIR] [--only NODE | --from NODE]
-       [--wait] [--sbatch-arg ARG]... [--force]
+       [--wait] [--sbatch-arg ARG]... [--force] [--quiet]
 
 Submits pipeline ${DFC_NAME:-"(unnamed)"} to Slurm, one job per step: $DFC_ORIGIN.
 Regenerate it with: $DFC_REGENERATE
@@ -67,6 +67,7 @@ options:
                     ends; exit 0 when all succeeded, 4 when one failed
   --sbatch-arg ARG  give option ARG (such as --account=NAME) to every job
   --force           rerun steps that are up to date
+  --quiet           print only failures, the job ids and the end
   --status-file F   append the outcome (failed STEP, missing TOOL) to F
   -h, --help        show this help
 
@@ -472,6 +473,9 @@ dfc_interrupted() {
 dfc_main() {
 	dfc_pipeline
 	dfc_parse_options "$@"
+	if ((DFC_JSON)); then
+		dfc_usage_error "--json is for the plan of a run on this machine; --dry-run here prints the sbatch commands"
+	fi
 	if [[ -n $DFC_JOB_STEP ]]; then
 		dfc_run_job
 	fi

@@ -133,3 +133,44 @@ load generate_helper
 	[ "$status" -eq 0 ]
 	[ "$(runs)" = "s2 " ]
 }
+
+@test "run --dry-run --json prints the plan; --json alone and --keep-going on Slurm are refused" {
+	write_chain
+	run --separate-stderr dfc run -f pipeline.json --dry-run --json
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '[.steps[].id] | join(" ")' <<< "$output")" = "s1 s2 s3" ]
+	[ "$(jq -r '.steps[0].reason' <<< "$output")" = "never run" ]
+	run --separate-stderr dfc run -f pipeline.json --json
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--json goes with --dry-run"* ]]
+	[[ "$stderr" == *"hint: "* ]]
+	run --separate-stderr dfc run -f pipeline.json --on slurm --keep-going
+	[ "$status" -eq 2 ]
+	[ ! -e .dfc ]
+}
+
+@test "run --keep-going names every failed step; --quiet prints only failures and the summary" {
+	mkdir -p scripts
+	printf 'exit 3\n' > scripts/fail.sh
+	printf 'echo "ran $1"; touch "$1.done"\n' > scripts/ok.sh
+	cat > pipeline.json <<'JSON'
+{ "nodes": [ { "id": "bad", "type": "script", "path": "scripts/fail.sh" },
+             { "id": "good", "type": "script", "path": "scripts/ok.sh" },
+             { "id": "worse", "type": "script", "path": "scripts/fail.sh" },
+             { "id": "out", "type": "dataset", "path": "good.done" } ],
+  "edges": [ { "from": "good", "to": "out", "arguments": ["good"] },
+             { "from": "good", "to": "worse" } ] }
+JSON
+	run --separate-stderr dfc --quiet run -f pipeline.json --keep-going
+	[ "$status" -eq 4 ]
+	[ -e good.done ]
+	[ -z "$output" ]
+	[[ "$stderr" == *"error: steps 'bad', 'worse' failed; the steps that do not depend on them ran"* ]]
+	[[ "$stderr" == *"summary: 1 run, 0 up to date, 2 failed, 0 not run"* ]]
+	[[ "$stderr" != *"good: start"* ]]
+	[ -f .dfc/logs/good.log ]
+	run --separate-stderr dfc run -f pipeline.json
+	[ "$status" -eq 4 ]
+	[[ "$stderr" == *"error: step 'bad' failed; the run stopped there"* ]]
+	[[ "$stderr" == *"hint: its output is above and in .dfc/logs/bad.log"* ]]
+}

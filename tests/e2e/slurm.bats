@@ -260,6 +260,22 @@ JSON
 	[ "$(grep -c '^sbatch ' <<< "$output")" -eq 1 ]
 }
 
+@test "the submit script run by a relative path with --workdir submits there; its dry run names that folder" {
+	write_diamond
+	generate_to submit.sh -f pipeline.json --target slurm
+	mkdir -p ../runs/w
+	cp -r data ../runs/w/
+	w=$(cd ../runs/w && pwd)
+	run --separate-stderr ./submit.sh --workdir ../runs/w --dry-run
+	[ "$status" -eq 0 ]
+	[ "$(grep -c -- "--chdir=$w " <<< "$output")" -eq 4 ]
+	[[ "$output" == *"--output=$w/.dfc/logs/first.log"* ]]
+	run --separate-stderr ./submit.sh --workdir ../runs/w --wait
+	[ "$status" -eq 0 ]
+	[ "$(cat ../runs/w/out/final.txt | head -1)" = join ]
+	[ ! -e out ]
+}
+
 @test "no sbatch: exit 5 with a hint, nothing written" {
 	write_diamond
 	mkdir "$TEST_TMP/bin"
