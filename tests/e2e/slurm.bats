@@ -272,7 +272,7 @@ JSON
 	[[ "$output" == *"--output=$w/.dfc/logs/first.log"* ]]
 	run --separate-stderr ./submit.sh --workdir ../runs/w --wait
 	[ "$status" -eq 0 ]
-	[ "$(cat ../runs/w/out/final.txt | head -1)" = join ]
+	[ "$(head -1 ../runs/w/out/final.txt)" = join ]
 	[ ! -e out ]
 }
 
