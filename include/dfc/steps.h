@@ -63,6 +63,12 @@ bool steps_plan(struct steps *out, const json_t *root);
 const char *steps_interpreter_for(const char *file_name);
 
 /**
+ * Append the word a script receives for a number or boolean argument
+ * `arg` (borrowed): its JSON text (canonical.h), as `1000`, `0.5`, `true`.
+ */
+void steps_scalar_word(struct buf *out, const json_t *arg);
+
+/**
  * The interpreter words of script node `node` (borrowed) whose file is
  * named `file_name` (or NULL): its "interpreter" split on blanks, else the
  * one the name's extension implies, else none (executed directly). A new

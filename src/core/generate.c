@@ -4,7 +4,6 @@
  */
 #include "dfc/generate.h"
 
-#include "dfc/canonical.h"
 #include "dfc/dag.h"
 #include "dfc/error.h"
 #include "dfc/ids.h"
@@ -442,9 +441,7 @@ static int add_argument(struct buf *out, struct gen *g, const struct dag_edge *e
 	case JSON_REAL:
 	case JSON_TRUE:
 	case JSON_FALSE:
-		canonical_dump(&text, arg);
-		while (text.len && text.data[text.len - 1] == '\n')
-			buf_truncate(&text, text.len - 1);
+		steps_scalar_word(&text, arg);
 		add_word(out, buf_cstr(&text));
 		buf_release(&text);
 		return 0;

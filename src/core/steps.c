@@ -29,6 +29,15 @@ const char *steps_interpreter_for(const char *file_name)
 	return NULL;
 }
 
+void steps_scalar_word(struct buf *out, const json_t *arg)
+{
+	size_t start = out->len;
+
+	canonical_dump(out, arg);
+	while (out->len > start && out->data[out->len - 1] == '\n')
+		buf_truncate(out, out->len - 1);
+}
+
 void steps_release(struct steps *s)
 {
 	for (size_t i = 0; i < s->nr; i++) {
@@ -144,9 +153,7 @@ static void add_argument(json_t *out, const json_t *arg, const struct dag *dag,
 	case JSON_REAL:
 	case JSON_TRUE:
 	case JSON_FALSE:
-		canonical_dump(&text, arg);
-		while (text.len && text.data[text.len - 1] == '\n')
-			buf_truncate(&text, text.len - 1);
+		steps_scalar_word(&text, arg);
 		json_array_append_new(out, json_stringn(text.data, text.len));
 		break;
 	case JSON_OBJECT:
