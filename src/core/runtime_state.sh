@@ -40,7 +40,8 @@ dfc_cache_load() {
 	for ((k = 0; k + 4 < n; k += 5)); do
 		case ${rec[k]} in
 		f)
-			if [[ ${rec[k + 3]} == +([0-9a-f]) && ${#rec[k + 3]} -eq 64 && ${rec[k + 4]} == +([0-9]) ]]; then
+			# Only sha256sum ever wrote a sha256 here: its length is check enough.
+			if ((${#rec[k + 3]} == 64)) && [[ ${rec[k + 4]} == +([0-9]) ]]; then
 				DFC_C_SIG[${rec[k + 1]}]=${rec[k + 2]}
 				DFC_C_SHA[${rec[k + 1]}]=${rec[k + 3]}
 				DFC_C_AT[${rec[k + 1]}]=${rec[k + 4]}
@@ -111,13 +112,13 @@ dfc_stat() {
 # Whether the cached sha256 of PATH still holds: same signature, and the
 # file's last change at least a second before the hash was started.
 dfc_cache_holds() {
-	local sig=${DFC_SIG[$1]} at=${DFC_C_AT[$1]:-0} mtime ctime
-	local -a parts
+	local sig=${DFC_SIG[$1]} at=${DFC_C_AT[$1]:-0} rest mtime ctime
 	[[ -n $sig && ${DFC_C_SIG[$1]:-} == "$sig" ]] || return 1
-	# shellcheck disable=SC2206 # "SIZE MTIME CTIME INODE": digits, dots, spaces
-	parts=($sig)
-	mtime=${parts[1]%.*}
-	ctime=${parts[2]%.*}
+	# "SIZE MTIME.NS CTIME.NS INODE"
+	rest=${sig#* }
+	mtime=${rest%%.*}
+	rest=${rest#* }
+	ctime=${rest%%.*}
 	if ((mtime < ctime)); then
 		mtime=$ctime
 	fi
@@ -128,17 +129,23 @@ dfc_cache_holds() {
 # missing), from the cache where it holds, else with one `sha256sum` for
 # all the others. Files written by this run are stat'ed again first.
 dfc_hash() {
-	local -a todo=() stale=() out=()
+	local -a need=() todo=() stale=() out=()
 	local p k now
 	for p in "$@"; do
 		if [[ -z ${DFC_SIG[$p]+set} || -n ${DFC_STALE[$p]:-} ]]; then
 			stale+=("$p")
+		elif [[ -n ${DFC_SHA[$p]:-} ]]; then
+			continue # known in this run, and not written since
 		fi
+		need+=("$p")
 	done
+	if ((${#need[@]} == 0)); then
+		return 0
+	fi
 	if ((${#stale[@]})); then
 		dfc_stat "${stale[@]}"
 	fi
-	for p in "$@"; do
+	for p in "${need[@]}"; do
 		if [[ -z ${DFC_SIG[$p]} ]]; then
 			DFC_SHA[$p]=-
 		elif dfc_cache_holds "$p"; then
@@ -225,7 +232,7 @@ dfc_stamp_lines() {
 # Why step i must run, into DFC_REASON ('' when it is up to date). Its
 # files are hashed here when a reason needs them, not otherwise.
 dfc_why() {
-	local i=$1 stamp=$DFC_STATE/stamps/${DFC_STEP_ID[$1]} j k n line
+	local i=$1 stamp=$DFC_STATE/stamps/${DFC_STEP_ID[$1]} j k n line content expect
 	local -a old=() words=()
 	DFC_REASON=''
 	if ((DFC_FORCE)); then
@@ -240,18 +247,28 @@ dfc_why() {
 		DFC_REASON="never run"
 		return
 	fi
-	mapfile -t old <"$stamp"
-	if [[ ${old[0]:-} == "token -" ]]; then
+	content=''
+	IFS= read -r -d '' content <"$stamp" || true
+	if [[ $content == "token -"$'\n'* ]]; then
 		DFC_REASON="last run did not finish"
 		return
 	fi
-	if [[ ${old[0]:-} != token\ * ]]; then
+	if [[ $content != token\ * ]]; then
 		DFC_REASON="stamp of an older script"
 		return
 	fi
 	dfc_step_paths "$i"
 	dfc_hash "${DFC_PATHS[@]}"
 	dfc_stamp_lines "$i"
+	# The usual case, up to date, in one comparison of the whole stamp.
+	printf -v expect '%s\n' "${DFC_LINES[@]}"
+	for k in ${DFC_STEP_OUTPUTS[i]}; do
+		expect+="output ${DFC_DS_ID[k]} ${DFC_SHA[${DFC_DS_PATH[k]}]}"$'\n'
+	done
+	if [[ ${content#*$'\n'} == "$expect" ]]; then
+		return
+	fi
+	mapfile -t old <<<"${content%$'\n'}"
 	for j in "${!DFC_LINES[@]}"; do
 		if [[ ${DFC_LINES[j]} == "${old[j + 1]:-}" ]]; then
 			continue
