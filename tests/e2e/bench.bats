@@ -19,6 +19,7 @@ assert_ratio_line() {
 @test "update.sh: update against git add && git commit" {
 	smoke update.sh
 	assert_ratio_line "update vs git add && git commit" 0.5
+	[[ "$output" == *"(update vs the same git, core.fsync=all)"*" ratio "*"(for information)"* ]]
 }
 
 @test "update-history.sh: a busy home against a fresh one" {
