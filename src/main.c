@@ -2,6 +2,7 @@
 #include "cmd/cmd.h"
 
 #include "dfc/error.h"
+#include "dfc/git_init.h"
 #include "dfc/home.h"
 #include "dfc/opt.h"
 #include "dfc/shell.h"
@@ -98,12 +99,15 @@ static void print_option_words(const struct opt *opts)
 	}
 }
 
-/* libgit2, once, for the commands that use it (cmd.h: NEEDS_GIT). */
+/*
+ * libgit2, once, for the commands that use it (cmd.h: NEEDS_GIT), its CA
+ * certificates left to the first TLS session (git_init.h).
+ */
 static int init_git(void)
 {
 	if (git_initialised)
 		return 0;
-	if (git_libgit2_init() < 0)
+	if (dfc_git_init() < 0)
 		return dfc_git_error(DFC_EINTERNAL, "cannot initialise libgit2");
 	git_initialised = true;
 	return 0;
@@ -371,7 +375,7 @@ out:
 	config_release(&ctx.config);
 	free(ctx.home);
 	if (git_initialised)
-		git_libgit2_shutdown();
+		dfc_git_shutdown();
 	/* A positive return from run() is an exit status of its own (cmd.h). */
 	return ret > 0 ? ret : dfc_exit_status(ret);
 }

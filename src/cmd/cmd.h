@@ -37,9 +37,10 @@ enum cmd_needs {
 	/** DATA_FACTORY_HOME resolved into ctx->home (nothing created). */
 	NEEDS_HOME = 1 << 0,
 	/**
-	 * libgit2 initialised. Only commands that use it ask: Debian's
-	 * libgit2 parses the whole CA bundle in git_libgit2_init(), most of
-	 * the start-up time of a command (docs/BENCHMARKS.md).
+	 * libgit2 initialised (dfc_git_init(): its CA certificates are left
+	 * to the first TLS session). Only commands that use it ask: loading
+	 * its libraries and starting it is most of a command's start-up
+	 * (docs/BENCHMARKS.md).
 	 */
 	NEEDS_GIT = 1 << 1,
 	/**

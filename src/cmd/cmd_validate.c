@@ -3,6 +3,7 @@
 
 #include "dfc/error.h"
 #include "dfc/fs.h"
+#include "dfc/git_init.h"
 #include "dfc/script_check.h"
 #include "dfc/staged.h"
 #include "dfc/validate.h"
@@ -136,7 +137,7 @@ static int open_staged(struct staged *st, bool *git_started, int argc, char **ar
 			return dfc_hint(dfc_error(DFC_EUSAGE, "--staged reads files from the git "
 						  "index, not standard input"),
 					"name the files: validate --staged FILE...");
-	if (git_libgit2_init() < 0)
+	if (dfc_git_init() < 0)
 		return dfc_git_error(DFC_EINTERNAL, "cannot initialise libgit2");
 	*git_started = true;
 	return staged_open(st);
@@ -166,7 +167,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 out:
 	staged_release(&st);
 	if (git_started)
-		git_libgit2_shutdown();
+		dfc_git_shutdown();
 	return ret;
 }
 

@@ -9,6 +9,7 @@
 #include "dfc/xalloc.h"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -73,13 +74,51 @@ static bool allowed_scheme(const char *url)
 	       (n == 5 && !strncasecmp(url, "https", 5));
 }
 
+/*
+ * libcurl, loaded by the first download (dlopen) rather than linked: it
+ * brings ~20 libraries of its own (TLS, HTTP/2, LDAP, Kerberos, IDN...),
+ * whose loading and relocation every command paid at start-up, and only a
+ * URL dataset needs it (docs/DECISIONS.md).
+ */
+static struct {
+	CURLcode (*global_init)(long flags);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *c, CURLoption option, ...);
+	CURLcode (*easy_perform)(CURL *c);
+	CURLcode (*easy_getinfo)(CURL *c, CURLINFO info, ...);
+	void (*easy_reset)(CURL *c);
+	void (*easy_cleanup)(CURL *c);
+	const char *(*easy_strerror)(CURLcode rc);
+} curl;
+
+/* Load libcurl and its functions into `curl`, then initialise it; once. */
 static int curl_ready(void)
 {
 	static bool ready;
+	const struct { const char *name; void **slot; } symbols[] = {
+		{ "curl_global_init", (void **)&curl.global_init },
+		{ "curl_easy_init", (void **)&curl.easy_init },
+		{ "curl_easy_setopt", (void **)&curl.easy_setopt },
+		{ "curl_easy_perform", (void **)&curl.easy_perform },
+		{ "curl_easy_getinfo", (void **)&curl.easy_getinfo },
+		{ "curl_easy_reset", (void **)&curl.easy_reset },
+		{ "curl_easy_cleanup", (void **)&curl.easy_cleanup },
+		{ "curl_easy_strerror", (void **)&curl.easy_strerror },
+	};
+	void *lib;
 
 	if (ready)
 		return 0;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+	lib = dlopen(DFC_LIBCURL_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!lib)
+		return dfc_hint(dfc_error(DFC_EINTERNAL, "cannot load libcurl: %s", dlerror()),
+				"URL datasets need libcurl (Debian: apt-get install libcurl4)");
+	/* Kept loaded to the end: the handle is never closed. */
+	for (size_t i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++)
+		if (!(*symbols[i].slot = dlsym(lib, symbols[i].name)))
+			return dfc_error(DFC_EINTERNAL, "libcurl (%s) lacks %s", DFC_LIBCURL_SONAME,
+					 symbols[i].name);
+	if (curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return dfc_error(DFC_EINTERNAL, "cannot initialise libcurl");
 	ready = true;
 	return 0;
@@ -192,7 +231,7 @@ static size_t write_part(char *data, size_t size, size_t nmemb, void *userp)
 		long status = 0;
 
 		t->checked = true;
-		curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+		curl.easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
 		/* The whole content came back instead of the rest: start over. */
 		if (t->offset > 0 && status != 206) {
 			if (ftruncate(t->fd, 0) < 0) {
@@ -223,40 +262,40 @@ static CURLcode run(struct transfer *t, const char *url, const struct download_o
 	CURL *c = t->curl;
 	CURLcode rc;
 
-	curl_easy_reset(c);
+	curl.easy_reset(c);
 	t->checked = false;
 	t->drawn = false;
 	t->errbuf[0] = '\0';
 	*status = 0;
 	/* Refused also on every redirect, before anything is sent. */
-	if ((rc = curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, ALLOWED_PROTOCOLS)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, ALLOWED_PROTOCOLS)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_DISALLOW_USERNAME_IN_URL, 1L)))
+	if ((rc = curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR, ALLOWED_PROTOCOLS)) ||
+	    (rc = curl.easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, ALLOWED_PROTOCOLS)) ||
+	    (rc = curl.easy_setopt(c, CURLOPT_DISALLOW_USERNAME_IN_URL, 1L)))
 		return rc;
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, t->errbuf);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "data-factory-cli/" DFC_VERSION);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(c, CURLOPT_MAXREDIRS, (long)MAX_REDIRECTS);
-	curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
+	curl.easy_setopt(c, CURLOPT_URL, url);
+	curl.easy_setopt(c, CURLOPT_ERRORBUFFER, t->errbuf);
+	curl.easy_setopt(c, CURLOPT_USERAGENT, "data-factory-cli/" DFC_VERSION);
+	curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl.easy_setopt(c, CURLOPT_MAXREDIRS, (long)MAX_REDIRECTS);
+	curl.easy_setopt(c, CURLOPT_FAILONERROR, 1L);
+	curl.easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
 			 opts->connect_timeout > 0 ? opts->connect_timeout
 						   : DEFAULT_CONNECT_TIMEOUT);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME,
+	curl.easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl.easy_setopt(c, CURLOPT_LOW_SPEED_TIME,
 			 opts->stall_timeout > 0 ? opts->stall_timeout : DEFAULT_STALL_TIMEOUT);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_part);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, t);
+	curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, write_part);
+	curl.easy_setopt(c, CURLOPT_WRITEDATA, t);
 	if (t->offset > 0)
-		curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, t->offset);
+		curl.easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, t->offset);
 	if (opts->progress) {
-		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, draw_progress);
-		curl_easy_setopt(c, CURLOPT_XFERINFODATA, t);
+		curl.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+		curl.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, draw_progress);
+		curl.easy_setopt(c, CURLOPT_XFERINFODATA, t);
 	}
-	rc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+	rc = curl.easy_perform(c);
+	curl.easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
 	if (t->drawn)
 		fputc('\n', stderr);
 	return rc;
@@ -266,7 +305,7 @@ static CURLcode run(struct transfer *t, const char *url, const struct download_o
 static int report(const struct transfer *t, CURLcode rc, long status, const char *shown,
 		  bool had_credentials)
 {
-	const char *why = t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc);
+	const char *why = t->errbuf[0] ? t->errbuf : curl.easy_strerror(rc);
 	int ret;
 
 	switch (rc) {
@@ -357,7 +396,7 @@ int download_url(struct download_result *out, const char *url, const struct down
 		goto out;
 	}
 	t.offset = st.st_size;
-	t.curl = curl_easy_init();
+	t.curl = curl.easy_init();
 	if (!t.curl) {
 		ret = dfc_error(DFC_EINTERNAL, "cannot initialise libcurl");
 		goto out;
@@ -392,7 +431,7 @@ int download_url(struct download_result *out, const char *url, const struct down
 	unlink(part);
 out:
 	if (t.curl)
-		curl_easy_cleanup(t.curl);
+		curl.easy_cleanup(t.curl);
 	if (t.fd >= 0)
 		close(t.fd);
 	buf_release(&shown);

@@ -19,6 +19,7 @@ assert_ratio_line() {
 @test "update.sh: update against git add && git commit" {
 	smoke update.sh
 	assert_ratio_line "update vs git add && git commit" 0.5
+	[[ "$output" == *"(update vs the same git, core.fsync=all)"*" ratio "*"(for information)"* ]]
 }
 
 @test "update-history.sh: a busy home against a fresh one" {
@@ -52,6 +53,16 @@ assert_ratio_line() {
 	[[ "$output" == *"peak memory of validate, 200 nodes"*" MiB "*"ratio "*"target <= 8"* ]]
 }
 
+@test "run.sh: the generated script against make and sha256sum" {
+	smoke run.sh
+	assert_ratio_line "run: first run, 10 steps vs make" 1.5
+	assert_ratio_line "run: no-op rerun, 10 steps vs make" 0.1
+	[[ "$output" == *"(run: no-op rerun vs no-op make, 10 steps)"*" ratio "*"(for information)"* ]]
+	assert_ratio_line "run: no-op rerun, 40 vs 10 steps" 5
+	assert_ratio_line "run: no-op rerun, 1M input vs sha256sum" 0.1
+	assert_ratio_line "run: --jobs 2 vs 1, 8 steps of sleep 0.01" 0.6
+}
+
 @test "callgrind.sh: an instruction count for every main path" {
 	smoke callgrind.sh
 	[ "$(grep -c ' instructions$' <<< "$output")" -eq 8 ]
@@ -60,6 +71,7 @@ assert_ratio_line() {
 
 @test "run-all runs every script" {
 	smoke run-all
-	[ "$(grep -c 'target' <<< "$output")" -eq 9 ]
+	[ "$(grep -c 'target' <<< "$output")" -eq 14 ]
+	[[ "$output" == *"(for information)"* ]]
 	[[ "$output" == "# "*"cores"* ]]
 }

@@ -22,6 +22,42 @@ new_catalog() {
 	URL=$(git_server_new_repo "$REPO")
 }
 
+# COMMAND... run with the test server's CA as the system's CA bundle, in a
+# mount namespace of its own: nothing outside the command sees the change.
+with_test_ca() {
+	# shellcheck disable=SC2016 # the inner script's $1 and $@ are its own
+	unshare -m sh -c 'mount --bind "$1" /etc/ssl/certs/ca-certificates.crt && shift && exec "$@"' \
+		sh "$GIT_SERVER_CA" "$@"
+}
+
+@test "an HTTPS catalog is checked against the system's CA bundle, which only TLS reads" {
+	[ -f /etc/ssl/certs/ca-certificates.crt ] || skip "no system CA bundle"
+	unshare -m true 2>/dev/null || skip "no mount namespace (needs root) to trust the test CA"
+	command -v strace > /dev/null || skip "strace is missing (scripts/install-deps)"
+	new_catalog
+	https=${URL/#"$GIT_SERVER_URL"/"$GIT_SERVER_HTTPS_URL"}
+	create_pipeline
+	# Signed by a CA that the system does not trust: refused, nothing sent.
+	run --separate-stderr dfc share -i "$ID" --catalog "$https" --token "$GIT_SERVER_TOKEN"
+	[ "$status" -eq 6 ]
+	run git --git-dir="$GIT_SERVER_REPOS/$REPO.git" for-each-ref
+	[ -z "$output" ]
+	# LeakSanitizer cannot run under strace (ptrace).
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+	# The same share once the system trusts that CA: done over TLS.
+	run --separate-stderr with_test_ca strace -f -e trace=openat -o "$TEST_TMP/share.trace" \
+		"$DFC_BIN" share -i "$ID" --catalog "$https" --token "$GIT_SERVER_TOKEN"
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	[ "$output" = 1 ]
+	git --git-dir="$GIT_SERVER_REPOS/$REPO.git" rev-parse -q --verify "refs/tags/pipelines/$ID/v1"
+	grep -qF /etc/ssl/certs/ca-certificates.crt "$TEST_TMP/share.trace"
+	# A command that speaks no TLS never reads the bundle (docs/DECISIONS.md).
+	sed -i 's/1000/2000/' pipeline.json
+	strace -f -e trace=openat -o "$TEST_TMP/update.trace" "$DFC_BIN" update pipeline.json
+	run grep -F ca-certificates "$TEST_TMP/update.trace"
+	[ "$status" -eq 1 ]
+}
+
 @test "share, list and sync over HTTP with the token" {
 	new_catalog
 	create_pipeline

@@ -20,6 +20,10 @@
 #
 # git_server_start exports (so the tests see them):
 #   GIT_SERVER_URL    http://127.0.0.1:PORT (no trailing slash)
+#   GIT_SERVER_HTTPS_URL  https://localhost:PORT2, the same server over TLS,
+#                     its certificate signed by a CA of the test's own that
+#                     no system trusts:
+#   GIT_SERVER_CA     that CA's certificate (PEM)
 #   GIT_SERVER_TOKEN  the bearer token the git endpoints demand
 #   GIT_SERVER_REPOS  folder of the served bare repositories (NAME.git)
 #   GIT_SERVER_FILES  folder served at $GIT_SERVER_URL/files/
@@ -70,11 +74,33 @@ _git_server_write_cgi() {
 	chmod 0700 "$GIT_SERVER_DIR/git-http.cgi"
 }
 
-_git_server_write_conf() { # PORT
+# A CA of the test's own and a certificate for localhost signed by it.
+_git_server_write_tls() {
+	local d=$GIT_SERVER_DIR/tls
+	local key=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+	mkdir -p "$d"
+	printf 'subjectAltName=DNS:localhost\n' > "$d/server.ext"
+	if ! openssl req -x509 "${key[@]}" -keyout "$d/ca.key" -out "$d/ca.crt" -days 2 \
+		-subj /CN=git-server-test-ca 2>/dev/null ||
+		! openssl req "${key[@]}" -keyout "$d/server.key" -out "$d/server.csr" \
+			-subj /CN=localhost 2>/dev/null ||
+		! openssl x509 -req -in "$d/server.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" \
+			-CAcreateserial -out "$d/server.crt" -days 2 -extfile "$d/server.ext" 2>/dev/null; then
+		echo "git_server: cannot make a test certificate (is openssl installed?)" >&2
+		return 1
+	fi
+}
+
+_git_server_write_conf() { # PORT TLS_PORT
 	cat > "$GIT_SERVER_DIR/lighttpd.conf" <<-CONF
-		server.modules = ( "mod_alias", "mod_cgi", "mod_accesslog" )
+		server.modules = ( "mod_alias", "mod_cgi", "mod_accesslog", "mod_openssl" )
 		server.bind = "127.0.0.1"
 		server.port = $1
+		\$SERVER["socket"] == "127.0.0.1:$2" {
+			ssl.engine = "enable"
+			ssl.pemfile = "$GIT_SERVER_DIR/tls/server.crt"
+			ssl.privkey = "$GIT_SERVER_DIR/tls/server.key"
+		}
 		server.document-root = "$GIT_SERVER_DIR/www"
 		server.errorlog = "$GIT_SERVER_DIR/error.log"
 		server.upload-dirs = ( "$GIT_SERVER_DIR/tmp" )
@@ -128,9 +154,9 @@ git_server_request() { # METHOD PATH [HEADER...]
 }
 
 # Start lighttpd on a free port: 0 once it answered, else 1 (and nothing left).
-_git_server_try_port() { # PORT
+_git_server_try_port() { # PORT TLS_PORT
 	local port=$1 marker i
-	_git_server_write_conf "$port"
+	_git_server_write_conf "$port" "$2"
 	: > "$GIT_SERVER_DIR/error.log"
 	"$(_git_server_lighttpd)" -D -f "$GIT_SERVER_DIR/lighttpd.conf" \
 		</dev/null >"$GIT_SERVER_DIR/lighttpd.out" 2>&1 3>&- &
@@ -166,10 +192,13 @@ git_server_start() {
 	od -An -N8 -tx1 /dev/urandom | tr -d ' \n' > "$GIT_SERVER_DIR/www/ready"
 	echo >> "$GIT_SERVER_DIR/www/ready"
 	_git_server_write_cgi
+	_git_server_write_tls || return 1
+	export GIT_SERVER_CA=$GIT_SERVER_DIR/tls/ca.crt
 	for ((attempt = 0; attempt < 20; attempt++)); do
-		GIT_SERVER_PORT=$((20000 + RANDOM % 12768)) # below the ephemeral range
-		if _git_server_try_port "$GIT_SERVER_PORT"; then
+		GIT_SERVER_PORT=$((20000 + RANDOM % 12766)) # below the ephemeral range
+		if _git_server_try_port "$GIT_SERVER_PORT" $((GIT_SERVER_PORT + 1)); then
 			export GIT_SERVER_PID GIT_SERVER_URL=http://127.0.0.1:$GIT_SERVER_PORT
+			export GIT_SERVER_HTTPS_URL=https://localhost:$((GIT_SERVER_PORT + 1))
 			return 0
 		fi
 	done
@@ -211,5 +240,6 @@ git_server_stop() {
 		rm -rf "$GIT_SERVER_DIR"
 	fi
 	unset GIT_SERVER_PID GIT_SERVER_URL GIT_SERVER_TOKEN GIT_SERVER_DIR \
-		GIT_SERVER_REPOS GIT_SERVER_FILES GIT_SERVER_LOG GIT_SERVER_PORT
+		GIT_SERVER_REPOS GIT_SERVER_FILES GIT_SERVER_LOG GIT_SERVER_PORT \
+		GIT_SERVER_HTTPS_URL GIT_SERVER_CA
 }
