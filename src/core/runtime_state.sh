@@ -109,28 +109,12 @@ dfc_stat() {
 	done
 }
 
-# Whether the cached sha256 of PATH still holds: same signature, and the
-# file's last change at least a second before the hash was started.
-dfc_cache_holds() {
-	local sig=${DFC_SIG[$1]} at=${DFC_C_AT[$1]:-0} rest mtime ctime
-	[[ -n $sig && ${DFC_C_SIG[$1]:-} == "$sig" ]] || return 1
-	# "SIZE MTIME.NS CTIME.NS INODE"
-	rest=${sig#* }
-	mtime=${rest%%.*}
-	rest=${rest#* }
-	ctime=${rest%%.*}
-	if ((mtime < ctime)); then
-		mtime=$ctime
-	fi
-	((mtime + 1 < at))
-}
-
 # dfc_hash PATH...: the sha256 of each file into DFC_SHA ('-' when it is
 # missing), from the cache where it holds, else with one `sha256sum` for
 # all the others. Files written by this run are stat'ed again first.
 dfc_hash() {
 	local -a need=() todo=() stale=() out=()
-	local p k now
+	local p k now sig rest mtime ctime
 	for p in "$@"; do
 		if [[ -z ${DFC_SIG[$p]+set} || -n ${DFC_STALE[$p]:-} ]]; then
 			stale+=("$p")
@@ -146,11 +130,30 @@ dfc_hash() {
 		dfc_stat "${stale[@]}"
 	fi
 	for p in "${need[@]}"; do
-		if [[ -z ${DFC_SIG[$p]} ]]; then
+		sig=${DFC_SIG[$p]}
+		if [[ -z $sig ]]; then
 			DFC_SHA[$p]=-
-		elif dfc_cache_holds "$p"; then
-			DFC_SHA[$p]=${DFC_C_SHA[$p]}
-		elif [[ -z ${DFC_SHA[$p]:-} ]]; then
+			continue
+		fi
+		# The cache holds when the signature is the same and the file's
+		# last change ("SIZE MTIME.NS CTIME.NS INODE") came at least a
+		# second before its hash (the racy rule; inline: it runs for
+		# every file of every run).
+		if [[ ${DFC_C_SIG[$p]:-} == "$sig" ]]; then
+			rest=${sig#* }
+			mtime=${rest%%.*}
+			rest=${rest#* }
+			ctime=${rest%%.*}
+			if ((mtime < ctime)); then
+				mtime=$ctime
+			fi
+			k=${DFC_C_AT[$p]}
+			if ((mtime + 1 < k)); then
+				DFC_SHA[$p]=${DFC_C_SHA[$p]}
+				continue
+			fi
+		fi
+		if [[ -z ${DFC_SHA[$p]:-} ]]; then
 			todo+=("$p")
 		fi
 	done
@@ -215,25 +218,29 @@ dfc_token() {
 	DFC_TOKEN=${DFC_TOKENS[$1]}
 }
 
-# What step i's run depends on, as its stamp's lines, into DFC_LINES (the
-# files must have been hashed: dfc_hash).
-dfc_stamp_lines() {
+# Step i's stamp as it would be written now, into DFC_STAMP (lines after
+# the token): what its run depends on, then its outputs. The files must
+# have been hashed (dfc_hash).
+dfc_stamp_text() {
 	local i=$1 k d
-	DFC_LINES=("script ${DFC_STEP_BLOB[i]}" "command${DFC_STEP_CMD[i]}")
+	DFC_STAMP="script ${DFC_STEP_BLOB[i]}"$'\n'"command${DFC_STEP_CMD[i]}"$'\n'
 	for k in ${DFC_STEP_INPUTS[i]}; do
-		DFC_LINES+=("input ${DFC_DS_ID[k]} ${DFC_SHA[${DFC_DS_PATH[k]}]}")
+		DFC_STAMP+="input ${DFC_DS_ID[k]} ${DFC_SHA[${DFC_DS_PATH[k]}]}"$'\n'
 	done
 	for d in ${DFC_STEP_AFTER[i]}; do
 		dfc_token "$d"
-		DFC_LINES+=("after ${DFC_STEP_ID[d]} $DFC_TOKEN")
+		DFC_STAMP+="after ${DFC_STEP_ID[d]} $DFC_TOKEN"$'\n'
+	done
+	for k in ${DFC_STEP_OUTPUTS[i]}; do
+		DFC_STAMP+="output ${DFC_DS_ID[k]} ${DFC_SHA[${DFC_DS_PATH[k]}]}"$'\n'
 	done
 }
 
 # Why step i must run, into DFC_REASON ('' when it is up to date). Its
 # files are hashed here when a reason needs them, not otherwise.
 dfc_why() {
-	local i=$1 stamp=$DFC_STATE/stamps/${DFC_STEP_ID[$1]} j k n line content expect
-	local -a old=() words=()
+	local i=$1 stamp=$DFC_STATE/stamps/${DFC_STEP_ID[$1]} j content
+	local -a old=() new=() words=()
 	DFC_REASON=''
 	if ((DFC_FORCE)); then
 		DFC_REASON=forced
@@ -259,50 +266,38 @@ dfc_why() {
 	fi
 	dfc_step_paths "$i"
 	dfc_hash "${DFC_PATHS[@]}"
-	dfc_stamp_lines "$i"
+	dfc_stamp_text "$i"
 	# The usual case, up to date, in one comparison of the whole stamp.
-	printf -v expect '%s\n' "${DFC_LINES[@]}"
-	for k in ${DFC_STEP_OUTPUTS[i]}; do
-		expect+="output ${DFC_DS_ID[k]} ${DFC_SHA[${DFC_DS_PATH[k]}]}"$'\n'
-	done
-	if [[ ${content#*$'\n'} == "$expect" ]]; then
+	content=${content#*$'\n'}
+	if [[ $content == "$DFC_STAMP" ]]; then
 		return
 	fi
+	# Else the first line that differs says why.
 	mapfile -t old <<<"${content%$'\n'}"
-	for j in "${!DFC_LINES[@]}"; do
-		if [[ ${DFC_LINES[j]} == "${old[j + 1]:-}" ]]; then
+	mapfile -t new <<<"${DFC_STAMP%$'\n'}"
+	for j in "${!new[@]}"; do
+		if [[ ${new[j]} == "${old[j]:-}" ]]; then
 			continue
 		fi
-		read -r -a words <<<"${DFC_LINES[j]}"
+		read -r -a words <<<"${new[j]}"
 		case ${words[0]} in
 		script) DFC_REASON="script changed" ;;
 		command) DFC_REASON="arguments changed" ;;
 		input) DFC_REASON="input ${words[1]} changed" ;;
 		after) DFC_REASON="upstream ${words[1]} changed" ;;
+		output)
+			if [[ ${old[j]:-} != "output ${words[1]} "* ]]; then
+				DFC_REASON="outputs changed"
+			elif [[ ${words[2]} == - ]]; then
+				DFC_REASON="output ${words[1]} missing"
+			else
+				DFC_REASON="output ${words[1]} changed"
+			fi
+			;;
 		esac
 		return
 	done
-	n=$((${#DFC_LINES[@]} + 1))
-	for k in ${DFC_STEP_OUTPUTS[i]}; do
-		line=${old[n]:-}
-		n=$((n + 1))
-		# "output ID SHA256": node ids hold no blank.
-		if [[ $line != "output ${DFC_DS_ID[k]} "* ]]; then
-			DFC_REASON="outputs changed"
-			return
-		fi
-		if [[ ${DFC_SHA[${DFC_DS_PATH[k]}]} == - ]]; then
-			DFC_REASON="output ${DFC_DS_ID[k]} missing"
-			return
-		fi
-		if [[ ${DFC_SHA[${DFC_DS_PATH[k]}]} != "${line##* }" ]]; then
-			DFC_REASON="output ${DFC_DS_ID[k]} changed"
-			return
-		fi
-	done
-	if ((n != ${#old[@]})); then
-		DFC_REASON="outputs changed"
-	fi
+	DFC_REASON="outputs changed" # the stamp has more lines
 }
 
 # Write the stamps of the steps that succeeded since the last call (their
@@ -323,19 +318,16 @@ dfc_flush_stamps() {
 	dfc_hash "${paths[@]}"
 	for i in "${DFC_TO_STAMP[@]}"; do
 		stamp=$DFC_STATE/stamps/${DFC_STEP_ID[i]}
-		dfc_stamp_lines "$i"
+		for k in ${DFC_STEP_OUTPUTS[i]}; do
+			if [[ ${DFC_SHA[${DFC_DS_PATH[k]}]} == - ]]; then
+				dfc_warn "step '${DFC_STEP_ID[i]}' did not write ${DFC_DS_ID[k]} (${DFC_DS_PATH[k]})"
+			fi
+		done
+		dfc_stamp_text "$i"
 		token=${EPOCHREALTIME:-$SECONDS}.$$.$i
 		DFC_TOKENS[$i]=$token
-		{
-			printf 'token %s\n' "$token"
-			printf '%s\n' "${DFC_LINES[@]}"
-			for k in ${DFC_STEP_OUTPUTS[i]}; do
-				if [[ ${DFC_SHA[${DFC_DS_PATH[k]}]} == - ]]; then
-					dfc_warn "step '${DFC_STEP_ID[i]}' did not write ${DFC_DS_ID[k]} (${DFC_DS_PATH[k]})"
-				fi
-				printf 'output %s %s\n' "${DFC_DS_ID[k]}" "${DFC_SHA[${DFC_DS_PATH[k]}]}"
-			done
-		} >"$stamp" || dfc_warn "cannot write $PWD/$stamp: step '${DFC_STEP_ID[i]}' will run again"
+		printf 'token %s\n%s' "$token" "$DFC_STAMP" >"$stamp" ||
+			dfc_warn "cannot write $PWD/$stamp: step '${DFC_STEP_ID[i]}' will run again"
 	done
 	DFC_TO_STAMP=()
 }
