@@ -699,7 +699,11 @@ dfc_run_step() {
 	DFC_RAN=0
 	dfc_why "$i"
 	if [[ -z $DFC_REASON ]]; then
-		dfc_log "$id: skipped (up to date: script, arguments, inputs and outputs unchanged)"
+		# The skip path: one printf (node ids hold nothing to escape).
+		if ((!DFC_QUIET)); then
+			printf 'dfc: %(%H:%M:%S)T %s: skipped (up to date: script, arguments, inputs and outputs unchanged)\n' \
+				-1 "$id" >&2
+		fi
 		return 0
 	fi
 	DFC_RAN=1
