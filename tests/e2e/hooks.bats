@@ -300,3 +300,15 @@ EOF2
 	[ "$(store_git rev-list --count "pipelines/$ID")" -eq 1 ]
 	[ "$(git rev-list --count HEAD)" -eq 2 ]
 }
+
+@test "a pipeline file named with control characters is named safely by the pre-commit hook" {
+	setup_repo
+	write_pipeline
+	name=$'bad\e]0;owned\a.json'
+	sed 's/"to": "out"/"to": "nowhere"/' pipeline.json > "$name"
+	git add -- "$name" scripts data
+	run --separate-stderr git commit -q -m bad
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"invalid pipeline, commit blocked"* ]]
+	[[ "$stderr" != *$'\e'* && "$stderr" != *$'\a'* ]]
+}
