@@ -50,7 +50,8 @@ declare -a DFC_DS_BLOB=() DFC_DS_SIZE=() DFC_DS_PRODUCERS=()
 # steps it follows directly (script -> script edges), the datasets it reads
 # and writes, and its command line: the array DFC_ARGV_<i> (one array a
 # step: slicing one long array costs its whole length in bash) and, as bash
-# quotes it, DFC_STEP_CMD.
+# quotes it, DFC_STEP_CMD: the lines of its stamp that say how it runs
+# (interpreter words, the script's file, the arguments after it).
 DFC_NR_STEPS=0
 declare -A DFC_STEP_INDEX=()
 declare -a DFC_STEP_ID=() DFC_STEP_BLOB=() DFC_STEP_SIZE=() DFC_STEP_FILE=()
@@ -261,7 +262,19 @@ dfc_command() {
 	declare -ga "DFC_ARGV_$i"
 	local -n _dfc_argv=DFC_ARGV_$i
 	_dfc_argv=("$@")
-	printf -v "DFC_STEP_CMD[i]" ' %q' "$@"
+	local k=0 interp='' args='' file
+	# The words before the script's file are its interpreter's.
+	while ((k < $#)) && [[ ${_dfc_argv[k]} != "${DFC_STEP_FILE[i]}" ]]; do
+		k=$((k + 1))
+	done
+	if ((k > 0)); then
+		printf -v interp ' %q' "${_dfc_argv[@]:0:k}"
+	fi
+	if ((k + 1 < $#)); then
+		printf -v args ' %q' "${_dfc_argv[@]:k+1}"
+	fi
+	printf -v file '%q' "${DFC_STEP_FILE[i]}"
+	DFC_STEP_CMD[i]="interpreter$interp"$'\n'"file $file"$'\n'"arguments$args"
 }
 
 # --- Options ------------------------------------------------------------------

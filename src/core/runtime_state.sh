@@ -193,8 +193,9 @@ dfc_touched() {
 # --- Stamps: what a step saw when it last succeeded ------------------------
 #
 # .dfc/stamps/<step> holds, one per line: a token that changes each time it
-# is written, the script's blob id, its command line, the sha256 of each
-# input, the token of each script it follows, the sha256 of each output.
+# is written, the script's blob id, its interpreter's words, its file and
+# its arguments (as bash quotes them), the sha256 of each input, the token of
+# each script it follows, the sha256 of each output.
 
 # dfc_step_paths i: the paths of step i's inputs then outputs into DFC_PATHS.
 dfc_step_paths() {
@@ -223,7 +224,7 @@ dfc_token() {
 # have been hashed (dfc_hash).
 dfc_stamp_text() {
 	local i=$1 k d
-	DFC_STAMP="script ${DFC_STEP_BLOB[i]}"$'\n'"command${DFC_STEP_CMD[i]}"$'\n'
+	DFC_STAMP="script ${DFC_STEP_BLOB[i]}"$'\n'"${DFC_STEP_CMD[i]}"$'\n'
 	for k in ${DFC_STEP_INPUTS[i]}; do
 		DFC_STAMP+="input ${DFC_DS_ID[k]} ${DFC_SHA[${DFC_DS_PATH[k]}]}"$'\n'
 	done
@@ -282,7 +283,9 @@ dfc_why() {
 		read -r -a words <<<"${new[j]}"
 		case ${words[0]} in
 		script) DFC_REASON="script changed" ;;
-		command) DFC_REASON="arguments changed" ;;
+		interpreter) DFC_REASON="interpreter changed" ;;
+		file) DFC_REASON="script changed" ;;
+		arguments) DFC_REASON="arguments changed" ;;
 		input) DFC_REASON="input ${words[1]} changed" ;;
 		after) DFC_REASON="upstream ${words[1]} changed" ;;
 		output)

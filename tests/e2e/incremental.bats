@@ -63,7 +63,7 @@ check_reasons() {
 	generate_to gen.sh -f p3.json
 	run_gen
 	[ "$RAN" = "s1 " ]
-	[[ "$stderr" == *"s1: start (arguments changed)"* ]]
+	[[ "$stderr" == *"s1: start (interpreter changed)"* ]]
 	echo '# changed' >> scripts/step.sh
 	generate_to gen.sh -f p3.json
 	run_gen
