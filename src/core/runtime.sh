@@ -537,13 +537,9 @@ dfc_write_scripts() {
 	if ((${#executables[@]})); then
 		chmod +x -- "${executables[@]}"
 	fi
-	dfc_hash "${firsts[@]}"
-	for path in "${firsts[@]}"; do
-		for blob in "${!first[@]}"; do
-			if [[ ${first[$blob]} == "$path" ]]; then
-				DFC_C_BLOB[$blob]=${DFC_SHA[$path]}
-			fi
-		done
+	dfc_hash "${firsts[@]}" # one process for all; dfc_remember_blob finds them hashed
+	for blob in "${!first[@]}"; do
+		dfc_remember_blob "$blob" "${first[$blob]}"
 	done
 	# A copy holds its blob's content: the cache takes its signature.
 	paths=()
