@@ -65,6 +65,11 @@ DFC_DRY_RUN=0
 DFC_FORCE=0
 DFC_QUIET=0
 DFC_JSON=0
+# A step's output streams as it comes (through tee) only to a terminal.
+DFC_LIVE=0
+if [[ -t 1 ]]; then
+	DFC_LIVE=1
+fi
 DFC_WORKDIR=''
 DFC_RUN_DIR=''
 DFC_SELF=''
@@ -718,7 +723,9 @@ dfc_run_step() {
 	DFC_RAN=1
 	# Until it succeeds and is stamped again, the step is not up to date
 	# (a truncated stamp says so without a process to remove it).
-	printf 'token -\n' >"$DFC_STATE/stamps/$id"
+	if [[ -e $DFC_STATE/stamps/$id ]]; then
+		printf 'token -\n' >"$DFC_STATE/stamps/$id"
+	fi
 	if [[ -e $DFC_STATE/stamps/$id.failed ]]; then
 		rm -f -- "$DFC_STATE/stamps/$id.failed"
 	fi
@@ -739,9 +746,17 @@ dfc_run_step() {
 	elif ((DFC_QUIET)); then
 		"${argv[@]}" </dev/null >"$log" 2>&1
 		status=$?
-	else
+	elif ((DFC_LIVE)); then
 		"${argv[@]}" </dev/null 2>&1 | tee -- "$log"
 		status=${PIPESTATUS[0]}
+	else
+		# Not a terminal: the output is shown whole once the step ends,
+		# as ninja does; a step that printed nothing costs no process.
+		"${argv[@]}" </dev/null >"$log" 2>&1
+		status=$?
+		if [[ -s $log ]]; then
+			cat -- "$log"
+		fi
 	fi
 	dfc_now end
 	dfc_duration took "$start" "$end"
@@ -761,6 +776,9 @@ dfc_cleanup() {
 	if [[ -n $DFC_TMP ]]; then
 		rm -rf -- "$DFC_TMP"
 		DFC_TMP=''
+	fi
+	if [[ -f $DFC_STATE/scratch.$$ ]]; then
+		rm -f -- "$DFC_STATE/scratch.$$"
 	fi
 }
 

@@ -293,6 +293,8 @@ dfc_interrupted() {
 
 dfc_main() {
 	local start
+	# Temporary files go whatever way the script ends.
+	trap dfc_cleanup EXIT
 	dfc_pipeline
 	dfc_parse_options "$@"
 	dfc_select

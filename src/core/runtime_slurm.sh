@@ -471,6 +471,8 @@ dfc_interrupted() {
 }
 
 dfc_main() {
+	# Temporary files go whatever way the script ends.
+	trap dfc_cleanup EXIT
 	dfc_pipeline
 	dfc_parse_options "$@"
 	if ((DFC_JSON)); then

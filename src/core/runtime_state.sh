@@ -79,6 +79,23 @@ dfc_cache_save() {
 	DFC_CACHE_DIRTY=0
 }
 
+# dfc_collect WORD...: the NUL-terminated records that the command WORD...
+# prints, into DFC_RECORDS (its errors and status are dropped: callers
+# count what came back). Through a scratch file when there is a folder for
+# it, as bash reads a pipe one byte per system call and a file in blocks:
+# the run's temporary folder (parallel jobs), else .dfc/. dfc_cleanup
+# removes it.
+declare -a DFC_RECORDS=()
+dfc_collect() {
+	local scratch=${DFC_TMP:-$DFC_STATE}/scratch.$BASHPID
+	if [[ -d ${scratch%/*} ]] && : 2>/dev/null >"$scratch"; then
+		"$@" >"$scratch" 2>/dev/null
+		mapfile -d '' DFC_RECORDS <"$scratch"
+	else
+		mapfile -d '' DFC_RECORDS < <("$@" 2>/dev/null)
+	fi
+}
+
 # dfc_stat PATH...: the signature of each file into DFC_SIG, '' for one
 # that is missing or not a regular file. One `stat` per 1000 files.
 dfc_stat() {
@@ -94,11 +111,13 @@ dfc_stat() {
 	done
 	for ((i = 0; i < ${#files[@]}; i += 1000)); do
 		want=$((${#files[@]} - i < 1000 ? ${#files[@]} - i : 1000))
-		mapfile -d '' sigs < <(stat --printf='%s %.9Y %.9Z %i\0' -- "${files[@]:i:1000}" 2>/dev/null)
+		dfc_collect stat --printf='%s %.9Y %.9Z %i\0' -- "${files[@]:i:1000}"
+		sigs=("${DFC_RECORDS[@]}")
 		if ((${#sigs[@]} != want)); then
 			# A file went away meanwhile: ask for each on its own.
 			for ((k = i; k < i + 1000 && k < ${#files[@]}; k++)); do
-				mapfile -d '' sigs < <(stat --printf='%s %.9Y %.9Z %i\0' -- "${files[k]}" 2>/dev/null)
+				dfc_collect stat --printf='%s %.9Y %.9Z %i\0' -- "${files[k]}"
+				sigs=("${DFC_RECORDS[@]}")
 				DFC_SIG[${files[k]}]=${sigs[0]:-}
 			done
 			continue
@@ -163,7 +182,8 @@ dfc_hash() {
 	now=${EPOCHREALTIME%[.,]*}
 	now=${now:-$(printf '%(%s)T' -1)}
 	for ((k = 0; k < ${#todo[@]}; k += 1000)); do
-		mapfile -d '' out < <(sha256sum -z -- "${todo[@]:k:1000}" 2>/dev/null)
+		dfc_collect sha256sum -z -- "${todo[@]:k:1000}"
+		out=("${DFC_RECORDS[@]}")
 		for p in "${out[@]}"; do
 			# "HASH  PATH": -z keeps the path as it is.
 			DFC_SHA[${p:66}]=${p:0:64}
