@@ -261,22 +261,31 @@ dfc_writes() {
 	done
 }
 
-# dfc_command WORD...: the current step's command line.
+# dfc_command WORD...: the current step's command line, into DFC_ARGV_<i>
+# (a global array: the nameref assigns it where no local of that name is).
 dfc_command() {
-	local i=$((DFC_NR_STEPS - 1))
-	declare -ga "DFC_ARGV_$i"
-	local -n _dfc_argv=DFC_ARGV_$i
+	local -n _dfc_argv=DFC_ARGV_$((DFC_NR_STEPS - 1))
 	_dfc_argv=("$@")
-	local k=0 interp='' args='' file
+}
+
+# Step i's command as its stamp records it, into DFC_STEP_CMD (once): the
+# interpreter's words, the script's file and the arguments, as bash quotes
+# them.
+dfc_step_cmd() {
+	local i=$1 k=0 interp='' args='' file
+	local -n argv=DFC_ARGV_$1
+	if [[ -n ${DFC_STEP_CMD[i]} ]]; then
+		return
+	fi
 	# The words before the script's file are its interpreter's.
-	while ((k < $#)) && [[ ${_dfc_argv[k]} != "${DFC_STEP_FILE[i]}" ]]; do
+	while ((k < ${#argv[@]})) && [[ ${argv[k]} != "${DFC_STEP_FILE[i]}" ]]; do
 		k=$((k + 1))
 	done
 	if ((k > 0)); then
-		printf -v interp ' %q' "${_dfc_argv[@]:0:k}"
+		printf -v interp ' %q' "${argv[@]:0:k}"
 	fi
-	if ((k + 1 < $#)); then
-		printf -v args ' %q' "${_dfc_argv[@]:k+1}"
+	if ((k + 1 < ${#argv[@]})); then
+		printf -v args ' %q' "${argv[@]:k+1}"
 	fi
 	printf -v file '%q' "${DFC_STEP_FILE[i]}"
 	DFC_STEP_CMD[i]="interpreter$interp"$'\n'"file $file"$'\n'"arguments$args"
@@ -692,6 +701,16 @@ dfc_prefix() {
 	done
 }
 
+# dfc_say_skipped ID...: the log line of each step that is up to date, with
+# one printf (node ids hold nothing to escape).
+dfc_say_skipped() {
+	local clock
+	if ((!DFC_QUIET && $#)); then
+		printf -v clock '%(%H:%M:%S)T' -1
+		printf "dfc: $clock %s: skipped (up to date: script, arguments, inputs and outputs unchanged)\n" "$@" >&2
+	fi
+}
+
 # Run WORD... with stdout and stderr prefixed by "[ID] ", line by line, and
 # copied to the step's log; the status is the command's.
 dfc_exec_prefixed() {
@@ -713,11 +732,7 @@ dfc_run_step() {
 	DFC_RAN=0
 	dfc_why "$i"
 	if [[ -z $DFC_REASON ]]; then
-		# The skip path: one printf (node ids hold nothing to escape).
-		if ((!DFC_QUIET)); then
-			printf 'dfc: %(%H:%M:%S)T %s: skipped (up to date: script, arguments, inputs and outputs unchanged)\n' \
-				-1 "$id" >&2
-		fi
+		dfc_say_skipped "$id"
 		return 0
 	fi
 	DFC_RAN=1

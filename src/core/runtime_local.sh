@@ -164,6 +164,17 @@ dfc_ended() {
 	fi
 }
 
+# Every selected step is up to date (.dfc/uptodate holds): say so at once.
+dfc_skip_all() {
+	local i
+	local -a ids=()
+	for i in "${!DFC_SELECTED[@]}"; do
+		ids+=("${DFC_STEP_ID[i]}")
+	done
+	dfc_say_skipped "${ids[@]}"
+	DFC_NR_SKIPPED=${#ids[@]}
+}
+
 dfc_run_sequential() {
 	local i status
 	for i in "${!DFC_SELECTED[@]}"; do
@@ -251,6 +262,9 @@ dfc_run_parallel() {
 dfc_finish() {
 	local start=$1 end took i list='' blocked=''
 	dfc_flush_stamps
+	if ((${#DFC_FAILED[@]} == 0 && DFC_NR_RAN + DFC_NR_SKIPPED == ${#DFC_SELECTED[@]})); then
+		dfc_uptodate_save
+	fi
 	dfc_cache_save
 	dfc_cleanup
 	dfc_now end
@@ -300,19 +314,28 @@ dfc_main() {
 	dfc_select
 	dfc_enter_workdir
 	dfc_check_interpreters
-	dfc_stat_run
-	dfc_check_scripts
+	dfc_uptodate_check
+	if ((!DFC_ALL_UP_TO_DATE)); then
+		dfc_stat_run
+		dfc_check_scripts
+	fi
 	trap dfc_interrupted INT TERM
-	dfc_prepare_datasets
+	if ((!DFC_ALL_UP_TO_DATE)); then
+		dfc_prepare_datasets
+	fi
 	if ((DFC_DRY_RUN)); then
 		dfc_plan
 		return 0
 	fi
 	dfc_make_state_dirs stamps logs
-	dfc_write_scripts
+	if ((!DFC_ALL_UP_TO_DATE)); then
+		dfc_write_scripts
+	fi
 	dfc_log "running ${DFC_NAME:-the pipeline} in $PWD (${#DFC_SELECTED[@]} of $DFC_NR_STEPS steps, $DFC_JOBS at once)"
 	dfc_now start
-	if ((DFC_JOBS > 1)); then
+	if ((DFC_ALL_UP_TO_DATE)); then
+		dfc_skip_all
+	elif ((DFC_JOBS > 1)); then
 		dfc_run_parallel
 	else
 		dfc_run_sequential

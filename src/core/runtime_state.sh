@@ -97,7 +97,8 @@ dfc_collect() {
 }
 
 # dfc_stat PATH...: the signature of each file into DFC_SIG, '' for one
-# that is missing or not a regular file. One `stat` per 1000 files.
+# that is missing or not a regular file. One `stat` per 1000 files. A
+# symbolic link has its target's signature, as sha256sum reads the target.
 dfc_stat() {
 	local -a files=() sigs=()
 	local f i k want
@@ -111,12 +112,12 @@ dfc_stat() {
 	done
 	for ((i = 0; i < ${#files[@]}; i += 1000)); do
 		want=$((${#files[@]} - i < 1000 ? ${#files[@]} - i : 1000))
-		dfc_collect stat --printf='%s %.9Y %.9Z %i\0' -- "${files[@]:i:1000}"
+		dfc_collect stat -L --printf='%s %.9Y %.9Z %i\0' -- "${files[@]:i:1000}"
 		sigs=("${DFC_RECORDS[@]}")
 		if ((${#sigs[@]} != want)); then
 			# A file went away meanwhile: ask for each on its own.
 			for ((k = i; k < i + 1000 && k < ${#files[@]}; k++)); do
-				dfc_collect stat --printf='%s %.9Y %.9Z %i\0' -- "${files[k]}"
+				dfc_collect stat -L --printf='%s %.9Y %.9Z %i\0' -- "${files[k]}"
 				sigs=("${DFC_RECORDS[@]}")
 				DFC_SIG[${files[k]}]=${sigs[0]:-}
 			done
@@ -244,6 +245,7 @@ dfc_token() {
 # have been hashed (dfc_hash).
 dfc_stamp_text() {
 	local i=$1 k d
+	dfc_step_cmd "$i"
 	DFC_STAMP="script ${DFC_STEP_BLOB[i]}"$'\n'"${DFC_STEP_CMD[i]}"$'\n'
 	for k in ${DFC_STEP_INPUTS[i]}; do
 		DFC_STAMP+="input ${DFC_DS_ID[k]} ${DFC_SHA[${DFC_DS_PATH[k]}]}"$'\n'
@@ -265,6 +267,9 @@ dfc_why() {
 	DFC_REASON=''
 	if ((DFC_FORCE)); then
 		DFC_REASON=forced
+		return
+	fi
+	if ((DFC_ALL_UP_TO_DATE)); then
 		return
 	fi
 	if [[ -f $stamp.failed ]]; then
@@ -353,4 +358,125 @@ dfc_flush_stamps() {
 			dfc_warn "cannot write $PWD/$stamp: step '${DFC_STEP_ID[i]}' will run again"
 	done
 	DFC_TO_STAMP=()
+}
+
+# --- The whole run at once ---------------------------------------------------
+#
+# .dfc/uptodate records, after a run that left every selected step up to
+# date, the signature of each file that decided it: this script, and each
+# step's script, stamp, inputs and outputs. A later run whose files all
+# still have those signatures is up to date as a whole: one `stat`, and no
+# stamp read or file hashed. Any change to any of them (size, mtime, ctime
+# or inode) breaks the record, so it never has to be removed. It is written
+# only when each file was last changed at least a second before it was
+# checked (the racy rule, as for the cache); else the next run checks each
+# step and writes it.
+
+DFC_UPTODATE=$DFC_STATE/uptodate
+DFC_ALL_UP_TO_DATE=0
+
+# The files of the record, in its order, into DFC_RUN_FILES; their stamps'
+# paths also into DFC_RUN_STAMPS. With every step selected, every dataset
+# (one that no step uses only makes the record break more often).
+dfc_run_files() {
+	local i k
+	DFC_RUN_FILES=("$DFC_SELF")
+	if ((${#DFC_SELECTED[@]} == DFC_NR_STEPS)); then
+		DFC_RUN_FILES+=("${DFC_STEP_FILE[@]}" "${DFC_DS_PATH[@]}")
+		DFC_RUN_STAMPS=("${DFC_STEP_ID[@]/#/$DFC_STATE/stamps/}")
+	else
+		DFC_RUN_STAMPS=()
+		for i in "${!DFC_SELECTED[@]}"; do
+			DFC_RUN_STAMPS+=("$DFC_STATE/stamps/${DFC_STEP_ID[i]}")
+			DFC_RUN_FILES+=("${DFC_STEP_FILE[i]}")
+			for k in ${DFC_STEP_INPUTS[i]} ${DFC_STEP_OUTPUTS[i]}; do
+				DFC_RUN_FILES+=("${DFC_DS_PATH[k]}")
+			done
+		done
+	fi
+	DFC_RUN_FILES+=("${DFC_RUN_STAMPS[@]}")
+}
+
+# Whether the record holds for this run: sets DFC_ALL_UP_TO_DATE.
+dfc_uptodate_check() {
+	local -a rec=() now=()
+	local k selected was is
+	if ((DFC_FORCE)) || [[ -z $DFC_SELF || ! -s $DFC_UPTODATE ]]; then
+		return 0
+	fi
+	mapfile -d '' rec <"$DFC_UPTODATE" || return 0
+	printf -v selected '%s ' "${!DFC_SELECTED[@]}"
+	if [[ ${rec[0]:-} != "dfc-uptodate 1" || ${rec[1]:-} != "$selected" ]]; then
+		return 0
+	fi
+	dfc_run_files
+	if ((${#rec[@]} != ${#DFC_RUN_FILES[@]} + 2)); then
+		return 0
+	fi
+	for ((k = 0; k < ${#DFC_RUN_FILES[@]}; k += 1000)); do
+		dfc_collect stat -L --printf='%s %.9Y %.9Z %i\0' -- "${DFC_RUN_FILES[@]:k:1000}"
+		now+=("${DFC_RECORDS[@]}")
+	done
+	printf -v was '%s\n' "${rec[@]:2}"
+	printf -v is '%s\n' "${now[@]}"
+	if [[ $is == "$was" ]]; then
+		DFC_ALL_UP_TO_DATE=1
+	fi
+}
+
+# After a run that left every selected step up to date (stamps flushed),
+# write the record, if each file is settled.
+dfc_uptodate_save() {
+	local -a sigs=() fresh=()
+	local -A is_fresh=()
+	local p sig at now rest mtime ctime selected
+	if ((DFC_DRY_RUN || DFC_ALL_UP_TO_DATE)) || [[ -z $DFC_SELF ]]; then
+		return 0
+	fi
+	dfc_run_files
+	# Stat'ed now: the stamps, and any dataset that no step uses (no
+	# decision depended on their content).
+	fresh=("${DFC_RUN_STAMPS[@]}")
+	if ((${#DFC_SELECTED[@]} == DFC_NR_STEPS)); then
+		for p in "${DFC_DS_PATH[@]}"; do
+			if [[ -z ${DFC_SIG[$p]+set} ]]; then
+				fresh+=("$p")
+			fi
+		done
+	fi
+	dfc_stat "${fresh[@]}"
+	for p in "${fresh[@]}"; do
+		is_fresh[$p]=1
+	done
+	now=${EPOCHREALTIME%[.,]*}
+	for p in "${DFC_RUN_FILES[@]}"; do
+		sig=${DFC_SIG[$p]:-}
+		if [[ -n ${is_fresh[$p]:-} ]]; then
+			at=$now
+		elif [[ -n $sig && ${DFC_C_SIG[$p]:-} == "$sig" ]]; then
+			at=${DFC_C_AT[$p]}
+		else
+			sig='' # not a regular file, or not hashed as it is now
+		fi
+		if [[ -z $sig ]]; then
+			if [[ -s $DFC_UPTODATE ]]; then
+				: >"$DFC_UPTODATE"
+			fi
+			return 0
+		fi
+		rest=${sig#* }
+		mtime=${rest%%.*}
+		rest=${rest#* }
+		ctime=${rest%%.*}
+		if ((mtime < ctime)); then
+			mtime=$ctime
+		fi
+		if ((mtime + 1 >= at)); then
+			return 0 # changed in the second it was checked: next time
+		fi
+		sigs+=("$sig")
+	done
+	printf -v selected '%s ' "${!DFC_SELECTED[@]}"
+	printf '%s\0' "dfc-uptodate 1" "$selected" "${sigs[@]}" >"$DFC_UPTODATE" ||
+		dfc_warn "cannot write $PWD/$DFC_UPTODATE"
 }
