@@ -6,7 +6,9 @@
 #      running the same 300 steps from a Makefile. Target: <= 1.5.
 #   2. no-op rerun of that chain against that same `make` first run.
 #      Target: <= 0.1. Shown beside it, for information only: against a
-#      no-op `make` of the same Makefile.
+#      no-op `make` of the same Makefile, and the same rerun without
+#      .dfc/uptodate (the record of a whole run up to date), so that each
+#      step is checked against its stamp.
 #   3. no-op rerun of 4 times the steps (1,200) against that of 300.
 #      Target: <= 5.
 #   4. no-op rerun of a one-step pipeline whose input is an unchanged 1 GiB
@@ -104,6 +106,9 @@ noop_make() { make -s -C "$c/make"; }
 compare "run: no-op rerun, $steps steps vs make" 0.1 nothing noop_run clean_make make_run
 make_run > /dev/null
 compare "(run: no-op rerun vs no-op make, $steps steps)" - nothing noop_run nothing noop_make
+# Without the record of a whole run up to date, each step is checked.
+no_record() { rm -f "$c/work/.dfc/uptodate"; }
+compare "(run: no-op rerun checking each step vs make, $steps steps)" - no_record noop_run clean_make make_run
 run_script "chain-$many" > /dev/null
 compare "run: no-op rerun, $many vs $steps steps" 5 nothing noop_many nothing noop_run
 
