@@ -19,6 +19,7 @@
 #define DFC_STORE_H
 
 #include "dfc/buf.h"
+#include "dfc/fingerprint.h"
 #include "dfc/refs.h"
 #include "dfc/scripts.h"
 
@@ -213,6 +214,14 @@ int store_read_version(struct store *store, const char *id, int version,
  */
 int store_read_file(struct store *store, const char *id, int version,
 		    const char *path, struct buf *out);
+
+/**
+ * The content fingerprint (fingerprint.h) of version `version` of `id`
+ * (0: the latest): its Content-Fingerprint trailer, or for a version
+ * recorded without one, computed from its pipeline.json and scripts.json.
+ */
+int store_fingerprint(struct store *store, const char *id, int version,
+		      char out[FINGERPRINT_SIZE]);
 
 /**
  * Append the content of the blob whose id is `hex` (40 hex digits: a

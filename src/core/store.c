@@ -4,8 +4,8 @@
 #include "dfc/trailers.h"
 
 #include "dfc/canonical.h"
-#include "dfc/catalog_form.h"
 #include "dfc/error.h"
+#include "dfc/fingerprint.h"
 #include "dfc/fs.h"
 #include "dfc/identity.h"
 #include "dfc/ids.h"
@@ -44,7 +44,7 @@ struct snapshot {
 	size_t nr;
 	struct buf manifest;
 	git_oid manifest_oid;
-	/* The content fingerprint (catalog_form.h), "" when not asked for. */
+	/* The content fingerprint (fingerprint.h), "" when not asked for. */
 	char fingerprint[FINGERPRINT_SIZE];
 };
 
@@ -1073,7 +1073,7 @@ static int fill_info(struct version_info *out, const git_commit *commit)
 {
 	const git_signature *author = git_commit_author(commit);
 	const char *message = git_commit_message(commit);
-	char fingerprint[41];
+	char fingerprint[FINGERPRINT_SIZE];
 	const char *nl;
 	int ret;
 
@@ -1166,6 +1166,38 @@ int store_read_file(struct store *store, const char *id, int version,
 		ret = read_blob(out, store, tree, path);
 	git_tree_free(tree);
 	git_commit_free(commit);
+	return ret;
+}
+
+int store_fingerprint(struct store *store, const char *id, int version,
+		      char out[FINGERPRINT_SIZE])
+{
+	struct buf pipeline = BUF_INIT, manifest = BUF_INIT;
+	struct version_info info;
+	int ret;
+
+	/* Recorded with the version; computed for versions recorded without it. */
+	if ((ret = store_read_version(store, id, version, false, &info)) < 0)
+		return ret;
+	if (info.fingerprint) {
+		memcpy(out, info.fingerprint, FINGERPRINT_SIZE);
+		version_info_release(&info);
+		return 0;
+	}
+	version_info_release(&info);
+	if ((ret = store_read_file(store, id, version, "pipeline.json", &pipeline)) < 0)
+		goto out;
+	ret = store_read_file(store, id, version, "scripts.json", &manifest);
+	if (ret == DFC_ENOTFOUND) {
+		dfc_error_clear();
+		ret = 0;
+	}
+	if (ret < 0)
+		goto out;
+	content_fingerprint_text(out, &pipeline, &manifest);
+out:
+	buf_release(&pipeline);
+	buf_release(&manifest);
 	return ret;
 }
 
