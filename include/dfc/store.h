@@ -77,7 +77,7 @@ struct record_request {
 	/**
 	 * The parsed pipeline whose canonical form pipeline_json is
 	 * (borrowed), or NULL. When given, its content fingerprint
-	 * (catalog_form.h, with the scripts' blob ids) is recorded as trailer
+	 * (fingerprint.h, with the scripts' blob ids) is recorded as trailer
 	 * Content-Fingerprint.
 	 */
 	const json_t *pipeline;
