@@ -14,6 +14,11 @@
  * tag is added after it: a version exists once its branch commit does; a
  * tag or view file missing after a crash is restored by the next writer
  * (store_repair()) or reader.
+ *
+ * The module's files: store.c opens, locks and records; store_read.c reads
+ * versions, files and scripts back; store_list.c lists pipelines from refs;
+ * store_repair.c brings tags and view in step with the branches. A
+ * version's tree is hashed and written by snapshot.h.
  */
 #ifndef DFC_STORE_H
 #define DFC_STORE_H
