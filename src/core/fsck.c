@@ -40,7 +40,7 @@ void fsck_report_release(struct fsck_report *report)
 }
 
 void fsck_add_finding(struct fsck_list *list, enum fsck_kind kind, const char *pipeline,
-			int version, bool repairable, const char *subject, const char *fmt, ...)
+		      int version, bool repairable, const char *subject, const char *fmt, ...)
 {
 	struct fsck_finding *f;
 	struct buf msg = BUF_INIT;
@@ -62,35 +62,18 @@ void fsck_add_finding(struct fsck_list *list, enum fsck_kind kind, const char *p
 static void check_release(struct check *c)
 {
 	for (size_t i = 0; i < c->nr; i++) {
-		free(c->pipes[i].id);
-		free(c->pipes[i].versions);
+		free(c->branches[i].id);
+		free(c->branches[i].versions);
 	}
-	free(c->pipes);
-	id_list_release(&c->tags);
-	id_list_release(&c->remotes);
+	free(c->branches);
+	strvec_release(&c->tags);
+	strvec_release(&c->remotes);
 	fsck_oid_set_release(&c->seen);
 	fsck_oid_set_release(&c->bad);
 	git_odb_free(c->odb);
-	c->pipes = NULL;
+	c->branches = NULL;
 	c->nr = c->alloc = 0;
 	c->odb = NULL;
-}
-
-static int compare_strings(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-void fsck_sort_names(struct id_list *list)
-{
-	if (list->nr)
-		qsort(list->ids, list->nr, sizeof(*list->ids), compare_strings);
-}
-
-void fsck_push_name(struct id_list *list, const char *name)
-{
-	XGROW(list->ids, list->alloc, list->nr + 1);
-	list->ids[list->nr++] = xstrdup(name);
 }
 
 const char *fsck_git_message(void)
@@ -114,7 +97,7 @@ static int check_store(struct check *c)
 
 static int check_once(struct fsck_report *report, struct store *store)
 {
-	struct check c = {0};
+	struct check c = { 0 };
 	int ret;
 
 	c.store = store;
@@ -129,7 +112,7 @@ static int check_once(struct fsck_report *report, struct store *store)
 int fsck_run(struct fsck_report *report, const char *home, bool repair_too)
 {
 	struct store store = STORE_INIT;
-	struct fsck_list found = {NULL, 0, 0};
+	struct fsck_list found = { NULL, 0, 0 };
 	int ret;
 
 	/* A repair may need the view and lock folders; a check writes nothing. */
@@ -138,7 +121,7 @@ int fsck_run(struct fsck_report *report, const char *home, bool repair_too)
 		goto out;
 	if (ret < 0) {
 		fsck_add_finding(&report->problems, FSCK_BAD_REPO, NULL, 0, false, "repo.git", "%s",
-			    dfc_error_message());
+				 dfc_error_message());
 		dfc_error_clear();
 		ret = 0;
 		goto out;

@@ -12,6 +12,7 @@
 
 #include "dfc/fsck.h"
 #include "dfc/store.h"
+#include "dfc/strvec.h"
 
 #include <git2.h>
 #include <stdbool.h>
@@ -41,7 +42,7 @@ struct version_commit {
 };
 
 /* One pipeline branch and the versions found on it. */
-struct pipe {
+struct pipeline_branch {
 	char *id;
 	/* The branch was walked: `latest` and `versions` mean something. */
 	bool walked;
@@ -61,11 +62,11 @@ struct check {
 	struct store *store;
 	git_odb *odb;
 	struct fsck_list *out;
-	struct pipe *pipes;
+	struct pipeline_branch *branches;
 	size_t nr;
 	size_t alloc;
-	struct id_list tags;
-	struct id_list remotes;
+	struct strvec tags;
+	struct strvec remotes;
 	/* Objects checked, and those missing or unreadable. */
 	struct oid_set seen;
 	struct oid_set bad;
@@ -81,10 +82,6 @@ void fsck_add_finding(struct fsck_list *list, enum fsck_kind kind, const char *p
 
 /* The last libgit2 error's message. */
 const char *fsck_git_message(void);
-
-/* Append a copy of `name` to `list`; sort `list` by strcmp. */
-void fsck_push_name(struct id_list *list, const char *name);
-void fsck_sort_names(struct id_list *list);
 
 /* fsck_objects.c */
 
@@ -111,7 +108,7 @@ void fsck_oid_set_release(struct oid_set *s);
 int fsck_check_refs(struct check *c);
 
 /* The pipeline (branch) `id` found by fsck_check_refs(), or NULL. */
-struct pipe *fsck_find_pipe(struct check *c, const char *id);
+struct pipeline_branch *fsck_find_branch(struct check *c, const char *id);
 
 /* fsck_view.c */
 

@@ -29,7 +29,7 @@ static bool oid_set_add(struct oid_set *s, const git_oid *oid)
 	size_t i;
 
 	if ((s->nr + 1) * 2 > s->cap) {
-		struct oid_set bigger = {NULL, NULL, s->cap ? s->cap * 2 : 256, 0};
+		struct oid_set bigger = { NULL, NULL, s->cap ? s->cap * 2 : 256, 0 };
 
 		bigger.slots = xcalloc(bigger.cap, sizeof(*bigger.slots));
 		bigger.used = xcalloc(bigger.cap, sizeof(*bigger.used));
@@ -132,9 +132,9 @@ static void push_children(struct todo_stack *stack, git_object *obj, const struc
 }
 
 void fsck_check_objects(struct check *c, const git_oid *start, const char *pipeline,
-			  const char *scope, const char *start_what)
+			const char *scope, const char *start_what)
 {
-	struct todo_stack stack = {NULL, 0, 0};
+	struct todo_stack stack = { NULL, 0, 0 };
 
 	push_todo(&stack, start, GIT_OBJECT_COMMIT, 0, xstrdup(start_what), NULL);
 	while (stack.nr) {
@@ -147,29 +147,30 @@ void fsck_check_objects(struct check *c, const git_oid *start, const char *pipel
 			goto next;
 		if (!git_odb_exists(c->odb, &t.oid)) {
 			oid_set_add(&c->bad, &t.oid);
-			fsck_add_finding(c->out, FSCK_MISSING_OBJECT, pipeline, t.version, false, hex,
-				    "%s %s (%s) is missing", git_object_type2string(t.type), hex,
-				    t.what);
+			fsck_add_finding(c->out, FSCK_MISSING_OBJECT, pipeline, t.version, false,
+					 hex, "%s %s (%s) is missing",
+					 git_object_type2string(t.type), hex, t.what);
 			goto next;
 		}
 		if (git_object_lookup(&obj, c->store->repo, &t.oid, GIT_OBJECT_ANY) < 0) {
 			oid_set_add(&c->bad, &t.oid);
-			fsck_add_finding(c->out, FSCK_CORRUPT_OBJECT, pipeline, t.version, false, hex,
-				    "%s %s (%s) cannot be read: %s", git_object_type2string(t.type),
-				    hex, t.what, fsck_git_message());
+			fsck_add_finding(c->out, FSCK_CORRUPT_OBJECT, pipeline, t.version, false,
+					 hex, "%s %s (%s) cannot be read: %s",
+					 git_object_type2string(t.type), hex, t.what,
+					 fsck_git_message());
 			git_error_clear();
 			goto next;
 		}
 		if (git_object_type(obj) != t.type) {
 			oid_set_add(&c->bad, &t.oid);
-			fsck_add_finding(c->out, FSCK_CORRUPT_OBJECT, pipeline, t.version, false, hex,
-				    "%s (%s) is a %s where a %s should be", hex, t.what,
-				    git_object_type2string(git_object_type(obj)),
-				    git_object_type2string(t.type));
+			fsck_add_finding(c->out, FSCK_CORRUPT_OBJECT, pipeline, t.version, false,
+					 hex, "%s (%s) is a %s where a %s should be", hex, t.what,
+					 git_object_type2string(git_object_type(obj)),
+					 git_object_type2string(t.type));
 			goto next;
 		}
 		push_children(&stack, obj, &t, scope);
-	next:
+next:
 		git_object_free(obj);
 		free(t.what);
 		free(t.path);

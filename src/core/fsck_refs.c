@@ -14,17 +14,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int compare_pipes(const void *a, const void *b)
+static int compare_branches(const void *a, const void *b)
 {
-	return strcmp(((const struct pipe *)a)->id, ((const struct pipe *)b)->id);
+	return strcmp(((const struct pipeline_branch *)a)->id,
+		      ((const struct pipeline_branch *)b)->id);
 }
 
-struct pipe *fsck_find_pipe(struct check *c, const char *id)
+struct pipeline_branch *fsck_find_branch(struct check *c, const char *id)
 {
-	struct pipe key = {0};
+	struct pipeline_branch key = { 0 };
 
 	key.id = (char *)id;
-	return c->nr ? bsearch(&key, c->pipes, c->nr, sizeof(*c->pipes), compare_pipes) : NULL;
+	return c->nr ? bsearch(&key, c->branches, c->nr, sizeof(*c->branches), compare_branches)
+		     : NULL;
 }
 
 static int compare_versions(const void *a, const void *b)
@@ -34,9 +36,9 @@ static int compare_versions(const void *a, const void *b)
 	return (x->version > y->version) - (x->version < y->version);
 }
 
-static struct version_commit *find_version(struct pipe *p, int version)
+static struct version_commit *find_version(struct pipeline_branch *p, int version)
 {
-	struct version_commit key = {0};
+	struct version_commit key = { 0 };
 
 	key.version = version;
 	return p->nr ? bsearch(&key, p->versions, p->nr, sizeof(*p->versions), compare_versions)
@@ -46,7 +48,7 @@ static struct version_commit *find_version(struct pipe *p, int version)
 /* Sort the refs of repo.git into branches, tags and tracking refs. */
 static int collect_refs(struct check *c)
 {
-	struct id_list branches = ID_LIST_INIT;
+	struct strvec branch_refs = STRVEC_INIT;
 	git_reference_iterator *it = NULL;
 	const char *name;
 	int err;
@@ -55,35 +57,36 @@ static int collect_refs(struct check *c)
 		return dfc_git_error(DFC_EINTERNAL, "cannot list repo.git's refs");
 	while ((err = git_reference_next_name(&name, it)) == 0) {
 		if (refs_skip_prefix(name, REFS_BRANCH_PREFIX))
-			fsck_push_name(&branches, name);
+			strvec_push(&branch_refs, name);
 		else if (refs_skip_prefix(name, REFS_TAG_PREFIX))
-			fsck_push_name(&c->tags, name);
+			strvec_push(&c->tags, name);
 		else if (refs_skip_prefix(name, REFS_REMOTE_PREFIX))
-			fsck_push_name(&c->remotes, name);
+			strvec_push(&c->remotes, name);
 	}
 	git_reference_iterator_free(it);
 	if (err != GIT_ITEROVER) {
-		id_list_release(&branches);
+		strvec_release(&branch_refs);
 		return dfc_git_error(DFC_EINTERNAL, "cannot list repo.git's refs");
 	}
 	git_error_clear();
-	fsck_sort_names(&branches);
-	fsck_sort_names(&c->tags);
-	fsck_sort_names(&c->remotes);
-	for (size_t i = 0; i < branches.nr; i++) {
-		const char *id = refs_skip_prefix(branches.ids[i], REFS_BRANCH_PREFIX);
+	strvec_sort(&branch_refs);
+	strvec_sort(&c->tags);
+	strvec_sort(&c->remotes);
+	for (size_t i = 0; i < branch_refs.nr; i++) {
+		const char *id = refs_skip_prefix(branch_refs.items[i], REFS_BRANCH_PREFIX);
 
 		if (strchr(id, '/') || !pipeline_id_is_safe(id)) {
-			fsck_add_finding(c->out, FSCK_BAD_REF, NULL, 0, false, branches.ids[i],
-				    "%s is not the branch of a pipeline: '%s' is not a pipeline id",
-				    branches.ids[i], id);
+			fsck_add_finding(
+				c->out, FSCK_BAD_REF, NULL, 0, false, branch_refs.items[i],
+				"%s is not the branch of a pipeline: '%s' is not a pipeline id",
+				branch_refs.items[i], id);
 			continue;
 		}
-		XGROW(c->pipes, c->alloc, c->nr + 1);
-		memset(&c->pipes[c->nr], 0, sizeof(*c->pipes));
-		c->pipes[c->nr++].id = xstrdup(id);
+		XGROW(c->branches, c->alloc, c->nr + 1);
+		memset(&c->branches[c->nr], 0, sizeof(*c->branches));
+		c->branches[c->nr++].id = xstrdup(id);
 	}
-	id_list_release(&branches);
+	strvec_release(&branch_refs);
 	return 0;
 }
 
@@ -117,7 +120,7 @@ static enum target ref_target(struct check *c, const char *name, git_oid *oid, g
 /* The walk down one branch's first parents. */
 struct walk {
 	struct check *c;
-	struct pipe *p;
+	struct pipeline_branch *p;
 	/* The version the next commit should carry. */
 	int expected;
 	git_oid last;
@@ -137,7 +140,7 @@ static void bad_version(struct walk *w, int version, const char *commit, const c
 	buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
 	fsck_add_finding(w->c->out, FSCK_BAD_VERSION, w->p->id, version, false, commit, "%s",
-		    buf_cstr(&msg));
+			 buf_cstr(&msg));
 	buf_release(&msg);
 	w->ok = false;
 }
@@ -207,12 +210,13 @@ static void check_fingerprint(struct check *c, const git_commit *commit, const c
 		return;
 	git_oid_tostr(hex, sizeof(hex), git_commit_id(commit));
 	fsck_add_finding(c->out, FSCK_BAD_VERSION, pipeline, local ? version : 0, false, hex,
-		    "%s %d (commit %s) has " TRAILER_FINGERPRINT " %s, but its content's is %s",
-		    scope, version, hex, recorded, content);
+			 "%s %d (commit %s) has " TRAILER_FINGERPRINT
+			 " %s, but its content's is %s",
+			 scope, version, hex, recorded, content);
 }
 
 /* True when the walk met `version` already (a walk counts down: below all, it is new). */
-static bool walked_before(const struct pipe *p, int version)
+static bool walked_before(const struct pipeline_branch *p, int version)
 {
 	if (!p->nr || version < p->lowest)
 		return false;
@@ -225,7 +229,7 @@ static bool walked_before(const struct pipe *p, int version)
 static int walk_one(git_commit *commit, int version, void *payload)
 {
 	struct walk *w = payload;
-	struct pipe *p = w->p;
+	struct pipeline_branch *p = w->p;
 	struct version_commit *vc = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
 	char *id;
@@ -268,9 +272,9 @@ static int walk_one(git_commit *commit, int version, void *payload)
 }
 
 /* One pipeline branch: its objects, then its versions. */
-static void check_branch(struct check *c, struct pipe *p)
+static void check_branch(struct check *c, struct pipeline_branch *p)
 {
-	struct walk w = {c, p, 0, {{0}}, false, true};
+	struct walk w = { c, p, 0, { { 0 } }, false, true };
 	char *name = refs_branch(p->id);
 	char hex[GIT_OID_HEXSZ + 1];
 	git_commit *tip = NULL;
@@ -280,16 +284,17 @@ static void check_branch(struct check *c, struct pipe *p)
 
 	switch (ref_target(c, name, &oid, &type)) {
 	case TARGET_UNREADABLE:
-		fsck_add_finding(c->out, FSCK_BAD_REF, p->id, 0, false, name, "%s cannot be read: %s",
-			    name, fsck_git_message());
+		fsck_add_finding(c->out, FSCK_BAD_REF, p->id, 0, false, name,
+				 "%s cannot be read: %s", name, fsck_git_message());
 		goto out;
 	case TARGET_MISSING:
 		fsck_add_finding(c->out, FSCK_BAD_REF, p->id, 0, false, name,
-			    "%s points at %s, which is missing", name, git_oid_tostr_s(&oid));
+				 "%s points at %s, which is missing", name, git_oid_tostr_s(&oid));
 		goto out;
 	case TARGET_OTHER:
 		fsck_add_finding(c->out, FSCK_BAD_REF, p->id, 0, false, name,
-			    "%s points at %s, which is not a commit", name, git_oid_tostr_s(&oid));
+				 "%s points at %s, which is not a commit", name,
+				 git_oid_tostr_s(&oid));
 		goto out;
 	case TARGET_COMMIT:
 		break;
@@ -349,7 +354,7 @@ static int parse_version_word(const char *s)
 }
 
 /* True when `oid` is a commit on `p`'s branch. */
-static bool on_branch(const struct pipe *p, const git_oid *oid)
+static bool on_branch(const struct pipeline_branch *p, const git_oid *oid)
 {
 	for (size_t i = 0; i < p->nr; i++)
 		if (git_oid_equal(&p->versions[i].commit, oid))
@@ -363,7 +368,7 @@ static void check_tag(struct check *c, const char *name)
 	const char *slash = strrchr(rest, '/');
 	char *id = slash ? xstrndup(rest, (size_t)(slash - rest)) : NULL;
 	int version = slash ? parse_version_word(slash + 1) : -1;
-	struct pipe *p = id && pipeline_id_is_safe(id) ? fsck_find_pipe(c, id) : NULL;
+	struct pipeline_branch *p = id && pipeline_id_is_safe(id) ? fsck_find_branch(c, id) : NULL;
 	struct version_commit *vc;
 	char want[GIT_OID_HEXSZ + 1], hex[GIT_OID_HEXSZ + 1];
 	git_object_t type;
@@ -373,8 +378,8 @@ static void check_tag(struct check *c, const char *name)
 
 	git_oid_tostr(hex, sizeof(hex), &oid);
 	if (target == TARGET_UNREADABLE) {
-		fsck_add_finding(c->out, FSCK_BAD_REF, pipeline, 0, false, name, "%s cannot be read",
-			    name);
+		fsck_add_finding(c->out, FSCK_BAD_REF, pipeline, 0, false, name,
+				 "%s cannot be read", name);
 		goto out;
 	}
 	if (target == TARGET_COMMIT) {
@@ -385,19 +390,19 @@ static void check_tag(struct check *c, const char *name)
 	}
 	if (version < 0) {
 		fsck_add_finding(c->out, FSCK_STRAY_TAG, pipeline, 0, false, name,
-			    "%s is not a version tag (pipelines/<id>/v<N>)", name);
+				 "%s is not a version tag (pipelines/<id>/v<N>)", name);
 		goto out;
 	}
 	if (!p) {
 		fsck_add_finding(c->out, FSCK_STRAY_TAG, NULL, version, false, name,
-			    "%s is the tag of a pipeline that has no branch", name);
+				 "%s is the tag of a pipeline that has no branch", name);
 		goto out;
 	}
 	if (!p->walked)
 		goto out; /* the branch is broken: reported with it */
 	if (version > p->latest) {
 		fsck_add_finding(c->out, FSCK_STRAY_TAG, p->id, version, false, name,
-			    "%s is beyond the branch's latest version, %d", name, p->latest);
+				 "%s is beyond the branch's latest version, %d", name, p->latest);
 		goto out;
 	}
 	vc = find_version(p, version);
@@ -410,25 +415,27 @@ static void check_tag(struct check *c, const char *name)
 	/* Moving the tag must lose nothing: only a commit of the branch, or nothing at all. */
 	if (target == TARGET_MISSING)
 		fsck_add_finding(c->out, FSCK_WRONG_TAG, p->id, version, p->consistent, name,
-			    "%s points at %s, which is missing, not at version %d's commit %s",
-			    name, hex, version, want);
+				 "%s points at %s, which is missing, not at version %d's commit %s",
+				 name, hex, version, want);
 	else if (target == TARGET_COMMIT && on_branch(p, &oid))
-		fsck_add_finding(c->out, FSCK_WRONG_TAG, p->id, version, p->consistent, name,
-			    "%s points at %s, another commit of the branch, not at version %d's "
-			    "commit %s",
-			    name, hex, version, want);
+		fsck_add_finding(
+			c->out, FSCK_WRONG_TAG, p->id, version, p->consistent, name,
+			"%s points at %s, another commit of the branch, not at version %d's "
+			"commit %s",
+			name, hex, version, want);
 	else
-		fsck_add_finding(c->out, FSCK_WRONG_TAG, p->id, version, false, name,
-			    "%s points at %s (a %s outside the branch), not at version %d's commit "
-			    "%s: move it by hand if the branch is right",
-			    name, hex, target == TARGET_COMMIT ? "commit" : "non-commit", version,
-			    want);
+		fsck_add_finding(
+			c->out, FSCK_WRONG_TAG, p->id, version, false, name,
+			"%s points at %s (a %s outside the branch), not at version %d's commit "
+			"%s: move it by hand if the branch is right",
+			name, hex, target == TARGET_COMMIT ? "commit" : "non-commit", version,
+			want);
 out:
 	git_error_clear();
 	free(id);
 }
 
-static void check_missing_tags(struct check *c, struct pipe *p)
+static void check_missing_tags(struct check *c, struct pipeline_branch *p)
 {
 	for (size_t i = 0; i < p->nr; i++) {
 		char *name;
@@ -436,8 +443,8 @@ static void check_missing_tags(struct check *c, struct pipe *p)
 		if (p->versions[i].tagged)
 			continue;
 		name = refs_tag(p->id, p->versions[i].version);
-		fsck_add_finding(c->out, FSCK_MISSING_TAG, p->id, p->versions[i].version, p->consistent,
-			    name, "%s is missing", name);
+		fsck_add_finding(c->out, FSCK_MISSING_TAG, p->id, p->versions[i].version,
+				 p->consistent, name, "%s is missing", name);
 		free(name);
 	}
 }
@@ -459,11 +466,12 @@ static int check_catalog_version(git_commit *commit, int version, void *payload)
 static void check_catalog_fingerprints(struct check *c, const git_oid *tip_oid,
 				       const char *pipeline)
 {
-	struct catalog_walk w = {c, pipeline};
+	struct catalog_walk w = { c, pipeline };
 	git_commit *tip = NULL;
 
 	/* A broken history was reported with the objects; it ends the walk. */
-	if (!fsck_object_is_bad(c, tip_oid) && git_commit_lookup(&tip, c->store->repo, tip_oid) == 0)
+	if (!fsck_object_is_bad(c, tip_oid) &&
+	    git_commit_lookup(&tip, c->store->repo, tip_oid) == 0)
 		history_walk(tip, check_catalog_version, &w);
 	dfc_error_clear();
 	git_error_clear();
@@ -479,17 +487,18 @@ static void check_tracking_ref(struct check *c, const char *name)
 
 	switch (ref_target(c, name, &oid, &type)) {
 	case TARGET_UNREADABLE:
-		fsck_add_finding(c->out, FSCK_BAD_REF, pipeline, 0, false, name, "%s cannot be read",
-			    name);
+		fsck_add_finding(c->out, FSCK_BAD_REF, pipeline, 0, false, name,
+				 "%s cannot be read", name);
 		break;
 	case TARGET_MISSING:
 		/* A cache of the catalog: dropping it loses nothing. */
 		fsck_add_finding(c->out, FSCK_BAD_REF, pipeline, 0, true, name,
-			    "%s points at %s, which is missing", name, git_oid_tostr_s(&oid));
+				 "%s points at %s, which is missing", name, git_oid_tostr_s(&oid));
 		break;
 	case TARGET_OTHER:
 		fsck_add_finding(c->out, FSCK_BAD_REF, pipeline, 0, false, name,
-			    "%s points at %s, which is not a commit", name, git_oid_tostr_s(&oid));
+				 "%s points at %s, which is not a commit", name,
+				 git_oid_tostr_s(&oid));
 		break;
 	case TARGET_COMMIT:
 		what = xasprintf("the tip of %s", name);
@@ -507,14 +516,14 @@ int fsck_check_refs(struct check *c)
 
 	if ((ret = collect_refs(c)) < 0)
 		return ret;
-	qsort(c->pipes, c->nr, sizeof(*c->pipes), compare_pipes);
+	qsort(c->branches, c->nr, sizeof(*c->branches), compare_branches);
 	for (size_t i = 0; i < c->nr; i++)
-		check_branch(c, &c->pipes[i]);
+		check_branch(c, &c->branches[i]);
 	for (size_t i = 0; i < c->tags.nr; i++)
-		check_tag(c, c->tags.ids[i]);
+		check_tag(c, c->tags.items[i]);
 	for (size_t i = 0; i < c->nr; i++)
-		check_missing_tags(c, &c->pipes[i]);
+		check_missing_tags(c, &c->branches[i]);
 	for (size_t i = 0; i < c->remotes.nr; i++)
-		check_tracking_ref(c, c->remotes.ids[i]);
+		check_tracking_ref(c, c->remotes.items[i]);
 	return 0;
 }

@@ -63,7 +63,7 @@ static void move_stray(struct store *store, const struct fsck_finding *f,
 		goto out;
 	printable_quote(&quoted, name, FSCK_QUOTE_MAX);
 	fsck_add_finding(repaired, f->kind, f->pipeline, f->version, false, f->subject,
-		    "moved pipelines/%s to %s", buf_cstr(&quoted), shown);
+			 "moved pipelines/%s to %s", buf_cstr(&quoted), shown);
 out:
 	if (fd >= 0)
 		store_unlock_pipeline(fd);
@@ -85,25 +85,26 @@ static void note_store_repair(struct fsck_list *repaired, const struct fsck_find
 	switch (f->kind) {
 	case FSCK_MISSING_TAG:
 		fsck_add_finding(repaired, f->kind, f->pipeline, f->version, false, s,
-			    "restored %s from the branch", s);
+				 "restored %s from the branch", s);
 		break;
 	case FSCK_MISSING_FILE:
 		fsck_add_finding(repaired, f->kind, f->pipeline, f->version, false, s,
-			    "wrote %s from version %d in repo.git", s, f->version);
+				 "wrote %s from version %d in repo.git", s, f->version);
 		break;
 	case FSCK_CHANGED_FILE:
 		fsck_add_finding(repaired, f->kind, f->pipeline, f->version, false, s,
-			    "rewrote %s from version %d in repo.git", s, f->version);
+				 "rewrote %s from version %d in repo.git", s, f->version);
 		break;
 	default:
-		fsck_add_finding(repaired, f->kind, f->pipeline, f->version, false, s, "rewrote %s", s);
+		fsck_add_finding(repaired, f->kind, f->pipeline, f->version, false, s, "rewrote %s",
+				 s);
 		break;
 	}
 }
 
 void fsck_repair(struct store *store, const struct fsck_list *found, struct fsck_list *repaired)
 {
-	struct id_list done = ID_LIST_INIT;
+	struct strvec done = STRVEC_INIT;
 
 	for (size_t i = 0; i < found->nr; i++) {
 		const struct fsck_finding *f = &found->items[i];
@@ -112,10 +113,10 @@ void fsck_repair(struct store *store, const struct fsck_list *found, struct fsck
 		if (!f->repairable || !is_view_or_tag(f->kind) || !f->pipeline)
 			continue;
 		for (size_t j = 0; j < done.nr && !seen; j++)
-			seen = !strcmp(done.ids[j], f->pipeline);
+			seen = !strcmp(done.items[j], f->pipeline);
 		if (seen)
 			continue;
-		fsck_push_name(&done, f->pipeline);
+		strvec_push(&done, f->pipeline);
 		/* The branch is the truth: tags and view follow it. */
 		if (store_repair(store, f->pipeline, true, NULL) < 0)
 			dfc_error_clear(); /* the second check shows what is left */
@@ -125,7 +126,7 @@ void fsck_repair(struct store *store, const struct fsck_list *found, struct fsck
 			    !strcmp(found->items[j].pipeline, f->pipeline))
 				note_store_repair(repaired, &found->items[j]);
 	}
-	id_list_release(&done);
+	strvec_release(&done);
 	for (size_t i = 0; i < found->nr; i++) {
 		const struct fsck_finding *f = &found->items[i];
 
@@ -134,14 +135,15 @@ void fsck_repair(struct store *store, const struct fsck_list *found, struct fsck
 		if (f->kind == FSCK_WRONG_TAG) {
 			if (store_reset_tag(store, f->pipeline, f->version) == 0)
 				fsck_add_finding(repaired, f->kind, f->pipeline, f->version, false,
-					    f->subject, "moved %s back to version %d's commit",
-					    f->subject, f->version);
+						 f->subject, "moved %s back to version %d's commit",
+						 f->subject, f->version);
 		} else if (f->kind == FSCK_BAD_REF) {
 			if (git_reference_remove(store->repo, f->subject) == 0)
-				fsck_add_finding(repaired, f->kind, f->pipeline, 0, false, f->subject,
-					    "removed %s, which pointed at a missing object (the "
-					    "next share, sync or list --refresh sets it again)",
-					    f->subject);
+				fsck_add_finding(
+					repaired, f->kind, f->pipeline, 0, false, f->subject,
+					"removed %s, which pointed at a missing object (the "
+					"next share, sync or list --refresh sets it again)",
+					f->subject);
 		} else if (f->kind == FSCK_STRAY_FILE) {
 			move_stray(store, f, repaired);
 		}

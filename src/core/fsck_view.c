@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 
 /* The view files of one pipeline against its commits. */
-static void check_view_files(struct check *c, struct pipe *p)
+static void check_view_files(struct check *c, struct pipeline_branch *p)
 {
 	const char *dir = c->store->view_dir;
 	int state = 0;
@@ -33,17 +33,18 @@ static void check_view_files(struct check *c, struct pipe *p)
 			goto next; /* nothing to compare with: reported already */
 		ret = fs_read_file(&have, path, DFC_MAX_FILE_BYTES);
 		if (ret == DFC_ENOTFOUND)
-			fsck_add_finding(c->out, FSCK_MISSING_FILE, p->id, vc->version, p->consistent,
-				    shown, "%s is missing", shown);
+			fsck_add_finding(c->out, FSCK_MISSING_FILE, p->id, vc->version,
+					 p->consistent, shown, "%s is missing", shown);
 		else if (ret < 0)
-			fsck_add_finding(c->out, FSCK_CHANGED_FILE, p->id, vc->version, p->consistent,
-				    shown, "%s cannot be read: %s", shown, dfc_error_message());
+			fsck_add_finding(c->out, FSCK_CHANGED_FILE, p->id, vc->version,
+					 p->consistent, shown, "%s cannot be read: %s", shown,
+					 dfc_error_message());
 		else if (have.len != (size_t)git_blob_rawsize(blob) ||
 			 memcmp(buf_cstr(&have), git_blob_rawcontent(blob), have.len))
-			fsck_add_finding(c->out, FSCK_CHANGED_FILE, p->id, vc->version, p->consistent,
-				    shown, "%s differs from version %d in repo.git", shown,
-				    vc->version);
-	next:
+			fsck_add_finding(
+				c->out, FSCK_CHANGED_FILE, p->id, vc->version, p->consistent, shown,
+				"%s differs from version %d in repo.git", shown, vc->version);
+next:
 		dfc_error_clear();
 		git_error_clear();
 		git_blob_free(blob);
@@ -60,11 +61,11 @@ static void check_view_files(struct check *c, struct pipe *p)
 
 		if (fs_exists(path))
 			fsck_add_finding(c->out, FSCK_BAD_STATE, p->id, 0, true, shown,
-				    "%s does not match repo.git (latest version %d)", shown,
-				    p->latest);
+					 "%s does not match repo.git (latest version %d)", shown,
+					 p->latest);
 		else
-			fsck_add_finding(c->out, FSCK_BAD_STATE, p->id, 0, true, shown, "%s is missing",
-				    shown);
+			fsck_add_finding(c->out, FSCK_BAD_STATE, p->id, 0, true, shown,
+					 "%s is missing", shown);
 		free(shown);
 		free(path);
 	}
@@ -83,12 +84,12 @@ static bool is_temp_file(const char *name)
  * is. `*pipeline` and `*version` say what it seems to belong to.
  */
 static const char *stray_reason(struct check *c, const char *name, bool regular,
-				struct pipe **pipeline, int *version, char reason[128])
+				struct pipeline_branch **pipeline, int *version, char reason[128])
 {
 	/* Ids may hold '_'; the version or "state" after the last one cannot. */
 	const char *underscore = strrchr(name, '_');
 	char *id, *end;
-	struct pipe *p;
+	struct pipeline_branch *p;
 	long v = 0;
 	bool state;
 
@@ -115,7 +116,7 @@ static const char *stray_reason(struct check *c, const char *name, bool regular,
 			return "not a file of the view";
 	}
 	id = xstrndup(name, (size_t)(underscore - name));
-	p = pipeline_id_is_safe(id) ? fsck_find_pipe(c, id) : NULL;
+	p = pipeline_id_is_safe(id) ? fsck_find_branch(c, id) : NULL;
 	free(id);
 	if (!p)
 		return "no pipeline of that id in repo.git";
@@ -131,7 +132,7 @@ static const char *stray_reason(struct check *c, const char *name, bool regular,
 
 static int check_stray_files(struct check *c)
 {
-	struct id_list names = ID_LIST_INIT;
+	struct strvec names = STRVEC_INIT;
 	const char *dir = c->store->view_dir;
 	struct dirent *de;
 	DIR *d = opendir(dir);
@@ -143,39 +144,39 @@ static int check_stray_files(struct check *c)
 	}
 	while ((de = readdir(d)))
 		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			fsck_push_name(&names, de->d_name);
+			strvec_push(&names, de->d_name);
 	closedir(d);
-	fsck_sort_names(&names);
+	strvec_sort(&names);
 	for (size_t i = 0; i < names.nr; i++) {
-		char *path = fs_path_join(dir, names.ids[i]);
+		char *path = fs_path_join(dir, names.items[i]);
 		struct buf quoted = BUF_INIT;
 		char reason_buf[128], *subject;
 		const char *reason;
 		struct stat st;
-		struct pipe *p;
+		struct pipeline_branch *p;
 		int version;
 		bool regular = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
 
 		free(path);
-		if (!strcmp(names.ids[i], FSCK_LOST_FOUND) && !regular)
+		if (!strcmp(names.items[i], FSCK_LOST_FOUND) && !regular)
 			continue;
-		reason = stray_reason(c, names.ids[i], regular, &p, &version, reason_buf);
+		reason = stray_reason(c, names.items[i], regular, &p, &version, reason_buf);
 		if (!reason)
 			continue;
-		printable_quote(&quoted, names.ids[i], FSCK_QUOTE_MAX);
-		subject = xasprintf("pipelines/%s", names.ids[i]);
+		printable_quote(&quoted, names.items[i], FSCK_QUOTE_MAX);
+		subject = xasprintf("pipelines/%s", names.items[i]);
 		fsck_add_finding(c->out, FSCK_STRAY_FILE, p ? p->id : NULL, version, true, subject,
-			    "pipelines/%s: %s", buf_cstr(&quoted), reason);
+				 "pipelines/%s: %s", buf_cstr(&quoted), reason);
 		free(subject);
 		buf_release(&quoted);
 	}
-	id_list_release(&names);
+	strvec_release(&names);
 	return 0;
 }
 
 int fsck_check_view(struct check *c)
 {
 	for (size_t i = 0; i < c->nr; i++)
-		check_view_files(c, &c->pipes[i]);
+		check_view_files(c, &c->branches[i]);
 	return check_stray_files(c);
 }
