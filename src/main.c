@@ -16,8 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define PROG "data-factory-cli"
-
 static const struct command *const commands[] = {
 	&cmd_init, &cmd_create, &cmd_update, &cmd_validate, &cmd_show, &cmd_log,
 	&cmd_status, &cmd_share,  &cmd_sync,     &cmd_list,
@@ -126,7 +124,7 @@ static void print_store_words(const char *id)
 	    store_open(&ctx.store, ctx.home, false) < 0)
 		goto out;
 	if (!id) {
-		if (store_list_ids(&ctx.store, "refs/heads/pipelines/", &ids) == 0)
+		if (store_list_ids(&ctx.store, REFS_BRANCH_PREFIX, &ids) == 0)
 			for (size_t i = 0; i < ids.nr; i++)
 				printf("%s\n", ids.ids[i]);
 	} else if (cmd_check_id_option(id) == 0 &&

@@ -22,13 +22,15 @@
 #include "dfc/buf.h"
 #include "dfc/config.h"
 #include "dfc/download.h"
+#include "dfc/fingerprint.h"
+#include "dfc/refs.h"
 #include "dfc/scripts.h"
 #include "dfc/store.h"
 
 #include <stdbool.h>
 
 /** Namespace of the catalog-tracking refs in repo.git. */
-#define CATALOG_TRACKING_PREFIX "refs/remotes/catalog/pipelines/"
+#define CATALOG_TRACKING_PREFIX REFS_TRACKING_PREFIX
 
 struct catalog {
 	/** The local store (borrowed). */
@@ -89,7 +91,7 @@ struct catalog_version {
 	/** pipeline.json in catalog form. */
 	struct buf pipeline_json;
 	/** Its Content-Fingerprint trailer, else computed from pipeline_json. */
-	char fingerprint[41];
+	char fingerprint[FINGERPRINT_SIZE];
 };
 
 void catalog_version_release(struct catalog_version *v);
@@ -115,19 +117,11 @@ int catalog_read_file(struct store *store, const char *id, int version, const ch
 		      struct buf *out);
 
 /**
- * The fingerprint (catalog_form.h) of local version `version` of `id`: its
- * Content-Fingerprint trailer, or for a version recorded without one,
- * computed from its pipeline.json and scripts.json.
- */
-int local_fingerprint(struct store *store, const char *id, int version,
-		      char out[41]);
-
-/**
  * The fingerprint of the content of a local (`local`: pipeline.json and
  * scripts.json) or catalog version's commit (pipeline.json), whatever its
  * Content-Fingerprint trailer says: fsck checks the trailer against it.
  */
-int catalog_content_fingerprint(char out[41], struct store *store, const git_commit *commit,
+int catalog_content_fingerprint(char out[FINGERPRINT_SIZE], struct store *store, const git_commit *commit,
 				bool local);
 
 /**

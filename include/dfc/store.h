@@ -14,11 +14,18 @@
  * tag is added after it: a version exists once its branch commit does; a
  * tag or view file missing after a crash is restored by the next writer
  * (store_repair()) or reader.
+ *
+ * The module's files: store.c opens, locks and records; store_read.c reads
+ * versions, files and scripts back; store_list.c lists pipelines from refs;
+ * store_repair.c brings tags and view in step with the branches. A
+ * version's tree is hashed and written by snapshot.h.
  */
 #ifndef DFC_STORE_H
 #define DFC_STORE_H
 
 #include "dfc/buf.h"
+#include "dfc/fingerprint.h"
+#include "dfc/refs.h"
 #include "dfc/scripts.h"
 
 #include <git2.h>
@@ -75,7 +82,7 @@ struct record_request {
 	/**
 	 * The parsed pipeline whose canonical form pipeline_json is
 	 * (borrowed), or NULL. When given, its content fingerprint
-	 * (catalog_form.h, with the scripts' blob ids) is recorded as trailer
+	 * (fingerprint.h, with the scripts' blob ids) is recorded as trailer
 	 * Content-Fingerprint.
 	 */
 	const json_t *pipeline;
@@ -120,7 +127,11 @@ int store_record(struct store *store, const struct record_request *req,
  */
 int store_open_pipeline(struct store *store, const char *id);
 
-/** A sorted list of pipeline ids (owned strings). */
+/**
+ * A sorted list of pipeline ids (owned strings). New code keeps strings in
+ * a `struct strvec` (strvec.h); this list remains for store_list_ids() and
+ * the catalog until they move to it.
+ */
 struct id_list {
 	char **ids;
 	size_t nr;
@@ -136,7 +147,7 @@ bool id_list_has(const struct id_list *list, const char *id);
 
 /**
  * Append the ids of every ref under `prefix` (such as
- * "refs/heads/pipelines/") to `out`, sorted. Reads refs only.
+ * REFS_BRANCH_PREFIX) to `out`, sorted. Reads refs only.
  */
 int store_list_ids(struct store *store, const char *prefix, struct id_list *out);
 
@@ -159,7 +170,7 @@ void tip_list_release(struct tip_list *list);
 const struct tip *tip_list_find(const struct tip_list *list, const char *id);
 
 /**
- * Append every ref directly under `prefix` (such as "refs/heads/pipelines/")
+ * Append every ref directly under `prefix` (such as REFS_BRANCH_PREFIX)
  * to `out` with the object it points at, sorted by id: one read of each
  * ref, no object read.
  */
@@ -212,6 +223,14 @@ int store_read_version(struct store *store, const char *id, int version,
  */
 int store_read_file(struct store *store, const char *id, int version,
 		    const char *path, struct buf *out);
+
+/**
+ * The content fingerprint (fingerprint.h) of version `version` of `id`
+ * (0: the latest): its Content-Fingerprint trailer, or for a version
+ * recorded without one, computed from its pipeline.json and scripts.json.
+ */
+int store_fingerprint(struct store *store, const char *id, int version,
+		      char out[FINGERPRINT_SIZE]);
 
 /**
  * Append the content of the blob whose id is `hex` (40 hex digits: a
