@@ -23,6 +23,7 @@ static const struct command *const commands[] = {
 	&cmd_diff,
 	&cmd_hooks,
 	&cmd_textconv,
+	&cmd_merge_file,
 	&cmd_graph,
 	&cmd_config,
 	&cmd_fsck,
