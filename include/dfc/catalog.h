@@ -46,7 +46,7 @@ struct catalog {
 	long long max_dataset_bytes;
 	/** Where partial dataset downloads wait (owned). */
 	char *cache_dir;
-	/** Options for URL datasets; callers may set `download.progress`. */
+	/** Options for URL datasets; callers may set its progress report. */
 	struct download_options download;
 };
 
