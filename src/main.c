@@ -127,7 +127,7 @@ static void print_store_words(const char *id)
 	    store_open(&ctx.store, ctx.home, false) < 0)
 		goto out;
 	if (!id) {
-		if (store_list_ids(&ctx.store, "refs/heads/pipelines/", &ids) == 0)
+		if (store_list_ids(&ctx.store, REFS_BRANCH_PREFIX, &ids) == 0)
 			for (size_t i = 0; i < ids.nr; i++)
 				printf("%s\n", ids.ids[i]);
 	} else if (cmd_check_id_option(id) == 0 &&

@@ -22,13 +22,14 @@
 #include "dfc/buf.h"
 #include "dfc/config.h"
 #include "dfc/download.h"
+#include "dfc/refs.h"
 #include "dfc/scripts.h"
 #include "dfc/store.h"
 
 #include <stdbool.h>
 
 /** Namespace of the catalog-tracking refs in repo.git. */
-#define CATALOG_TRACKING_PREFIX "refs/remotes/catalog/pipelines/"
+#define CATALOG_TRACKING_PREFIX REFS_TRACKING_PREFIX
 
 struct catalog {
 	/** The local store (borrowed). */

@@ -19,6 +19,7 @@
 #define DFC_STORE_H
 
 #include "dfc/buf.h"
+#include "dfc/refs.h"
 #include "dfc/scripts.h"
 
 #include <git2.h>
@@ -136,7 +137,7 @@ bool id_list_has(const struct id_list *list, const char *id);
 
 /**
  * Append the ids of every ref under `prefix` (such as
- * "refs/heads/pipelines/") to `out`, sorted. Reads refs only.
+ * REFS_BRANCH_PREFIX) to `out`, sorted. Reads refs only.
  */
 int store_list_ids(struct store *store, const char *prefix, struct id_list *out);
 
@@ -159,7 +160,7 @@ void tip_list_release(struct tip_list *list);
 const struct tip *tip_list_find(const struct tip_list *list, const char *id);
 
 /**
- * Append every ref directly under `prefix` (such as "refs/heads/pipelines/")
+ * Append every ref directly under `prefix` (such as REFS_BRANCH_PREFIX)
  * to `out` with the object it points at, sorted by id: one read of each
  * ref, no object read.
  */

@@ -58,7 +58,7 @@ static int all_ids(struct cmd_ctx *ctx, struct id_list *local, struct id_list *c
 {
 	int ret;
 
-	if ((ret = store_list_ids(&ctx->store, "refs/heads/pipelines/", local)) < 0 ||
+	if ((ret = store_list_ids(&ctx->store, REFS_BRANCH_PREFIX, local)) < 0 ||
 	    (ret = store_list_ids(&ctx->store, CATALOG_TRACKING_PREFIX, catalog)) < 0)
 		return ret;
 	for (size_t i = 0; i < local->nr; i++) {
@@ -86,7 +86,7 @@ static int list_pipelines(struct cmd_ctx *ctx, struct table *table, json_t *json
 	size_t total;
 	int ret;
 
-	if ((ret = store_list_tips(&ctx->store, "refs/heads/pipelines/", &local)) < 0 ||
+	if ((ret = store_list_tips(&ctx->store, REFS_BRANCH_PREFIX, &local)) < 0 ||
 	    (ret = store_list_tips(&ctx->store, CATALOG_TRACKING_PREFIX, &catalog)) < 0)
 		goto out;
 	total = local.nr + catalog.nr;

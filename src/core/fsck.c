@@ -6,6 +6,7 @@
 #include "dfc/fs.h"
 #include "dfc/ids.h"
 #include "dfc/printable.h"
+#include "dfc/refs.h"
 #include "dfc/store.h"
 #include "dfc/trailers.h"
 #include "dfc/view.h"
@@ -21,9 +22,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define BRANCH_PREFIX "refs/heads/pipelines/"
-#define TAG_PREFIX    "refs/tags/pipelines/"
-#define REMOTE_PREFIX "refs/remotes/catalog/"
 #define LOST_FOUND    "lost-found"
 /* Longest name from disk shown in a message. */
 #define QUOTE_MAX 80
@@ -196,11 +194,6 @@ static void check_release(struct check *c)
 	c->odb = NULL;
 }
 
-static bool starts_with(const char *s, const char *prefix)
-{
-	return !strncmp(s, prefix, strlen(prefix));
-}
-
 static int compare_strings(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -258,11 +251,11 @@ static int collect_refs(struct check *c)
 	if (git_reference_iterator_new(&it, c->store->repo) < 0)
 		return dfc_git_error(DFC_EINTERNAL, "cannot list repo.git's refs");
 	while ((err = git_reference_next_name(&name, it)) == 0) {
-		if (starts_with(name, BRANCH_PREFIX))
+		if (refs_skip_prefix(name, REFS_BRANCH_PREFIX))
 			push_name(&branches, name);
-		else if (starts_with(name, TAG_PREFIX))
+		else if (refs_skip_prefix(name, REFS_TAG_PREFIX))
 			push_name(&c->tags, name);
-		else if (starts_with(name, REMOTE_PREFIX))
+		else if (refs_skip_prefix(name, REFS_REMOTE_PREFIX))
 			push_name(&c->remotes, name);
 	}
 	git_reference_iterator_free(it);
@@ -275,7 +268,7 @@ static int collect_refs(struct check *c)
 	sort_list(&c->tags);
 	sort_list(&c->remotes);
 	for (size_t i = 0; i < branches.nr; i++) {
-		const char *id = branches.ids[i] + strlen(BRANCH_PREFIX);
+		const char *id = refs_skip_prefix(branches.ids[i], REFS_BRANCH_PREFIX);
 
 		if (strchr(id, '/') || !pipeline_id_is_safe(id)) {
 			add_finding(c->out, FSCK_BAD_REF, NULL, 0, false, branches.ids[i],
@@ -609,7 +602,7 @@ static int walk_one(git_commit *commit, int version, void *payload)
 static void check_branch(struct check *c, struct pipe *p)
 {
 	struct walk w = {c, p, 0, {{0}}, false, true};
-	char *name = xasprintf(BRANCH_PREFIX "%s", p->id);
+	char *name = refs_branch(p->id);
 	char hex[GIT_OID_HEXSZ + 1];
 	git_commit *tip = NULL;
 	git_object_t type;
@@ -697,7 +690,7 @@ static bool on_branch(const struct pipe *p, const git_oid *oid)
 
 static void check_tag(struct check *c, const char *name)
 {
-	const char *rest = name + strlen(TAG_PREFIX);
+	const char *rest = refs_skip_prefix(name, REFS_TAG_PREFIX);
 	const char *slash = strrchr(rest, '/');
 	char *id = slash ? xstrndup(rest, (size_t)(slash - rest)) : NULL;
 	int version = slash ? parse_version_word(slash + 1) : -1;
@@ -773,7 +766,7 @@ static void check_missing_tags(struct check *c, struct pipe *p)
 
 		if (p->versions[i].tagged)
 			continue;
-		name = xasprintf(TAG_PREFIX "%s/v%d", p->id, p->versions[i].version);
+		name = refs_tag(p->id, p->versions[i].version);
 		add_finding(c->out, FSCK_MISSING_TAG, p->id, p->versions[i].version, p->consistent,
 			    name, "%s is missing", name);
 		free(name);
@@ -810,9 +803,7 @@ static void check_catalog_fingerprints(struct check *c, const git_oid *tip_oid,
 
 static void check_tracking_ref(struct check *c, const char *name)
 {
-	const char *pipeline = starts_with(name, CATALOG_TRACKING_PREFIX)
-				       ? name + strlen(CATALOG_TRACKING_PREFIX)
-				       : NULL;
+	const char *pipeline = refs_skip_prefix(name, REFS_TRACKING_PREFIX);
 	git_object_t type;
 	git_oid oid;
 	char *what;

@@ -10,6 +10,7 @@
 #include "dfc/identity.h"
 #include "dfc/ids.h"
 #include "dfc/pipeline.h"
+#include "dfc/refs.h"
 #include "dfc/view.h"
 #include "dfc/xalloc.h"
 
@@ -46,16 +47,6 @@ struct snapshot {
 	/* The content fingerprint (catalog_form.h), "" when not asked for. */
 	char fingerprint[FINGERPRINT_SIZE];
 };
-
-static char *branch_ref(const char *id)
-{
-	return xasprintf("refs/heads/pipelines/%s", id);
-}
-
-static char *tag_ref(const char *id, int version)
-{
-	return xasprintf("refs/tags/pipelines/%s/v%d", id, version);
-}
 
 int store_open(struct store *store, const char *home, bool create)
 {
@@ -173,7 +164,7 @@ static void remove_stale_ref_lock(struct store *store, const char *ref)
 /* The tip of `id`'s branch: 0, NO_BRANCH, or a negative code. */
 static int branch_tip(git_oid *out, struct store *store, const char *id)
 {
-	char *ref = branch_ref(id);
+	char *ref = refs_branch(id);
 	int ret = git_reference_name_to_id(out, store->repo, ref);
 
 	free(ref);
@@ -273,7 +264,7 @@ static int find_version_commit(git_commit **out, struct store *store,
 			       const char *id, int version)
 {
 	struct version_search search = { version, NULL };
-	char *tag = tag_ref(id, version);
+	char *tag = refs_tag(id, version);
 	git_commit *commit = NULL;
 	git_oid oid;
 	int ret, v;
@@ -375,7 +366,7 @@ out:
 static int repair_tag(struct store *store, const char *id, int version,
 		      const git_commit *commit, bool *existed, int *changed)
 {
-	char *tag = tag_ref(id, version);
+	char *tag = refs_tag(id, version);
 	git_reference *ref = NULL;
 	git_oid oid;
 	int ret = 0;
@@ -486,7 +477,7 @@ int store_reset_tag(struct store *store, const char *id, int version)
 {
 	struct version_search search = { version, NULL };
 	git_reference *ref = NULL;
-	char *tag = tag_ref(id, version);
+	char *tag = refs_tag(id, version);
 	int fd = -1, ret;
 
 	if ((ret = lock_pipeline(store, id, &fd)) < 0)
@@ -870,7 +861,7 @@ static int commit_version_locked(struct store *store,
 	git_signature *author = NULL, *committer = NULL;
 	git_reference *ref = NULL;
 	git_tree *tree = NULL;
-	char *branch = branch_ref(req->id);
+	char *branch = refs_branch(req->id);
 	char *message = build_message(req, version,
 				      snap->fingerprint[0] ? snap->fingerprint : NULL);
 	const git_commit *parents[1] = { parent };

@@ -1,0 +1,45 @@
+/* refs.c - the names of the branches, tags and tracking refs of pipelines. */
+#include "dfc/refs.h"
+
+#include "dfc/xalloc.h"
+
+#include <string.h>
+
+char *refs_branch(const char *id)
+{
+	return xasprintf(REFS_BRANCH_PREFIX "%s", id);
+}
+
+char *refs_tag(const char *id, int version)
+{
+	return xasprintf(REFS_TAG_PREFIX "%s/v%d", id, version);
+}
+
+char *refs_tag_prefix(const char *id)
+{
+	return xasprintf(REFS_TAG_PREFIX "%s/", id);
+}
+
+char *refs_tracking(const char *id)
+{
+	return xasprintf(REFS_TRACKING_PREFIX "%s", id);
+}
+
+char *refs_share(const char *id, size_t n)
+{
+	return xasprintf(REFS_SHARE_PREFIX "%s/%zu", id, n);
+}
+
+char *refs_fetch_refspec(const char *id)
+{
+	if (!id)
+		return xstrdup("+" REFS_BRANCH_PREFIX "*:" REFS_TRACKING_PREFIX "*");
+	return xasprintf("+" REFS_BRANCH_PREFIX "%s:" REFS_TRACKING_PREFIX "%s", id, id);
+}
+
+const char *refs_skip_prefix(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return strncmp(name, prefix, n) ? NULL : name + n;
+}
