@@ -2,8 +2,12 @@
 #define _GNU_SOURCE
 #include "cmd/cmd.h"
 
+#include "dfc/catalog_compare.h"
+#include "dfc/catalog_fetch.h"
+#include "dfc/catalog_read.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
+#include "dfc/refs.h"
 #include "dfc/table.h"
 #include "dfc/xalloc.h"
 
@@ -59,7 +63,7 @@ static int all_ids(struct cmd_ctx *ctx, struct id_list *local, struct id_list *c
 	int ret;
 
 	if ((ret = store_list_ids(&ctx->store, REFS_BRANCH_PREFIX, local)) < 0 ||
-	    (ret = store_list_ids(&ctx->store, CATALOG_TRACKING_PREFIX, catalog)) < 0)
+	    (ret = store_list_ids(&ctx->store, REFS_TRACKING_PREFIX, catalog)) < 0)
 		return ret;
 	for (size_t i = 0; i < local->nr; i++) {
 		XGROW(both->ids, both->alloc, both->nr + 1);
@@ -87,7 +91,7 @@ static int list_pipelines(struct cmd_ctx *ctx, struct table *table, json_t *json
 	int ret;
 
 	if ((ret = store_list_tips(&ctx->store, REFS_BRANCH_PREFIX, &local)) < 0 ||
-	    (ret = store_list_tips(&ctx->store, CATALOG_TRACKING_PREFIX, &catalog)) < 0)
+	    (ret = store_list_tips(&ctx->store, REFS_TRACKING_PREFIX, &catalog)) < 0)
 		goto out;
 	total = local.nr + catalog.nr;
 	for (size_t i = 0; i < total; i++) {

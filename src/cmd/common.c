@@ -2,6 +2,7 @@
 #include "cmd/cmd.h"
 
 #include "dfc/canonical.h"
+#include "dfc/catalog_compare.h"
 #include "dfc/catalog_form.h"
 #include "dfc/copies.h"
 #include "dfc/error.h"
