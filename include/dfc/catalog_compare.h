@@ -1,33 +1,26 @@
 /**
  * catalog_compare.h - where a pipeline's local versions stand against its
  * last known catalog versions (catalog_read.h), compared by content: the
- * fingerprints of catalog_form.h, so that a version shared from a local
+ * fingerprints of fingerprint.h, so that a version shared from a local
  * one equals it although the catalog form adds ids.
  */
 #ifndef DFC_CATALOG_COMPARE_H
 #define DFC_CATALOG_COMPARE_H
 
 #include "dfc/buf.h"
+#include "dfc/fingerprint.h"
 #include "dfc/store.h"
 
 #include <git2.h>
 #include <stdbool.h>
 
 /**
- * The fingerprint (catalog_form.h) of local version `version` of `id`: its
- * Content-Fingerprint trailer, or for a version recorded without one,
- * computed from its pipeline.json and scripts.json.
- */
-int local_fingerprint(struct store *store, const char *id, int version,
-		      char out[41]);
-
-/**
  * The fingerprint of the content of a local (`local`: pipeline.json and
  * scripts.json) or catalog version's commit (pipeline.json), whatever its
  * Content-Fingerprint trailer says: fsck checks the trailer against it.
  */
-int catalog_content_fingerprint(char out[41], struct store *store, const git_commit *commit,
-				bool local);
+int catalog_content_fingerprint(char out[FINGERPRINT_SIZE], struct store *store,
+				const git_commit *commit, bool local);
 
 /** The latest version of one pipeline on each side, as commits in repo.git. */
 struct catalog_sides {

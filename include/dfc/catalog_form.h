@@ -9,6 +9,7 @@
 #define DFC_CATALOG_FORM_H
 
 #include "dfc/download.h"
+#include "dfc/fingerprint.h"
 #include "dfc/scripts.h"
 
 #include <git2.h>
@@ -45,31 +46,5 @@ struct form_input {
  */
 int catalog_form_build(git_oid *tree, json_t **pipeline, git_repository *repo,
 		       const struct form_input *in);
-
-/** Size of a content fingerprint: 40 hex digits and a NUL. */
-#define FINGERPRINT_SIZE 41
-
-/**
- * What a local version and a catalog version have in common, as a hash:
- * the blob id (catalog versions add them) of the canonical pipeline without
- * `script_id` / `dataset_id`, with the blob id of each script node's
- * content (`scripts`: node id -> blob id; a node it does not name, or
- * every node when it is NULL, counts by its `script_id`). Precisely, the
- * git blob id of the text of one line `<node id> <script blob id>` per
- * script node, in node order, then one line with the canonical form's blob
- * id. Equal fingerprints mean the same pipeline with the same scripts.
- */
-void content_fingerprint(char out[FINGERPRINT_SIZE], const json_t *pipeline,
-			 const json_t *scripts);
-
-/**
- * content_fingerprint() of `pipeline` whose canonical form's blob id
- * (canonical.h) is already known: `canonical_id`, the blob id of the
- * pipeline.json a version stores. When no node carries a `script_id` or
- * `dataset_id` it is used as it is, instead of writing the canonical form
- * again and hashing it (recording a 40,000-node version). NULL: computed.
- */
-void content_fingerprint_canonical(char out[FINGERPRINT_SIZE], const json_t *pipeline,
-				   const json_t *scripts, const git_oid *canonical_id);
 
 #endif

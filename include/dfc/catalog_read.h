@@ -6,6 +6,7 @@
 #define DFC_CATALOG_READ_H
 
 #include "dfc/buf.h"
+#include "dfc/fingerprint.h"
 #include "dfc/store.h"
 
 #include <git2.h>
@@ -34,7 +35,7 @@ struct catalog_version {
 	/** pipeline.json in catalog form. */
 	struct buf pipeline_json;
 	/** Its Content-Fingerprint trailer, else computed from pipeline_json. */
-	char fingerprint[41];
+	char fingerprint[FINGERPRINT_SIZE];
 };
 
 void catalog_version_release(struct catalog_version *v);

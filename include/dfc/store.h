@@ -14,11 +14,17 @@
  * tag is added after it: a version exists once its branch commit does; a
  * tag or view file missing after a crash is restored by the next writer
  * (store_repair()) or reader.
+ *
+ * The module's files: store.c opens, locks and records; store_read.c reads
+ * versions, files and scripts back; store_list.c lists pipelines from refs;
+ * store_repair.c brings tags and view in step with the branches. A
+ * version's tree is hashed and written by snapshot.h.
  */
 #ifndef DFC_STORE_H
 #define DFC_STORE_H
 
 #include "dfc/buf.h"
+#include "dfc/fingerprint.h"
 #include "dfc/refs.h"
 #include "dfc/scripts.h"
 
@@ -76,7 +82,7 @@ struct record_request {
 	/**
 	 * The parsed pipeline whose canonical form pipeline_json is
 	 * (borrowed), or NULL. When given, its content fingerprint
-	 * (catalog_form.h, with the scripts' blob ids) is recorded as trailer
+	 * (fingerprint.h, with the scripts' blob ids) is recorded as trailer
 	 * Content-Fingerprint.
 	 */
 	const json_t *pipeline;
@@ -213,6 +219,14 @@ int store_read_version(struct store *store, const char *id, int version,
  */
 int store_read_file(struct store *store, const char *id, int version,
 		    const char *path, struct buf *out);
+
+/**
+ * The content fingerprint (fingerprint.h) of version `version` of `id`
+ * (0: the latest): its Content-Fingerprint trailer, or for a version
+ * recorded without one, computed from its pipeline.json and scripts.json.
+ */
+int store_fingerprint(struct store *store, const char *id, int version,
+		      char out[FINGERPRINT_SIZE]);
 
 /**
  * Append the content of the blob whose id is `hex` (40 hex digits: a

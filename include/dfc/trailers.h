@@ -4,6 +4,8 @@
 #ifndef DFC_TRAILERS_H
 #define DFC_TRAILERS_H
 
+#include "dfc/fingerprint.h"
+
 #include <git2.h>
 #include <stdbool.h>
 
@@ -32,7 +34,7 @@ int commit_trailer_number(const git_commit *commit, const char *key);
  * digits and a NUL): true, or false when the commit has none (recorded
  * before the trailer existed) or one that is not 40 lowercase hex digits.
  */
-bool commit_fingerprint(const git_commit *commit, char out[41]);
+bool commit_fingerprint(const git_commit *commit, char out[FINGERPRINT_SIZE]);
 
 /**
  * Call `fn` on `tip` (borrowed) and then down its first parents, with each

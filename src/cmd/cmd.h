@@ -236,7 +236,7 @@ void working_file_request(struct working_file *wf, struct record_request *req,
 json_t *working_file_script_ids(const struct working_file *wf);
 
 /** The content fingerprint (catalog_form.h) of `wf`, canonical form first. */
-void working_file_fingerprint(struct working_file *wf, char out[41]);
+void working_file_fingerprint(struct working_file *wf, char out[FINGERPRINT_SIZE]);
 
 /**
  * The newest local version of `id`, from `latest` down to `oldest`, with

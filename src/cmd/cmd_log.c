@@ -1,7 +1,6 @@
 /* cmd_log.c - the recorded versions of a pipeline, newest first. */
 #include "cmd/cmd.h"
 
-#include "dfc/catalog_compare.h"
 #include "dfc/catalog_read.h"
 #include "dfc/error.h"
 #include "dfc/xalloc.h"
@@ -22,7 +21,7 @@ static const struct opt options[] = {
 static const char *const usage[] = { "log -i ID [--json]", "log FILE [--json]", NULL };
 
 struct shared_version {
-	char fingerprint[41];
+	char fingerprint[FINGERPRINT_SIZE];
 	int version;
 };
 
@@ -51,13 +50,13 @@ static int collect_shared(const struct catalog_version *v, void *payload)
 /* The newest catalog version with the same content as local `version`. */
 static int catalog_version_of(struct log_walk *walk, int version, int *out)
 {
-	char fingerprint[41];
+	char fingerprint[FINGERPRINT_SIZE];
 	int ret;
 
 	*out = 0;
 	if (!walk->nr_shared)
 		return 0;
-	if ((ret = local_fingerprint(walk->store, walk->id, version, fingerprint)) < 0)
+	if ((ret = store_fingerprint(walk->store, walk->id, version, fingerprint)) < 0)
 		return ret;
 	for (size_t i = 0; i < walk->nr_shared && !*out; i++)
 		if (!strcmp(walk->shared[i].fingerprint, fingerprint))

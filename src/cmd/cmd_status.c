@@ -93,7 +93,7 @@ static void print_json(const char *path, const struct status *st)
 }
 
 struct catalog_match {
-	char fingerprint[41];
+	char fingerprint[FINGERPRINT_SIZE];
 	int version;
 };
 

@@ -2,10 +2,9 @@
 #include "cmd/cmd.h"
 
 #include "dfc/canonical.h"
-#include "dfc/catalog_compare.h"
-#include "dfc/catalog_form.h"
 #include "dfc/copies.h"
 #include "dfc/error.h"
+#include "dfc/fingerprint.h"
 #include "dfc/fs.h"
 #include "dfc/ids.h"
 #include "dfc/printable.h"
@@ -260,7 +259,7 @@ json_t *working_file_script_ids(const struct working_file *wf)
 	return scripts;
 }
 
-void working_file_fingerprint(struct working_file *wf, char out[41])
+void working_file_fingerprint(struct working_file *wf, char out[FINGERPRINT_SIZE])
 {
 	json_t *scripts = working_file_script_ids(wf);
 
@@ -271,13 +270,13 @@ void working_file_fingerprint(struct working_file *wf, char out[41])
 int working_file_find_version(struct cmd_ctx *ctx, struct working_file *wf, const char *id,
 			      int latest, int oldest, int *out)
 {
-	char mine[41], theirs[41];
+	char mine[FINGERPRINT_SIZE], theirs[FINGERPRINT_SIZE];
 	int ret;
 
 	*out = 0;
 	working_file_fingerprint(wf, mine);
 	for (int v = latest; v >= oldest && v > 0; v--) {
-		if ((ret = local_fingerprint(&ctx->store, id, v, theirs)) < 0)
+		if ((ret = store_fingerprint(&ctx->store, id, v, theirs)) < 0)
 			return ret;
 		if (!strcmp(mine, theirs)) {
 			*out = v;

@@ -1,62 +1,12 @@
 /* catalog_compare.c - local versions against the catalog's, by content fingerprint. */
 #include "dfc/catalog_compare.h"
 
-#include "dfc/catalog_form.h"
 #include "dfc/error.h"
+#include "dfc/fingerprint.h"
 #include "dfc/trailers.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/*
- * The fingerprint of content already read: pipeline.json and, for a local
- * version, scripts.json (NULL or empty: none; every node then counts by
- * its script_id, as in a catalog version).
- */
-static void fingerprint_of(char out[FINGERPRINT_SIZE], const struct buf *pipeline,
-			   const struct buf *manifest)
-{
-	json_t *root = json_loadb(pipeline->data, pipeline->len, 0, NULL);
-	json_t *scripts = NULL;
-
-	if (manifest)
-		scripts = manifest->len ? json_loadb(manifest->data, manifest->len, 0, NULL)
-					: json_object();
-	content_fingerprint(out, root, scripts);
-	json_decref(root);
-	json_decref(scripts);
-}
-
-int local_fingerprint(struct store *store, const char *id, int version, char out[41])
-{
-	struct buf pipeline = BUF_INIT, manifest = BUF_INIT;
-	struct version_info info;
-	int ret;
-
-	/* Recorded with the version; computed for versions recorded without it. */
-	if ((ret = store_read_version(store, id, version, false, &info)) < 0)
-		return ret;
-	if (info.fingerprint) {
-		memcpy(out, info.fingerprint, FINGERPRINT_SIZE);
-		version_info_release(&info);
-		return 0;
-	}
-	version_info_release(&info);
-	if ((ret = store_read_file(store, id, version, "pipeline.json", &pipeline)) < 0)
-		goto out;
-	ret = store_read_file(store, id, version, "scripts.json", &manifest);
-	if (ret == DFC_ENOTFOUND) {
-		dfc_error_clear();
-		ret = 0;
-	}
-	if (ret < 0)
-		goto out;
-	fingerprint_of(out, &pipeline, &manifest);
-out:
-	buf_release(&pipeline);
-	buf_release(&manifest);
-	return ret;
-}
 
 /* Append file `name` at the root of `commit`'s tree to `out`; 1 when absent. */
 static int commit_file(struct buf *out, struct store *store, const git_commit *commit,
@@ -93,8 +43,8 @@ static int commit_pipeline_json(struct buf *out, struct store *store, const git_
 	return ret;
 }
 
-int catalog_content_fingerprint(char out[41], struct store *store, const git_commit *commit,
-				bool local)
+int catalog_content_fingerprint(char out[FINGERPRINT_SIZE], struct store *store,
+				const git_commit *commit, bool local)
 {
 	struct buf pipeline = BUF_INIT, manifest = BUF_INIT;
 	int ret = commit_pipeline_json(&pipeline, store, commit);
@@ -102,7 +52,7 @@ int catalog_content_fingerprint(char out[41], struct store *store, const git_com
 	if (ret == 0 && local)
 		ret = commit_file(&manifest, store, commit, "scripts.json");
 	if (ret >= 0) {
-		fingerprint_of(out, &pipeline, local ? &manifest : NULL);
+		content_fingerprint_text(out, &pipeline, local ? &manifest : NULL);
 		ret = 0;
 	}
 	buf_release(&pipeline);

@@ -1,8 +1,8 @@
 /* catalog_read.c - catalog versions as last fetched, from repo.git's tracking refs. */
 #include "dfc/catalog_read.h"
 
-#include "dfc/catalog_form.h"
 #include "dfc/error.h"
+#include "dfc/fingerprint.h"
 #include "dfc/refs.h"
 #include "dfc/trailers.h"
 #include "dfc/xalloc.h"

@@ -7,6 +7,7 @@
 #include "dfc/catalog_read.h"
 #include "dfc/catalog_remote.h"
 #include "dfc/error.h"
+#include "dfc/fingerprint.h"
 #include "dfc/fs.h"
 #include "dfc/identity.h"
 #include "dfc/refs.h"

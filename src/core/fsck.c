@@ -524,7 +524,7 @@ out:
 static void check_fingerprint(struct check *c, const git_commit *commit, const char *pipeline,
 			      const char *scope, int version, bool local)
 {
-	char recorded[41], content[41], hex[GIT_OID_HEXSZ + 1];
+	char recorded[FINGERPRINT_SIZE], content[FINGERPRINT_SIZE], hex[GIT_OID_HEXSZ + 1];
 
 	if (!commit_fingerprint(commit, recorded) ||
 	    oid_set_has(&c->bad, git_commit_tree_id(commit)))

@@ -34,13 +34,15 @@ int commit_trailer_number(const git_commit *commit, const char *key)
 	return ok ? (int)v : 0;
 }
 
-bool commit_fingerprint(const git_commit *commit, char out[41])
+bool commit_fingerprint(const git_commit *commit, char out[FINGERPRINT_SIZE])
 {
 	char *value = trailer_value(git_commit_message(commit), TRAILER_FINGERPRINT);
-	bool ok = value && strlen(value) == 40 && strspn(value, "0123456789abcdef") == 40;
+	size_t digits = FINGERPRINT_SIZE - 1;
+	bool ok = value && strlen(value) == digits &&
+		  strspn(value, "0123456789abcdef") == digits;
 
 	if (ok)
-		memcpy(out, value, 41);
+		memcpy(out, value, FINGERPRINT_SIZE);
 	free(value);
 	return ok;
 }

@@ -8,8 +8,8 @@
 
 #include "temp_dir.h"
 
-#include "dfc/catalog_form.h"
 #include "dfc/error.h"
+#include "dfc/fingerprint.h"
 #include "dfc/fs.h"
 #include "dfc/store.h"
 #include "dfc/view.h"

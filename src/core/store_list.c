@@ -1,0 +1,103 @@
+/* store_list.c - the pipelines of the store, as ids and tips listed from refs. */
+#include "dfc/store.h"
+
+#include "dfc/error.h"
+#include "dfc/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void id_list_release(struct id_list *list)
+{
+	for (size_t i = 0; i < list->nr; i++)
+		free(list->ids[i]);
+	free(list->ids);
+	memset(list, 0, sizeof(*list));
+}
+
+static int compare_ids(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+bool id_list_has(const struct id_list *list, const char *id)
+{
+	return list->nr && bsearch(&id, list->ids, list->nr, sizeof(*list->ids), compare_ids);
+}
+
+void tip_list_release(struct tip_list *list)
+{
+	for (size_t i = 0; i < list->nr; i++)
+		free(list->items[i].id);
+	free(list->items);
+	memset(list, 0, sizeof(*list));
+}
+
+static int compare_tips(const void *a, const void *b)
+{
+	return strcmp(((const struct tip *)a)->id, ((const struct tip *)b)->id);
+}
+
+const struct tip *tip_list_find(const struct tip_list *list, const char *id)
+{
+	struct tip key = { (char *)id, { { 0 } } };
+
+	if (!list->nr)
+		return NULL;
+	return bsearch(&key, list->items, list->nr, sizeof(*list->items), compare_tips);
+}
+
+int store_list_tips(struct store *store, const char *prefix, struct tip_list *out)
+{
+	char *glob = xasprintf("%s*", prefix);
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	size_t len = strlen(prefix);
+	int err;
+
+	if (git_reference_iterator_glob_new(&it, store->repo, glob) < 0) {
+		free(glob);
+		return dfc_git_error(DFC_EINTERNAL, "cannot list the store's refs");
+	}
+	while ((err = git_reference_next(&ref, it)) == 0) {
+		const char *name = git_reference_name(ref);
+		const git_oid *target = git_reference_target(ref);
+		struct tip *t;
+
+		if (!strncmp(name, prefix, len) && !strchr(name + len, '/')) {
+			XGROW(out->items, out->alloc, out->nr + 1);
+			t = &out->items[out->nr++];
+			t->id = xstrdup(name + len);
+			/* A symbolic ref is resolved; one that leads nowhere, all zeros. */
+			if (target)
+				git_oid_cpy(&t->commit, target);
+			else if (git_reference_name_to_id(&t->commit, store->repo, name) < 0)
+				memset(&t->commit, 0, sizeof(t->commit));
+		}
+		git_error_clear();
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+	free(glob);
+	if (err != GIT_ITEROVER)
+		return dfc_git_error(DFC_EINTERNAL, "cannot list the store's refs");
+	git_error_clear();
+	if (out->nr)
+		qsort(out->items, out->nr, sizeof(*out->items), compare_tips);
+	return 0;
+}
+
+int store_list_ids(struct store *store, const char *prefix, struct id_list *out)
+{
+	struct tip_list tips = TIP_LIST_INIT;
+	int ret = store_list_tips(store, prefix, &tips);
+
+	for (size_t i = 0; i < tips.nr; i++) {
+		XGROW(out->ids, out->alloc, out->nr + 1);
+		out->ids[out->nr++] = tips.items[i].id;
+	}
+	free(tips.items);
+	if (out->nr)
+		qsort(out->ids, out->nr, sizeof(*out->ids), compare_ids);
+	return ret;
+}
