@@ -217,10 +217,8 @@ int catalog_remote_fetch(struct catalog *cat, const char *refspec, const char *t
 	struct transport_state state = { 0, NULL };
 	int ret, err;
 
-	if ((ret = open_remote(&remote, cat)) < 0) {
-		free(spec);
-		return ret;
-	}
+	if ((ret = open_remote(&remote, cat)) < 0)
+		goto out;
 	headers_init(&headers, cat);
 	git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
 	opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
@@ -236,7 +234,9 @@ int catalog_remote_fetch(struct catalog *cat, const char *refspec, const char *t
 	else if (tags_of)
 		advertised_tags(remote, tags_of, tags);
 	headers_release(&headers);
+out:
 	git_remote_free(remote);
+	free(spec);
 	return ret;
 }
 

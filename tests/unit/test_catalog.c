@@ -333,7 +333,7 @@ struct other_writer {
 static void append_elsewhere(const struct download_progress *p, void *payload)
 {
 	struct other_writer *w = payload;
-	char *branch = refs_branch("p1");
+	char *branch;
 	git_repository *repo = NULL;
 	git_signature *sig = NULL;
 	git_commit *tip = NULL;
@@ -343,6 +343,7 @@ static void append_elsewhere(const struct download_progress *p, void *payload)
 
 	if (p->finished || w->moves++)
 		return;
+	branch = refs_branch("p1");
 	assert_int_equal(git_repository_open_bare(&repo, w->catalog_path), 0);
 	assert_int_equal(git_reference_name_to_id(&oid, repo, branch), 0);
 	assert_int_equal(git_commit_lookup(&tip, repo, &oid), 0);
