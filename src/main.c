@@ -17,8 +17,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define PROG "data-factory-cli"
-
 static const struct command *const commands[] = {
 	&cmd_init, &cmd_create, &cmd_update, &cmd_validate, &cmd_show, &cmd_log,
 	&cmd_status, &cmd_share,  &cmd_sync,     &cmd_list,

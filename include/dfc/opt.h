@@ -6,11 +6,13 @@
  * text and the completion scripts, so an option exists in exactly one
  * place. Values are written through the `value` pointer: `bool *` for
  * OPT_BOOL, `const char **` for OPT_STRING (pointing into argv), `int *`
- * for OPT_INT (a positive number), `struct opt_strings *` for
- * OPT_STRING_LIST (every value of a repeatable option, in order).
+ * for OPT_INT (a positive number), `struct strvec *` for
+ * OPT_STRING_LIST (a copy of every value of a repeatable option, in order).
  */
 #ifndef DFC_OPT_H
 #define DFC_OPT_H
+
+#include "dfc/strvec.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -22,20 +24,6 @@ enum opt_type {
 	OPT_TYPE_INT,
 	OPT_TYPE_STRING_LIST,
 };
-
-/**
- * The values of a repeatable option, in the order given; the strings point
- * into argv. Zero-initialised is empty; opt_strings_release() frees it.
- */
-struct opt_strings {
-	const char **items;
-	size_t nr, alloc;
-};
-
-/** Append `s` (borrowed) to `list`. */
-void opt_strings_add(struct opt_strings *list, const char *s);
-
-void opt_strings_release(struct opt_strings *list);
 
 struct opt {
 	enum opt_type type;

@@ -127,7 +127,11 @@ int store_record(struct store *store, const struct record_request *req,
  */
 int store_open_pipeline(struct store *store, const char *id);
 
-/** A sorted list of pipeline ids (owned strings). */
+/**
+ * A sorted list of pipeline ids (owned strings). New code keeps strings in
+ * a `struct strvec` (strvec.h); this list remains for store_list_ids() and
+ * the catalog until they move to it.
+ */
 struct id_list {
 	char **ids;
 	size_t nr;

@@ -29,6 +29,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+/* The program's name, as messages and hints spell it. */
+#define PROG "data-factory-cli"
+
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 /* Set-up a command needs before run() is called. */

@@ -40,7 +40,7 @@ static const char *const usage[] = {
  * for a working file the scripts read from disk (the store has the others)
  * with their index by node id.
  */
-struct side {
+struct compared_pipeline {
 	struct buf text;
 	json_t *root;
 	char *label;
@@ -49,9 +49,9 @@ struct side {
 	json_t *files_by_node;
 };
 
-#define SIDE_INIT { BUF_INIT, NULL, NULL, NULL, SCRIPT_FILES_INIT, NULL }
+#define COMPARED_PIPELINE_INIT { BUF_INIT, NULL, NULL, NULL, SCRIPT_FILES_INIT, NULL }
 
-static void side_release(struct side *s)
+static void compared_pipeline_release(struct compared_pipeline *s)
 {
 	buf_release(&s->text);
 	json_decref(s->root);
@@ -61,7 +61,7 @@ static void side_release(struct side *s)
 	json_decref(s->files_by_node);
 }
 
-static int side_parse(struct side *s)
+static int compared_pipeline_parse(struct compared_pipeline *s)
 {
 	json_error_t err;
 
@@ -86,7 +86,8 @@ static int parse_version(const char *arg, int *out)
 	return 0;
 }
 
-static int read_local(struct cmd_ctx *ctx, const char *pipeline, int version, struct side *s)
+static int read_local(struct cmd_ctx *ctx, const char *pipeline, int version,
+		      struct compared_pipeline *s)
 {
 	struct version_info info = { 0 };
 	struct buf manifest = BUF_INIT;
@@ -97,7 +98,7 @@ static int read_local(struct cmd_ctx *ctx, const char *pipeline, int version, st
 				   &s->text)) < 0)
 		goto out;
 	s->label = xasprintf("%s@v%d", pipeline, info.version);
-	if ((ret = side_parse(s)) < 0)
+	if ((ret = compared_pipeline_parse(s)) < 0)
 		goto out;
 	/* The snapshots of its scripts; a version without scripts has none. */
 	ret = store_read_file(&ctx->store, pipeline, info.version, "scripts.json", &manifest);
@@ -117,7 +118,7 @@ out:
 }
 
 static int read_catalog(struct cmd_ctx *ctx, const char *pipeline, int version,
-			struct side *s)
+			struct compared_pipeline *s)
 {
 	struct catalog_version cv = { 0 };
 	int ret;
@@ -130,15 +131,15 @@ static int read_catalog(struct cmd_ctx *ctx, const char *pipeline, int version,
 	}
 	buf_add(&s->text, cv.pipeline_json.data, cv.pipeline_json.len);
 	s->label = xasprintf("%s@catalog-v%d", pipeline, cv.version);
-	ret = side_parse(s);
+	ret = compared_pipeline_parse(s);
 out:
 	catalog_version_release(&cv);
 	return ret;
 }
 
 /* FILE against its latest local version. */
-static int load_file(struct cmd_ctx *ctx, const char *path, struct side *old_side,
-		     struct side *new_side)
+static int load_file(struct cmd_ctx *ctx, const char *path, struct compared_pipeline *old_side,
+		     struct compared_pipeline *new_side)
 {
 	struct working_file wf = WORKING_FILE_INIT;
 	const char *pipeline;
@@ -168,7 +169,7 @@ static int load_file(struct cmd_ctx *ctx, const char *path, struct side *old_sid
 	for (size_t i = 0; i < new_side->files.nr; i++)
 		json_object_set_new(new_side->files_by_node, new_side->files.items[i].node_id,
 				    json_integer((json_int_t)i));
-	ret = side_parse(new_side);
+	ret = compared_pipeline_parse(new_side);
 out:
 	working_file_release(&wf);
 	return ret;
@@ -194,7 +195,7 @@ static char *patch_label(const char *file)
  * the file read from disk, else the store's snapshot or catalog object.
  * 1 when neither has it.
  */
-static int read_script(struct cmd_ctx *ctx, const struct side *s, const char *node,
+static int read_script(struct cmd_ctx *ctx, const struct compared_pipeline *s, const char *node,
 		       const char *blob, struct buf *out)
 {
 	json_t *index = json_object_get(s->files_by_node, node);
@@ -254,8 +255,8 @@ static char *script_label(const char *pipeline_label, const json_t *node_paths,
  * that the patch takes a folder holding the old version to the new one.
  */
 static int add_script_patches(struct cmd_ctx *ctx, struct buf *out, const struct diff *d,
-			      const struct side *old_side, const struct side *new_side,
-			      const char *pipeline_label)
+			      const struct compared_pipeline *old_side,
+			      const struct compared_pipeline *new_side, const char *pipeline_label)
 {
 	/* Where each script is, on the new side, else on the old one. */
 	json_t *paths = pipeline_node_paths(new_side->root);
@@ -324,7 +325,8 @@ static int check_arguments(int argc)
 
 static int run(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct side old_side = SIDE_INIT, new_side = SIDE_INIT;
+	struct compared_pipeline old_side = COMPARED_PIPELINE_INIT;
+	struct compared_pipeline new_side = COMPARED_PIPELINE_INIT;
 	struct diff d = DIFF_INIT;
 	struct buf out = BUF_INIT;
 	char *label = NULL;
@@ -378,8 +380,8 @@ out:
 	free(label);
 	buf_release(&out);
 	diff_release(&d);
-	side_release(&old_side);
-	side_release(&new_side);
+	compared_pipeline_release(&old_side);
+	compared_pipeline_release(&new_side);
 	return ret;
 }
 

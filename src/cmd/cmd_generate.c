@@ -15,7 +15,7 @@ static int version;
 static bool from_catalog;
 static const char *output;
 static const char *target;
-static struct opt_strings sbatch_args;
+static struct strvec sbatch_args;
 
 static const struct opt options[] = {
 	OPT_STRING('f', "file", &file, "FILE", "generate from pipeline FILE as it is"),
@@ -64,7 +64,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 				       "for example --sbatch-arg=--account=NAME");
 			goto out;
 		}
-	src.input.sbatch_args = sbatch_args.items;
+	src.input.sbatch_args = (const char *const *)sbatch_args.items;
 	src.input.nr_sbatch_args = sbatch_args.nr;
 	if ((ret = gen_source_load(ctx, &src, &req)) < 0 ||
 	    (ret = generate_script(&out, &src.input)) < 0)
@@ -77,7 +77,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 		fwrite(out.data, 1, out.len, stdout);
 	}
 out:
-	opt_strings_release(&sbatch_args);
+	strvec_release(&sbatch_args);
 	buf_release(&out);
 	gen_source_release(&src);
 	return ret;

@@ -30,7 +30,7 @@ static bool keep_going;
 static bool json;
 static const char *on;
 static bool wait_jobs;
-static struct opt_strings sbatch_args;
+static struct strvec sbatch_args;
 
 static const struct opt options[] = {
 	OPT_STRING('f', "file", &file, "FILE", "run pipeline FILE as it is"),
@@ -261,8 +261,8 @@ static int check_step(const json_t *pipeline)
 	return ret;
 }
 
-/* The generated script's command line, NULL-terminated (strings borrowed). */
-static void script_arguments(struct opt_strings *args, const char *script_path,
+/* The generated script's command line (NULL-terminated, as strvec is). */
+static void script_arguments(struct strvec *args, const char *script_path,
 			     const char *status_path, const char *jobs_text,
 			     const char *run_dir, bool quiet)
 {
@@ -278,20 +278,19 @@ static void script_arguments(struct opt_strings *args, const char *script_path,
 		{quiet, "--quiet", NULL},
 	};
 
-	opt_strings_add(args, "bash");
-	opt_strings_add(args, script_path);
+	strvec_push(args, "bash");
+	strvec_push(args, script_path);
 	for (size_t k = 0; k < sbatch_args.nr; k++) {
-		opt_strings_add(args, "--sbatch-arg");
-		opt_strings_add(args, sbatch_args.items[k]);
+		strvec_push(args, "--sbatch-arg");
+		strvec_push(args, sbatch_args.items[k]);
 	}
 	for (size_t k = 0; k < sizeof(pass) / sizeof(*pass); k++) {
 		if (!pass[k].given)
 			continue;
-		opt_strings_add(args, pass[k].option);
+		strvec_push(args, pass[k].option);
 		if (pass[k].value)
-			opt_strings_add(args, pass[k].value);
+			strvec_push(args, pass[k].value);
 	}
-	opt_strings_add(args, NULL);
 }
 
 static int run(struct cmd_ctx *ctx, int argc, char **argv)
@@ -299,7 +298,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	struct gen_source src = GEN_SOURCE_INIT;
 	struct gen_request req = {file, id, version, from_catalog};
 	struct buf script = BUF_INIT, report = BUF_INIT;
-	struct opt_strings args = {0};
+	struct strvec args = STRVEC_INIT;
 	char *script_path = NULL, *status_path = NULL, *jobs_text = NULL;
 	int status = 0, ret;
 
@@ -319,7 +318,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 			 workdir ? workdir : src.file_dir, ctx->quiet);
 	if (ctx->verbose)
 		cmd_note(ctx, "%s %s", on ? "submitting" : "running", src.origin);
-	if ((ret = run_command_argv((char *const *)args.items, &status)) < 0)
+	if ((ret = run_command_argv(args.items, &status)) < 0)
 		goto out;
 	if (fs_read_file(&report, status_path, 1 << 20) < 0)
 		dfc_error_clear();
@@ -332,8 +331,8 @@ out:
 	free(script_path);
 	free(status_path);
 	free(jobs_text);
-	opt_strings_release(&args);
-	opt_strings_release(&sbatch_args);
+	strvec_release(&args);
+	strvec_release(&sbatch_args);
 	buf_release(&report);
 	buf_release(&script);
 	gen_source_release(&src);

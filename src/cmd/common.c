@@ -19,8 +19,6 @@
 #include <string.h>
 #include <time.h>
 
-#define PROG "data-factory-cli"
-
 /* `prefix` and `fmt` formatted, as one line safe for a terminal. */
 static void print_vline(FILE *out, const char *prefix, const char *fmt, va_list ap)
 {

@@ -76,8 +76,7 @@ void content_fingerprint_canonical(char out[FINGERPRINT_SIZE], const json_t *pip
 	buf_release(&text);
 }
 
-void content_fingerprint(char out[FINGERPRINT_SIZE], const json_t *pipeline,
-			 const json_t *scripts)
+void content_fingerprint(char out[FINGERPRINT_SIZE], const json_t *pipeline, const json_t *scripts)
 {
 	content_fingerprint_canonical(out, pipeline, scripts, NULL);
 }

@@ -4,6 +4,7 @@
 #include "dfc/buf.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
+#include "dfc/strvec.h"
 #include "dfc/xalloc.h"
 
 #include <dirent.h>
@@ -206,16 +207,10 @@ static void visit_file(struct walk *w, const char *full, const char *rel, const 
 	add_item(w->scan, kind, rel);
 }
 
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Walk folder `full` (`rel` from the top, "" for the top itself) in name order. */
 static void walk_dir(struct walk *w, const char *full, const char *rel, int depth)
 {
-	char **names = NULL;
-	size_t nr = 0, alloc = 0;
+	struct strvec names = STRVEC_INIT;
 	struct dirent *e;
 	DIR *d = opendir(full);
 
@@ -224,37 +219,34 @@ static void walk_dir(struct walk *w, const char *full, const char *rel, int dept
 	while ((e = readdir(d))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		XGROW(names, alloc, nr + 1);
-		names[nr++] = xstrdup(e->d_name);
+		strvec_push(&names, e->d_name);
 	}
 	closedir(d);
-	if (nr)
-		qsort(names, nr, sizeof(*names), compare_names);
-	for (size_t i = 0; i < nr && !w->stop; i++) {
-		char *child = fs_path_join(full, names[i]);
-		char *child_rel = *rel ? xasprintf("%s/%s", rel, names[i]) : xstrdup(names[i]);
+	strvec_sort(&names);
+	for (size_t i = 0; i < names.nr && !w->stop; i++) {
+		const char *name = names.items[i];
+		char *child = fs_path_join(full, name);
+		char *child_rel = *rel ? xasprintf("%s/%s", rel, name) : xstrdup(name);
 		struct stat st;
 
 		if (lstat(child, &st) == 0) {
 			if (S_ISDIR(st.st_mode)) {
-				if (names[i][0] != '.' &&
-				    !in_list(names[i], skipped_folders, COUNT(skipped_folders)) &&
+				if (name[0] != '.' &&
+				    !in_list(name, skipped_folders, COUNT(skipped_folders)) &&
 				    depth < INIT_SCAN_MAX_DEPTH)
 					walk_dir(w, child, child_rel, depth + 1);
 			} else if (S_ISLNK(st.st_mode)) {
 				/* A link to a file counts; links to folders are not followed. */
 				if (stat(child, &st) == 0 && S_ISREG(st.st_mode))
-					visit_file(w, child, child_rel, names[i], &st);
+					visit_file(w, child, child_rel, name, &st);
 			} else if (S_ISREG(st.st_mode)) {
-				visit_file(w, child, child_rel, names[i], &st);
+				visit_file(w, child, child_rel, name, &st);
 			}
 		}
 		free(child_rel);
 		free(child);
 	}
-	for (size_t i = 0; i < nr; i++)
-		free(names[i]);
-	free(names);
+	strvec_release(&names);
 }
 
 static int compare_items(const void *a, const void *b)

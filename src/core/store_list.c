@@ -2,6 +2,7 @@
 #include "dfc/store.h"
 
 #include "dfc/error.h"
+#include "dfc/strvec.h"
 #include "dfc/xalloc.h"
 
 #include <stdlib.h>
@@ -15,14 +16,9 @@ void id_list_release(struct id_list *list)
 	memset(list, 0, sizeof(*list));
 }
 
-static int compare_ids(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 bool id_list_has(const struct id_list *list, const char *id)
 {
-	return list->nr && bsearch(&id, list->ids, list->nr, sizeof(*list->ids), compare_ids);
+	return list->nr && bsearch(&id, list->ids, list->nr, sizeof(*list->ids), strvec_compare);
 }
 
 void tip_list_release(struct tip_list *list)
@@ -98,6 +94,6 @@ int store_list_ids(struct store *store, const char *prefix, struct id_list *out)
 	}
 	free(tips.items);
 	if (out->nr)
-		qsort(out->ids, out->nr, sizeof(*out->ids), compare_ids);
+		qsort(out->ids, out->nr, sizeof(*out->ids), strvec_compare);
 	return ret;
 }

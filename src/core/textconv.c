@@ -3,6 +3,7 @@
 
 #include "dfc/printable.h"
 #include "dfc/steps.h"
+#include "dfc/strvec.h"
 #include "dfc/xalloc.h"
 
 #include <jansson.h>
@@ -29,11 +30,6 @@ static void add_compact(struct buf *out, const json_t *v)
 	free(s);
 }
 
-static int compare_keys(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* "key: value" for each top-level key but nodes and edges, keys sorted. */
 static void add_fields(struct buf *out, const json_t *root)
 {
@@ -45,7 +41,7 @@ static void add_fields(struct buf *out, const json_t *root)
 	json_object_foreach((json_t *)root, key, v)
 		if (strcmp(key, "nodes") && strcmp(key, "edges"))
 			keys[nr++] = key;
-	qsort(keys, nr, sizeof(*keys), compare_keys);
+	qsort(keys, nr, sizeof(*keys), strvec_compare);
 	for (size_t i = 0; i < nr; i++) {
 		add_text(out, keys[i]);
 		buf_adds(out, ": ");

@@ -49,19 +49,6 @@ static const char *display_name(const struct opt *o, char *tmp)
 	return tmp;
 }
 
-void opt_strings_add(struct opt_strings *list, const char *s)
-{
-	XGROW(list->items, list->alloc, list->nr + 1);
-	list->items[list->nr++] = s;
-}
-
-void opt_strings_release(struct opt_strings *list)
-{
-	free(list->items);
-	list->items = NULL;
-	list->nr = list->alloc = 0;
-}
-
 static int store_value(const struct opt *o, const char *arg)
 {
 	char tmp[2];
@@ -76,7 +63,7 @@ static int store_value(const struct opt *o, const char *arg)
 	case OPT_TYPE_INT:
 		return parse_positive(o->value, arg, display_name(o, tmp));
 	case OPT_TYPE_STRING_LIST:
-		opt_strings_add(o->value, arg);
+		strvec_push(o->value, arg);
 		return 0;
 	case OPT_TYPE_END:
 		break;

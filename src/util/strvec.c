@@ -1,28 +1,33 @@
 /* strvec.c - a growable list of owned strings. */
 #include "dfc/strvec.h"
 
-#include "dfc/buf.h"
 #include "dfc/xalloc.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 void strvec_push(struct strvec *v, const char *s)
 {
-	XGROW(v->items, v->alloc, v->nr + 1);
+	/* One more slot: the list stays NULL-terminated. */
+	XGROW(v->items, v->alloc, v->nr + 2);
 	v->items[v->nr++] = xstrdup(s);
+	v->items[v->nr] = NULL;
 }
 
-void strvec_pushf(struct strvec *v, const char *fmt, ...)
+int strvec_compare(const void *a, const void *b)
 {
-	struct buf b = BUF_INIT;
-	va_list ap;
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
-	va_start(ap, fmt);
-	buf_vaddf(&b, fmt, ap);
-	va_end(ap);
-	XGROW(v->items, v->alloc, v->nr + 1);
-	v->items[v->nr++] = buf_detach(&b, NULL);
+void strvec_sort(struct strvec *v)
+{
+	if (v->nr)
+		qsort(v->items, v->nr, sizeof(*v->items), strvec_compare);
+}
+
+bool strvec_has(const struct strvec *v, const char *s)
+{
+	return v->nr && bsearch(&s, v->items, v->nr, sizeof(*v->items), strvec_compare);
 }
 
 void strvec_release(struct strvec *v)

@@ -97,6 +97,20 @@ static inline int temp_dir_teardown(void **state)
 	return ret;
 }
 
+/* Write `text` to dir/rel, making its folders. Returns 0 or a negative code. */
+static inline int temp_write_file(const char *dir, const char *rel, const char *text)
+{
+	char *path = fs_path_join(dir, rel);
+	char *parent = fs_dirname(path);
+	int ret = fs_mkdir_p(parent);
+
+	if (ret == 0)
+		ret = fs_write_atomic(path, text, strlen(text), -1);
+	free(parent);
+	free(path);
+	return ret;
+}
+
 /* A test that gets a folder of its own, as its *state. */
 #define TEMP_DIR_TEST(fn) cmocka_unit_test_setup_teardown(fn, temp_dir_setup, temp_dir_teardown)
 

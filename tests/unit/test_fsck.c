@@ -86,13 +86,7 @@ static char *home_path(struct fixture *f, const char *rel)
 
 static void write_file(struct fixture *f, const char *rel, const char *text)
 {
-	char *path = home_path(f, rel);
-	char *dir = fs_dirname(path);
-
-	assert_int_equal(fs_mkdir_p(dir), 0);
-	assert_int_equal(fs_write_atomic(path, text, strlen(text), -1), 0);
-	free(dir);
-	free(path);
+	assert_int_equal(temp_write_file(f->home, rel, text), 0);
 }
 
 static void remove_file(struct fixture *f, const char *rel)

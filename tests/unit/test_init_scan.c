@@ -32,13 +32,7 @@ static char *fresh(const char *name)
 /* Write `text` to dir/rel, creating its folders. */
 static void put(const char *dir, const char *rel, const char *text)
 {
-	char *path = fs_path_join(dir, rel);
-	char *parent = fs_dirname(path);
-
-	assert_int_equal(fs_mkdir_p(parent), 0);
-	assert_int_equal(fs_write_atomic(path, text, strlen(text), -1), 0);
-	free(parent);
-	free(path);
+	assert_int_equal(temp_write_file(dir, rel, text), 0);
 }
 
 /* The scan as "kind path id" lines: S for scripts, D for datasets. */
@@ -54,34 +48,64 @@ static char *listing(const struct init_scan *scan)
 	return text ? text : xstrdup("");
 }
 
+/* One file to write into a folder before scanning it. */
+struct file {
+	const char *path;
+	const char *text;
+};
+
+/* Write every file of `files`, which ends with a NULL path, into `dir`. */
+static void put_all(const char *dir, const struct file *files)
+{
+	for (const struct file *f = files; f->path; f++)
+		put(dir, f->path, f->text);
+}
+
+/*
+ * Scan `dir` into `scan` (leaving out `leave_out`, or nothing; no limit)
+ * and check its listing. The caller releases `scan`.
+ */
+static void expect_listing(struct init_scan *scan, const char *dir, const char *leave_out,
+			   const char *expected)
+{
+	char *text;
+
+	assert_int_equal(init_scan_dir(scan, dir, leave_out, 0), 0);
+	text = listing(scan);
+	assert_string_equal(text, expected);
+	free(text);
+}
+
 static void test_skips_git_node_modules_and_hidden(void **state)
 {
+	static const struct file files[] = {
+		{ "clean.py", "print(1)\n" },
+		{ "data/raw.csv", "a\n1\n" },
+		{ ".git/objects/x.csv", "a\n" },
+		{ ".git/hook.sh", "true\n" },
+		{ "node_modules/pkg/index.js", "1\n" },
+		{ "sub/node_modules/deep.csv", "a\n" },
+		{ ".hidden/secret.csv", "a\n" },
+		{ ".dfc/scripts/clean/clean.py", "1\n" },
+		{ "__pycache__/clean.cpython.py", "1\n" },
+		{ "venv/lib/site.py", "1\n" },
+		{ ".venv/lib/site.py", "1\n" },
+		{ ".env.csv", "a\n" },
+		{ "notes.md", "hello\n" },
+		{ "requirements.txt", "requests\n" },
+		{ NULL, NULL },
+	};
 	struct init_scan scan = INIT_SCAN_INIT;
-	char *dir = fresh("skips"), *text;
+	char *dir = fresh("skips");
 
 	(void)state;
-	put(dir, "clean.py", "print(1)\n");
-	put(dir, "data/raw.csv", "a\n1\n");
-	put(dir, ".git/objects/x.csv", "a\n");
-	put(dir, ".git/hook.sh", "true\n");
-	put(dir, "node_modules/pkg/index.js", "1\n");
-	put(dir, "sub/node_modules/deep.csv", "a\n");
-	put(dir, ".hidden/secret.csv", "a\n");
-	put(dir, ".dfc/scripts/clean/clean.py", "1\n");
-	put(dir, "__pycache__/clean.cpython.py", "1\n");
-	put(dir, "venv/lib/site.py", "1\n");
-	put(dir, ".venv/lib/site.py", "1\n");
-	put(dir, ".env.csv", "a\n");
-	put(dir, "notes.md", "hello\n");
-	put(dir, "requirements.txt", "requests\n");
-	assert_int_equal(init_scan_dir(&scan, dir, NULL, 0), 0);
-	text = listing(&scan);
-	assert_string_equal(text, "S clean.py clean\n"
-				  "D data/raw.csv raw\n");
+	put_all(dir, files);
+	expect_listing(&scan, dir, NULL,
+		       "S clean.py clean\n"
+		       "D data/raw.csv raw\n");
 	assert_false(scan.truncated);
 	assert_int_equal(init_scan_count(&scan, INIT_SCRIPT), 1);
 	assert_int_equal(init_scan_count(&scan, INIT_DATASET), 1);
-	free(text);
 	init_scan_release(&scan);
 	free(dir);
 }
@@ -183,8 +207,15 @@ static bool taken_in(const char *id, void *data)
 static void test_ids_unique(void **state)
 {
 	static const char *taken[] = {"clean", "clean_2", NULL};
+	static const struct file files[] = {
+		{ "scripts/clean.py", "1\n" },
+		{ "data/clean.csv", "a\n" },
+		{ "other/clean.csv", "a\n" },
+		{ "clean_2.csv", "a\n" },
+		{ NULL, NULL },
+	};
 	struct init_scan scan = INIT_SCAN_INIT;
-	char *dir = fresh("unique"), *text, *id;
+	char *dir = fresh("unique"), *id;
 
 	(void)state;
 	id = init_id_unique("clean", taken_in, taken);
@@ -194,40 +225,37 @@ static void test_ids_unique(void **state)
 	assert_string_equal(id, "raw");
 	free(id);
 
-	put(dir, "scripts/clean.py", "1\n");
-	put(dir, "data/clean.csv", "a\n");
-	put(dir, "other/clean.csv", "a\n");
-	put(dir, "clean_2.csv", "a\n");
-	assert_int_equal(init_scan_dir(&scan, dir, NULL, 0), 0);
-	text = listing(&scan);
-	assert_string_equal(text, "D clean_2.csv clean_2\n"
-				  "D data/clean.csv clean\n"
-				  "D other/clean.csv clean_3\n"
-				  "S scripts/clean.py clean_4\n");
-	free(text);
+	put_all(dir, files);
+	expect_listing(&scan, dir, NULL,
+		       "D clean_2.csv clean_2\n"
+		       "D data/clean.csv clean\n"
+		       "D other/clean.csv clean_3\n"
+		       "S scripts/clean.py clean_4\n");
 	init_scan_release(&scan);
 	free(dir);
 }
 
 static void test_pipeline_files_skipped(void **state)
 {
+	static const struct file files[] = {
+		{ "pipeline.json", "{\"nodes\": [], \"edges\": []}\n" },
+		{ "old/other.json", "{\"name\": \"x\", \"edges\": [], \"nodes\": [{}]}\n" },
+		{ "config.json", "{\"nodes\": 3}\n" },
+		{ "list.json", "[{\"nodes\": [], \"edges\": []}]\n" },
+		{ "broken.json", "{\"nodes\": [], \"edges\": \n" },
+		{ "data.csv", "a\n" },
+		{ NULL, NULL },
+	};
 	struct init_scan scan = INIT_SCAN_INIT;
 	char *dir = fresh("pipelines"), *text, *out;
 
 	(void)state;
-	put(dir, "pipeline.json", "{\"nodes\": [], \"edges\": []}\n");
-	put(dir, "old/other.json", "{\"name\": \"x\", \"edges\": [], \"nodes\": [{}]}\n");
-	put(dir, "config.json", "{\"nodes\": 3}\n");
-	put(dir, "list.json", "[{\"nodes\": [], \"edges\": []}]\n");
-	put(dir, "broken.json", "{\"nodes\": [], \"edges\": \n");
-	put(dir, "data.csv", "a\n");
-	assert_int_equal(init_scan_dir(&scan, dir, NULL, 0), 0);
-	text = listing(&scan);
-	assert_string_equal(text, "D broken.json broken\n"
-				  "D config.json config\n"
-				  "D data.csv data\n"
-				  "D list.json list\n");
-	free(text);
+	put_all(dir, files);
+	expect_listing(&scan, dir, NULL,
+		       "D broken.json broken\n"
+		       "D config.json config\n"
+		       "D data.csv data\n"
+		       "D list.json list\n");
 	init_scan_release(&scan);
 
 	/* the file being written is left out whatever it holds */
@@ -248,29 +276,25 @@ static void test_pipeline_files_skipped(void **state)
 
 static void test_sorted_and_deterministic(void **state)
 {
+	static const struct file files[] = {
+		{ "b.csv", "a\n" },  { "a/z.py", "1\n" },	     { "a.csv", "a\n" },
+		{ "A.sh", "true\n" }, { "a/b/c.json", "{}\n" }, { NULL, NULL },
+	};
+	static const char *const expected = "S A.sh A\n"
+					    "D a.csv a\n"
+					    "D a/b/c.json c\n"
+					    "S a/z.py z\n"
+					    "D b.csv b\n";
 	struct init_scan scan = INIT_SCAN_INIT;
-	char *dir = fresh("order"), *first, *second;
+	char *dir = fresh("order");
 
 	(void)state;
-	put(dir, "b.csv", "a\n");
-	put(dir, "a/z.py", "1\n");
-	put(dir, "a.csv", "a\n");
-	put(dir, "A.sh", "true\n");
-	put(dir, "a/b/c.json", "{}\n");
-	assert_int_equal(init_scan_dir(&scan, dir, NULL, 0), 0);
-	first = listing(&scan);
-	assert_string_equal(first, "S A.sh A\n"
-				   "D a.csv a\n"
-				   "D a/b/c.json c\n"
-				   "S a/z.py z\n"
-				   "D b.csv b\n");
-	init_scan_release(&scan);
-	assert_int_equal(init_scan_dir(&scan, dir, NULL, 0), 0);
-	second = listing(&scan);
-	assert_string_equal(first, second);
-	free(first);
-	free(second);
-	init_scan_release(&scan);
+	put_all(dir, files);
+	/* Twice: the same listing each time. */
+	for (int i = 0; i < 2; i++) {
+		expect_listing(&scan, dir, NULL, expected);
+		init_scan_release(&scan);
+	}
 	free(dir);
 }
 
@@ -295,7 +319,7 @@ static void test_not_a_folder(void **state)
 static void test_links_not_followed_into_folders(void **state)
 {
 	struct init_scan scan = INIT_SCAN_INIT;
-	char *dir = fresh("links"), *link_path, *text;
+	char *dir = fresh("links"), *link_path;
 
 	(void)state;
 	put(dir, "real/x.csv", "a\n");
@@ -305,11 +329,9 @@ static void test_links_not_followed_into_folders(void **state)
 	link_path = fs_path_join(dir, "y.csv");
 	assert_int_equal(symlink("real/x.csv", link_path), 0);
 	free(link_path);
-	assert_int_equal(init_scan_dir(&scan, dir, NULL, 0), 0);
-	text = listing(&scan);
-	assert_string_equal(text, "D real/x.csv x\n"
-				  "D y.csv y\n");
-	free(text);
+	expect_listing(&scan, dir, NULL,
+		       "D real/x.csv x\n"
+		       "D y.csv y\n");
 	init_scan_release(&scan);
 	free(dir);
 }

@@ -15,7 +15,7 @@ static const char *message;
 static const char *home;
 static bool flag;
 static int number;
-static struct opt_strings extras;
+static struct strvec extras;
 
 static const struct opt cmd_opts[] = {
 	OPT_STRING('m', "message", &message, "MSG", "message"),
@@ -36,7 +36,7 @@ static int reset(void **state)
 	message = home = NULL;
 	flag = false;
 	number = 0;
-	opt_strings_release(&extras);
+	strvec_release(&extras);
 	return 0;
 }
 
@@ -82,7 +82,7 @@ static void test_repeatable_option(void **state)
 	assert_string_equal(extras.items[0], "--mem=1G");
 	assert_string_equal(extras.items[1], "-p");
 	assert_string_equal(extras.items[2], "");
-	opt_strings_release(&extras);
+	strvec_release(&extras);
 	assert_int_equal(extras.nr, 0);
 	assert_null(extras.items);
 }
