@@ -4,6 +4,7 @@
 #include "dfc/error.h"
 #include "dfc/fs.h"
 #include "dfc/refs.h"
+#include "dfc/strvec.h"
 #include "dfc/xalloc.h"
 
 #include <stdlib.h>
@@ -177,11 +178,6 @@ int catalog_remote_missing(struct catalog *cat, bool *missing)
 	return 0;
 }
 
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The `vN` tags of `id` the catalog advertised in its last connection, sorted. */
 static void advertised_tags(git_remote *remote, const char *id, struct id_list *out)
 {
@@ -202,7 +198,7 @@ static void advertised_tags(git_remote *remote, const char *id, struct id_list *
 		out->ids[out->nr++] = xstrdup(name + len);
 	}
 	if (out->nr)
-		qsort(out->ids, out->nr, sizeof(*out->ids), compare_names);
+		qsort(out->ids, out->nr, sizeof(*out->ids), strvec_compare);
 	free(prefix);
 }
 
