@@ -8,14 +8,16 @@
  * ref `refs/remotes/catalog/pipelines/<id>` (with the objects), so reading
  * commands work offline.
  *
- * The catalog's modules:
+ * The catalog's public headers:
  *   catalog.h          where the catalog is (this file): open and release
- *   catalog_remote.h   transport and credentials: one fetch, one push
- *   catalog_fetch.h    fetching into the tracking refs, the home's lock
+ *   catalog_fetch.h    fetching into the tracking refs
  *   catalog_read.h     catalog versions as last fetched, and their files
  *   catalog_compare.h  where the local side stands against the catalog
  *   catalog_share.h    appending a version
  *   catalog_form.h     the content of a catalog version
+ * Its files share transport and credentials (catalog_remote.c) and the
+ * locks on one pipeline's catalog work (catalog_lock.c) through
+ * src/core/catalog_internal.h, which nothing else includes.
  */
 #ifndef DFC_CATALOG_H
 #define DFC_CATALOG_H

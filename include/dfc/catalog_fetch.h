@@ -12,24 +12,14 @@
 
 #include "dfc/catalog.h"
 
-#include <git2.h>
 
 /**
  * Ask the catalog for pipeline `id` (all pipelines when NULL) and update the
- * tracking refs, under the home's lock of `id` (catalog_lock.h). A catalog
+ * tracking refs, under the home's lock of `id` (catalog_share.h). A catalog
  * that does not exist yet (the default before the first share) is empty.
  * Errors: DFC_ESECURITY (token refused or missing), DFC_ENETWORK
  * (unreachable; the message names the URL without credentials).
  */
 int catalog_fetch(struct catalog *cat, const char *id);
-
-/**
- * catalog_fetch() of `id` for a caller that holds the home's lock already;
- * with `tags`, also append the `vN` names of the catalog's tags of `id`.
- */
-int catalog_fetch_locked(struct catalog *cat, const char *id, struct id_list *tags);
-
-/** Point the tracking ref of `id` at `commit`, as a fetch would. */
-int catalog_set_tracking(struct catalog *cat, const char *id, const git_oid *commit);
 
 #endif

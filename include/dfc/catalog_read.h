@@ -14,12 +14,6 @@
 #include <stddef.h>
 
 /**
- * The tracking tip of `id` into `*out` (new, git_commit_free()): 0, or 1
- * with `*out` NULL when the catalog has no such pipeline.
- */
-int catalog_tracking_tip(git_commit **out, struct store *store, const char *id);
-
-/**
  * Last known catalog version of `id` (0 when the catalog has none), from the
  * tracking refs, without contacting the catalog.
  */

@@ -4,8 +4,11 @@
  * Sharing builds the commit in repo.git (catalog_form.h) and pushes it
  * without force. A push refused because the branch moved is retried on the
  * new tip with the next number. Shares of one pipeline hold the home's
- * lock of it and, for a catalog on this machine, its writers' lock
- * (catalog_lock.h).
+ * lock of it (`dfc-locks/catalog/<id>.lock` in repo.git) and, for a
+ * catalog on this machine, its writers' lock (`<catalog>/dfc-locks/<id>.lock`:
+ * libgit2 writes local repositories directly, with no server to compare
+ * and swap). Under them, a libgit2 `.lock` file of that pipeline's refs
+ * was left by a killed process, and is removed.
  */
 #ifndef DFC_CATALOG_SHARE_H
 #define DFC_CATALOG_SHARE_H

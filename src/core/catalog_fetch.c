@@ -1,8 +1,7 @@
 /* catalog_fetch.c - the catalog's branches fetched into repo.git's tracking refs. */
 #include "dfc/catalog_fetch.h"
+#include "catalog_internal.h"
 
-#include "dfc/catalog_lock.h"
-#include "dfc/catalog_remote.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
 #include "dfc/refs.h"

@@ -1,5 +1,5 @@
 /* catalog_lock.c - the home's and a local catalog's locks on one pipeline's catalog work. */
-#include "dfc/catalog_lock.h"
+#include "catalog_internal.h"
 
 #include "dfc/fs.h"
 #include "dfc/refs.h"

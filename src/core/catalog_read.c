@@ -1,5 +1,6 @@
 /* catalog_read.c - catalog versions as last fetched, from repo.git's tracking refs. */
 #include "dfc/catalog_read.h"
+#include "catalog_internal.h"
 
 #include "dfc/error.h"
 #include "dfc/fingerprint.h"

@@ -1,5 +1,5 @@
 /* catalog_remote.c - one fetch or push to the catalog: transport, credentials, errors. */
-#include "dfc/catalog_remote.h"
+#include "catalog_internal.h"
 
 #include "dfc/error.h"
 #include "dfc/fs.h"

@@ -1,11 +1,9 @@
 /* catalog_share.c - a pipeline appended to the catalog, retried when another writer wins. */
 #include "dfc/catalog_share.h"
+#include "catalog_internal.h"
 
-#include "dfc/catalog_fetch.h"
 #include "dfc/catalog_form.h"
-#include "dfc/catalog_lock.h"
 #include "dfc/catalog_read.h"
-#include "dfc/catalog_remote.h"
 #include "dfc/error.h"
 #include "dfc/fingerprint.h"
 #include "dfc/fs.h"
