@@ -183,7 +183,7 @@ static void test_fetch_brings_versions_and_their_files(void **state)
 	json_t *root = pipeline(NULL);
 	struct catalog_entries entries = CATALOG_ENTRIES_INIT;
 	struct catalog_file file = CATALOG_FILE_INIT;
-	struct catalog_version cv;
+	struct catalog_version cv = { 0 };
 	struct share_result res;
 	git_config *cfg = NULL;
 	git_buf url = GIT_BUF_INIT;
