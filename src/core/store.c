@@ -122,7 +122,11 @@ void store_remove_stale_ref_lock(struct store *store, const char *ref)
 	free(path);
 }
 
-int store_branch_tip(git_oid *out, struct store *store, const char *id)
+/* Result of branch_tip() when the pipeline has no branch. */
+#define NO_BRANCH 1
+
+/* The tip of `id`'s branch: 0, NO_BRANCH, or a negative code. */
+static int branch_tip(git_oid *out, struct store *store, const char *id)
 {
 	char *ref = refs_branch(id);
 	int ret = git_reference_name_to_id(out, store->repo, ref);
@@ -130,14 +134,14 @@ int store_branch_tip(git_oid *out, struct store *store, const char *id)
 	free(ref);
 	if (ret == GIT_ENOTFOUND) {
 		git_error_clear();
-		return STORE_NO_BRANCH;
+		return NO_BRANCH;
 	}
 	if (ret < 0)
 		return dfc_git_error(DFC_EINTERNAL, "cannot read the store");
 	return 0;
 }
 
-int store_lookup_commit(git_commit **out, struct store *store, const git_oid *oid)
+static int lookup_commit(git_commit **out, struct store *store, const git_oid *oid)
 {
 	if (git_commit_lookup(out, store->repo, oid) < 0)
 		return dfc_git_error(DFC_EINTERNAL, "cannot read the store");
@@ -148,26 +152,35 @@ bool store_has_pipeline(struct store *store, const char *id)
 {
 	git_oid tip;
 
-	return store_branch_tip(&tip, store, id) == 0;
+	return branch_tip(&tip, store, id) == 0;
 }
 
-int store_not_found(const char *id)
+static int not_found(const char *id)
 {
 	return dfc_hint(dfc_error(DFC_ENOTFOUND, "no pipeline '%s' in the local store", id),
 			"record it first with 'data-factory-cli create FILE'");
+}
+
+int store_tip_commit(git_commit **out, struct store *store, const char *id)
+{
+	git_oid tip;
+	int ret = branch_tip(&tip, store, id);
+
+	*out = NULL;
+	if (ret == NO_BRANCH)
+		return not_found(id);
+	if (ret < 0)
+		return ret;
+	return lookup_commit(out, store, &tip);
 }
 
 int store_walk_versions(struct store *store, const char *id,
 			int (*fn)(git_commit *commit, int version, void *payload), void *payload)
 {
 	git_commit *commit = NULL;
-	git_oid tip;
 	int ret;
 
-	ret = store_branch_tip(&tip, store, id);
-	if (ret == STORE_NO_BRANCH)
-		return store_not_found(id);
-	if (ret < 0 || (ret = store_lookup_commit(&commit, store, &tip)) < 0)
+	if ((ret = store_tip_commit(&commit, store, id)) < 0)
 		return ret;
 	ret = history_walk(commit, fn, payload);
 	git_commit_free(commit);
@@ -177,15 +190,9 @@ int store_walk_versions(struct store *store, const char *id,
 int store_latest_version(struct store *store, const char *id, int *version)
 {
 	git_commit *commit = NULL;
-	git_oid tip;
 	int ret;
 
-	ret = store_branch_tip(&tip, store, id);
-	if (ret == STORE_NO_BRANCH)
-		return store_not_found(id);
-	if (ret < 0)
-		return ret;
-	if ((ret = store_lookup_commit(&commit, store, &tip)) < 0)
+	if ((ret = store_tip_commit(&commit, store, id)) < 0)
 		return ret;
 	ret = commit_pipeline_version(commit, version);
 	git_commit_free(commit);
@@ -195,7 +202,7 @@ int store_latest_version(struct store *store, const char *id, int *version)
 int store_open_pipeline(struct store *store, const char *id)
 {
 	if (!store_has_pipeline(store, id))
-		return store_not_found(id);
+		return not_found(id);
 	if (store_repair(store, id, false, NULL) < 0)
 		dfc_error_clear();
 	return 0;
@@ -291,22 +298,22 @@ out:
 
 /*
  * The branch tip for a record request: 0 with the tip when the pipeline
- * exists and may be updated, STORE_NO_BRANCH when it may be created, or an error
+ * exists and may be updated, NO_BRANCH when it may be created, or an error
  * (DFC_ECONFLICT for create of an existing pipeline, DFC_ENOTFOUND for
  * update of a missing one).
  */
 static int branch_for_request(git_oid *tip, struct store *store,
 			      const struct record_request *req)
 {
-	int ret = store_branch_tip(tip, store, req->id);
+	int ret = branch_tip(tip, store, req->id);
 
 	if (ret == 0 && req->create)
 		return dfc_hint(dfc_error(DFC_ECONFLICT,
 					  "pipeline '%s' already exists in the local store",
 					  req->id),
 				"record a new version with 'data-factory-cli update FILE'");
-	if (ret == STORE_NO_BRANCH && !req->create)
-		return store_not_found(req->id);
+	if (ret == NO_BRANCH && !req->create)
+		return not_found(req->id);
 	return ret;
 }
 
@@ -320,9 +327,9 @@ static int check_latest_locked(struct store *store, const struct record_request 
 
 	if (!req->check_latest)
 		return 0;
-	if ((ret = store_branch_tip(&tip, store, req->id)) == STORE_NO_BRANCH)
+	if ((ret = branch_tip(&tip, store, req->id)) == NO_BRANCH)
 		return 0;
-	if (ret < 0 || (ret = store_lookup_commit(&commit, store, &tip)) < 0)
+	if (ret < 0 || (ret = lookup_commit(&commit, store, &tip)) < 0)
 		return ret;
 	recorded_from = trailer_value(git_commit_message(commit), TRAILER_SOURCE_FILE);
 	ret = req->check_latest(req, recorded_from);
@@ -355,7 +362,7 @@ static int record_locked(struct store *store, const struct record_request *req,
 		if ((ret = branch_for_request(&tip, store, req)) < 0)
 			goto out;
 		if (ret == 0) {
-			if ((ret = store_lookup_commit(&parent, store, &tip)) < 0 ||
+			if ((ret = lookup_commit(&parent, store, &tip)) < 0 ||
 			    (ret = commit_pipeline_version(parent, &latest)) < 0)
 				goto out;
 			if (git_commit_tree(&parent_tree, parent) < 0) {
@@ -394,7 +401,7 @@ static int record_locked(struct store *store, const struct record_request *req,
 		git_commit *commit = NULL;
 		bool existed;
 
-		if ((ret = store_lookup_commit(&commit, store, &commit_oid)) < 0)
+		if ((ret = lookup_commit(&commit, store, &commit_oid)) < 0)
 			goto out;
 		ret = store_repair_tag(store, req->id, res->version, commit, &existed, NULL);
 		git_commit_free(commit);

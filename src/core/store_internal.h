@@ -13,17 +13,11 @@
 
 /* store.c */
 
-/* Result of store_branch_tip() when the pipeline has no branch. */
-#define STORE_NO_BRANCH 1
-
-/* The tip of `id`'s branch: 0, STORE_NO_BRANCH, or a negative code. */
-int store_branch_tip(git_oid *out, struct store *store, const char *id);
-
-/* Look up the commit `oid` (a new object) in the store. */
-int store_lookup_commit(git_commit **out, struct store *store, const git_oid *oid);
-
-/* DFC_ENOTFOUND, with its message and hint, for a pipeline the store lacks. */
-int store_not_found(const char *id);
+/*
+ * The commit (new) at the tip of `id`'s branch; DFC_ENOTFOUND when there
+ * is no such pipeline.
+ */
+int store_tip_commit(git_commit **out, struct store *store, const char *id);
 
 /*
  * Call `fn` on each commit of `id`'s branch from the tip down its first

@@ -100,12 +100,8 @@ int store_repair_locked(struct store *store, const char *id, bool full, int *cha
 	struct repair r = { store, id, full, false, changed, 0, NULL };
 	git_commit *commit = NULL;
 	int ret, latest = 0, state = 0;
-	git_oid tip;
 
-	ret = store_branch_tip(&tip, store, id);
-	if (ret == STORE_NO_BRANCH)
-		return store_not_found(id);
-	if (ret < 0 || (ret = store_lookup_commit(&commit, store, &tip)) < 0)
+	if ((ret = store_tip_commit(&commit, store, id)) < 0)
 		return ret;
 	if ((ret = commit_pipeline_version(commit, &latest)) < 0)
 		goto out;
