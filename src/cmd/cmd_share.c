@@ -1,6 +1,7 @@
 /* cmd_share.c - append a pipeline version to the catalog. */
 #include "cmd/cmd.h"
 
+#include "dfc/catalog_share.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
 #include "dfc/xalloc.h"

@@ -1,6 +1,8 @@
 /* cmd_sync.c - bring a catalog version into the working file. */
 #include "cmd/cmd.h"
 
+#include "dfc/catalog_fetch.h"
+#include "dfc/catalog_read.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
 

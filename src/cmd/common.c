@@ -269,16 +269,7 @@ void working_file_request(struct working_file *wf, struct record_request *req,
 
 json_t *working_file_script_ids(const struct working_file *wf)
 {
-	json_t *scripts = json_object();
-	git_oid oid;
-
-	for (size_t i = 0; i < wf->scripts.nr; i++) {
-		const struct script_file *f = &wf->scripts.items[i];
-
-		git_odb_hash(&oid, buf_cstr(&f->content), f->content.len, GIT_OBJECT_BLOB);
-		json_object_set_new(scripts, f->node_id, json_string(git_oid_tostr_s(&oid)));
-	}
-	return scripts;
+	return script_files_blob_ids(&wf->scripts);
 }
 
 void working_file_fingerprint(struct working_file *wf, char out[FINGERPRINT_SIZE])
