@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2016 # the scripts these tests write are single-quoted on purpose
 # Two people sharing one catalog (SPEC §5 "No lost updates", "Three-way
 # sync"): Alice and Bob, each with their own DATA_FACTORY_HOME and work
 # folder, on a local bare repository and over the suite's HTTP server.
