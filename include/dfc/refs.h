@@ -49,8 +49,11 @@ char *refs_share(const char *id, size_t n);
  */
 char *refs_fetch_refspec(const char *id);
 
-/* "refs/dfc/base/<id>": the catalog version `id` last synced or shared. */
-char *refs_catalog_base(const char *id);
+/*
+ * "refs/dfc/base/<catalog>/<id>": the version of `id` last synced or shared
+ * with the catalog `key` (its URL as shown), named by a hash of it.
+ */
+char *refs_catalog_base(const char *key, const char *id);
 
 /**
  * When `name` starts with `prefix`, the rest of it (borrowed from `name`),

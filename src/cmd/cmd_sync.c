@@ -188,7 +188,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 		goto record_base;
 	}
 	/* The version FILE started from: the last one synced or shared here. */
-	if ((ret = catalog_base_get(&base_commit, &ctx->store, id)) < 0)
+	if ((ret = catalog_base_get(&base_commit, &cat, id)) < 0)
 		goto out;
 	if (base_commit && commit_pipeline_version(base_commit, &base_version) == 0 &&
 	    base_version && (ret = catalog_read_version(&ctx->store, id, base_version, &base)) < 0)
@@ -234,7 +234,7 @@ record_base:
 		git_oid oid;
 
 		if (git_oid_fromstr(&oid, target.commit) == 0)
-			ret = catalog_base_set(&ctx->store, id, &oid);
+			ret = catalog_base_record(&cat, id, &oid);
 	}
 out:
 	git_commit_free(base_commit);

@@ -37,10 +37,10 @@ static void remove_lock_files(const char *dir)
 }
 
 /*
- * It serialises the shares and fetches of `id` that write its tracking ref
- * and push sources in repo.git; under it, a libgit2 `.lock` file of those
- * refs was left by a killed process and would make every later share
- * fail: it is removed.
+ * It serialises the shares and fetches of `id` that write its tracking ref,
+ * base refs (catalog_base.h) and push sources in repo.git; under it, a
+ * libgit2 `.lock` file of those refs was left by a killed process and
+ * would make every later share fail: it is removed.
  */
 int catalog_lock_home(struct catalog *cat, const char *id, int *fd)
 {
@@ -55,8 +55,17 @@ int catalog_lock_home(struct catalog *cat, const char *id, int *fd)
 	if (ret == 0)
 		ret = fs_lock(fd, lock);
 	if (ret == 0) {
+		char *base = refs_catalog_base(cat->shown_url, id);
+		char *base_lock = xasprintf("%s%s.lock", git_dir, base);
+		char *pending_lock = xasprintf("%s%s.pending.lock", git_dir, base);
+
 		unlink(tracking);
+		unlink(base_lock);
+		unlink(pending_lock);
 		remove_lock_files(sources);
+		free(pending_lock);
+		free(base_lock);
+		free(base);
 	}
 	free(sources);
 	free(tracking);

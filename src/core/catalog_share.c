@@ -208,9 +208,18 @@ static int check_base(struct catalog *cat, const struct share_request *req, git_
 	time_t t;
 	struct tm tm;
 
-	if ((ret = catalog_base_get(&base, cat->store, req->id)) < 0)
+	if ((ret = catalog_base_get(&base, cat, req->id)) < 0)
 		return ret;
+	/*
+	 * Built on the tip: the same content as the version this share started
+	 * from, or the tip is this home's own share, killed after its push.
+	 */
 	same = base && git_oid_equal(git_commit_tree_id(base), git_commit_tree_id(tip));
+	if (!same && catalog_base_is_pending(cat, req->id, git_commit_id(tip))) {
+		/* Its own: the base it is, before another push is in flight. */
+		git_commit_free(base);
+		return catalog_base_set(cat, req->id, git_commit_id(tip));
+	}
 	if (base && commit_pipeline_version(base, &base_version) < 0)
 		base_version = 0;
 	git_commit_free(base);
@@ -261,12 +270,14 @@ static int share_round(struct catalog *cat, const struct share_request *req,
 		res->version = latest;
 		res->appended = false;
 		if ((ret = push_tags(cat, req->id, tip, &tags, NULL, 0)) == 0)
-			ret = catalog_base_set(cat->store, req->id, git_commit_id(tip));
+			ret = catalog_base_set(cat, req->id, git_commit_id(tip));
 		goto out;
 	}
 	if (tip && (ret = check_base(cat, req, tip, latest)) < 0)
 		goto out;
-	if ((ret = make_commit(&commit, cat, req, built, tip, latest + 1)) < 0)
+	/* Known before the push: a share killed after it still knows its own. */
+	if ((ret = make_commit(&commit, cat, req, built, tip, latest + 1)) < 0 ||
+	    (ret = catalog_base_set_pending(cat, req->id, &commit)) < 0)
 		goto out;
 	{
 		struct catalog_push_ref branch_ref = { &commit, branch };
@@ -278,7 +289,7 @@ static int share_round(struct catalog *cat, const struct share_request *req,
 	if ((ret = push_tags(cat, req->id, tip, &tags, &commit, latest + 1)) < 0)
 		goto out;
 	if ((ret = catalog_set_tracking(cat, req->id, &commit)) < 0 ||
-	    (ret = catalog_base_set(cat->store, req->id, &commit)) < 0)
+	    (ret = catalog_base_set(cat, req->id, &commit)) < 0)
 		goto out;
 	res->version = latest + 1;
 	res->appended = true;

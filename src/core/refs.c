@@ -1,6 +1,7 @@
-/* refs.c - the names of the branches, tags and tracking refs of pipelines. */
+/* refs.c - the names of the branches, tags, tracking and base refs of pipelines. */
 #include "dfc/refs.h"
 
+#include "dfc/digest.h"
 #include "dfc/xalloc.h"
 
 #include <string.h>
@@ -30,9 +31,13 @@ char *refs_share(const char *id, size_t n)
 	return xasprintf(REFS_SHARE_PREFIX "%s/%zu", id, n);
 }
 
-char *refs_catalog_base(const char *id)
+char *refs_catalog_base(const char *key, const char *id)
 {
-	return xasprintf(REFS_BASE_PREFIX "%s", id);
+	char hash[SHA256_HEX_SIZE];
+
+	/* A URL holds characters no ref may: a hash of it names it. */
+	sha256_buffer(hash, key, strlen(key));
+	return xasprintf(REFS_BASE_PREFIX "%.16s/%s", hash, id);
 }
 
 char *refs_fetch_refspec(const char *id)

@@ -8,6 +8,9 @@
 
 #include "dfc/refs.h"
 
+#include <git2.h>
+#include <string.h>
+
 #include <stdlib.h>
 
 /* Check one built name against what it must be, and free it. */
@@ -29,6 +32,27 @@ static void test_names_built_for_an_id(void **state)
 		    "+refs/heads/pipelines/ml:refs/remotes/catalog/pipelines/ml");
 	expect_name(refs_fetch_refspec(NULL),
 		    "+refs/heads/pipelines/*:refs/remotes/catalog/pipelines/*");
+}
+
+/* One base ref per catalog: named by a hash of its URL, a valid ref name. */
+static void test_base_per_catalog(void **state)
+{
+	char *a = refs_catalog_base("https://git.example.org/c.git", "ml");
+	char *b = refs_catalog_base("/srv/catalog.git", "ml");
+	char *again = refs_catalog_base("/srv/catalog.git", "ml");
+
+	(void)state;
+	assert_non_null(refs_skip_prefix(a, REFS_BASE_PREFIX));
+	assert_int_equal(strlen(a), strlen(REFS_BASE_PREFIX) + 16 + strlen("/ml"));
+	assert_string_equal(a + strlen(a) - 3, "/ml");
+	assert_string_not_equal(a, b);
+	assert_string_equal(b, again);
+	assert_int_equal(git_libgit2_init() > 0, 1);
+	assert_true(git_reference_is_valid_name(a));
+	git_libgit2_shutdown();
+	free(a);
+	free(b);
+	free(again);
 }
 
 static void test_prefixes_nest(void **state)
@@ -71,6 +95,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names_built_for_an_id),
+		cmocka_unit_test(test_base_per_catalog),
 		cmocka_unit_test(test_prefixes_nest),
 		cmocka_unit_test(test_skip_prefix),
 	};
