@@ -10,6 +10,7 @@
 #include "dfc/steps.h"
 #include "dfc/xalloc.h"
 
+#include "runtime_files_sh.h"
 #include "runtime_local_sh.h"
 #include "runtime_state_sh.h"
 #include "runtime_sh.h"
@@ -339,6 +340,8 @@ int generate_script(struct buf *out, const struct generate_input *in)
 	buf_adds(out, "\n# --- Runtime ------------------------------------------------------"
 		      "---------\n");
 	buf_add(out, dfc_runtime_sh, (size_t)dfc_runtime_sh_len);
+	buf_addch(out, '\n');
+	buf_add(out, dfc_runtime_files_sh, (size_t)dfc_runtime_files_sh_len);
 	buf_addch(out, '\n');
 	buf_add(out, dfc_runtime_state_sh, (size_t)dfc_runtime_state_sh_len);
 	buf_addch(out, '\n');
