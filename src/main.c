@@ -1,5 +1,6 @@
 /* main.c - global options, the command table, exit codes, stdout check. */
 #include "cmd/cmd.h"
+#include "cmd/progress.h"
 
 #include "dfc/error.h"
 #include "dfc/git_init.h"
@@ -23,6 +24,7 @@ static const struct command *const commands[] = {
 	&cmd_diff,
 	&cmd_hooks,
 	&cmd_textconv,
+	&cmd_merge_file,
 	&cmd_graph,
 	&cmd_config,
 	&cmd_fsck,
@@ -55,7 +57,7 @@ int cmd_open_catalog(struct cmd_ctx *c, struct catalog *cat, const char *token_f
 		return ret;
 	config_apply_flag(&c->config, CONFIG_TOKEN, token_flag);
 	ret = catalog_open(cat, &c->store, &c->config);
-	cat->download.progress = !c->quiet && isatty(STDERR_FILENO);
+	progress_attach(&cat->download, c->quiet);
 	return ret;
 }
 

@@ -13,11 +13,31 @@
 
 #include <stdbool.h>
 
+/** How far a download has come, for a progress display. */
+struct download_progress {
+	/** Bytes of the content in hand, those of a resumed .part included. */
+	unsigned long long done;
+	/** The content's whole size, or 0 while the server has not told it. */
+	unsigned long long total;
+	/**
+	 * False while the content arrives; true once at the end of each request
+	 * that reported any, so that a display can end its line.
+	 */
+	bool finished;
+};
+
 struct download_options {
 	/** Folder for partial downloads (created when missing). */
 	const char *cache_dir;
-	/** Draw a progress bar on stderr (callers pass isatty(2)). */
-	bool progress;
+	/**
+	 * Called, with `progress_payload`, each time libcurl looks at a request
+	 * that has received content (the numbers may repeat), and once more with
+	 * `finished` when that request ends; NULL for no reports. The download
+	 * itself never writes to a terminal: the bar is the caller's
+	 * (src/cmd/progress.h).
+	 */
+	void (*progress)(const struct download_progress *progress, void *payload);
+	void *progress_payload;
 	/** Seconds to wait for a connection (0: 30). */
 	long connect_timeout;
 	/** Abort when slower than 1 byte/s for this many seconds (0: 60). */

@@ -9,6 +9,7 @@
 
 #include "dfc/buf.h"
 
+#include <git2.h>
 #include <jansson.h>
 #include <stddef.h>
 
@@ -30,6 +31,18 @@ struct script_files {
 #define SCRIPT_FILES_INIT { NULL, 0, 0 }
 
 void script_files_release(struct script_files *files);
+
+/**
+ * The git blob id of `file`'s content, as 40 hex digits: what a catalog
+ * version names it by (its `script_id`, catalog_form.h).
+ */
+void script_file_blob_id(char out[GIT_OID_HEXSZ + 1], const struct script_file *file);
+
+/**
+ * Node id -> script_file_blob_id() of every one of `files`, as a new
+ * reference: the `scripts` that content_fingerprint() takes.
+ */
+json_t *script_files_blob_ids(const struct script_files *files);
 
 /**
  * Read the file of every script node of `root` (borrowed, a validated

@@ -128,6 +128,7 @@ extern const struct command cmd_run;
 extern const struct command cmd_diff;
 extern const struct command cmd_hooks;
 extern const struct command cmd_textconv;
+extern const struct command cmd_merge_file;
 extern const struct command cmd_config;
 extern const struct command cmd_fsck;
 
@@ -151,6 +152,13 @@ void cmd_print_line(FILE *out, const char *fmt, ...)
  * structure. Returns problems_code(list).
  */
 int cmd_report_problems(const char *path, const struct problems *list);
+
+struct merge_result;
+/*
+ * Print each conflict of a merge of `path` on stderr: its JSON pointer and
+ * the values of ours, theirs and the base, as compact ASCII JSON.
+ */
+void cmd_report_merge_conflicts(const char *path, const struct merge_result *res);
 
 /**
  * Print the current error for `code` as `data-factory-cli: error: ...`

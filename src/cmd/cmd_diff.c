@@ -1,6 +1,7 @@
 /* cmd_diff.c - semantic diff of a pipeline's versions, for review. */
 #include "cmd/cmd.h"
 
+#include "dfc/catalog_read.h"
 #include "dfc/diff.h"
 #include "dfc/error.h"
 #include "dfc/printable.h"

@@ -2,8 +2,12 @@
 #define _GNU_SOURCE
 #include "cmd/cmd.h"
 
+#include "dfc/catalog_compare.h"
+#include "dfc/catalog_fetch.h"
+#include "dfc/catalog_read.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
+#include "dfc/refs.h"
 #include "dfc/table.h"
 #include "dfc/xalloc.h"
 
@@ -59,7 +63,7 @@ static int all_ids(struct cmd_ctx *ctx, struct id_list *local, struct id_list *c
 	int ret;
 
 	if ((ret = store_list_ids(&ctx->store, REFS_BRANCH_PREFIX, local)) < 0 ||
-	    (ret = store_list_ids(&ctx->store, CATALOG_TRACKING_PREFIX, catalog)) < 0)
+	    (ret = store_list_ids(&ctx->store, REFS_TRACKING_PREFIX, catalog)) < 0)
 		return ret;
 	for (size_t i = 0; i < local->nr; i++) {
 		XGROW(both->ids, both->alloc, both->nr + 1);
@@ -87,7 +91,7 @@ static int list_pipelines(struct cmd_ctx *ctx, struct table *table, json_t *json
 	int ret;
 
 	if ((ret = store_list_tips(&ctx->store, REFS_BRANCH_PREFIX, &local)) < 0 ||
-	    (ret = store_list_tips(&ctx->store, CATALOG_TRACKING_PREFIX, &catalog)) < 0)
+	    (ret = store_list_tips(&ctx->store, REFS_TRACKING_PREFIX, &catalog)) < 0)
 		goto out;
 	total = local.nr + catalog.nr;
 	for (size_t i = 0; i < total; i++) {
@@ -216,11 +220,11 @@ static int local_scripts(struct cmd_ctx *ctx, const char *id, struct entries *ou
 
 	for (size_t i = 0; ret == 0 && i < files.nr; i++) {
 		const struct script_file *f = &files.items[i];
+		char blob_id[GIT_OID_HEXSZ + 1];
 		struct entry *e;
-		git_oid oid;
 
-		git_odb_hash(&oid, buf_cstr(&f->content), f->content.len, GIT_OBJECT_BLOB);
-		e = entry_get(out, git_oid_tostr_s(&oid), f->name);
+		script_file_blob_id(blob_id, f);
+		e = entry_get(out, blob_id, f->name);
 		e->size = (long long)f->content.len;
 		e->local = true;
 		entry_used_by(e, id);
@@ -229,52 +233,26 @@ static int local_scripts(struct cmd_ctx *ctx, const char *id, struct entries *ou
 	return ret;
 }
 
-/*
- * Scripts or datasets (`kind`) of the latest catalog version of `id`, read
- * from its catalog-form nodes and tree.
- */
-static int catalog_entries(struct cmd_ctx *ctx, const char *id, const char *kind,
+/* Scripts (`scripts`) or datasets of the latest catalog version of `id`. */
+static int catalog_entries(struct cmd_ctx *ctx, const char *id, bool scripts,
 			   struct entries *out)
 {
+	struct catalog_entries found = CATALOG_ENTRIES_INIT;
 	struct catalog_version cv = { 0 };
-	bool scripts = !strcmp(kind, "script");
-	json_t *root;
-	size_t i;
-	json_t *node;
 	int ret = catalog_read_version(&ctx->store, id, 0, &cv);
 
 	if (ret < 0)
 		return ret;
-	root = json_loadb(cv.pipeline_json.data, cv.pipeline_json.len, 0, NULL);
-	json_array_foreach(json_object_get(root, "nodes"), i, node) {
-		const char *type = json_string_value(json_object_get(node, "type"));
-		const char *nid = json_string_value(
-			json_object_get(node, scripts ? "script_id" : "dataset_id"));
-		const char *path = json_string_value(json_object_get(node, "path"));
-		const char *url = json_string_value(json_object_get(node, "url"));
-		struct entry *e;
+	catalog_version_entries(&found, &cv, scripts);
+	for (size_t i = 0; i < found.nr; i++) {
+		struct entry *e = entry_get(out, found.items[i].id, found.items[i].name);
 
-		if (!type || strcmp(type, kind) || !nid)
-			continue;
-		e = entry_get(out, nid, fs_basename(path ? path : url ? url : nid));
 		e->catalog = true;
 		entry_used_by(e, id);
-		if (e->size < 0) {
-			git_odb *odb = NULL;
-			git_oid oid;
-			size_t len;
-			git_object_t type_out;
-
-			if (git_oid_fromstr(&oid, nid) == 0 &&
-			    git_repository_odb(&odb, ctx->store.repo) == 0 &&
-			    git_odb_read_header(&len, &type_out, odb, &oid) == 0 &&
-			    (scripts || !url))
-				e->size = (long long)len;
-			git_odb_free(odb);
-			git_error_clear();
-		}
+		if (e->size < 0)
+			e->size = catalog_entry_size(&ctx->store, &found.items[i]);
 	}
-	json_decref(root);
+	catalog_entries_release(&found);
 	catalog_version_release(&cv);
 	return 0;
 }
@@ -324,7 +302,7 @@ static int list_files(struct cmd_ctx *ctx, const char *kind, struct table *table
 				   : local_datasets(ctx, local.ids[i], &list)) < 0)
 			goto out;
 	for (size_t i = 0; i < catalog.nr && !local_only; i++)
-		if ((ret = catalog_entries(ctx, catalog.ids[i], kind, &list)) < 0)
+		if ((ret = catalog_entries(ctx, catalog.ids[i], scripts, &list)) < 0)
 			goto out;
 	for (size_t i = 0; i < list.nr; i++) {
 		const struct entry *e = &list.items[i];

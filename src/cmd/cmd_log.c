@@ -1,8 +1,8 @@
 /* cmd_log.c - the recorded versions of a pipeline, newest first. */
 #include "cmd/cmd.h"
 
+#include "dfc/catalog_read.h"
 #include "dfc/error.h"
-
 #include "dfc/xalloc.h"
 
 #include <stdio.h>

@@ -1,6 +1,7 @@
 /* cmd_share.c - append a pipeline version to the catalog. */
 #include "cmd/cmd.h"
 
+#include "dfc/catalog_share.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
 #include "dfc/xalloc.h"
@@ -107,7 +108,12 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	if (!res.appended)
 		cmd_note(ctx, "nothing to append: '%s' equals catalog version %d", req.id,
 			 res.version);
-	else if (ctx->verbose)
+	else if (cat.is_default)
+		cmd_note(ctx, "shared '%s' as version %d of the private catalog %s, which only this "
+			      "home sees; to share with others: data-factory-cli config set "
+			      "catalog.url URL",
+			 req.id, res.version, cat.shown_url);
+	else
 		cmd_note(ctx, "shared '%s' as catalog version %d at %s", req.id, res.version,
 			 cat.shown_url);
 out:

@@ -1,6 +1,7 @@
 /* cmd_status.c - where a working file stands against its recorded versions. */
 #include "cmd/cmd.h"
 
+#include "dfc/catalog_read.h"
 #include "dfc/error.h"
 
 #include <stdio.h>

@@ -7,6 +7,7 @@
 #include "dfc/fingerprint.h"
 #include "dfc/fs.h"
 #include "dfc/ids.h"
+#include "dfc/merge.h"
 #include "dfc/printable.h"
 #include "dfc/shell.h"
 #include "dfc/validate.h"
@@ -67,6 +68,29 @@ int cmd_report_problems(const char *path, const struct problems *list)
 				       *p->pointer ? p->pointer : "/", p->message);
 	}
 	return problems_code(list);
+}
+
+/* A value of a conflict, shown: compact ASCII JSON, or "(absent)". */
+static char *conflict_value(const json_t *v)
+{
+	char *text = v ? json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY) : NULL;
+
+	return text ? text : xstrdup("(absent)");
+}
+
+void cmd_report_merge_conflicts(const char *path, const struct merge_result *res)
+{
+	for (size_t i = 0; i < res->nr_conflicts; i++) {
+		const struct merge_conflict *c = &res->conflicts[i];
+		char *ours = conflict_value(c->ours), *theirs = conflict_value(c->theirs);
+		char *base = conflict_value(c->base);
+
+		cmd_print_line(stderr, PROG ": conflict: %s: %s: ours %s, theirs %s (base %s)", path,
+			       c->pointer, ours, theirs, base);
+		free(ours);
+		free(theirs);
+		free(base);
+	}
 }
 
 void cmd_note(const struct cmd_ctx *ctx, const char *fmt, ...)
@@ -245,16 +269,7 @@ void working_file_request(struct working_file *wf, struct record_request *req,
 
 json_t *working_file_script_ids(const struct working_file *wf)
 {
-	json_t *scripts = json_object();
-	git_oid oid;
-
-	for (size_t i = 0; i < wf->scripts.nr; i++) {
-		const struct script_file *f = &wf->scripts.items[i];
-
-		git_odb_hash(&oid, buf_cstr(&f->content), f->content.len, GIT_OBJECT_BLOB);
-		json_object_set_new(scripts, f->node_id, json_string(git_oid_tostr_s(&oid)));
-	}
-	return scripts;
+	return script_files_blob_ids(&wf->scripts);
 }
 
 void working_file_fingerprint(struct working_file *wf, char out[FINGERPRINT_SIZE])

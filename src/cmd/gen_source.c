@@ -185,81 +185,34 @@ static int from_local(struct cmd_ctx *ctx, struct gen_source *src, const struct 
 	return 0;
 }
 
-/*
- * The file name under `dir` (scripts/<id> or datasets/<id>) in the tree of
- * catalog commit `commit`: for nodes that have no `path` to take it from.
- */
-static char *entry_name(struct store *store, const char *commit, const char *dir)
-{
-	git_oid oid;
-	git_commit *c = NULL;
-	git_tree *tree = NULL, *sub = NULL;
-	git_tree_entry *entry = NULL;
-	char *name = NULL;
-
-	if (git_oid_fromstr(&oid, commit) < 0 || git_commit_lookup(&c, store->repo, &oid) < 0 ||
-	    git_commit_tree(&tree, c) < 0 || git_tree_entry_bypath(&entry, tree, dir) < 0 ||
-	    git_tree_entry_type(entry) != GIT_OBJECT_TREE ||
-	    git_tree_lookup(&sub, store->repo, git_tree_entry_id(entry)) < 0)
-		goto out;
-	if (git_tree_entrycount(sub) > 0)
-		name = xstrdup(git_tree_entry_name(git_tree_entry_byindex(sub, 0)));
-out:
-	git_error_clear();
-	git_tree_free(sub);
-	git_tree_entry_free(entry);
-	git_tree_free(tree);
-	git_commit_free(c);
-	return name;
-}
-
-static char *node_file_name(struct gen_source *src, struct store *store, json_t *node,
-			    const char *dir)
+/* The file name a node's `path` gives, or NULL: the catalog has the one stored. */
+static const char *node_file_name(json_t *node)
 {
 	const char *path = json_string_value(json_object_get(node, "path"));
 
-	if (path)
-		return xstrdup(fs_basename(path));
-	return entry_name(store, src->cv.commit, dir);
+	return path ? fs_basename(path) : NULL;
 }
 
 static int catalog_script(struct cmd_ctx *ctx, struct gen_source *src, const char *id, json_t *node)
 {
 	const char *nid = json_string_value(json_object_get(node, "id"));
 	const char *sid = json_string_value(json_object_get(node, "script_id"));
-	char *dir = NULL, *name = NULL, *file = NULL;
+	struct catalog_file file = CATALOG_FILE_INIT;
 	struct script_file *f;
-	struct buf content = BUF_INIT;
 	int ret;
 
-	if (!sid || !nid) {
-		ret = dfc_error(DFC_ENOTFOUND, "script '%s' of catalog version %d has no script_id",
-				nid ? nid : "?", src->cv.version);
-		goto out;
-	}
-	dir = xasprintf("scripts/%s", sid);
-	name = node_file_name(src, &ctx->store, node, dir);
-	if (!name) {
-		ret = dfc_error(DFC_ENOTFOUND, "catalog version %d of '%s' has no script %s",
-				src->cv.version, id, sid);
-		goto out;
-	}
-	file = xasprintf("%s/%s", dir, name);
-	if ((ret = catalog_read_file(&ctx->store, id, src->cv.version, file, &content)) < 0)
-		goto out;
+	if (!sid || !nid)
+		return dfc_error(DFC_ENOTFOUND, "script '%s' of catalog version %d has no script_id",
+				 nid ? nid : "?", src->cv.version);
+	if ((ret = catalog_read_script(&file, &ctx->store, id, &src->cv, sid,
+				       node_file_name(node))) < 0)
+		return ret;
 	XGROW(src->scripts.items, src->scripts.alloc, src->scripts.nr + 1);
 	f = &src->scripts.items[src->scripts.nr++];
 	f->node_id = xstrdup(nid);
-	f->name = name;
-	name = NULL;
-	f->content = content;
-	buf_init(&content);
-out:
-	buf_release(&content);
-	free(file);
-	free(name);
-	free(dir);
-	return ret;
+	f->name = file.name;
+	f->content = file.content;
+	return 0;
 }
 
 /* Keys of a descriptor the node lacks (url, path, sha256) are copied in. */
@@ -282,47 +235,29 @@ static int catalog_dataset(struct cmd_ctx *ctx, struct gen_source *src, const ch
 {
 	const char *nid = json_string_value(json_object_get(node, "id"));
 	const char *did = json_string_value(json_object_get(node, "dataset_id"));
-	struct buf text = BUF_INIT;
-	char *path = NULL, *dir = NULL, *name = NULL;
+	struct catalog_file file = CATALOG_FILE_INIT;
 	size_t k;
 	int ret;
 
 	if (!did || !nid)
 		return 0;
-	path = xasprintf("datasets/%s.json", did);
-	ret = catalog_read_file(&ctx->store, id, src->cv.version, path, &text);
-	if (ret == 0) {
-		apply_descriptor(node, &text);
-		goto out;
+	ret = catalog_read_dataset(&file, &ctx->store, id, &src->cv, did, node_file_name(node));
+	if (ret < 0)
+		return ret;
+	if (ret == 1) {
+		apply_descriptor(node, &file.content);
+		catalog_file_release(&file);
+		return 0;
 	}
-	if (ret != DFC_ENOTFOUND)
-		goto out;
-	dfc_error_clear();
-	dir = xasprintf("datasets/%s", did);
-	name = node_file_name(src, &ctx->store, node, dir);
-	if (!name) {
-		ret = dfc_error(DFC_ENOTFOUND, "catalog version %d of '%s' has no dataset %s",
-				src->cv.version, id, did);
-		goto out;
-	}
-	free(path);
-	path = xasprintf("%s/%s", dir, name);
 	/* Room for every node was made up front: these never move. */
 	k = src->nr_datasets++;
-	buf_init(&src->contents[k]);
-	src->names[k] = name;
-	name = NULL;
-	ret = catalog_read_file(&ctx->store, id, src->cv.version, path, &src->contents[k]);
+	src->contents[k] = file.content;
+	src->names[k] = file.name;
 	src->datasets[k].node_id = nid;
 	src->datasets[k].name = src->names[k];
 	src->datasets[k].data = src->contents[k].data;
 	src->datasets[k].len = src->contents[k].len;
-out:
-	free(name);
-	free(dir);
-	free(path);
-	buf_release(&text);
-	return ret;
+	return 0;
 }
 
 static int from_catalog(struct cmd_ctx *ctx, struct gen_source *src, const struct gen_request *req)

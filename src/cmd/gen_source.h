@@ -8,6 +8,7 @@
 
 #include "cmd/cmd.h"
 
+#include "dfc/catalog_read.h"
 #include "dfc/generate.h"
 
 struct gen_source {

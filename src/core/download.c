@@ -12,20 +12,17 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_CONNECT_TIMEOUT 30
 #define DEFAULT_STALL_TIMEOUT	60
 #define MAX_REDIRECTS		5
 #define ALLOWED_PROTOCOLS	"http,https"
-#define BAR_WIDTH		30
 #define URL_QUOTE_MAX		1024
 /* open_part() gives up when the file keeps vanishing under it. */
 #define MAX_OPEN_ATTEMPTS 100
@@ -40,9 +37,9 @@ struct transfer {
 	/* The first bytes of the body were seen (and the status checked). */
 	bool checked;
 	int write_errno;
-	bool drawn;
-	double last_draw;
-	curl_off_t last_done;
+	/* How progress is reported, and whether this request reported any. */
+	const struct download_options *opts;
+	bool reported;
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -160,65 +157,21 @@ static int open_part(int *out, const char *path)
 	return dfc_error(DFC_ECONFLICT, "'%s' keeps being replaced by another download", path);
 }
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* `n` bytes in a fixed-width human form ("  12.3 MiB"). */
-static void format_size(char out[32], curl_off_t n)
-{
-	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-	double v = (double)n;
-	int u = 0;
-
-	while (v >= 1024 && u < 4) {
-		v /= 1024;
-		u++;
-	}
-	if (u == 0)
-		snprintf(out, 32, "%7lld %s", (long long)n, units[u]);
-	else
-		snprintf(out, 32, "%7.1f %s", v, units[u]);
-}
-
-/* One line redrawn in place: percentage, bar and bytes (or bytes alone). */
-static int draw_progress(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
-			 curl_off_t ulnow)
+/* libcurl's progress callback: what came so far, to the caller's display. */
+static int report_progress(void *clientp, curl_off_t dltotal, curl_off_t dlnow,
+			   curl_off_t ultotal, curl_off_t ulnow)
 {
 	struct transfer *t = clientp;
-	curl_off_t done = t->offset + dlnow, total = dltotal ? t->offset + dltotal : 0;
-	double now = now_seconds();
-	char have[32], all[32];
+	struct download_progress p = { 0 };
 
 	(void)ultotal;
 	(void)ulnow;
-	if (t->drawn ? done == t->last_done : !dlnow)
+	if (!dlnow)
 		return 0;
-	/* A tenth of a second between redraws, but always show the end. */
-	if (t->drawn && now - t->last_draw < 0.1 && !(total && done >= total))
-		return 0;
-	t->drawn = true;
-	t->last_draw = now;
-	t->last_done = done;
-	format_size(have, done);
-	if (total > 0 && done <= total) {
-		int filled = (int)(BAR_WIDTH * (double)done / (double)total);
-		char bar[BAR_WIDTH + 1];
-
-		memset(bar, '#', (size_t)filled);
-		memset(bar + filled, '.', (size_t)(BAR_WIDTH - filled));
-		bar[BAR_WIDTH] = '\0';
-		format_size(all, total);
-		fprintf(stderr, "\r%3d%% [%s] %s / %s", (int)(100 * (double)done / (double)total),
-			bar, have, all);
-	} else {
-		fprintf(stderr, "\r%s", have);
-	}
-	fflush(stderr);
+	p.done = (unsigned long long)(t->offset + dlnow);
+	p.total = dltotal ? (unsigned long long)(t->offset + dltotal) : 0;
+	t->reported = true;
+	t->opts->progress(&p, t->opts->progress_payload);
 	return 0;
 }
 
@@ -264,7 +217,7 @@ static CURLcode run(struct transfer *t, const char *url, const struct download_o
 
 	curl.easy_reset(c);
 	t->checked = false;
-	t->drawn = false;
+	t->reported = false;
 	t->errbuf[0] = '\0';
 	*status = 0;
 	/* Refused also on every redirect, before anything is sent. */
@@ -290,14 +243,18 @@ static CURLcode run(struct transfer *t, const char *url, const struct download_o
 	if (t->offset > 0)
 		curl.easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, t->offset);
 	if (opts->progress) {
+		t->opts = opts;
 		curl.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-		curl.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, draw_progress);
+		curl.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, report_progress);
 		curl.easy_setopt(c, CURLOPT_XFERINFODATA, t);
 	}
 	rc = curl.easy_perform(c);
 	curl.easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-	if (t->drawn)
-		fputc('\n', stderr);
+	if (t->reported) {
+		struct download_progress end = { 0, 0, true };
+
+		opts->progress(&end, opts->progress_payload);
+	}
 	return rc;
 }
 

@@ -131,19 +131,52 @@ static void add_quoted(struct buf *out, const char *s)
 	buf_addch(out, '\'');
 }
 
+/* Set (value != NULL) or delete `key` in the repository's own config. */
+static int set_local(git_config *local, const char *key, const char *value)
+{
+	if (!value) {
+		git_config_delete_entry(local, key);
+		git_error_clear();
+		return 0;
+	}
+	if (git_config_set_string(local, key, value) < 0)
+		return dfc_error(DFC_EUSAGE, "cannot set %s: %s", key,
+				 git_error_last() ? git_error_last()->message : "?");
+	return 0;
+}
+
+/* Remove the line `line` of `text` (at the start of a line); true if found. */
+static bool remove_line(struct buf *text, const char *line)
+{
+	size_t len = strlen(line);
+	const char *at;
+
+	for (at = strstr(buf_cstr(text), line); at && at != text->data && at[-1] != '\n';
+	     at = strstr(at + 1, line))
+		;
+	if (!at)
+		return false;
+	memmove(text->data + (at - text->data), at + len, text->len - (size_t)(at - text->data) - len);
+	buf_truncate(text, text->len - len);
+	return true;
+}
+
 /*
- * Register (tool != NULL) or remove the diff driver: config
- * diff.datafactory.textconv in the repository's own config, and
- * "<pattern> diff=datafactory" in $GIT_DIR/info/attributes.
+ * Register (tool != NULL) or remove the diff and merge drivers: config
+ * diff.datafactory.textconv and merge.data-factory-cli.{name,driver} in
+ * the repository's own config, and "<pattern> diff=datafactory
+ * merge=data-factory-cli" in $GIT_DIR/info/attributes (replacing the line
+ * of the diff driver alone that older versions wrote).
  */
-static int diff_driver(const char *dir, const char *tool)
+static int drivers(const char *dir, const char *tool)
 {
 	git_repository *repo = NULL;
 	git_config *cfg = NULL, *local = NULL;
 	git_buf pattern = GIT_BUF_INIT;
-	struct buf line = BUF_INIT, text = BUF_INIT, value = BUF_INIT;
+	struct buf line = BUF_INIT, old_line = BUF_INIT, text = BUF_INIT;
+	struct buf textconv = BUF_INIT, merge = BUF_INIT;
 	char *info = NULL, *attributes = NULL;
-	const char *at;
+	bool changed;
 	int ret = 0;
 
 	if (git_repository_open_ext(&repo, dir, 0, NULL) < 0 ||
@@ -156,23 +189,22 @@ static int diff_driver(const char *dir, const char *tool)
 	if (git_config_get_string_buf(&pattern, cfg, "datafactory.pattern") < 0 ||
 	    !pattern.size) {
 		git_error_clear();
-		buf_addf(&line, "*.json diff=datafactory\n");
-	} else {
-		buf_addf(&line, "%s diff=datafactory\n", pattern.ptr);
+		git_buf_dispose(&pattern);
 	}
+	buf_addf(&old_line, "%s diff=datafactory\n", pattern.size ? pattern.ptr : "*.json");
+	buf_addf(&line, "%s diff=datafactory merge=data-factory-cli\n",
+		 pattern.size ? pattern.ptr : "*.json");
 	if (tool) {
-		add_quoted(&value, tool);
-		buf_adds(&value, " textconv");
-		if (git_config_set_string(local, "diff.datafactory.textconv",
-					  buf_cstr(&value)) < 0) {
-			ret = dfc_error(DFC_EUSAGE, "cannot set diff.datafactory.textconv: %s",
-					git_error_last() ? git_error_last()->message : "?");
-			goto out;
-		}
-	} else {
-		git_config_delete_entry(local, "diff.datafactory.textconv");
-		git_error_clear();
+		add_quoted(&textconv, tool);
+		buf_adds(&textconv, " textconv");
+		add_quoted(&merge, tool);
+		buf_adds(&merge, " merge-file --name %P %A %O %B");
 	}
+	if ((ret = set_local(local, "diff.datafactory.textconv", tool ? buf_cstr(&textconv) : NULL)) < 0 ||
+	    (ret = set_local(local, "merge.data-factory-cli.name",
+			     tool ? "data-factory-cli structural merge of pipeline files" : NULL)) < 0 ||
+	    (ret = set_local(local, "merge.data-factory-cli.driver", tool ? buf_cstr(&merge) : NULL)) < 0)
+		goto out;
 	info = fs_path_join(git_repository_commondir(repo), "info");
 	attributes = fs_path_join(info, "attributes");
 	if ((ret = fs_mkdir_p(info)) < 0)
@@ -184,30 +216,23 @@ static int diff_driver(const char *dir, const char *tool)
 	}
 	if (ret < 0)
 		goto out;
-	/* Our line, at the start of the file or of a line. */
-	for (at = strstr(buf_cstr(&text), buf_cstr(&line));
-	     at && at != text.data && at[-1] != '\n';
-	     at = strstr(at + 1, buf_cstr(&line)))
-		;
-	if (tool && !at) {
+	changed = remove_line(&text, buf_cstr(&old_line));
+	changed = remove_line(&text, buf_cstr(&line)) || changed;
+	if (tool) {
 		if (text.len && text.data[text.len - 1] != '\n')
 			buf_addch(&text, '\n');
 		buf_add(&text, line.data, line.len);
-	} else if (!tool && at) {
-		size_t off = (size_t)(at - text.data);
-
-		memmove(text.data + off, text.data + off + line.len,
-			text.len - off - line.len);
-		buf_truncate(&text, text.len - line.len);
-	} else {
-		goto out;
+		changed = true;
 	}
-	ret = fs_write_atomic(attributes, text.data ? text.data : "", text.len, 0644);
+	if (changed)
+		ret = fs_write_atomic(attributes, text.data ? text.data : "", text.len, 0644);
 out:
 	git_buf_dispose(&pattern);
 	buf_release(&line);
+	buf_release(&old_line);
 	buf_release(&text);
-	buf_release(&value);
+	buf_release(&textconv);
+	buf_release(&merge);
 	free(info);
 	free(attributes);
 	git_config_free(local);
@@ -247,7 +272,7 @@ int hooks_install(char **hooks_dir, const char *dir, const char *tool)
 		if ((ret = fs_write_atomic(path, body.data, body.len, 0755)) < 0)
 			goto out;
 	}
-	ret = diff_driver(dir, tool);
+	ret = drivers(dir, tool);
 out:
 	buf_release(&body);
 	free(path);
@@ -281,7 +306,7 @@ int hooks_uninstall(char **hooks_dir, const char *dir)
 			goto out;
 		}
 	}
-	ret = diff_driver(dir, NULL);
+	ret = drivers(dir, NULL);
 out:
 	free(path);
 	free(chained);

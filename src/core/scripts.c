@@ -21,6 +21,26 @@ void script_files_release(struct script_files *files)
 	files->nr = files->alloc = 0;
 }
 
+void script_file_blob_id(char out[GIT_OID_HEXSZ + 1], const struct script_file *file)
+{
+	git_oid oid;
+
+	git_odb_hash(&oid, buf_cstr(&file->content), file->content.len, GIT_OBJECT_BLOB);
+	git_oid_tostr(out, GIT_OID_HEXSZ + 1, &oid);
+}
+
+json_t *script_files_blob_ids(const struct script_files *files)
+{
+	json_t *ids = json_object();
+	char hex[GIT_OID_HEXSZ + 1];
+
+	for (size_t i = 0; i < files->nr; i++) {
+		script_file_blob_id(hex, &files->items[i]);
+		json_object_set_new(ids, files->items[i].node_id, json_string(hex));
+	}
+	return ids;
+}
+
 static int collect_one(struct script_files *out, const char *node_id,
 		       const char *path, bool has_script_id, const char *base_dir)
 {

@@ -17,48 +17,30 @@ listing() {
 	DATA_FACTORY_HOME=$(cd "${1:-.}" && pwd) home_listing
 }
 
+# The shared fixture (tests/fixtures/workflow): the pipelines these tests
+# run, their scripts and their input data.
+WORKFLOW_FIXTURE=$DFC_SOURCE_DIR/tests/fixtures/workflow
+
+# from_fixture FILE...: copy each FILE of the fixture to the same place here.
+from_fixture() {
+	local file
+	for file in "$@"; do
+		mkdir -p "$(dirname "$file")"
+		cp "$WORKFLOW_FIXTURE/$file" "$file"
+	done
+}
+
 # scripts/step.sh NAME OUT IN...: logs NAME to runs.log in the work folder
 # and writes NAME and its inputs to OUT.
 write_step_script() {
-	mkdir -p scripts
-	cat > scripts/step.sh <<'SH'
-name=$1 out=$2
-shift 2
-echo "$name" >> runs.log
-{ echo "$name"; for f in "$@"; do cat "$f"; done; } > "$out"
-echo "$name wrote $out"
-SH
+	from_fixture scripts/step.sh
 }
 
-# Two branches: raw -> s1 -> mid -> s2 -> final, and other -> s3 -> o3.
+# Two branches: raw -> s1 -> mid -> s2 -> final, and other -> s3 -> o3
+# (the fixture's chain.json).
 write_chain() {
-	write_step_script
-	mkdir -p data
-	echo raw > data/raw.txt
-	echo other > data/other.txt
-	cat > "${1:-pipeline.json}" <<'JSON'
-{
-  "name": "chain",
-  "nodes": [
-    { "id": "raw", "type": "dataset", "path": "data/raw.txt" },
-    { "id": "s1", "type": "script", "path": "scripts/step.sh" },
-    { "id": "mid", "type": "dataset", "path": "data/mid.txt" },
-    { "id": "s2", "type": "script", "path": "scripts/step.sh" },
-    { "id": "final", "type": "dataset", "path": "out/deep/final.txt" },
-    { "id": "other", "type": "dataset", "path": "data/other.txt" },
-    { "id": "s3", "type": "script", "path": "scripts/step.sh" },
-    { "id": "o3", "type": "dataset", "path": "data/o3.txt" }
-  ],
-  "edges": [
-    { "from": "raw", "to": "s1" },
-    { "from": "s1", "to": "mid", "arguments": ["s1", { "ref": "mid" }, { "ref": "raw" }] },
-    { "from": "mid", "to": "s2" },
-    { "from": "s2", "to": "final", "arguments": ["s2", { "ref": "final" }, { "ref": "mid" }] },
-    { "from": "other", "to": "s3" },
-    { "from": "s3", "to": "o3", "arguments": ["s3", { "ref": "o3" }, { "ref": "other" }] }
-  ]
-}
-JSON
+	from_fixture scripts/step.sh data/raw.txt data/other.txt
+	cp "$WORKFLOW_FIXTURE/chain.json" "${1:-pipeline.json}"
 }
 
 # The steps runs.log recorded, on one line.

@@ -193,7 +193,7 @@ load helper
 	[ "$status" -eq 0 ]
 	[[ "$output" == *'+edge clean -> out: '*2000* ]]
 	[[ "$output" == *'-edge clean -> out: '*1000* ]]
-	grep -qx '\*.json diff=datafactory' .git/info/attributes
+	grep -qx '\*.json diff=datafactory merge=data-factory-cli' .git/info/attributes
 	dfc hooks uninstall
 	run ! grep -q datafactory .git/info/attributes
 	run ! git config --get diff.datafactory.textconv

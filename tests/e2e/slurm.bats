@@ -16,44 +16,16 @@ teardown_file() {
 	slurm_cluster_stop "$BATS_FILE_TMPDIR/cluster"
 }
 
-# A diamond: first -> left and right (independent) -> join. Each step
-# logs its name to runs.log and writes its name and its inputs. Step
-# $1 (optional) exits 3 instead.
+# A diamond (the fixture's diamond.json): first -> left and right
+# (independent) -> join. Each step logs its name to runs.log and writes its
+# name and its inputs. Step $1 (optional) exits 3 instead.
 write_diamond() {
 	local failing=${1:-}
-	write_step_script
+	from_fixture scripts/step.sh data/raw.txt
 	printf 'exit 3\n' > scripts/fail.sh
-	mkdir -p data
-	echo raw > data/raw.txt
 	jq --arg failing "$failing" '
 		.nodes |= map(if .id == $failing then .path = "scripts/fail.sh" else . end)' \
-		> pipeline.json <<'JSON'
-{
-  "name": "diamond",
-  "nodes": [
-    { "id": "raw", "type": "dataset", "path": "data/raw.txt" },
-    { "id": "first", "type": "script", "path": "scripts/step.sh" },
-    { "id": "a", "type": "dataset", "path": "data/a.txt" },
-    { "id": "left", "type": "script", "path": "scripts/step.sh" },
-    { "id": "l", "type": "dataset", "path": "data/l.txt" },
-    { "id": "right", "type": "script", "path": "scripts/step.sh" },
-    { "id": "r", "type": "dataset", "path": "data/r.txt" },
-    { "id": "join", "type": "script", "path": "scripts/step.sh" },
-    { "id": "final", "type": "dataset", "path": "out/final.txt" }
-  ],
-  "edges": [
-    { "from": "raw", "to": "first" },
-    { "from": "first", "to": "a", "arguments": ["first", { "ref": "a" }, { "ref": "raw" }] },
-    { "from": "a", "to": "left" },
-    { "from": "left", "to": "l", "arguments": ["left", { "ref": "l" }, { "ref": "a" }] },
-    { "from": "a", "to": "right" },
-    { "from": "right", "to": "r", "arguments": ["right", { "ref": "r" }, { "ref": "a" }] },
-    { "from": "l", "to": "join" },
-    { "from": "r", "to": "join" },
-    { "from": "join", "to": "final", "arguments": ["join", { "ref": "final" }, { "ref": "l" }, { "ref": "r" }] }
-  ]
-}
-JSON
+		"$WORKFLOW_FIXTURE/diamond.json" > pipeline.json
 }
 
 # Put an sbatch ahead in PATH that logs each command line (one argument

@@ -6,6 +6,7 @@
 
 #include <cmocka.h>
 
+#include "local_server.h"
 #include "temp_dir.h"
 
 #include "dfc/digest.h"
@@ -97,91 +98,6 @@ struct fixture {
 	int plain_port, range_port;
 	struct download_options opts;
 };
-
-/* A port nothing listens on (right now). */
-static int free_port(void)
-{
-	struct sockaddr_in addr = {.sin_family = AF_INET};
-	socklen_t len = sizeof(addr);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-
-	assert_true(fd >= 0);
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&addr, &len), 0);
-	port = ntohs(addr.sin_port);
-	close(fd);
-	return port;
-}
-
-static bool accepts(int port)
-{
-	struct sockaddr_in addr = {.sin_family = AF_INET};
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	bool ok;
-
-	addr.sin_port = htons((uint16_t)port);
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ok = connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0;
-	close(fd);
-	return ok;
-}
-
-static pid_t start_server(char *const argv[], int port)
-{
-	struct timespec pause = {0, 50 * 1000 * 1000};
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-
-		dup2(null, 1);
-		dup2(null, 2);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	if (pid < 0)
-		return -1;
-	for (int i = 0; i < 200; i++) {
-		if (accepts(port))
-			return pid;
-		if (waitpid(pid, NULL, WNOHANG) == pid)
-			return -1;
-		nanosleep(&pause, NULL);
-	}
-	kill(pid, SIGTERM);
-	waitpid(pid, NULL, 0);
-	return -1;
-}
-
-/*
- * Start the server argv (whose argument port_arg is the port) on a free
- * port, and say which in *port. Another process may take the port between
- * the pick and the server's bind; the server then exits and another port
- * is tried.
- */
-static pid_t start_on_free_port(char *argv[], int port_arg, int *port)
-{
-	char text[16];
-	pid_t pid = -1;
-
-	for (int attempt = 0; attempt < 5 && pid < 0; attempt++) {
-		*port = free_port();
-		snprintf(text, sizeof(text), "%d", *port);
-		argv[port_arg] = text;
-		pid = start_server(argv, *port);
-	}
-	argv[port_arg] = NULL;
-	return pid;
-}
-
-static void stop_server(pid_t pid)
-{
-	if (pid > 0) {
-		kill(pid, SIGTERM);
-		waitpid(pid, NULL, 0);
-	}
-}
 
 static int group_setup(void **state)
 {
@@ -545,9 +461,37 @@ static void test_resume_appends(void **state)
 	free(url);
 }
 
+/* What a download reported to its progress callback. */
+struct reports {
+	size_t nr;
+	size_t finished;
+	/* Reports after the request was finished. */
+	size_t late;
+	unsigned long long last_done;
+	unsigned long long last_total;
+	bool went_back;
+};
+
+static void note_progress(const struct download_progress *p, void *payload)
+{
+	struct reports *r = payload;
+
+	if (p->finished) {
+		r->finished++;
+		return;
+	}
+	if (r->finished)
+		r->late++;
+	if (p->done < r->last_done)
+		r->went_back = true;
+	r->nr++;
+	r->last_done = p->done;
+	r->last_total = p->total;
+}
+
 /* Run a download with stderr sent to a file; returns what was written there. */
-static char *download_stderr(struct fixture *f, const char *url, bool progress, int *ret,
-			     size_t *len)
+static char *download_stderr(struct fixture *f, const char *url, struct reports *reports,
+			     int *ret, size_t *len)
 {
 	struct download_options opts = f->opts;
 	struct download_result res;
@@ -555,7 +499,8 @@ static char *download_stderr(struct fixture *f, const char *url, bool progress, 
 	struct buf out = BUF_INIT;
 	int saved, fd;
 
-	opts.progress = progress;
+	opts.progress = reports ? note_progress : NULL;
+	opts.progress_payload = reports;
 	fflush(stderr);
 	saved = dup(2);
 	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -572,26 +517,29 @@ static char *download_stderr(struct fixture *f, const char *url, bool progress, 
 	return buf_detach(&out, len);
 }
 
-static void test_progress_bar(void **state)
+/* Progress goes to the caller's callback, up to the whole size; never to stderr. */
+static void test_progress_reports(void **state)
 {
 	struct fixture *f = *state;
 	char *url = url_of(f->plain_port, "/data.bin");
+	struct reports reports = { 0 };
 	char *text;
 	size_t len;
 	int ret;
 
-	text = download_stderr(f, url, true, &ret, &len);
+	text = download_stderr(f, url, &reports, &ret, &len);
 	assert_int_equal(ret, 0);
-	assert_true(len > 0);
-	assert_int_equal(strlen(text), len);
-	assert_non_null(strchr(text, '\r'));
-	assert_non_null(strstr(text, "100% [##############################]"));
-	assert_non_null(strstr(text, "MiB"));
-	/* one line, redrawn, ended once */
-	assert_ptr_equal(strchr(text, '\n'), text + len - 1);
+	assert_int_equal(len, 0);
+	assert_true(reports.nr > 0);
+	assert_false(reports.went_back);
+	assert_int_equal(reports.last_done, DATA_SIZE);
+	assert_int_equal(reports.last_total, DATA_SIZE);
+	/* one request, ended once */
+	assert_int_equal(reports.finished, 1);
+	assert_int_equal(reports.late, 0);
 	free(text);
 
-	text = download_stderr(f, url, false, &ret, &len);
+	text = download_stderr(f, url, NULL, &ret, &len);
 	assert_int_equal(ret, 0);
 	assert_int_equal(len, 0);
 	free(text);
@@ -611,7 +559,7 @@ int main(void)
 		cmocka_unit_test(test_no_credentials_sent),
 		cmocka_unit_test(test_stale_part_replaced),
 		cmocka_unit_test(test_resume_appends),
-		cmocka_unit_test(test_progress_bar),
+		cmocka_unit_test(test_progress_reports),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

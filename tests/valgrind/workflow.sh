@@ -98,41 +98,13 @@ check() {
 }
 
 cd "$work"
+# The shared fixture's daily-sales pipeline (raw -> clean -> out -> count ->
+# total), its scripts and its data.
+fixture=$here/../fixtures/workflow
 mkdir -p scripts data
-printf 'name,amount\nAda,3\nGrace,5\nEdsger,8\nBarbara,13\n' > data/raw.csv
-cat > scripts/clean.py <<'PY'
-import sys
-args = sys.argv[1:]
-src, dst = args[args.index("--input") + 1], args[args.index("--output") + 1]
-rows = int(args[args.index("--rows") + 1]) if "--rows" in args else None
-with open(src) as f:
-    lines = f.read().lower().splitlines()
-with open(dst, "w") as f:
-    f.write("\n".join(lines[: None if rows is None else rows + 1]) + "\n")
-PY
-cat > scripts/count.sh <<'SH'
-# count.sh --input IN --output OUT: the number of data rows of IN.
-[ "$1" = --input ] && [ "$3" = --output ] || { echo "usage: count.sh --input IN --output OUT" >&2; exit 2; }
-echo "$(($(wc -l < "$2") - 1))" > "$4"
-SH
-cat > pipeline.json <<'JSON'
-{
-  "name": "daily-sales",
-  "nodes": [
-    { "id": "raw",   "type": "dataset", "path": "data/raw.csv" },
-    { "id": "clean", "type": "script",  "path": "scripts/clean.py" },
-    { "id": "out",   "type": "dataset", "path": "data/clean.csv" },
-    { "id": "count", "type": "script",  "path": "scripts/count.sh" },
-    { "id": "total", "type": "dataset", "path": "data/total.txt" }
-  ],
-  "edges": [
-    { "from": "raw",   "to": "clean", "arguments": ["--input",  { "ref": "raw" }] },
-    { "from": "clean", "to": "out",   "arguments": ["--output", { "ref": "out" }] },
-    { "from": "out",   "to": "count", "arguments": ["--input",  { "ref": "out" }] },
-    { "from": "count", "to": "total", "arguments": ["--output", { "ref": "total" }] }
-  ]
-}
-JSON
+cp "$fixture/scripts/clean.py" "$fixture/scripts/count.sh" scripts/
+cp "$fixture/data/raw.csv" data/
+cp "$fixture/daily-sales.json" pipeline.json
 
 # Record, edit, look around.
 step validate 0 validate pipeline.json

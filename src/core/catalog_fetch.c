@@ -1,0 +1,109 @@
+/* catalog_fetch.c - the catalog's branches fetched into repo.git's tracking refs. */
+#include "dfc/catalog_fetch.h"
+#include "catalog_internal.h"
+
+#include "dfc/error.h"
+#include "dfc/fs.h"
+#include "dfc/refs.h"
+#include "dfc/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define REMOTE_NAME "catalog"
+
+/* True when repo.git's config names `cat` as its catalog already. */
+static bool remembered(struct catalog *cat, git_config *cfg)
+{
+	git_buf known = GIT_BUF_INIT;
+	bool same = git_config_get_string_buf(&known, cfg, "remote." REMOTE_NAME ".url") == 0 &&
+		    !strcmp(known.ptr, cat->shown_url);
+
+	git_buf_dispose(&known);
+	git_error_clear();
+	return same;
+}
+
+static int remember_catalog(struct catalog *cat)
+{
+	git_repository *repo = cat->store->repo;
+	git_reference_iterator *it = NULL;
+	git_config *cfg = NULL;
+	git_reference *ref = NULL;
+	char *config_lock = NULL, *fetch_all = NULL;
+	int ret = 0, fd = -1;
+
+	if (git_repository_config(&cfg, repo) < 0)
+		return dfc_git_error(DFC_EINTERNAL, "cannot read repo.git's config");
+	if (remembered(cat, cfg))
+		goto out;
+	/*
+	 * repo.git's config is written only under the home's lock (here and
+	 * when the store is created), so a config.lock found under it was
+	 * left by a killed process, and would refuse every later change.
+	 */
+	if ((ret = fs_lock_dir(&fd, cat->store->home)) < 0)
+		goto out;
+	config_lock = xasprintf("%sconfig.lock", git_repository_path(repo));
+	unlink(config_lock);
+	if (remembered(cat, cfg))
+		goto out;
+	if (git_reference_iterator_glob_new(&it, repo, REFS_TRACKING_PREFIX "*") == 0) {
+		while (git_reference_next(&ref, it) == 0) {
+			git_reference_delete(ref);
+			git_reference_free(ref);
+		}
+	}
+	fetch_all = refs_fetch_refspec(NULL);
+	if (git_config_set_string(cfg, "remote." REMOTE_NAME ".url", cat->shown_url) < 0 ||
+	    git_config_set_string(cfg, "remote." REMOTE_NAME ".fetch", fetch_all) < 0)
+		ret = dfc_git_error(DFC_EINTERNAL, "cannot write repo.git's config");
+out:
+	fs_unlock(fd);
+	free(fetch_all);
+	free(config_lock);
+	git_reference_iterator_free(it);
+	git_config_free(cfg);
+	return ret;
+}
+
+int catalog_fetch_locked(struct catalog *cat, const char *id, struct id_list *tags)
+{
+	char *spec = NULL;
+	bool missing;
+	int ret;
+
+	if ((ret = catalog_remote_missing(cat, &missing)) < 0 || missing)
+		return ret;
+	if ((ret = remember_catalog(cat)) < 0)
+		return ret;
+	spec = refs_fetch_refspec(id);
+	ret = catalog_remote_fetch(cat, spec, tags && id ? id : NULL, tags);
+	free(spec);
+	return ret;
+}
+
+int catalog_fetch(struct catalog *cat, const char *id)
+{
+	int fd = -1, ret;
+
+	if (id && (ret = catalog_lock_home(cat, id, &fd)) < 0)
+		return ret;
+	ret = catalog_fetch_locked(cat, id, NULL);
+	fs_unlock(fd);
+	return ret;
+}
+
+int catalog_set_tracking(struct catalog *cat, const char *id, const git_oid *commit)
+{
+	char *ref_name = refs_tracking(id);
+	git_reference *ref = NULL;
+	int ret = 0;
+
+	if (git_reference_create(&ref, cat->store->repo, ref_name, commit, 1, NULL) < 0)
+		ret = dfc_git_error(DFC_EINTERNAL, "cannot record the catalog's state");
+	git_reference_free(ref);
+	free(ref_name);
+	return ret;
+}

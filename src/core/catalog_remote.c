@@ -1,0 +1,302 @@
+/* catalog_remote.c - one fetch or push to the catalog: transport, credentials, errors. */
+#include "catalog_internal.h"
+
+#include "dfc/error.h"
+#include "dfc/fs.h"
+#include "dfc/refs.h"
+#include "dfc/strvec.h"
+#include "dfc/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static bool is_http(const char *url)
+{
+	return !strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8);
+}
+
+/*
+ * Turn a libgit2 transport error into ours. The token is never part of a
+ * libgit2 message; the URL is shown without credentials.
+ */
+static int transport_error(struct catalog *cat, int err)
+{
+	const git_error *e = git_error_last();
+	const char *msg = e && e->message ? e->message : "unknown error";
+	int klass = e ? e->klass : 0;
+	int ret;
+
+	/* libgit2 checks ssh host keys against ~/.ssh/known_hosts itself. */
+	if (err == GIT_ECERTIFICATE)
+		return dfc_hint(dfc_error(DFC_ESECURITY,
+					  "the catalog at %s has an unknown or changed host key",
+					  cat->shown_url),
+				"check the key with its owner, then add it to ~/.ssh/known_hosts "
+				"(for example by connecting once with ssh)");
+	if (err == GIT_EAUTH && !is_http(cat->url))
+		return dfc_hint(dfc_error(DFC_ESECURITY, "the catalog at %s refused the ssh key",
+					  cat->shown_url),
+				"load a key into ssh-agent or put it in ~/.ssh/id_ed25519, id_ecdsa "
+				"or id_rsa, and its public part in the server's authorized_keys");
+	if (err == GIT_EAUTH || strstr(msg, "401") || strstr(msg, "403")) {
+		if (!cat->token)
+			return dfc_hint(dfc_error(DFC_ESECURITY,
+						  "the catalog at %s needs a token", cat->shown_url),
+					"pass --token, set DATA_FACTORY_TOKEN, or put \"token\" in the config file");
+		return dfc_hint(dfc_error(DFC_ESECURITY, "the catalog at %s refused the token",
+					  cat->shown_url),
+				"check the token (--token, DATA_FACTORY_TOKEN or the config's token)");
+	}
+	if (cat->token && is_http(cat->url) && strstr(msg, "redirect"))
+		return dfc_hint(dfc_error(DFC_ENETWORK, "the catalog at %s redirects elsewhere",
+					  cat->shown_url),
+				"with a token no redirect is followed, so that the token goes to "
+				"the URL given only: use the URL the catalog moved to");
+	if (klass == GIT_ERROR_NET || klass == GIT_ERROR_HTTP || klass == GIT_ERROR_SSL ||
+	    klass == GIT_ERROR_SSH || klass == GIT_ERROR_OS || err == GIT_ENOTFOUND) {
+		ret = dfc_error(DFC_ENETWORK, "cannot reach the catalog at %s", cat->shown_url);
+		return dfc_hint(ret, "check the URL and the network; 'data-factory-cli list' "
+				     "shows the last known state offline");
+	}
+	ret = dfc_error(DFC_ENETWORK, "catalog %s: %s", cat->shown_url, msg);
+	if (strstr(msg, cat->url) && strcmp(cat->url, cat->shown_url))
+		ret = dfc_error(DFC_ENETWORK, "catalog %s: transport error", cat->shown_url);
+	return ret;
+}
+
+struct headers {
+	char *line;
+	char *items[1];
+	git_strarray array;
+	/*
+	 * libgit2 sends custom headers to wherever a redirect points, so with
+	 * a token none is followed: the token goes to the URL given, only.
+	 */
+	git_remote_redirect_t follow_redirects;
+};
+
+/* The Authorization header, over http(s) only (SPEC §5). */
+static void headers_init(struct headers *h, const struct catalog *cat)
+{
+	memset(h, 0, sizeof(*h));
+	h->follow_redirects = GIT_REMOTE_REDIRECT_INITIAL;
+	if (!cat->token || !is_http(cat->url))
+		return;
+	h->follow_redirects = GIT_REMOTE_REDIRECT_NONE;
+	h->line = xasprintf("Authorization: Bearer %s", cat->token);
+	h->items[0] = h->line;
+	h->array.strings = h->items;
+	h->array.count = 1;
+}
+
+static void headers_release(struct headers *h)
+{
+	if (h->line) {
+		memset(h->line, 0, strlen(h->line));
+		free(h->line);
+	}
+}
+
+/* What the transport callbacks learn during one fetch or push. */
+struct transport_state {
+	/* How many ssh credentials were offered. */
+	int ssh_attempt;
+	/* The catalog's reason for refusing a ref update (owned), or NULL. */
+	char *rejected;
+};
+
+/*
+ * ssh catalogs authenticate like git: the ssh agent first, then the usual
+ * key files. Each is offered once; libgit2 calls again after a refusal.
+ */
+static int ssh_credentials(git_credential **out, const char *url, const char *user,
+			   unsigned int allowed, void *payload)
+{
+	static const char *const keys[] = { "id_ed25519", "id_ecdsa", "id_rsa" };
+	int *attempt = &((struct transport_state *)payload)->ssh_attempt;
+	const char *home = getenv("HOME");
+
+	(void)url;
+	if (!(allowed & GIT_CREDENTIAL_SSH_KEY) || !user)
+		return GIT_PASSTHROUGH;
+	if ((*attempt)++ == 0 && getenv("SSH_AUTH_SOCK"))
+		return git_credential_ssh_key_from_agent(out, user);
+	for (size_t i = 0; home && i < sizeof(keys) / sizeof(keys[0]); i++) {
+		char *private = xasprintf("%s/.ssh/%s", home, keys[i]);
+		char *public = xasprintf("%s.pub", private);
+		int ret = GIT_PASSTHROUGH;
+
+		if ((*attempt) - 1 <= (int)i && fs_exists(private)) {
+			(*attempt)++;
+			ret = git_credential_ssh_key_new(out, user, fs_exists(public) ? public : NULL,
+							 private, NULL);
+		}
+		free(private);
+		free(public);
+		if (ret != GIT_PASSTHROUGH)
+			return ret;
+	}
+	return GIT_EAUTH;
+}
+
+static int open_remote(git_remote **out, struct catalog *cat)
+{
+	const char *url = cat->local_path ? cat->local_path : cat->url;
+	git_remote_create_options opts;
+
+	/*
+	 * The catalog URL is used as given: url.<base>.insteadOf rewriting is
+	 * skipped (libgit2 1.5 also leaks its pcre2 match data there).
+	 */
+	git_remote_create_options_init(&opts, GIT_REMOTE_CREATE_OPTIONS_VERSION);
+	opts.repository = cat->store->repo;
+	opts.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+	if (git_remote_create_with_opts(out, url, &opts) < 0)
+		return dfc_git_error(DFC_EUSAGE, "bad catalog URL");
+	return 0;
+}
+
+/* A catalog on this machine that does not exist: empty (default) or gone. */
+int catalog_remote_missing(struct catalog *cat, bool *missing)
+{
+	char *head;
+
+	*missing = false;
+	if (!cat->local_path)
+		return 0;
+	head = fs_path_join(cat->local_path, "HEAD");
+	*missing = !fs_exists(head);
+	free(head);
+	if (*missing && !cat->is_default)
+		return dfc_hint(dfc_error(DFC_ENETWORK, "cannot reach the catalog at %s: no git "
+							"repository there",
+					  cat->shown_url),
+				"create it with 'git init --bare %s', or fix --catalog / "
+				"DATA_FACTORY_CATALOG / catalog.url",
+				cat->shown_url);
+	return 0;
+}
+
+/* The `vN` tags of `id` the catalog advertised in its last connection, sorted. */
+static void advertised_tags(git_remote *remote, const char *id, struct id_list *out)
+{
+	char *prefix = refs_tag_prefix(id);
+	const git_remote_head **heads = NULL;
+	size_t nr = 0, len = strlen(prefix);
+
+	if (git_remote_ls(&heads, &nr, remote) < 0) {
+		git_error_clear();
+		nr = 0;
+	}
+	for (size_t i = 0; i < nr; i++) {
+		const char *name = heads[i]->name;
+
+		if (strncmp(name, prefix, len) || strchr(name + len, '^'))
+			continue;
+		XGROW(out->ids, out->alloc, out->nr + 1);
+		out->ids[out->nr++] = xstrdup(name + len);
+	}
+	if (out->nr)
+		qsort(out->ids, out->nr, sizeof(*out->ids), strvec_compare);
+	free(prefix);
+}
+
+int catalog_remote_fetch(struct catalog *cat, const char *refspec, const char *tags_of,
+			 struct id_list *tags)
+{
+	git_fetch_options opts;
+	struct headers headers;
+	git_remote *remote = NULL;
+	char *spec = xstrdup(refspec);
+	git_strarray specs = { &spec, 1 };
+	struct transport_state state = { 0, NULL };
+	int ret, err;
+
+	if ((ret = open_remote(&remote, cat)) < 0)
+		goto out;
+	headers_init(&headers, cat);
+	git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
+	opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+	opts.prune = GIT_FETCH_NO_PRUNE;
+	opts.update_fetchhead = 0;
+	opts.custom_headers = headers.array;
+	opts.follow_redirects = headers.follow_redirects;
+	opts.callbacks.credentials = ssh_credentials;
+	opts.callbacks.payload = &state;
+	err = git_remote_fetch(remote, &specs, &opts, NULL);
+	if (err < 0)
+		ret = transport_error(cat, err);
+	else if (tags_of)
+		advertised_tags(remote, tags_of, tags);
+	headers_release(&headers);
+out:
+	git_remote_free(remote);
+	free(spec);
+	return ret;
+}
+
+static int note_status(const char *refname, const char *status, void *data)
+{
+	struct transport_state *st = data;
+
+	(void)refname;
+	if (status && !st->rejected)
+		st->rejected = xstrdup(status);
+	return 0;
+}
+
+int catalog_remote_push(struct catalog *cat, const char *id, const struct catalog_push_ref *refs,
+			size_t nr)
+{
+	struct transport_state st = { 0, NULL };
+	git_reference **locals = xcalloc(nr, sizeof(*locals));
+	char **specs = xcalloc(nr, sizeof(*specs));
+	git_strarray array = { specs, nr };
+	git_remote *remote = NULL;
+	git_push_options opts;
+	struct headers headers;
+	int ret = 0, err;
+
+	for (size_t i = 0; i < nr; i++) {
+		char *src = refs_share(id, i);
+
+		specs[i] = xasprintf("%s:%s", src, refs[i].dst);
+		err = git_reference_create(&locals[i], cat->store->repo, src, refs[i].commit, 1,
+					   NULL);
+		free(src);
+		if (err < 0) {
+			ret = dfc_git_error(DFC_EINTERNAL, "cannot prepare the push");
+			goto out;
+		}
+	}
+	if ((ret = open_remote(&remote, cat)) < 0)
+		goto out;
+	headers_init(&headers, cat);
+	git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
+	opts.custom_headers = headers.array;
+	opts.follow_redirects = headers.follow_redirects;
+	opts.callbacks.push_update_reference = note_status;
+	opts.callbacks.credentials = ssh_credentials;
+	opts.callbacks.payload = &st;
+	err = git_remote_push(remote, &array, &opts);
+	headers_release(&headers);
+	if (err == GIT_ENONFASTFORWARD || (err == 0 && st.rejected)) {
+		git_error_clear();
+		ret = 1;
+	} else if (err < 0) {
+		ret = transport_error(cat, err);
+	}
+out:
+	for (size_t i = 0; i < nr; i++) {
+		if (locals[i])
+			git_reference_delete(locals[i]);
+		git_reference_free(locals[i]);
+		free(specs[i]);
+	}
+	free(locals);
+	free(specs);
+	git_remote_free(remote);
+	free(st.rejected);
+	return ret;
+}
