@@ -19,7 +19,11 @@ _data_factory_cli() {
 
 	case $prev in
 	-i | --id)
-		mapfile -t COMPREPLY < <(compgen -W "$("${COMP_WORDS[0]}" --list-ids 2>/dev/null)" -- "$cur")
+		# Ids and pipeline names, one a line: a name may hold spaces.
+		COMPREPLY=()
+		while IFS= read -r i; do
+			[[ $i == "$cur"* ]] && COMPREPLY+=("$i")
+		done < <("${COMP_WORDS[0]}" --list-ids 2>/dev/null)
 		return ;;
 	-v | --version)
 		for ((i = 1; i < COMP_CWORD; i++)); do

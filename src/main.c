@@ -5,6 +5,7 @@
 #include "dfc/error.h"
 #include "dfc/git_init.h"
 #include "dfc/home.h"
+#include "dfc/id_resolve.h"
 #include "dfc/opt.h"
 #include "dfc/shell.h"
 #include "dfc/xalloc.h"
@@ -114,28 +115,31 @@ static int init_git(void)
 }
 
 /*
- * For the completion scripts: the local pipeline ids (`id` NULL), or the
- * versions 1..latest of `id`, one a line. Silent: no store, no output.
+ * For the completion scripts: the words that name a local pipeline after
+ * -i, ids and names (`id` NULL), or the versions 1..latest of the pipeline
+ * `id` names, one a line. Silent: no store, no output.
  */
 static void print_store_words(const char *id)
 {
-	struct id_list ids = ID_LIST_INIT;
+	struct strvec words = STRVEC_INIT;
+	char *resolved = NULL;
 	int latest = 0;
 
 	if (init_git() < 0 || home_resolve(&ctx.home, NULL) < 0 ||
 	    store_open(&ctx.store, ctx.home, false) < 0)
 		goto out;
 	if (!id) {
-		if (store_list_ids(&ctx.store, REFS_BRANCH_PREFIX, &ids) == 0)
-			for (size_t i = 0; i < ids.nr; i++)
-				printf("%s\n", ids.ids[i]);
-	} else if (cmd_check_id_option(id) == 0 &&
-		   store_latest_version(&ctx.store, id, &latest) == 0) {
+		if (pipeline_id_words(&ctx.store, &words) == 0)
+			for (size_t i = 0; i < words.nr; i++)
+				printf("%s\n", words.items[i]);
+	} else if (pipeline_id_resolve(&ctx.store, id, &resolved) == 0 &&
+		   store_latest_version(&ctx.store, resolved, &latest) == 0) {
 		for (int v = 1; v <= latest; v++)
 			printf("%d\n", v);
 	}
 out:
-	id_list_release(&ids);
+	free(resolved);
+	strvec_release(&words);
 	dfc_error_clear();
 }
 
@@ -374,6 +378,7 @@ out:
 	store_close(&ctx.store);
 	config_release(&ctx.config);
 	free(ctx.home);
+	free(ctx.resolved_id);
 	if (git_initialised)
 		dfc_git_shutdown();
 	/* A positive return from run() is an exit status of its own (cmd.h). */

@@ -39,7 +39,7 @@ enum dfc_code {
 };
 
 /** Most hint lines kept for one error; later ones are dropped. */
-#define DFC_MAX_HINTS 4
+#define DFC_MAX_HINTS 12
 
 /**
  * Record `fmt` as the current error message and return `code`, so callers

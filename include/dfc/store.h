@@ -176,6 +176,30 @@ const struct tip *tip_list_find(const struct tip_list *list, const char *id);
  */
 int store_list_tips(struct store *store, const char *prefix, struct tip_list *out);
 
+/** Each pipeline of the store with the name its latest version gives it. */
+struct name_list {
+	struct pipeline_name {
+		/** The pipeline's id (owned). */
+		char *id;
+		/** The top-level "name" of its latest version (owned), or NULL. */
+		char *name;
+	} *items;
+	size_t nr;
+	size_t alloc;
+};
+
+#define NAME_LIST_INIT { NULL, 0, 0 }
+
+void name_list_release(struct name_list *list);
+
+/**
+ * Append every local pipeline to `out`, sorted by id, with the top-level
+ * "name" of its latest version (NULL when it has none, or when that
+ * version cannot be read: fsck reports such damage). Reads the branch tips
+ * and their pipeline.json, nothing else.
+ */
+int store_list_names(struct store *store, struct name_list *out);
+
 /** True when the store has a pipeline `id`. */
 bool store_has_pipeline(struct store *store, const char *id);
 

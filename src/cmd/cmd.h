@@ -69,6 +69,8 @@ struct cmd_ctx {
 	/** Read by cmd_open_catalog(). */
 	struct config config;
 	bool config_loaded;
+	/** The pipeline id cmd_resolve_id() found (owned). */
+	char *resolved_id;
 };
 
 /**
@@ -174,10 +176,21 @@ void cmd_note(const struct cmd_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /**
- * Resolve a user-given pipeline id (-i ID): check it is safe, returns 0 or
- * DFC_ESECURITY.
+ * Check a pipeline id taken whole (from a file): it is given and safe;
+ * returns 0, DFC_EUSAGE or DFC_ESECURITY. -i goes through cmd_resolve_id().
  */
 int cmd_check_id_option(const char *id);
+
+/**
+ * Resolve -i (`*id`) among the pipelines of the local store, opening the
+ * store (cmd_open_store(), not created): a full id, a unique prefix of at
+ * least ID_PREFIX_MIN characters or a unique pipeline name
+ * (id_resolve.h). `*id` then points at the id, owned by `ctx`. Usage error
+ * without -i; DFC_EUSAGE listing the candidates when it is ambiguous; an
+ * unsafe id that names nothing is DFC_ESECURITY, as cmd_check_id_option()
+ * says; a safe one is left for store_open_pipeline() to find missing.
+ */
+int cmd_resolve_id(struct cmd_ctx *ctx, const char **id);
 
 /**
  * Write a JSON value (stolen) to stdout in canonical form, with DEL and C1
@@ -260,6 +273,14 @@ int working_file_find_version(struct cmd_ctx *ctx, struct working_file *wf, cons
 			      int latest, int oldest, int *out);
 
 void working_file_release(struct working_file *wf);
+
+/**
+ * For FILE where a command takes -i: load `path` into `wf`
+ * (working_file_load(), without scripts) and point `*id` at the id it
+ * carries (borrowed from `wf`), checked as cmd_check_id_option() does and
+ * never taken for a prefix or a name. DFC_ENOTFOUND when it has none.
+ */
+int cmd_id_from_file(struct working_file *wf, const char *path, const char **id);
 
 /** How cmd_update_file() records a file. */
 struct update_options {

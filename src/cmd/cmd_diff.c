@@ -338,14 +338,12 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 		if ((ret = load_file(ctx, argv[0], &old_side, &new_side)) < 0)
 			goto out;
 	} else {
-		if ((ret = cmd_check_id_option(id)) < 0)
-			goto out;
 		if (from_catalog && argc == 1 && (ret = parse_version(argv[0], &a)) < 0)
 			goto out;
 		if (!from_catalog && ((ret = parse_version(argv[0], &a)) < 0 ||
 				      (ret = parse_version(argv[1], &b)) < 0))
 			goto out;
-		if ((ret = cmd_open_store(ctx, false)) < 0 ||
+		if ((ret = cmd_resolve_id(ctx, &id)) < 0 ||
 		    (ret = store_open_pipeline(&ctx->store, id)) < 0)
 			goto out;
 		/* The catalog is the old side: the diff shows what local adds. */

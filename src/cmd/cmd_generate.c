@@ -35,22 +35,42 @@ static const struct opt options[] = {
 };
 
 static const char *const usage[] = {
-	"generate -f FILE [-o OUT] [--target bash|slurm] [--sbatch-arg ARG]...",
+	"generate [-f] FILE [-o OUT] [--target bash|slurm] [--sbatch-arg ARG]...",
 	"generate -i ID [-v N] [--from-catalog] [-o OUT] [--target bash|slurm] "
 	"[--sbatch-arg ARG]...",
+	"generate FILE -v N|--from-catalog [-o OUT] [--target bash|slurm] [--sbatch-arg ARG]...",
 	NULL,
 };
 
+/*
+ * FILE is `-f FILE`, or with -v N or --from-catalog the pipeline whose id
+ * it carries; -i is resolved (cmd_resolve_id()). Fills req->file, req->id.
+ */
+static int pick_source(struct cmd_ctx *ctx, struct working_file *wf, struct gen_request *req,
+		       int argc, char **argv)
+{
+	if (argc && (file || id))
+		return dfc_hint(dfc_error(DFC_EUSAGE, "give one of FILE, -f FILE or -i ID"),
+				"usage: data-factory-cli %s", usage[0]);
+	if (argc && !version && !from_catalog)
+		req->file = argv[0];
+	else if (argc)
+		return cmd_id_from_file(wf, argv[0], &req->id);
+	else if (id && !file)
+		return cmd_resolve_id(ctx, &req->id);
+	return 0;
+}
+
 static int run(struct cmd_ctx *ctx, int argc, char **argv)
 {
+	struct working_file wf = WORKING_FILE_INIT;
 	struct gen_source src = GEN_SOURCE_INIT;
 	struct gen_request req = {file, id, version, from_catalog};
 	struct buf out = BUF_INIT;
 	int ret;
 
-	(void)argc;
-	(void)argv;
-	if ((ret = generate_target_parse(&src.input.target, target)) < 0)
+	if ((ret = pick_source(ctx, &wf, &req, argc, argv)) < 0 ||
+	    (ret = generate_target_parse(&src.input.target, target)) < 0)
 		goto out;
 	if (sbatch_args.nr && src.input.target != GENERATE_SLURM) {
 		ret = dfc_error(DFC_EUSAGE, "--sbatch-arg goes with --target slurm");
@@ -80,6 +100,7 @@ out:
 	strvec_release(&sbatch_args);
 	buf_release(&out);
 	gen_source_release(&src);
+	working_file_release(&wf);
 	return ret;
 }
 
@@ -90,6 +111,6 @@ const struct command cmd_generate = {
 	.options = options,
 	.needs = NEEDS_STORE,
 	.min_args = 0,
-	.max_args = 0,
+	.max_args = 1,
 	.run = run,
 };

@@ -21,15 +21,16 @@ static const struct opt options[] = {
 };
 
 static const char *const usage[] = {
-	"graph -f FILE [--format mermaid|dot|ascii]",
+	"graph [-f] FILE [--format mermaid|dot|ascii]",
 	"graph -i ID [-v N] [--format mermaid|dot|ascii]",
+	"graph FILE -v N [--format mermaid|dot|ascii]",
 	NULL,
 };
 
-static int check_options(void)
+static int check_options(int argc)
 {
-	if (!!file == !!id)
-		return dfc_hint(dfc_error(DFC_EUSAGE, "give either -f FILE or -i ID"),
+	if (!!file + !!id + argc != 1)
+		return dfc_hint(dfc_error(DFC_EUSAGE, "give one of FILE, -f FILE or -i ID"),
 				"usage: data-factory-cli %s", usage[0]);
 	if (file && version)
 		return dfc_hint(dfc_error(DFC_EUSAGE, "-v goes with -i, not with -f"),
@@ -48,18 +49,24 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	json_error_t err;
 	int ret;
 
-	(void)argc;
-	(void)argv;
-	if ((ret = check_options()) < 0 ||
+	if ((ret = check_options(argc)) < 0 ||
 	    (ret = graph_format_parse(&format, format_name)) < 0)
+		goto out;
+	/* FILE is the file as it is; with -v N, the pipeline whose id it carries. */
+	if (argc && !version)
+		file = argv[0];
+	else if (argc)
+		ret = cmd_id_from_file(&wf, argv[0], &id);
+	else if (id)
+		ret = cmd_resolve_id(ctx, &id);
+	if (ret < 0)
 		goto out;
 	if (file) {
 		if ((ret = working_file_load(&wf, file, false)) < 0)
 			goto out;
 		root = wf.pipeline.root;
 	} else {
-		if ((ret = cmd_check_id_option(id)) < 0 ||
-		    (ret = cmd_open_store(ctx, false)) < 0 ||
+		if ((ret = cmd_open_store(ctx, false)) < 0 ||
 		    (ret = store_open_pipeline(&ctx->store, id)) < 0 ||
 		    (ret = store_read_version(&ctx->store, id, version, true, &info)) < 0)
 			goto out;
@@ -90,6 +97,6 @@ const struct command cmd_graph = {
 	.options = options,
 	.needs = NEEDS_STORE,
 	.min_args = 0,
-	.max_args = 0,
+	.max_args = 1,
 	.run = run,
 };

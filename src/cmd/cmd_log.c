@@ -90,21 +90,6 @@ static int print_version(const struct version_info *info, void *payload)
 	return 0;
 }
 
-/* The id of the pipeline in FILE. */
-static int id_from_file(struct working_file *wf, const char *path)
-{
-	int ret = working_file_load(wf, path, false);
-
-	if (ret < 0)
-		return ret;
-	id = pipeline_id(&wf->pipeline);
-	if (!id)
-		return dfc_hint(dfc_error(DFC_ENOTFOUND, "'%s' has no pipeline id", path),
-				"record its first version with 'data-factory-cli create %s'",
-				path);
-	return 0;
-}
-
 static int run(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct working_file wf = WORKING_FILE_INIT;
@@ -115,10 +100,11 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 		ret = dfc_error(DFC_EUSAGE, "give either -i ID or FILE, not both");
 		goto out;
 	}
-	if (argc && (ret = id_from_file(&wf, argv[0])) < 0)
-		goto out;
-	if ((ret = cmd_check_id_option(id)) < 0 ||
-	    (ret = cmd_open_store(ctx, false)) < 0 ||
+	if (argc)
+		ret = cmd_id_from_file(&wf, argv[0], &id);
+	else
+		ret = cmd_resolve_id(ctx, &id);
+	if (ret < 0 || (ret = cmd_open_store(ctx, false)) < 0 ||
 	    (ret = store_open_pipeline(&ctx->store, id)) < 0)
 		goto out;
 	walk.store = &ctx->store;

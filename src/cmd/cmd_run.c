@@ -305,6 +305,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	if ((ret = check_options(&src.input.target)) < 0 ||
+	    (id && !file && (ret = cmd_resolve_id(ctx, &req.id)) < 0) ||
 	    (ret = gen_source_load(ctx, &src, &req)) < 0 ||
 	    (ret = check_step(src.input.pipeline)) < 0 ||
 	    (ret = generate_script(&script, &src.input)) < 0 ||

@@ -61,7 +61,7 @@ static int from_version(struct cmd_ctx *ctx, struct source *src, struct share_re
 {
 	int ret;
 
-	if ((ret = cmd_check_id_option(id)) < 0 || (ret = cmd_open_store(ctx, false)) < 0 ||
+	if ((ret = cmd_resolve_id(ctx, &id)) < 0 || (ret = cmd_open_store(ctx, false)) < 0 ||
 	    (ret = store_open_pipeline(&ctx->store, id)) < 0 ||
 	    (ret = store_read_version(&ctx->store, id, version, true, &src->info)) < 0 ||
 	    (ret = store_read_scripts(&ctx->store, id, src->info.version, &src->scripts)) < 0)

@@ -18,20 +18,25 @@ static const struct opt options[] = {
 	OPT_END(),
 };
 
-static const char *const usage[] = { "show -i ID [-v N] [--json]", NULL };
+static const char *const usage[] = { "show -i ID [-v N] [--json]", "show FILE [-v N] [--json]",
+				      NULL };
 
 static int run(struct cmd_ctx *ctx, int argc, char **argv)
 {
+	struct working_file wf = WORKING_FILE_INIT;
 	struct version_info info = { 0 };
 	int ret;
 
-	(void)argc;
-	(void)argv;
-	if ((ret = cmd_check_id_option(id)) < 0 ||
-	    (ret = cmd_open_store(ctx, false)) < 0 ||
+	if (argc && id)
+		ret = dfc_error(DFC_EUSAGE, "give either -i ID or FILE, not both");
+	else if (argc)
+		ret = cmd_id_from_file(&wf, argv[0], &id);
+	else
+		ret = cmd_resolve_id(ctx, &id);
+	if (ret < 0 || (ret = cmd_open_store(ctx, false)) < 0 ||
 	    (ret = store_open_pipeline(&ctx->store, id)) < 0 ||
 	    (ret = store_read_version(&ctx->store, id, version, true, &info)) < 0)
-		return ret;
+		goto out;
 	if (json_output) {
 		json_t *out = cmd_version_json(id, &info);
 
@@ -44,8 +49,10 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 		printable_json(&info.pipeline_json);
 		fwrite(info.pipeline_json.data, 1, info.pipeline_json.len, stdout);
 	}
+out:
 	version_info_release(&info);
-	return 0;
+	working_file_release(&wf);
+	return ret;
 }
 
 const struct command cmd_show = {
@@ -55,6 +62,6 @@ const struct command cmd_show = {
 	.options = options,
 	.needs = NEEDS_STORE,
 	.min_args = 0,
-	.max_args = 0,
+	.max_args = 1,
 	.run = run,
 };

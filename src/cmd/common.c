@@ -6,6 +6,7 @@
 #include "dfc/error.h"
 #include "dfc/fingerprint.h"
 #include "dfc/fs.h"
+#include "dfc/id_resolve.h"
 #include "dfc/ids.h"
 #include "dfc/merge.h"
 #include "dfc/printable.h"
@@ -110,6 +111,40 @@ int cmd_check_id_option(const char *id)
 		return dfc_hint(dfc_error(DFC_EUSAGE, "no pipeline id given"),
 				"pass one with -i ID");
 	return pipeline_id_check(id);
+}
+
+int cmd_resolve_id(struct cmd_ctx *ctx, const char **id)
+{
+	int ret;
+
+	if (!*id)
+		return cmd_check_id_option(*id);
+	if ((ret = cmd_open_store(ctx, false)) < 0) {
+		/* No store to hold a name: what is unsafe is refused as before. */
+		if (!pipeline_id_is_safe(*id)) {
+			dfc_error_clear();
+			return pipeline_id_check(*id);
+		}
+		return ret;
+	}
+	free(ctx->resolved_id);
+	if ((ret = pipeline_id_resolve(&ctx->store, *id, &ctx->resolved_id)) < 0)
+		return ret;
+	*id = ctx->resolved_id;
+	return 0;
+}
+
+int cmd_id_from_file(struct working_file *wf, const char *path, const char **id)
+{
+	int ret = working_file_load(wf, path, false);
+
+	if (ret < 0)
+		return ret;
+	*id = pipeline_id(&wf->pipeline);
+	if (!*id)
+		return dfc_hint(dfc_error(DFC_ENOTFOUND, "'%s' has no pipeline id", path),
+				"record its first version with '" PROG " create %s'", path);
+	return cmd_check_id_option(*id);
 }
 
 void cmd_print_json(json_t *value)

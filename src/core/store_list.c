@@ -1,10 +1,12 @@
-/* store_list.c - the pipelines of the store, as ids and tips listed from refs. */
-#include "dfc/store.h"
+/* store_list.c - the pipelines of the store, as ids, tips and names listed from refs. */
+#include "store_internal.h"
 
 #include "dfc/error.h"
+#include "dfc/refs.h"
 #include "dfc/strvec.h"
 #include "dfc/xalloc.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,5 +97,56 @@ int store_list_ids(struct store *store, const char *prefix, struct id_list *out)
 	free(tips.items);
 	if (out->nr)
 		qsort(out->ids, out->nr, sizeof(*out->ids), strvec_compare);
+	return ret;
+}
+
+void name_list_release(struct name_list *list)
+{
+	for (size_t i = 0; i < list->nr; i++) {
+		free(list->items[i].id);
+		free(list->items[i].name);
+	}
+	free(list->items);
+	memset(list, 0, sizeof(*list));
+}
+
+/* The top-level "name" of the pipeline.json at `tip` (new), or NULL. */
+static char *tip_name(struct store *store, const git_oid *tip)
+{
+	struct buf text = BUF_INIT;
+	git_commit *commit = NULL;
+	json_t *root = NULL;
+	const char *name;
+	char *out = NULL;
+
+	if (git_commit_lookup(&commit, store->repo, tip) < 0 ||
+	    store_commit_pipeline_json(&text, store, commit) < 0)
+		goto out;
+	root = json_loadb(text.data, text.len, 0, NULL);
+	name = json_string_value(json_object_get(root, "name"));
+	if (name)
+		out = xstrdup(name);
+out:
+	/* A damaged version has no name here; fsck says what is wrong. */
+	git_error_clear();
+	dfc_error_clear();
+	json_decref(root);
+	git_commit_free(commit);
+	buf_release(&text);
+	return out;
+}
+
+int store_list_names(struct store *store, struct name_list *out)
+{
+	struct tip_list tips = TIP_LIST_INIT;
+	int ret = store_list_tips(store, REFS_BRANCH_PREFIX, &tips);
+
+	for (size_t i = 0; ret == 0 && i < tips.nr; i++) {
+		XGROW(out->items, out->alloc, out->nr + 1);
+		out->items[out->nr].id = tips.items[i].id;
+		out->items[out->nr++].name = tip_name(store, &tips.items[i].commit);
+		tips.items[i].id = NULL; /* handed over */
+	}
+	tip_list_release(&tips);
 	return ret;
 }

@@ -56,13 +56,13 @@ commands() { dfc --help | sed -n '/^commands:/,/^$/p' | awk 'NF > 1 {print $1}';
 	[ "${stderr_lines[0]}" = "data-factory-cli: error: share: unexpected argument 'pipeline.json'" ]
 	[ "${stderr_lines[1]}" = "hint: the file goes with -f: data-factory-cli share -f pipeline.json" ]
 	cp pipeline.json "my pipeline.json"
-	run --separate-stderr dfc graph "my pipeline.json" --format ascii
+	run --separate-stderr dfc run "my pipeline.json" --dry-run
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[1]}" = "hint: the file goes with -f: data-factory-cli graph -f 'my pipeline.json'" ]
+	[ "${stderr_lines[1]}" = "hint: the file goes with -f: data-factory-cli run -f 'my pipeline.json'" ]
 	# Not for what is not a file, nor for two arguments.
-	run --separate-stderr dfc generate nothing-here.json
+	run --separate-stderr dfc share nothing-here.json
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"generate: expected fewer arguments"* ]]
+	[[ "$stderr" == *"share: expected fewer arguments"* ]]
 	run --separate-stderr dfc run pipeline.json pipeline.json
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"run: expected fewer arguments"* ]]
