@@ -40,9 +40,9 @@ struct form_input {
  * content), each dataset node with `dataset_id` (blob id of the stored
  * content, or of the canonical descriptor), `path` and `url` kept.
  *
- * A dataset whose file is missing is described by its path alone when a
- * script of the pipeline writes it; otherwise it is DFC_EDEPEND, as is a
- * script without content.
+ * A dataset that a script of the pipeline writes is described by its path
+ * alone (a run's result is no part of a version); any other dataset whose
+ * file is missing is DFC_EDEPEND, as is a script without content.
  */
 int catalog_form_build(git_oid *tree, json_t **pipeline, git_repository *repo,
 		       const struct form_input *in);

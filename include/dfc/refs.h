@@ -23,6 +23,9 @@
 #define REFS_TRACKING_PREFIX REFS_REMOTE_PREFIX "pipelines/"
 /** The folder of the refs a share pushes from. */
 #define REFS_SHARE_PREFIX "refs/dfc/share/"
+/* The catalog version each pipeline was last synced or shared from this
+ * home: what a share started from (SPEC §5 "No lost updates"). */
+#define REFS_BASE_PREFIX "refs/dfc/base/"
 
 /** `refs/heads/pipelines/<id>`. */
 char *refs_branch(const char *id);
@@ -45,6 +48,9 @@ char *refs_share(const char *id, size_t n);
  * with `id` NULL, every branch (`*` on both sides).
  */
 char *refs_fetch_refspec(const char *id);
+
+/* "refs/dfc/base/<id>": the catalog version `id` last synced or shared. */
+char *refs_catalog_base(const char *id);
 
 /**
  * When `name` starts with `prefix`, the rest of it (borrowed from `name`),

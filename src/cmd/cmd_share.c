@@ -108,7 +108,12 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	if (!res.appended)
 		cmd_note(ctx, "nothing to append: '%s' equals catalog version %d", req.id,
 			 res.version);
-	else if (ctx->verbose)
+	else if (cat.is_default)
+		cmd_note(ctx, "shared '%s' as version %d of the private catalog %s, which only this "
+			      "home sees; to share with others: data-factory-cli config set "
+			      "catalog.url URL",
+			 req.id, res.version, cat.shown_url);
+	else
 		cmd_note(ctx, "shared '%s' as catalog version %d at %s", req.id, res.version,
 			 cat.shown_url);
 out:

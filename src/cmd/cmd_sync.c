@@ -3,8 +3,12 @@
 
 #include "dfc/catalog_fetch.h"
 #include "dfc/catalog_read.h"
+#include "dfc/canonical.h"
+#include "dfc/catalog_base.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
+#include "dfc/merge.h"
+#include "dfc/trailers.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -23,16 +27,15 @@ static const struct opt options[] = {
 static const char *const usage[] = { "sync FILE [--version N] [--force] [--token TOKEN]", NULL };
 
 struct known_search {
-	const struct buf *canonical;
+	char fingerprint[FINGERPRINT_SIZE];
 	bool found;
 };
 
-static int same_text(const struct catalog_version *v, void *payload)
+static int same_content(const struct catalog_version *v, void *payload)
 {
 	struct known_search *s = payload;
 
-	s->found = v->pipeline_json.len == s->canonical->len &&
-		   !memcmp(v->pipeline_json.data, s->canonical->data, s->canonical->len);
+	s->found = !strcmp(v->fingerprint, s->fingerprint);
 	return s->found;
 }
 
@@ -43,7 +46,7 @@ static int same_text(const struct catalog_version *v, void *payload)
 static int is_recorded(struct cmd_ctx *ctx, struct working_file *wf, const char *id,
 		       bool *recorded)
 {
-	struct known_search search = { &wf->canonical, false };
+	struct known_search search = { "", false };
 	int local = 0, ret;
 
 	*recorded = false;
@@ -53,18 +56,114 @@ static int is_recorded(struct cmd_ctx *ctx, struct working_file *wf, const char 
 		if (ret < 0)
 			return ret;
 	}
-	if ((ret = catalog_for_each_version(&ctx->store, id, same_text, &search)) < 0)
+	working_file_fingerprint(wf, search.fingerprint);
+	if ((ret = catalog_for_each_version(&ctx->store, id, same_content, &search)) < 0)
 		return ret;
 	*recorded = local > 0 || search.found;
 	return 0;
 }
 
+/* The JSON of a catalog version (new reference), or NULL with the error set. */
+static json_t *version_json(const struct catalog_version *v)
+{
+	json_t *root = json_loadb(v->pipeline_json.data, v->pipeline_json.len, 0, NULL);
+
+	if (!root)
+		dfc_error(DFC_EINTERNAL, "catalog version %d is not JSON", v->version);
+	return root;
+}
+
+/*
+ * A working file may name its scripts and datasets by path alone: where a
+ * node of `ours` has no script_id or dataset_id, it is taken as the base's
+ * (the content the file started from), not as a change.
+ */
+static void adopt_base_ids(json_t *ours, const json_t *base)
+{
+	json_t *node, *other;
+	size_t i, k;
+
+	json_array_foreach(json_object_get(ours, "nodes"), i, node) {
+		const char *id = json_string_value(json_object_get(node, "id"));
+
+		json_array_foreach(json_object_get(base, "nodes"), k, other) {
+			const char *keys[] = { "script_id", "dataset_id" };
+
+			if (!id || !json_equal(json_object_get(other, "id"), json_object_get(node, "id")))
+				continue;
+			for (size_t n = 0; n < 2; n++)
+				if (!json_object_get(node, keys[n]) && json_object_get(other, keys[n]))
+					json_object_set(node, keys[n], json_object_get(other, keys[n]));
+		}
+	}
+}
+
+/*
+ * Three-way sync: FILE (ours) and the catalog version `target` (theirs)
+ * both moved from `base`. Writes the merge into FILE, or lists the
+ * conflicts (exit 8) and leaves FILE as it was.
+ */
+static int merge_into_file(struct cmd_ctx *ctx, struct working_file *wf, const char *shown,
+			   const struct catalog_version *base, const struct catalog_version *target)
+{
+	struct merge_result res = MERGE_RESULT_INIT;
+	json_t *b = version_json(base), *t = b ? version_json(target) : NULL;
+	json_t *ours = json_deep_copy(wf->pipeline.root);
+	struct buf out = BUF_INIT;
+	int ret;
+
+	if (!b || !t) {
+		ret = DFC_EINTERNAL;
+		goto out;
+	}
+	adopt_base_ids(ours, b);
+	if ((ret = merge_documents(b, ours, t, &res)) < 0)
+		goto out;
+	if (res.nr_conflicts) {
+		cmd_report_merge_conflicts(shown, &res);
+		ret = dfc_error(DFC_ECONFLICT,
+				"'%s' and catalog version %d both changed version %d: %zu conflicting "
+				"change%s; '%s' was left as it was",
+				shown, target->version, base->version, res.nr_conflicts,
+				res.nr_conflicts == 1 ? "" : "s", shown);
+		ret = dfc_hint(ret, "edit '%s' to take one side of each, then sync again; or "
+				    "'sync --force' to take the catalog's",
+				    shown);
+		goto out;
+	}
+	canonical_dump(&out, res.merged);
+	if ((ret = fs_write_atomic(wf->path, out.data, out.len, -1)) < 0)
+		goto out;
+	cmd_note(ctx, "merged catalog version %d into '%s': %zu change%s from the catalog, %zu of "
+		      "yours kept, %zu made on both sides",
+		 target->version, shown, res.from_theirs, res.from_theirs == 1 ? "" : "s",
+		 res.from_ours, res.from_both);
+out:
+	merge_result_release(&res);
+	buf_release(&out);
+	json_decref(b);
+	json_decref(t);
+	json_decref(ours);
+	return ret;
+}
+
+/* Whether FILE's content (pipeline and scripts) is that of catalog version `v`. */
+static bool file_is_version(struct working_file *wf, const struct catalog_version *v)
+{
+	char fingerprint[FINGERPRINT_SIZE];
+
+	working_file_fingerprint(wf, fingerprint);
+	return !strcmp(fingerprint, v->fingerprint);
+}
+
 static int run(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct working_file wf = WORKING_FILE_INIT;
-	struct catalog_version target = { 0 };
+	struct catalog_version target = { 0 }, base = { 0 };
 	struct catalog cat = CATALOG_INIT;
+	git_commit *base_commit = NULL;
 	const char *id;
+	int base_version = 0;
 	bool recorded;
 	int ret;
 
@@ -86,18 +185,39 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	    !memcmp(target.pipeline_json.data, wf.pipeline.source, wf.pipeline.source_len)) {
 		cmd_note(ctx, "'%s' already is catalog version %d", argv[0], target.version);
 		printf("%d\n", target.version);
-		goto out;
+		goto record_base;
 	}
-	if (!force) {
+	/* The version FILE started from: the last one synced or shared here. */
+	if ((ret = catalog_base_get(&base_commit, &ctx->store, id)) < 0)
+		goto out;
+	if (base_commit && commit_pipeline_version(base_commit, &base_version) == 0 &&
+	    base_version && (ret = catalog_read_version(&ctx->store, id, base_version, &base)) < 0)
+		goto out;
+	if (!force && base.version && !file_is_version(&wf, &base) &&
+	    !file_is_version(&wf, &target)) {
+		/* FILE moved from its base: merge what the catalog did since. */
+		if (!strcmp(base.commit, target.commit)) {
+			cmd_note(ctx, "'%s' holds changes of its own; the catalog has nothing newer "
+				      "than version %d",
+				 argv[0], base.version);
+			goto out;
+		}
+		if ((ret = merge_into_file(ctx, &wf, argv[0], &base, &target)) < 0)
+			goto out;
+		printf("%d\n", target.version);
+		goto record_base;
+	}
+	if (!force && !base.version && !file_is_version(&wf, &target)) {
 		if ((ret = is_recorded(ctx, &wf, id, &recorded)) < 0)
 			goto out;
 		if (!recorded) {
 			ret = dfc_hint(dfc_error(DFC_ECONFLICT,
 						 "'%s' holds changes that are in no local and no "
-						 "catalog version",
-						 argv[0]),
-				       "record them with 'data-factory-cli update %s', or pass "
-				       "--force to overwrite them",
+						 "catalog version, and this home never synced '%s', so "
+						 "they cannot be merged",
+						 argv[0], id),
+				       "keep a copy of '%s', take the catalog's version with 'sync "
+				       "--force', and apply your edits to it again",
 				       argv[0]);
 			goto out;
 		}
@@ -109,7 +229,16 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	if (ctx->verbose)
 		cmd_note(ctx, "wrote catalog version %d of %s into '%s'", target.version, id,
 			 argv[0]);
+record_base:
+	{
+		git_oid oid;
+
+		if (git_oid_fromstr(&oid, target.commit) == 0)
+			ret = catalog_base_set(&ctx->store, id, &oid);
+	}
 out:
+	git_commit_free(base_commit);
+	catalog_version_release(&base);
 	catalog_version_release(&target);
 	catalog_release(&cat);
 	working_file_release(&wf);

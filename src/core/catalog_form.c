@@ -211,12 +211,8 @@ static int add_file_dataset(struct form *f, json_t *node, const char *id, const 
 		goto out;
 	}
 	if (stat(full, &st) < 0 || !S_ISREG(st.st_mode)) {
-		if (json_object_get(f->produced, id))
-			ret = add_descriptor(f, node, json_pack("{s:s}", "path", path));
-		else
-			ret = dfc_hint(dfc_error(DFC_EDEPEND, "dataset '%s' not found at '%s'",
-						 id, full),
-				       "no script of the pipeline writes it, so it must exist");
+		ret = dfc_hint(dfc_error(DFC_EDEPEND, "dataset '%s' not found at '%s'", id, full),
+			       "no script of the pipeline writes it, so it must exist");
 		goto out;
 	}
 	if ((long long)st.st_size > f->in->max_dataset_bytes) {
@@ -252,6 +248,14 @@ static int add_dataset(struct form *f, json_t *node, const char *id)
 	git_oid oid;
 	int ret;
 
+	/*
+	 * What a step writes is a run's result, not part of the version: it
+	 * is described by its path alone, whether or not it was run, so that
+	 * the version (and the dataset_id a sync writes back) does not change
+	 * with runs.
+	 */
+	if (path && json_object_get(f->produced, id))
+		return add_descriptor(f, node, json_pack("{s:s}", "path", path));
 	if (path) {
 		char *full = path[0] == '/' ? xstrdup(path) : fs_path_join(f->in->base_dir, path);
 		bool local = fs_exists(full);

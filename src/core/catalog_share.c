@@ -2,6 +2,7 @@
 #include "dfc/catalog_share.h"
 #include "catalog_internal.h"
 
+#include "dfc/catalog_base.h"
 #include "dfc/catalog_form.h"
 #include "dfc/catalog_read.h"
 #include "dfc/error.h"
@@ -12,8 +13,10 @@
 #include "dfc/trailers.h"
 #include "dfc/xalloc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Rounds lost to other writers before share gives up (exit 8). */
 #define MAX_SHARE_ATTEMPTS 8
@@ -188,6 +191,48 @@ out:
 	return ret;
 }
 
+/*
+ * No lost updates: the catalog's latest version `tip` (version `latest`)
+ * may only be built upon by a share that started from it, or from a
+ * version of the same content. Else DFC_ECONFLICT naming the newer
+ * version, its author and date.
+ */
+static int check_base(struct catalog *cat, const struct share_request *req, git_commit *tip,
+		      int latest)
+{
+	git_commit *base = NULL;
+	const git_signature *who = git_commit_author(tip);
+	char when[32] = "?";
+	int base_version = 0, ret;
+	bool same;
+	time_t t;
+	struct tm tm;
+
+	if ((ret = catalog_base_get(&base, cat->store, req->id)) < 0)
+		return ret;
+	same = base && git_oid_equal(git_commit_tree_id(base), git_commit_tree_id(tip));
+	if (base && commit_pipeline_version(base, &base_version) < 0)
+		base_version = 0;
+	git_commit_free(base);
+	if (same)
+		return 0;
+	t = (time_t)who->when.time + (time_t)who->when.offset * 60;
+	if (gmtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+	if (base_version)
+		ret = dfc_error(DFC_ECONFLICT,
+				"catalog version %d of '%s' (%s, %s) is newer than version %d, "
+				"which this share started from; nothing was appended",
+				latest, req->id, who->name ? who->name : "?", when, base_version);
+	else
+		ret = dfc_error(DFC_ECONFLICT,
+				"the catalog has version %d of '%s' (%s, %s), which this home never "
+				"synced; nothing was appended",
+				latest, req->id, who->name ? who->name : "?", when);
+	return dfc_hint(ret, "bring it in first with 'data-factory-cli sync FILE' (it merges "
+			     "your edits), then share again");
+}
+
 /* One round: fetch, compare, commit on the tip, push. 1: lost the race. */
 static int share_round(struct catalog *cat, const struct share_request *req,
 		       struct share_result *res, struct built_version *built)
@@ -215,9 +260,12 @@ static int share_round(struct catalog *cat, const struct share_request *req,
 	if (tip_tree && git_oid_equal(git_tree_id(tip_tree), &built->tree)) {
 		res->version = latest;
 		res->appended = false;
-		ret = push_tags(cat, req->id, tip, &tags, NULL, 0);
+		if ((ret = push_tags(cat, req->id, tip, &tags, NULL, 0)) == 0)
+			ret = catalog_base_set(cat->store, req->id, git_commit_id(tip));
 		goto out;
 	}
+	if (tip && (ret = check_base(cat, req, tip, latest)) < 0)
+		goto out;
 	if ((ret = make_commit(&commit, cat, req, built, tip, latest + 1)) < 0)
 		goto out;
 	{
@@ -229,7 +277,8 @@ static int share_round(struct catalog *cat, const struct share_request *req,
 	/* The branch holds the version now; its tag follows, with any missing. */
 	if ((ret = push_tags(cat, req->id, tip, &tags, &commit, latest + 1)) < 0)
 		goto out;
-	if ((ret = catalog_set_tracking(cat, req->id, &commit)) < 0)
+	if ((ret = catalog_set_tracking(cat, req->id, &commit)) < 0 ||
+	    (ret = catalog_base_set(cat->store, req->id, &commit)) < 0)
 		goto out;
 	res->version = latest + 1;
 	res->appended = true;

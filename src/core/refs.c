@@ -30,6 +30,11 @@ char *refs_share(const char *id, size_t n)
 	return xasprintf(REFS_SHARE_PREFIX "%s/%zu", id, n);
 }
 
+char *refs_catalog_base(const char *id)
+{
+	return xasprintf(REFS_BASE_PREFIX "%s", id);
+}
+
 char *refs_fetch_refspec(const char *id)
 {
 	if (!id)

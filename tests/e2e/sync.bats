@@ -29,30 +29,41 @@ load helper
 	grep -q 2000 pipeline.json
 }
 
-@test "sync refuses to overwrite changes that are in no version (exit 8)" {
+@test "sync keeps a file's own changes when the catalog has nothing newer; --force takes the catalog's" {
 	create_pipeline
 	dfc share -i "$ID"
 	sed -i 's/1000/4242/' pipeline.json
 	cp pipeline.json before.json
 	run --separate-stderr dfc sync pipeline.json
-	[ "$status" -eq 8 ]
-	[[ "$stderr" == *"holds changes that are in no local and no catalog version"* ]]
-	[[ "$stderr" == *"--force"* ]]
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"holds changes of its own; the catalog has nothing newer than version 1"* ]]
 	cmp before.json pipeline.json
 	run --separate-stderr dfc sync --force pipeline.json
 	[ "$status" -eq 0 ]
 	! grep -q 4242 pipeline.json || false
 }
 
-@test "a file equal to a local version may be overwritten" {
+@test "a file without a base here and with changes in no version is not overwritten (exit 8)" {
+	create_pipeline
+	dfc share -i "$ID"
+	cp pipeline.json shared.json
+	sed -i 's/1000/4242/' pipeline.json
+	cp pipeline.json before.json
+	run --separate-stderr env DATA_FACTORY_HOME="$TEST_TMP/new-home" "$DFC_BIN" --catalog "$DATA_FACTORY_HOME/catalog.git" sync pipeline.json
+	[ "$status" -eq 8 ]
+	[[ "$stderr" == *"holds changes that are in no local and no catalog version"* ]]
+	[[ "$stderr" == *"--force"* ]]
+	cmp before.json pipeline.json
+}
+
+@test "a recorded edit of a file is kept by sync, not replaced by the catalog's version" {
 	create_pipeline
 	dfc share -i "$ID"
 	sed -i 's/1000/4242/' pipeline.json
 	dfc update pipeline.json
 	run --separate-stderr dfc sync pipeline.json
 	[ "$status" -eq 0 ]
-	! grep -q 4242 pipeline.json || false
-	# and the local version still has it
+	grep -q 4242 pipeline.json
 	dfc show -i "$ID" -v 2 | grep -q 4242
 }
 
@@ -95,6 +106,9 @@ load helper
 	cp pipeline.json other.json
 	sed -i 's/1000/5/' other.json
 	DATA_FACTORY_HOME=$TEST_TMP/other-home dfc --catalog "$catalog" create other.json
+	# It brings the catalog's version in first: that is what it builds on.
+	DATA_FACTORY_HOME=$TEST_TMP/other-home dfc --catalog "$catalog" sync other.json --force
+	sed -i 's/1000/5/' other.json
 	DATA_FACTORY_HOME=$TEST_TMP/other-home dfc --catalog "$catalog" share -f other.json
 	dfc sync pipeline.json
 	run dfc status --json pipeline.json
