@@ -139,6 +139,17 @@ static int ssh_credentials(git_credential **out, const char *url, const char *us
 	return GIT_EAUTH;
 }
 
+/* The transport's part of connect, fetch or push options: headers, redirects, ssh keys. */
+static void transport_options(git_remote_callbacks *callbacks, git_strarray *custom_headers,
+			      git_remote_redirect_t *follow_redirects, const struct headers *headers,
+			      struct transport_state *state)
+{
+	*custom_headers = headers->array;
+	*follow_redirects = headers->follow_redirects;
+	callbacks->credentials = ssh_credentials;
+	callbacks->payload = state;
+}
+
 static int open_remote(git_remote **out, struct catalog *cat)
 {
 	const char *url = cat->local_path ? cat->local_path : cat->url;
@@ -174,10 +185,8 @@ static int connect_once(struct catalog *cat)
 		return ret;
 	headers_init(&headers, cat);
 	git_remote_connect_options_init(&opts, GIT_REMOTE_CONNECT_OPTIONS_VERSION);
-	opts.custom_headers = headers.array;
-	opts.follow_redirects = headers.follow_redirects;
-	opts.callbacks.credentials = ssh_credentials;
-	opts.callbacks.payload = &state;
+	transport_options(&opts.callbacks, &opts.custom_headers, &opts.follow_redirects, &headers,
+			  &state);
 	err = git_remote_connect_ext(remote, GIT_DIRECTION_FETCH, &opts);
 	headers_release(&headers);
 	if (err < 0) {
@@ -248,10 +257,8 @@ int catalog_remote_fetch(struct catalog *cat, const char *refspec, const char *t
 	opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	opts.prune = GIT_FETCH_NO_PRUNE;
 	opts.update_fetchhead = 0;
-	opts.custom_headers = headers.array;
-	opts.follow_redirects = headers.follow_redirects;
-	opts.callbacks.credentials = ssh_credentials;
-	opts.callbacks.payload = &state;
+	transport_options(&opts.callbacks, &opts.custom_headers, &opts.follow_redirects, &headers,
+			  &state);
 	err = git_remote_fetch(remote, &specs, &opts, NULL);
 	if (err < 0)
 		ret = transport_error(cat, err);
@@ -302,11 +309,9 @@ int catalog_remote_push(struct catalog *cat, const char *id, const struct catalo
 		goto out;
 	headers_init(&headers, cat);
 	git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
-	opts.custom_headers = headers.array;
-	opts.follow_redirects = headers.follow_redirects;
+	transport_options(&opts.callbacks, &opts.custom_headers, &opts.follow_redirects, &headers,
+			  &st);
 	opts.callbacks.push_update_reference = note_status;
-	opts.callbacks.credentials = ssh_credentials;
-	opts.callbacks.payload = &st;
 	err = git_remote_push(remote, &array, &opts);
 	headers_release(&headers);
 	if (err == GIT_ENONFASTFORWARD || (err == 0 && st.rejected)) {

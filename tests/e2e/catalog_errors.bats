@@ -39,6 +39,18 @@ closed_port() {
 	return 1
 }
 
+# Run the 'git init --bare PATH' that the last hint in $stderr names, which
+# must be PATH, then share $ID there: version 1.
+follow_init_hint() { # PATH
+	local command
+	command=$(sed -n "s/^hint: .*'\(git init --bare [^']*\)'.*/\1/p" <<<"$stderr")
+	[ "$command" = "git init --bare $1" ]
+	$command -q
+	run --separate-stderr dfc share -i "$ID" --catalog "$1"
+	[ "$status" -eq 0 ]
+	[ "$output" = 1 ]
+}
+
 @test "a host that does not resolve: 'cannot resolve host', exit 9, nothing written" {
 	create_pipeline
 	fails_with 9 "cannot reach the catalog at http://nosuch.invalid/team/catalog.git: cannot resolve host 'nosuch.invalid'" \
@@ -48,6 +60,17 @@ closed_port() {
 		dfc list pipelines --refresh --catalog https://nosuch.invalid/catalog.git
 	fails_with 9 "cannot resolve host 'nosuch.invalid'" \
 		dfc share -i "$ID" --catalog ssh://git@nosuch.invalid/srv/catalog.git
+}
+
+@test "sync from a catalog that cannot be reached writes nothing, FILE included" {
+	create_pipeline
+	cp pipeline.json "$TEST_TMP/before.json"
+	fails_with 9 "cannot resolve host 'nosuch.invalid'" \
+		dfc sync pipeline.json --catalog http://nosuch.invalid/catalog.git
+	git init -q "$TEST_TMP/proj"
+	fails_with 9 "it is a git work tree, not a bare repository" \
+		dfc sync pipeline.json --catalog "$TEST_TMP/proj"
+	cmp pipeline.json "$TEST_TMP/before.json"
 }
 
 @test "an scp-style URL to a host that does not resolve says so (exit 9)" {
@@ -95,12 +118,8 @@ closed_port() {
 	fails_with 9 "cannot reach the catalog at $TEST_TMP/team.git: no such folder" \
 		dfc share -i "$ID" --catalog "$TEST_TMP/team.git"
 	[ ! -e "$TEST_TMP/team.git" ]
-	command=$(sed -n "s/^hint: create it with '\(git init --bare [^']*\)'.*/\1/p" <<<"$stderr")
-	[ "$command" = "git init --bare $TEST_TMP/team.git" ]
-	$command -q
-	run --separate-stderr dfc share -i "$ID" --catalog "$TEST_TMP/team.git"
-	[ "$status" -eq 0 ]
-	[ "$output" = 1 ]
+	[[ "$stderr" == *"hint: create it with 'git init --bare $TEST_TMP/team.git'"* ]]
+	follow_init_hint "$TEST_TMP/team.git"
 }
 
 @test "a git work tree as the catalog: said so; no hint creates a repository inside it" {
@@ -120,12 +139,7 @@ closed_port() {
 		dfc list pipelines --refresh --catalog "$PWD/scripts"
 	[ -z "$(git status --porcelain)" ]
 	# The hinted repository is outside the work tree, and works.
-	command=$(sed -n "s/^hint: .*'\(git init --bare [^']*\)'.*/\1/p" <<<"$stderr")
-	[ "$command" = "git init --bare $TEST_TMP/work/proj-catalog.git" ]
-	$command -q
-	run --separate-stderr dfc share -i "$ID" --catalog "$TEST_TMP/work/proj-catalog.git"
-	[ "$status" -eq 0 ]
-	[ "$output" = 1 ]
+	follow_init_hint "$TEST_TMP/work/proj-catalog.git"
 	[ -z "$(git status --porcelain)" ]
 }
 
