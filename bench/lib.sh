@@ -67,28 +67,18 @@ print()
 PY
 }
 
-# small_pipeline FILE [ROWS]: the small pipeline of SPEC §2 with its script
-# and input dataset.
+# small_pipeline FILE [ROWS]: the example pipeline every harness shares
+# (tests/fixtures/workflow/daily-sales.json) with its scripts and input
+# data, its cleaning step given "--rows ROWS" (default 1000).
 small_pipeline() {
-	local dir
+	local dir fixture=$bench_dir/../tests/fixtures/workflow
 	dir=$(dirname "$1")
 	mkdir -p "$dir/scripts" "$dir/data"
-	printf 'import sys\nprint(sys.argv)\n' > "$dir/scripts/clean.py"
-	printf 'a,b\n1,2\n' > "$dir/data/raw.csv"
-	cat > "$1" <<JSON
-{
-  "name": "daily-sales",
-  "nodes": [
-    { "id": "raw",   "type": "dataset", "path": "data/raw.csv" },
-    { "id": "clean", "type": "script",  "path": "scripts/clean.py" },
-    { "id": "out",   "type": "dataset", "path": "data/clean.csv" }
-  ],
-  "edges": [
-    { "from": "raw",   "to": "clean", "arguments": ["--input",  { "ref": "raw" }] },
-    { "from": "clean", "to": "out",   "arguments": ["--output", { "ref": "out" }, "--rows", ${2:-1000}] }
-  ]
-}
-JSON
+	cp "$fixture/scripts/"* "$dir/scripts/"
+	cp "$fixture/data/raw.csv" "$dir/data/"
+	sed "s/{ \"ref\": \"out\" }\]/{ \"ref\": \"out\" }, \"--rows\", ${2:-1000}]/" \
+		"$fixture/daily-sales.json" > "$1"
+	grep -q '"--rows", ' "$1"
 }
 
 # set_rows FILE N: the small edit the update benchmarks record.

@@ -10,7 +10,7 @@
 export DATA_FACTORY_HOME=$work/home
 small_pipeline tool/pipeline.json
 id=$(dfc create tool/pipeline.json)
-dfc share -i "$id" > /dev/null
+dfc --quiet share -i "$id" > /dev/null
 small_pipeline repo/pipeline.json
 git -C repo init -q
 git -C repo add -A
@@ -24,7 +24,7 @@ tool_prep() {
 	set_rows tool/pipeline.json "$tool_rows"
 	dfc update tool/pipeline.json > /dev/null
 }
-tool() { dfc share -i "$id"; }
+tool() { dfc --quiet share -i "$id"; }
 ref_prep() {
 	ref_rows=$((ref_rows + 1))
 	set_rows repo/pipeline.json "$ref_rows"

@@ -32,7 +32,6 @@
  * fsck.c checks recorded fingerprints with catalog_content_fingerprint()
  * and reaches it through this header.
  */
-#include "dfc/catalog_compare.h"
 
 struct catalog {
 	/** The local store (borrowed). */

@@ -1,6 +1,8 @@
 /* gen_source.c - load the pipeline `generate` and `run` turn into a script. */
 #include "cmd/gen_source.h"
 
+#include "cmd/cmd.h"
+
 #include "dfc/error.h"
 #include "dfc/fs.h"
 #include "dfc/printable.h"
@@ -12,8 +14,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define PROG "data-factory-cli"
 
 /* A recorded pipeline is checked again: a catalog may hold anything. */
 static int check_recorded(const json_t *root, const char *what)

@@ -12,7 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-struct form {
+/* A catalog version being built: its index of blobs, and what it is built from. */
+struct version_builder {
 	git_repository *repo;
 	const struct form_input *in;
 	git_index *index;
@@ -21,7 +22,7 @@ struct form {
 };
 
 /* Add an entry for an object that already exists (content reused by id). */
-static int add_existing(struct form *f, const char *path, const git_oid *oid)
+static int add_existing(struct version_builder *f, const char *path, const git_oid *oid)
 {
 	git_index_entry entry;
 
@@ -35,7 +36,7 @@ static int add_existing(struct form *f, const char *path, const git_oid *oid)
 }
 
 /* Write `data` as a blob and add it at `path`. */
-static int add_blob(struct form *f, const char *path, const void *data, size_t len,
+static int add_blob(struct version_builder *f, const char *path, const void *data, size_t len,
 		    git_oid *oid)
 {
 	if (git_blob_create_from_buffer(oid, f->repo, data, len) < 0)
@@ -53,7 +54,7 @@ static const struct script_file *script_of(const struct script_files *s, const c
 
 /* The entry `<dir>/<id>/...` (first file) or `<dir>/<id>.json` of the
  * previous catalog version, for content named only by its id. */
-static const char *previous_entry(struct form *f, const char *dir, const char *id,
+static const char *previous_entry(struct version_builder *f, const char *dir, const char *id,
 				  git_oid *oid, char **path)
 {
 	git_tree_entry *entry = NULL;
@@ -97,7 +98,7 @@ out:
 	return name;
 }
 
-static int add_script(struct form *f, json_t *node, const char *id)
+static int add_script(struct version_builder *f, json_t *node, const char *id)
 {
 	const struct script_file *s = script_of(f->in->scripts, id);
 	const char *script_id = json_string_value(json_object_get(node, "script_id"));
@@ -156,7 +157,7 @@ static json_t *produced_datasets(const json_t *pipeline)
 }
 
 /* Store `descriptor` (stolen) as datasets/<blob id>.json. */
-static int add_descriptor(struct form *f, json_t *node, json_t *descriptor)
+static int add_descriptor(struct version_builder *f, json_t *node, json_t *descriptor)
 {
 	struct buf text = BUF_INIT;
 	char *path = NULL;
@@ -178,7 +179,7 @@ static int add_descriptor(struct form *f, json_t *node, json_t *descriptor)
 	return ret;
 }
 
-static int add_url_dataset(struct form *f, json_t *node, const char *url)
+static int add_url_dataset(struct version_builder *f, json_t *node, const char *url)
 {
 	json_t *sha = json_object_get(node, "sha256");
 	json_t *size = json_object_get(node, "size");
@@ -194,7 +195,7 @@ static int add_url_dataset(struct form *f, json_t *node, const char *url)
 						 got.sha256, "size", (json_int_t)got.size));
 }
 
-static int add_file_dataset(struct form *f, json_t *node, const char *id, const char *path)
+static int add_file_dataset(struct version_builder *f, json_t *node, const char *id, const char *path)
 {
 	char *full = path[0] == '/' ? xstrdup(path) : fs_path_join(f->in->base_dir, path);
 	struct buf content = BUF_INIT;
@@ -239,7 +240,7 @@ out:
 	return ret;
 }
 
-static int add_dataset(struct form *f, json_t *node, const char *id)
+static int add_dataset(struct version_builder *f, json_t *node, const char *id)
 {
 	const char *path = json_string_value(json_object_get(node, "path"));
 	const char *url = json_string_value(json_object_get(node, "url"));
@@ -279,7 +280,7 @@ static int add_dataset(struct form *f, json_t *node, const char *id)
 int catalog_form_build(git_oid *tree, json_t **pipeline, git_repository *repo,
 		       const struct form_input *in)
 {
-	struct form f = { repo, in, NULL, produced_datasets(in->pipeline) };
+	struct version_builder f = { repo, in, NULL, produced_datasets(in->pipeline) };
 	struct buf text = BUF_INIT;
 	json_t *copy = json_deep_copy(in->pipeline);
 	git_oid oid;

@@ -2,6 +2,7 @@
 #include "fsck_internal.h"
 
 #include "dfc/catalog.h"
+#include "dfc/catalog_compare.h"
 #include "dfc/error.h"
 #include "dfc/ids.h"
 #include "dfc/refs.h"
