@@ -51,6 +51,12 @@ struct catalog {
 	char *cache_dir;
 	/** Options for URL datasets; callers may set its progress report. */
 	struct download_options download;
+	/**
+	 * A network catalog's connection, made when it was first asked
+	 * whether it answers and used by the next fetch (owned; the
+	 * catalog's own files only), or NULL.
+	 */
+	struct git_remote *remote;
 };
 
 #define CATALOG_INIT { 0 }

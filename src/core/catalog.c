@@ -59,5 +59,6 @@ void catalog_release(struct catalog *cat)
 	free(cat->token);
 	free(cat->local_path);
 	free(cat->cache_dir);
+	git_remote_free(cat->remote);
 	memset(cat, 0, sizeof(*cat));
 }

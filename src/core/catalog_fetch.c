@@ -86,8 +86,12 @@ int catalog_fetch_locked(struct catalog *cat, const char *id, struct id_list *ta
 
 int catalog_fetch(struct catalog *cat, const char *id)
 {
+	bool missing;
 	int fd = -1, ret;
 
+	/* A catalog that cannot be reached fails before the lock file is made. */
+	if ((ret = catalog_remote_missing(cat, &missing)) < 0 || missing)
+		return ret;
 	if (id && (ret = catalog_lock_home(cat, id, &fd)) < 0)
 		return ret;
 	ret = catalog_fetch_locked(cat, id, NULL);

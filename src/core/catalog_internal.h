@@ -22,10 +22,13 @@
  */
 
 /*
- * Whether the catalog is one on this machine without a repository:
+ * Whether the catalog can be used, asked before anything is written:
  * `*missing` is true for the default catalog before its first share (it
- * is then empty); for any other catalog that is DFC_ENETWORK, with a hint
- * to create it. A network catalog is never missing here.
+ * is then empty); any other catalog on this machine without a repository
+ * is catalog_local_error(). A network catalog is never missing: it is
+ * connected to once here (its refs listed), so that an unreachable one
+ * fails with its cause before anything is written; that connection is
+ * kept in `cat->remote` for the next catalog_remote_fetch().
  */
 int catalog_remote_missing(struct catalog *cat, bool *missing);
 
@@ -54,6 +57,62 @@ struct catalog_push_ref {
  */
 int catalog_remote_push(struct catalog *cat, const char *id, const struct catalog_push_ref *refs,
 			size_t nr);
+
+/*
+ * catalog_cause.c: why the catalog cannot be used, in one line (SPEC §5:
+ * catalog errors carry their cause).
+ */
+
+/* What a transport failure was about; each has its own hint. */
+enum catalog_cause_kind {
+	CATALOG_CAUSE_OTHER,
+	CATALOG_CAUSE_RESOLVE,
+	CATALOG_CAUSE_CONNECT,
+	CATALOG_CAUSE_SCHEME,
+	CATALOG_CAUSE_NOT_REPO,
+	CATALOG_CAUSE_CERTIFICATE,
+	CATALOG_CAUSE_HOST_KEY,
+};
+
+struct catalog_cause {
+	enum catalog_cause_kind kind;
+	/*
+	 * The cause, e.g. "cannot resolve host 'example.org'", "connection
+	 * refused by 127.0.0.1 port 8080", "unsupported URL scheme 'ftp'",
+	 * "certificate problem: ..." (owned). Never the URL's user info nor
+	 * the token; it may hold a server's words: print it escaped.
+	 */
+	char *text;
+};
+
+/*
+ * The cause of a failed fetch or push to `url`, from libgit2's error code
+ * `err`, the class and message of its last error. `token` (or NULL) is
+ * removed from the text wherever it appears.
+ */
+void catalog_cause_of(struct catalog_cause *out, int err, int klass, const char *message,
+		      const char *url, const char *token);
+void catalog_cause_release(struct catalog_cause *cause);
+
+/* The hint for a cause of that kind. Static string. */
+const char *catalog_cause_hint(enum catalog_cause_kind kind);
+
+/* Whether `url` is reached over ssh: ssh://, ssh+git://, git+ssh:// or scp-like host:path. */
+bool catalog_url_is_ssh(const char *url);
+
+/*
+ * The top of the git work tree that holds `path`, or would hold it once
+ * made, as a new string; NULL when none does (a bare repository is none).
+ */
+char *catalog_work_tree_of(const char *path);
+
+/*
+ * The error (DFC_ENETWORK) of a catalog on this machine that is no
+ * repository: missing, an empty folder, another folder or file, a git
+ * work tree or inside one. Its hints work when followed and never create
+ * a repository inside a work tree. Returns the code.
+ */
+int catalog_local_error(const struct catalog *cat);
 
 /*
  * catalog_lock.c: the locks that serialise catalog work on one pipeline.

@@ -17,29 +17,23 @@ static bool is_http(const char *url)
 }
 
 /*
- * Turn a libgit2 transport error into ours. The token is never part of a
- * libgit2 message; the URL is shown without credentials.
+ * Turn a libgit2 transport error into ours: the catalog as shown (without
+ * credentials), then the transport's cause (catalog_cause.c). The token is
+ * never part of the message.
  */
 static int transport_error(struct catalog *cat, int err)
 {
 	const git_error *e = git_error_last();
 	const char *msg = e && e->message ? e->message : "unknown error";
-	int klass = e ? e->klass : 0;
-	int ret;
+	struct catalog_cause cause;
+	int code = DFC_ENETWORK, ret;
 
-	/* libgit2 checks ssh host keys against ~/.ssh/known_hosts itself. */
-	if (err == GIT_ECERTIFICATE)
-		return dfc_hint(dfc_error(DFC_ESECURITY,
-					  "the catalog at %s has an unknown or changed host key",
-					  cat->shown_url),
-				"check the key with its owner, then add it to ~/.ssh/known_hosts "
-				"(for example by connecting once with ssh)");
 	if (err == GIT_EAUTH && !is_http(cat->url))
 		return dfc_hint(dfc_error(DFC_ESECURITY, "the catalog at %s refused the ssh key",
 					  cat->shown_url),
 				"load a key into ssh-agent or put it in ~/.ssh/id_ed25519, id_ecdsa "
 				"or id_rsa, and its public part in the server's authorized_keys");
-	if (err == GIT_EAUTH || strstr(msg, "401") || strstr(msg, "403")) {
+	if (err == GIT_EAUTH || strstr(msg, "status code: 401") || strstr(msg, "status code: 403")) {
 		if (!cat->token)
 			return dfc_hint(dfc_error(DFC_ESECURITY,
 						  "the catalog at %s needs a token", cat->shown_url),
@@ -53,15 +47,20 @@ static int transport_error(struct catalog *cat, int err)
 					  cat->shown_url),
 				"with a token no redirect is followed, so that the token goes to "
 				"the URL given only: use the URL the catalog moved to");
-	if (klass == GIT_ERROR_NET || klass == GIT_ERROR_HTTP || klass == GIT_ERROR_SSL ||
-	    klass == GIT_ERROR_SSH || klass == GIT_ERROR_OS || err == GIT_ENOTFOUND) {
-		ret = dfc_error(DFC_ENETWORK, "cannot reach the catalog at %s", cat->shown_url);
-		return dfc_hint(ret, "check the URL and the network; 'data-factory-cli list' "
-				     "shows the last known state offline");
-	}
-	ret = dfc_error(DFC_ENETWORK, "catalog %s: %s", cat->shown_url, msg);
-	if (strstr(msg, cat->url) && strcmp(cat->url, cat->shown_url))
-		ret = dfc_error(DFC_ENETWORK, "catalog %s: transport error", cat->shown_url);
+	catalog_cause_of(&cause, err, e ? e->klass : 0, msg,
+			 cat->local_path ? cat->local_path : cat->url, cat->token);
+	/* An untrusted certificate or host key: not a network failure (SPEC §4). */
+	if (cause.kind == CATALOG_CAUSE_CERTIFICATE || cause.kind == CATALOG_CAUSE_HOST_KEY)
+		code = DFC_ESECURITY;
+	if (cause.kind == CATALOG_CAUSE_HOST_KEY)
+		ret = dfc_error(code, "the catalog at %s has an unknown or changed host key",
+				cat->shown_url);
+	else
+		ret = dfc_error(code, "cannot reach the catalog at %s: %s", cat->shown_url,
+				cause.text);
+	dfc_hint(ret, "%s", catalog_cause_hint(cause.kind));
+	catalog_cause_release(&cause);
+	git_error_clear();
 	return ret;
 }
 
@@ -140,6 +139,17 @@ static int ssh_credentials(git_credential **out, const char *url, const char *us
 	return GIT_EAUTH;
 }
 
+/* The transport's part of connect, fetch or push options: headers, redirects, ssh keys. */
+static void transport_options(git_remote_callbacks *callbacks, git_strarray *custom_headers,
+			      git_remote_redirect_t *follow_redirects, const struct headers *headers,
+			      struct transport_state *state)
+{
+	*custom_headers = headers->array;
+	*follow_redirects = headers->follow_redirects;
+	callbacks->credentials = ssh_credentials;
+	callbacks->payload = state;
+}
+
 static int open_remote(git_remote **out, struct catalog *cat)
 {
 	const char *url = cat->local_path ? cat->local_path : cat->url;
@@ -157,24 +167,49 @@ static int open_remote(git_remote **out, struct catalog *cat)
 	return 0;
 }
 
-/* A catalog on this machine that does not exist: empty (default) or gone. */
+/*
+ * Connect to a network catalog for a fetch, listing its refs, and keep the
+ * connection in `cat->remote` for the fetch that follows.
+ */
+static int connect_once(struct catalog *cat)
+{
+	git_remote_connect_options opts;
+	struct transport_state state = { 0, NULL };
+	struct headers headers;
+	git_remote *remote = NULL;
+	int ret, err;
+
+	if (cat->remote)
+		return 0;
+	if ((ret = open_remote(&remote, cat)) < 0)
+		return ret;
+	headers_init(&headers, cat);
+	git_remote_connect_options_init(&opts, GIT_REMOTE_CONNECT_OPTIONS_VERSION);
+	transport_options(&opts.callbacks, &opts.custom_headers, &opts.follow_redirects, &headers,
+			  &state);
+	err = git_remote_connect_ext(remote, GIT_DIRECTION_FETCH, &opts);
+	headers_release(&headers);
+	if (err < 0) {
+		ret = transport_error(cat, err);
+		git_remote_free(remote);
+		return ret;
+	}
+	cat->remote = remote;
+	return 0;
+}
+
 int catalog_remote_missing(struct catalog *cat, bool *missing)
 {
 	char *head;
 
 	*missing = false;
 	if (!cat->local_path)
-		return 0;
+		return connect_once(cat);
 	head = fs_path_join(cat->local_path, "HEAD");
 	*missing = !fs_exists(head);
 	free(head);
 	if (*missing && !cat->is_default)
-		return dfc_hint(dfc_error(DFC_ENETWORK, "cannot reach the catalog at %s: no git "
-							"repository there",
-					  cat->shown_url),
-				"create it with 'git init --bare %s', or fix --catalog / "
-				"DATA_FACTORY_CATALOG / catalog.url",
-				cat->shown_url);
+		return catalog_local_error(cat);
 	return 0;
 }
 
@@ -207,23 +242,23 @@ int catalog_remote_fetch(struct catalog *cat, const char *refspec, const char *t
 {
 	git_fetch_options opts;
 	struct headers headers;
-	git_remote *remote = NULL;
+	/* The connection made by catalog_remote_missing(), if any. */
+	git_remote *remote = cat->remote;
 	char *spec = xstrdup(refspec);
 	git_strarray specs = { &spec, 1 };
 	struct transport_state state = { 0, NULL };
-	int ret, err;
+	int ret = 0, err;
 
-	if ((ret = open_remote(&remote, cat)) < 0)
+	cat->remote = NULL;
+	if (!remote && (ret = open_remote(&remote, cat)) < 0)
 		goto out;
 	headers_init(&headers, cat);
 	git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
 	opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	opts.prune = GIT_FETCH_NO_PRUNE;
 	opts.update_fetchhead = 0;
-	opts.custom_headers = headers.array;
-	opts.follow_redirects = headers.follow_redirects;
-	opts.callbacks.credentials = ssh_credentials;
-	opts.callbacks.payload = &state;
+	transport_options(&opts.callbacks, &opts.custom_headers, &opts.follow_redirects, &headers,
+			  &state);
 	err = git_remote_fetch(remote, &specs, &opts, NULL);
 	if (err < 0)
 		ret = transport_error(cat, err);
@@ -274,11 +309,9 @@ int catalog_remote_push(struct catalog *cat, const char *id, const struct catalo
 		goto out;
 	headers_init(&headers, cat);
 	git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
-	opts.custom_headers = headers.array;
-	opts.follow_redirects = headers.follow_redirects;
+	transport_options(&opts.callbacks, &opts.custom_headers, &opts.follow_redirects, &headers,
+			  &st);
 	opts.callbacks.push_update_reference = note_status;
-	opts.callbacks.credentials = ssh_credentials;
-	opts.callbacks.payload = &st;
 	err = git_remote_push(remote, &array, &opts);
 	headers_release(&headers);
 	if (err == GIT_ENONFASTFORWARD || (err == 0 && st.rejected)) {
