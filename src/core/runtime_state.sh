@@ -2,8 +2,9 @@
 #
 # runtime_state.sh - what a generated script remembers in the work folder
 # between runs (SPEC §6): the stat-signature cache of the files it hashes,
-# and one stamp per step that last succeeded. It follows runtime.sh in every
-# generated script, before the target's part.
+# one stamp per step that last succeeded, and the record of a whole run up
+# to date. It follows runtime.sh and runtime_files.sh in every generated
+# script, before the target's part.
 #
 # A run must cost what its steps cost. So deciding that a step is up to
 # date forks nothing: files are stat'ed in batches (one `stat` for many),
