@@ -28,6 +28,8 @@
 #include "dfc/refs.h"
 #include "dfc/scripts.h"
 
+#include "dfc/strvec.h"
+
 #include <git2.h>
 #include <jansson.h>
 #include <stdbool.h>
@@ -128,28 +130,11 @@ int store_record(struct store *store, const struct record_request *req,
 int store_open_pipeline(struct store *store, const char *id);
 
 /**
- * A sorted list of pipeline ids (owned strings). New code keeps strings in
- * a `struct strvec` (strvec.h); this list remains for store_list_ids() and
- * the catalog until they move to it.
- */
-struct id_list {
-	char **ids;
-	size_t nr;
-	size_t alloc;
-};
-
-#define ID_LIST_INIT { NULL, 0, 0 }
-
-void id_list_release(struct id_list *list);
-
-/** True when `list` (sorted) holds `id`. */
-bool id_list_has(const struct id_list *list, const char *id);
-
-/**
  * Append the ids of every ref under `prefix` (such as
- * REFS_BRANCH_PREFIX) to `out`, sorted. Reads refs only.
+ * REFS_BRANCH_PREFIX) to `out`, sorted (strvec_has() finds them). Reads
+ * refs only.
  */
-int store_list_ids(struct store *store, const char *prefix, struct id_list *out);
+int store_list_ids(struct store *store, const char *prefix, struct strvec *out);
 
 /** Refs under one prefix: ids and the commits they point at. */
 struct tip_list {

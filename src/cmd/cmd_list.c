@@ -57,24 +57,19 @@ static char *name_of(const struct buf *pipeline_json)
 }
 
 /* Every pipeline id of the local store and of the catalog's last known state. */
-static int all_ids(struct cmd_ctx *ctx, struct id_list *local, struct id_list *catalog,
-		   struct id_list *both)
+static int all_ids(struct cmd_ctx *ctx, struct strvec *local, struct strvec *catalog,
+		   struct strvec *both)
 {
 	int ret;
 
 	if ((ret = store_list_ids(&ctx->store, REFS_BRANCH_PREFIX, local)) < 0 ||
 	    (ret = store_list_ids(&ctx->store, REFS_TRACKING_PREFIX, catalog)) < 0)
 		return ret;
-	for (size_t i = 0; i < local->nr; i++) {
-		XGROW(both->ids, both->alloc, both->nr + 1);
-		both->ids[both->nr++] = xstrdup(local->ids[i]);
-	}
-	for (size_t i = 0; i < catalog->nr; i++) {
-		if (id_list_has(local, catalog->ids[i]))
-			continue;
-		XGROW(both->ids, both->alloc, both->nr + 1);
-		both->ids[both->nr++] = xstrdup(catalog->ids[i]);
-	}
+	for (size_t i = 0; i < local->nr; i++)
+		strvec_push(both, local->items[i]);
+	for (size_t i = 0; i < catalog->nr; i++)
+		if (!strvec_has(local, catalog->items[i]))
+			strvec_push(both, catalog->items[i]);
 	return 0;
 }
 
@@ -290,7 +285,7 @@ static int local_datasets(struct cmd_ctx *ctx, const char *id, struct entries *o
 
 static int list_files(struct cmd_ctx *ctx, const char *kind, struct table *table, json_t *json)
 {
-	struct id_list local = ID_LIST_INIT, catalog = ID_LIST_INIT, both = ID_LIST_INIT;
+	struct strvec local = STRVEC_INIT, catalog = STRVEC_INIT, both = STRVEC_INIT;
 	struct entries list = { NULL, 0, 0 };
 	bool scripts = !strcmp(kind, "script");
 	int ret;
@@ -298,11 +293,11 @@ static int list_files(struct cmd_ctx *ctx, const char *kind, struct table *table
 	if ((ret = all_ids(ctx, &local, &catalog, &both)) < 0)
 		goto out;
 	for (size_t i = 0; i < local.nr && !catalog_only; i++)
-		if ((ret = scripts ? local_scripts(ctx, local.ids[i], &list)
-				   : local_datasets(ctx, local.ids[i], &list)) < 0)
+		if ((ret = scripts ? local_scripts(ctx, local.items[i], &list)
+				   : local_datasets(ctx, local.items[i], &list)) < 0)
 			goto out;
 	for (size_t i = 0; i < catalog.nr && !local_only; i++)
-		if ((ret = catalog_entries(ctx, catalog.ids[i], scripts, &list)) < 0)
+		if ((ret = catalog_entries(ctx, catalog.items[i], scripts, &list)) < 0)
 			goto out;
 	for (size_t i = 0; i < list.nr; i++) {
 		const struct entry *e = &list.items[i];
@@ -327,9 +322,9 @@ static int list_files(struct cmd_ctx *ctx, const char *kind, struct table *table
 	}
 out:
 	entries_release(&list);
-	id_list_release(&local);
-	id_list_release(&catalog);
-	id_list_release(&both);
+	strvec_release(&local);
+	strvec_release(&catalog);
+	strvec_release(&both);
 	return ret;
 }
 

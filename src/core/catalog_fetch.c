@@ -68,7 +68,7 @@ out:
 	return ret;
 }
 
-int catalog_fetch_locked(struct catalog *cat, const char *id, struct id_list *tags)
+int catalog_fetch_locked(struct catalog *cat, const char *id, struct strvec *tags)
 {
 	char *spec = NULL;
 	bool missing;

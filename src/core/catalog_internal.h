@@ -41,7 +41,7 @@ int catalog_remote_missing(struct catalog *cat, bool *missing);
  * credentials).
  */
 int catalog_remote_fetch(struct catalog *cat, const char *refspec, const char *tags_of,
-			 struct id_list *tags);
+			 struct strvec *tags);
 
 /* One ref update of a push: `commit` to `dst` in the catalog. */
 struct catalog_push_ref {
@@ -147,7 +147,7 @@ int catalog_lock_writers(struct catalog *cat, const char *id, int *fd);
  * catalog_fetch() of `id` for a caller that holds the home's lock already;
  * with `tags`, also append the `vN` names of the catalog's tags of `id`.
  */
-int catalog_fetch_locked(struct catalog *cat, const char *id, struct id_list *tags);
+int catalog_fetch_locked(struct catalog *cat, const char *id, struct strvec *tags);
 
 /* Point the tracking ref of `id` at `commit`, as a fetch would. */
 int catalog_set_tracking(struct catalog *cat, const char *id, const git_oid *commit);

@@ -214,7 +214,7 @@ int catalog_remote_missing(struct catalog *cat, bool *missing)
 }
 
 /* The `vN` tags of `id` the catalog advertised in its last connection, sorted. */
-static void advertised_tags(git_remote *remote, const char *id, struct id_list *out)
+static void advertised_tags(git_remote *remote, const char *id, struct strvec *out)
 {
 	char *prefix = refs_tag_prefix(id);
 	const git_remote_head **heads = NULL;
@@ -229,16 +229,14 @@ static void advertised_tags(git_remote *remote, const char *id, struct id_list *
 
 		if (strncmp(name, prefix, len) || strchr(name + len, '^'))
 			continue;
-		XGROW(out->ids, out->alloc, out->nr + 1);
-		out->ids[out->nr++] = xstrdup(name + len);
+		strvec_push(out, name + len);
 	}
-	if (out->nr)
-		qsort(out->ids, out->nr, sizeof(*out->ids), strvec_compare);
+	strvec_sort(out);
 	free(prefix);
 }
 
 int catalog_remote_fetch(struct catalog *cat, const char *refspec, const char *tags_of,
-			 struct id_list *tags)
+			 struct strvec *tags)
 {
 	git_fetch_options opts;
 	struct headers headers;

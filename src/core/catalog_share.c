@@ -123,7 +123,7 @@ static int build_tree(struct built_version *out, struct catalog *cat,
 
 /* Tag pushes still to do: the catalog's versions without their tag. */
 struct tag_pushes {
-	const struct id_list *have;
+	const struct strvec *have;
 	git_oid *commits;
 	char **names;
 	size_t nr;
@@ -146,7 +146,7 @@ static int note_untagged(git_commit *commit, int version, void *payload)
 	char word[16];
 
 	snprintf(word, sizeof(word), "v%d", version);
-	if (!id_list_has(t->have, word))
+	if (!strvec_has(t->have, word))
 		add_tag_push(t, git_commit_id(commit), version);
 	return 0;
 }
@@ -158,7 +158,7 @@ static int note_untagged(git_commit *commit, int version, void *payload)
  * missing. Nothing is pushed when nothing is missing.
  */
 static int push_tags(struct catalog *cat, const char *id, git_commit *tip,
-		     const struct id_list *have, const git_oid *commit, int version)
+		     const struct strvec *have, const git_oid *commit, int version)
 {
 	struct tag_pushes t = { have, NULL, NULL, 0, 0, 0, id };
 	struct catalog_push_ref *refs = NULL;
@@ -246,7 +246,7 @@ static int check_base(struct catalog *cat, const struct share_request *req, git_
 static int share_round(struct catalog *cat, const struct share_request *req,
 		       struct share_result *res, struct built_version *built)
 {
-	struct id_list tags = ID_LIST_INIT;
+	struct strvec tags = STRVEC_INIT;
 	git_commit *tip = NULL;
 	git_tree *tip_tree = NULL;
 	char *branch = refs_branch(req->id);
@@ -294,7 +294,7 @@ static int share_round(struct catalog *cat, const struct share_request *req,
 	res->version = latest + 1;
 	res->appended = true;
 out:
-	id_list_release(&tags);
+	strvec_release(&tags);
 	git_tree_free(tip_tree);
 	git_commit_free(tip);
 	free(branch);

@@ -10,19 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void id_list_release(struct id_list *list)
-{
-	for (size_t i = 0; i < list->nr; i++)
-		free(list->ids[i]);
-	free(list->ids);
-	memset(list, 0, sizeof(*list));
-}
-
-bool id_list_has(const struct id_list *list, const char *id)
-{
-	return list->nr && bsearch(&id, list->ids, list->nr, sizeof(*list->ids), strvec_compare);
-}
-
 void tip_list_release(struct tip_list *list)
 {
 	for (size_t i = 0; i < list->nr; i++)
@@ -85,18 +72,15 @@ int store_list_tips(struct store *store, const char *prefix, struct tip_list *ou
 	return 0;
 }
 
-int store_list_ids(struct store *store, const char *prefix, struct id_list *out)
+int store_list_ids(struct store *store, const char *prefix, struct strvec *out)
 {
 	struct tip_list tips = TIP_LIST_INIT;
 	int ret = store_list_tips(store, prefix, &tips);
 
-	for (size_t i = 0; i < tips.nr; i++) {
-		XGROW(out->ids, out->alloc, out->nr + 1);
-		out->ids[out->nr++] = tips.items[i].id;
-	}
-	free(tips.items);
-	if (out->nr)
-		qsort(out->ids, out->nr, sizeof(*out->ids), strvec_compare);
+	for (size_t i = 0; i < tips.nr; i++)
+		strvec_push(out, tips.items[i].id);
+	tip_list_release(&tips);
+	strvec_sort(out);
 	return ret;
 }
 
