@@ -4,6 +4,7 @@
 #ifndef DFC_TRAILERS_H
 #define DFC_TRAILERS_H
 
+#include "dfc/buf.h"
 #include "dfc/fingerprint.h"
 
 #include <git2.h>
@@ -19,6 +20,13 @@
 
 /** Value of trailer `key` in `message`, newly allocated, or NULL. */
 char *trailer_value(const char *message, const char *key);
+
+/*
+ * Append a user's `message` to `msg` without its trailing newlines and
+ * spaces (the trailers follow it); false, appending nothing, when it is
+ * NULL or empty.
+ */
+bool trailers_add_message(struct buf *msg, const char *message);
 
 /**
  * The Pipeline-Version of `commit` into `*version`; DFC_EINTERNAL (with a

@@ -52,17 +52,8 @@ static char *share_message(const struct share_request *req, int version,
 {
 	struct buf msg = BUF_INIT;
 
-	if (req->message && *req->message) {
-		size_t len;
-
-		buf_adds(&msg, req->message);
-		len = msg.len;
-		while (len && (msg.data[len - 1] == '\n' || msg.data[len - 1] == ' '))
-			len--;
-		buf_truncate(&msg, len);
-	} else {
+	if (!trailers_add_message(&msg, req->message))
 		buf_addf(&msg, "share %s as version %d", req->id, version);
-	}
 	buf_addf(&msg, "\n\n" TRAILER_ID ": %s\n" TRAILER_VERSION ": %d\n", req->id, version);
 	if (req->local_version)
 		buf_addf(&msg, TRAILER_LOCAL_VERSION ": %d\n", req->local_version);

@@ -130,12 +130,26 @@ dfc_stat() {
 	done
 }
 
+# dfc_settled SIGNATURE SECOND: whether the file's last change (its mtime
+# or ctime in "SIZE MTIME.NS CTIME.NS INODE") came at least a whole second
+# before SECOND, when it was hashed or checked (the racy rule).
+dfc_settled() {
+	local rest=${1#* } mtime ctime
+	mtime=${rest%%.*}
+	rest=${rest#* }
+	ctime=${rest%%.*}
+	if ((mtime < ctime)); then
+		mtime=$ctime
+	fi
+	((mtime + 1 < $2))
+}
+
 # dfc_hash PATH...: the sha256 of each file into DFC_SHA ('-' when it is
 # missing), from the cache where it holds, else with one `sha256sum` for
 # all the others. Files written by this run are stat'ed again first.
 dfc_hash() {
 	local -a need=() todo=() stale=() out=()
-	local p k now sig rest mtime ctime
+	local p k now sig
 	for p in "$@"; do
 		if [[ -z ${DFC_SIG[$p]+set} || -n ${DFC_STALE[$p]:-} ]]; then
 			stale+=("$p")
@@ -156,23 +170,11 @@ dfc_hash() {
 			DFC_SHA[$p]=-
 			continue
 		fi
-		# The cache holds when the signature is the same and the file's
-		# last change ("SIZE MTIME.NS CTIME.NS INODE") came at least a
-		# second before its hash (the racy rule; inline: it runs for
-		# every file of every run).
-		if [[ ${DFC_C_SIG[$p]:-} == "$sig" ]]; then
-			rest=${sig#* }
-			mtime=${rest%%.*}
-			rest=${rest#* }
-			ctime=${rest%%.*}
-			if ((mtime < ctime)); then
-				mtime=$ctime
-			fi
-			k=${DFC_C_AT[$p]}
-			if ((mtime + 1 < k)); then
-				DFC_SHA[$p]=${DFC_C_SHA[$p]}
-				continue
-			fi
+		# The cache holds when the signature is the same and the file
+		# was settled when it was hashed.
+		if [[ ${DFC_C_SIG[$p]:-} == "$sig" ]] && dfc_settled "$sig" "${DFC_C_AT[$p]}"; then
+			DFC_SHA[$p]=${DFC_C_SHA[$p]}
+			continue
 		fi
 		if [[ -z ${DFC_SHA[$p]:-} ]]; then
 			todo+=("$p")
@@ -430,7 +432,7 @@ dfc_uptodate_check() {
 dfc_uptodate_save() {
 	local -a sigs=() fresh=()
 	local -A is_fresh=()
-	local p sig at now rest mtime ctime selected
+	local p sig at now selected
 	if ((DFC_DRY_RUN || DFC_ALL_UP_TO_DATE)) || [[ -z $DFC_SELF ]]; then
 		return 0
 	fi
@@ -465,14 +467,7 @@ dfc_uptodate_save() {
 			fi
 			return 0
 		fi
-		rest=${sig#* }
-		mtime=${rest%%.*}
-		rest=${rest#* }
-		ctime=${rest%%.*}
-		if ((mtime < ctime)); then
-			mtime=$ctime
-		fi
-		if ((mtime + 1 >= at)); then
+		if ! dfc_settled "$sig" "$at"; then
 			return 0 # changed in the second it was checked: next time
 		fi
 		sigs+=("$sig")

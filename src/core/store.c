@@ -212,17 +212,9 @@ static char *build_message(const struct record_request *req, int version,
 			   const char *fingerprint)
 {
 	struct buf msg = BUF_INIT;
-	size_t len;
 
-	if (req->message && *req->message) {
-		buf_adds(&msg, req->message);
-		len = msg.len;
-		while (len && (msg.data[len - 1] == '\n' || msg.data[len - 1] == ' '))
-			len--;
-		buf_truncate(&msg, len);
-	} else {
+	if (!trailers_add_message(&msg, req->message))
 		buf_addf(&msg, "update %s to version %d", req->id, version);
-	}
 	buf_addf(&msg, "\n\n" TRAILER_ID ": %s\n" TRAILER_VERSION ": %d\n",
 		 req->id, version);
 	if (req->source_file)

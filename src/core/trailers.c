@@ -85,3 +85,17 @@ int commit_pipeline_version(const git_commit *commit, int *version)
 	*version = v;
 	return 0;
 }
+
+bool trailers_add_message(struct buf *msg, const char *message)
+{
+	size_t len;
+
+	if (!message || !*message)
+		return false;
+	buf_adds(msg, message);
+	len = msg->len;
+	while (len && (msg->data[len - 1] == '\n' || msg->data[len - 1] == ' '))
+		len--;
+	buf_truncate(msg, len);
+	return true;
+}
