@@ -241,6 +241,15 @@ out:
 	return ret;
 }
 
+/* The paths of hook i in `hooks_dir` and of its chained copy, replacing the last ones. */
+static void hook_paths(char **path, char **chained, const char *hooks_dir, size_t i)
+{
+	free(*path);
+	free(*chained);
+	*path = fs_path_join(hooks_dir, hook_texts[i].name);
+	*chained = chained_path(*path);
+}
+
 int hooks_install(char **hooks_dir, const char *dir, const char *tool)
 {
 	struct buf body = BUF_INIT;
@@ -252,10 +261,7 @@ int hooks_install(char **hooks_dir, const char *dir, const char *tool)
 	if ((ret = fs_mkdir_p(*hooks_dir)) < 0)
 		goto out;
 	for (size_t i = 0; i < NR_HOOKS; i++) {
-		free(path);
-		free(chained);
-		path = fs_path_join(*hooks_dir, hook_texts[i].name);
-		chained = chained_path(path);
+		hook_paths(&path, &chained, *hooks_dir, i);
 		if (present(path) && !is_ours(path)) {
 			if (present(chained)) {
 				ret = dfc_error(DFC_ECONFLICT, "'%s' is in the way", chained);
@@ -288,10 +294,7 @@ int hooks_uninstall(char **hooks_dir, const char *dir)
 	if ((ret = find_hooks_dir(hooks_dir, dir)) < 0)
 		goto out;
 	for (size_t i = 0; i < NR_HOOKS; i++) {
-		free(path);
-		free(chained);
-		path = fs_path_join(*hooks_dir, hook_texts[i].name);
-		chained = chained_path(path);
+		hook_paths(&path, &chained, *hooks_dir, i);
 		if (!present(path) || !is_ours(path))
 			continue;
 		if (present(chained)) {
