@@ -28,6 +28,12 @@ int catalog_base_set(struct catalog *cat, const char *id, const git_oid *commit)
 /** The same for a caller without that lock (sync): it is taken here. */
 int catalog_base_record(struct catalog *cat, const char *id, const git_oid *commit);
 
+/** The version number of the base of `id` with `cat` into `*version`, 0 if none. */
+int catalog_base_version(struct catalog *cat, const char *id, int *version);
+
+/** catalog_base_record() of the version whose commit is `commit_hex`. */
+int catalog_base_record_hex(struct catalog *cat, const char *id, const char *commit_hex);
+
 /**
  * Record `commit` as the version a share of `id` is about to push, so that
  * a share killed after its push, before catalog_base_set(), still knows

@@ -8,7 +8,6 @@
 #include "dfc/error.h"
 #include "dfc/fs.h"
 #include "dfc/merge.h"
-#include "dfc/trailers.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -161,7 +160,6 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	struct working_file wf = WORKING_FILE_INIT;
 	struct catalog_version target = { 0 }, base = { 0 };
 	struct catalog cat = CATALOG_INIT;
-	git_commit *base_commit = NULL;
 	const char *id;
 	int base_version = 0;
 	bool recorded;
@@ -188,10 +186,8 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 		goto record_base;
 	}
 	/* The version FILE started from: the last one synced or shared here. */
-	if ((ret = catalog_base_get(&base_commit, &cat, id)) < 0)
-		goto out;
-	if (base_commit && commit_pipeline_version(base_commit, &base_version) == 0 &&
-	    base_version && (ret = catalog_read_version(&ctx->store, id, base_version, &base)) < 0)
+	if ((ret = catalog_base_version(&cat, id, &base_version)) < 0 ||
+	    (base_version && (ret = catalog_read_version(&ctx->store, id, base_version, &base)) < 0))
 		goto out;
 	if (!force && base.version && !file_is_version(&wf, &base) &&
 	    !file_is_version(&wf, &target)) {
@@ -230,14 +226,8 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_note(ctx, "wrote catalog version %d of %s into '%s'", target.version, id,
 			 argv[0]);
 record_base:
-	{
-		git_oid oid;
-
-		if (git_oid_fromstr(&oid, target.commit) == 0)
-			ret = catalog_base_record(&cat, id, &oid);
-	}
+	ret = catalog_base_record_hex(&cat, id, target.commit);
 out:
-	git_commit_free(base_commit);
 	catalog_version_release(&base);
 	catalog_version_release(&target);
 	catalog_release(&cat);

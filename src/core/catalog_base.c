@@ -6,6 +6,7 @@
 #include "dfc/error.h"
 #include "dfc/fs.h"
 #include "dfc/refs.h"
+#include "dfc/trailers.h"
 #include "dfc/xalloc.h"
 
 #include <stdlib.h>
@@ -65,6 +66,29 @@ int catalog_base_record(struct catalog *cat, const char *id, const git_oid *comm
 		ret = catalog_base_set(cat, id, commit);
 	fs_unlock(fd);
 	return ret;
+}
+
+int catalog_base_version(struct catalog *cat, const char *id, int *version)
+{
+	git_commit *base = NULL;
+	int ret = catalog_base_get(&base, cat, id);
+
+	*version = 0;
+	if (ret == 0 && commit_pipeline_version(base, version) < 0) {
+		dfc_error_clear();
+		*version = 0;
+	}
+	git_commit_free(base);
+	return ret < 0 ? ret : 0;
+}
+
+int catalog_base_record_hex(struct catalog *cat, const char *id, const char *commit_hex)
+{
+	git_oid oid;
+
+	if (git_oid_fromstr(&oid, commit_hex) < 0)
+		return dfc_git_error(DFC_EINTERNAL, "not a commit id");
+	return catalog_base_record(cat, id, &oid);
 }
 
 int catalog_base_set_pending(struct catalog *cat, const char *id, const git_oid *commit)
