@@ -38,27 +38,34 @@ static int same_content(const struct catalog_version *v, void *payload)
 	return s->found;
 }
 
-/*
- * True when FILE holds nothing that would be lost: it equals a local
- * version (with its scripts) or a catalog version.
- */
-static int is_recorded(struct cmd_ctx *ctx, struct working_file *wf, const char *id,
-		       bool *recorded)
+/* Whether FILE's content is that of some version of `id` in the catalog. */
+static int in_catalog(struct cmd_ctx *ctx, struct working_file *wf, const char *id, bool *found)
 {
 	struct known_search search = { "", false };
-	int local = 0, ret;
+	int ret;
 
-	*recorded = false;
-	if (store_has_pipeline(&ctx->store, id)) {
-		ret = store_find_version(&ctx->store, id, wf->canonical.data, wf->canonical.len,
-					 &wf->scripts, &local);
-		if (ret < 0)
-			return ret;
-	}
 	working_file_fingerprint(wf, search.fingerprint);
-	if ((ret = catalog_for_each_version(&ctx->store, id, same_content, &search)) < 0)
+	ret = catalog_for_each_version(&ctx->store, id, same_content, &search);
+	*found = search.found;
+	return ret < 0 ? ret : 0;
+}
+
+/*
+ * The local version of `id` whose content FILE holds into `*local` (0:
+ * none), and whether it is the latest one.
+ */
+static int in_store(struct cmd_ctx *ctx, struct working_file *wf, const char *id, int *local,
+		    bool *latest)
+{
+	int last = 0, ret = 0;
+
+	*local = 0;
+	if (store_has_pipeline(&ctx->store, id) &&
+	    ((ret = store_find_version(&ctx->store, id, wf->canonical.data, wf->canonical.len,
+				       &wf->scripts, local)) < 0 ||
+	     (ret = store_latest_version(&ctx->store, id, &last)) < 0))
 		return ret;
-	*recorded = local > 0 || search.found;
+	*latest = *local && *local == last;
 	return 0;
 }
 
@@ -146,23 +153,14 @@ out:
 	return ret;
 }
 
-/* Whether FILE's content (pipeline and scripts) is that of catalog version `v`. */
-static bool file_is_version(struct working_file *wf, const struct catalog_version *v)
-{
-	char fingerprint[FINGERPRINT_SIZE];
-
-	working_file_fingerprint(wf, fingerprint);
-	return !strcmp(fingerprint, v->fingerprint);
-}
-
 static int run(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct working_file wf = WORKING_FILE_INIT;
 	struct catalog_version target = { 0 }, base = { 0 };
 	struct catalog cat = CATALOG_INIT;
 	const char *id;
-	int base_version = 0;
-	bool recorded;
+	int base_version = 0, local = 0;
+	bool known, latest = false;
 	int ret;
 
 	(void)argc;
@@ -185,13 +183,20 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 		printf("%d\n", target.version);
 		goto record_base;
 	}
-	/* The version FILE started from: the last one synced or shared here. */
-	if ((ret = catalog_base_version(&cat, id, &base_version)) < 0 ||
+	/*
+	 * FILE holding a catalog version, or an older local one, lags behind:
+	 * it is brought forward. Else FILE has edits of its own (the latest
+	 * local version records them, or none does): merged with what the
+	 * catalog did since the version this home last synced or shared.
+	 */
+	if ((ret = in_catalog(ctx, &wf, id, &known)) < 0 ||
+	    (!known && (ret = in_store(ctx, &wf, id, &local, &latest)) < 0) ||
+	    (ret = catalog_base_version(&cat, id, &base_version)) < 0 ||
 	    (base_version && (ret = catalog_read_version(&ctx->store, id, base_version, &base)) < 0))
 		goto out;
-	if (!force && base.version && !file_is_version(&wf, &base) &&
-	    !file_is_version(&wf, &target)) {
-		/* FILE moved from its base: merge what the catalog did since. */
+	if (!known && local && !latest)
+		known = true;
+	if (!force && !known && base.version) {
 		if (!strcmp(base.commit, target.commit)) {
 			cmd_note(ctx, "'%s' holds changes of its own; the catalog has nothing newer "
 				      "than version %d",
@@ -203,20 +208,16 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 		printf("%d\n", target.version);
 		goto record_base;
 	}
-	if (!force && !base.version && !file_is_version(&wf, &target)) {
-		if ((ret = is_recorded(ctx, &wf, id, &recorded)) < 0)
-			goto out;
-		if (!recorded) {
-			ret = dfc_hint(dfc_error(DFC_ECONFLICT,
-						 "'%s' holds changes that are in no local and no "
-						 "catalog version, and this home never synced '%s', so "
-						 "they cannot be merged",
-						 argv[0], id),
-				       "keep a copy of '%s', take the catalog's version with 'sync "
-				       "--force', and apply your edits to it again",
-				       argv[0]);
-			goto out;
-		}
+	if (!force && !known && !local) {
+		ret = dfc_hint(dfc_error(DFC_ECONFLICT,
+					 "'%s' holds changes that are in no local and no catalog "
+					 "version, and this home never synced '%s', so they cannot "
+					 "be merged",
+					 argv[0], id),
+			       "keep a copy of '%s', take the catalog's version with 'sync "
+			       "--force', and apply your edits to it again",
+			       argv[0]);
+		goto out;
 	}
 	ret = fs_write_atomic(wf.path, target.pipeline_json.data, target.pipeline_json.len, -1);
 	if (ret < 0)

@@ -211,17 +211,19 @@ void catalog_cause_of(struct catalog_cause *out, int err, int klass, const char 
 	memset(out, 0, sizeof(*out));
 	if (!message)
 		message = "";
-	if (err == GIT_ECERTIFICATE || klass == GIT_ERROR_SSL) {
-		if (catalog_url_is_ssh(url)) {
-			out->kind = CATALOG_CAUSE_HOST_KEY;
-			text = xstrdup("unknown or changed host key");
-		} else {
-			char *detail = certificate_detail(message);
+	if ((err == GIT_ECERTIFICATE || klass == GIT_ERROR_SSL) && catalog_url_is_ssh(url)) {
+		out->kind = CATALOG_CAUSE_HOST_KEY;
+		text = xstrdup("unknown or changed host key");
+	} else if (err == GIT_ECERTIFICATE || strstr(message, "certificate")) {
+		char *detail = certificate_detail(message);
 
-			out->kind = CATALOG_CAUSE_CERTIFICATE;
-			text = xasprintf("certificate problem: %s", detail);
-			free(detail);
-		}
+		out->kind = CATALOG_CAUSE_CERTIFICATE;
+		text = xasprintf("certificate problem: %s", detail);
+		free(detail);
+	} else if (klass == GIT_ERROR_SSL) {
+		/* No certificate to judge: the server did not speak TLS. */
+		out->kind = CATALOG_CAUSE_TLS;
+		text = xasprintf("TLS failed: %s", message);
 	} else if (strstr(message, "failed to resolve address for ")) {
 		out->kind = CATALOG_CAUSE_RESOLVE;
 		if (!network)
@@ -296,6 +298,9 @@ const char *catalog_cause_hint(enum catalog_cause_kind kind)
 		return "the server's certificate must name its host and be signed by a CA this "
 		       "machine trusts: ask the catalog's administrator, or add that CA to "
 		       "/usr/local/share/ca-certificates and run update-ca-certificates";
+	case CATALOG_CAUSE_TLS:
+		return "check that the server speaks https on that port (an http:// server "
+		       "answers https:// like this)";
 	case CATALOG_CAUSE_HOST_KEY:
 		return "check the key with its owner, then add it to ~/.ssh/known_hosts "
 		       "(for example by connecting once with ssh)";

@@ -73,6 +73,9 @@ static const struct cause_case cases[] = {
 	  "certificate problem: the server's certificate is not trusted" },
 	{ -1, GIT_ERROR_SSL, "hostname does not match certificate", "https://127.0.0.1/c.git",
 	  CATALOG_CAUSE_CERTIFICATE, "certificate problem: hostname does not match certificate" },
+	/* https:// to a server that speaks plain http: no certificate to judge. */
+	{ -1, GIT_ERROR_SSL, "SSL - An invalid SSL record was received", "https://127.0.0.1/c.git",
+	  CATALOG_CAUSE_TLS, "TLS failed: SSL - An invalid SSL record was received" },
 	{ GIT_ECERTIFICATE, GIT_ERROR_SSH, "unknown host key", "ssh://example.org/c.git",
 	  CATALOG_CAUSE_HOST_KEY, "unknown or changed host key" },
 	{ -1, GIT_ERROR_NET, "early EOF from http://ada:pw@example.org/c.git",
