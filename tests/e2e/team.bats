@@ -135,8 +135,8 @@ check_no_lost_update() {
 			echo "${steps[k]}: $stderr"
 			[ "$status" -eq 0 ]
 		fi
-		# A run between every two steps, writing a new output each time.
-		[ "$k" -eq 0 ] && continue
+		# A run after every step, so one comes between every two of them,
+		# writing a new output each time.
 		dfc run -f pipeline.json > /dev/null 2>&1
 		[ -s data/out.csv ]
 	done
