@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "test_scripts.h"
+
 #include "local_server.h"
 #include "temp_dir.h"
 
@@ -33,17 +35,6 @@ struct fixture {
 	struct catalog cat_a, cat_b;
 	struct script_files scripts;
 };
-
-static void add_script(struct script_files *s, const char *node, const char *name,
-		       const char *content)
-{
-	XGROW(s->items, s->alloc, s->nr + 1);
-	s->items[s->nr].node_id = xstrdup(node);
-	s->items[s->nr].name = xstrdup(name);
-	buf_init(&s->items[s->nr].content);
-	buf_adds(&s->items[s->nr].content, content);
-	s->nr++;
-}
 
 static void open_store(struct store *store, const char *dir, const char *name)
 {

@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "test_scripts.h"
+
 #include "temp_dir.h"
 
 #include "dfc/canonical.h"
@@ -61,17 +63,6 @@ static const char PIPELINE[] =
 	"{\"id\": \"out\", \"type\": \"dataset\", \"path\": \"out/result.csv\"}],"
 	"\"edges\": [{\"from\": \"small\", \"to\": \"s\"}, {\"from\": \"big\", \"to\": \"s\"},"
 	"{\"from\": \"s\", \"to\": \"out\"}]}";
-
-static void add_script(struct script_files *s, const char *node, const char *name,
-		       const char *content)
-{
-	XGROW(s->items, s->alloc, s->nr + 1);
-	s->items[s->nr].node_id = xstrdup(node);
-	s->items[s->nr].name = xstrdup(name);
-	buf_init(&s->items[s->nr].content);
-	buf_adds(&s->items[s->nr].content, content);
-	s->nr++;
-}
 
 static char *blob_at(git_repository *repo, const git_oid *tree_oid, const char *path)
 {

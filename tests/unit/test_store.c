@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "test_scripts.h"
+
 #include "temp_dir.h"
 
 #include "dfc/error.h"
@@ -78,17 +80,6 @@ static char *read_text(const char *path)
 	if (fs_read_file(&b, path, DFC_MAX_FILE_BYTES) < 0)
 		return NULL;
 	return buf_detach(&b, NULL);
-}
-
-static void add_script(struct script_files *s, const char *node, const char *name,
-		       const char *content)
-{
-	XGROW(s->items, s->alloc, s->nr + 1);
-	s->items[s->nr].node_id = xstrdup(node);
-	s->items[s->nr].name = xstrdup(name);
-	buf_init(&s->items[s->nr].content);
-	buf_adds(&s->items[s->nr].content, content);
-	s->nr++;
 }
 
 static void test_open_creates_bare_repo_and_view(void **state)
