@@ -24,74 +24,62 @@ static char *print(const struct table *t, bool aligned)
 	return text;
 }
 
-static void test_aligned_pads_to_widest_cell_counting_characters(void **state)
+/* One table printed both ways: what each must be. */
+struct table_case {
+	const char *what;
+	size_t columns;
+	const char *head[3];
+	const char *rows[2][3];
+	size_t nr_rows;
+	const char *plain;
+	const char *aligned;
+};
+
+static const struct table_case cases[] = {
+	{ "aligned pads to the widest cell, counting characters", 2, { "ID", "NAME" },
+	  { { "a", "café" }, { "longer", NULL } }, 2, "a\tcafé\nlonger\t-\n",
+	  "ID      NAME\n"
+	  "a       café\n"
+	  "longer  -\n" },
+	{ "plain is tab-separated, without a header", 3, { "A", "B", "C" },
+	  { { "1", "two words", "3" } }, 1, "1\ttwo words\t3\n", "A  B          C\n"
+								 "1  two words  3\n" },
+	/* a tab or line break in a cell makes no column or row; widths count
+	 * the escaped text as it is shown */
+	{ "cells are escaped for terminals", 2, { "ID", "NAME" },
+	  { { "a", "\x1b]0;owned\x07\x1b[2J" }, { "b\tc", "x\ny\xc2\x9b\x7f\xff" } }, 2,
+	  "a\t\\x1b]0;owned\\x07\\x1b[2J\n"
+	  "b\\x09c\tx\\x0ay\\xc2\\x9b\\x7f\\xff\n",
+	  "ID      NAME\n"
+	  "a       \\x1b]0;owned\\x07\\x1b[2J\n"
+	  "b\\x09c  x\\x0ay\\xc2\\x9b\\x7f\\xff\n" },
+};
+
+static void test_cases(void **state)
 {
-	static const char *const head[] = { "ID", "NAME" };
-	static const char *const r1[] = { "a", "café" };
-	static const char *const r2[] = { "longer", NULL };
-	struct table t;
-	char *text;
-
 	(void)state;
-	table_init(&t, 2, head);
-	table_add(&t, r1);
-	table_add(&t, r2);
-	text = print(&t, true);
-	assert_string_equal(text, "ID      NAME\n"
-				  "a       café\n"
-				  "longer  -\n");
-	free(text);
-	table_release(&t);
-}
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct table_case *c = &cases[i];
+		struct table t;
+		char *plain, *aligned;
 
-static void test_plain_is_tab_separated_without_header(void **state)
-{
-	static const char *const head[] = { "A", "B", "C" };
-	static const char *const r1[] = { "1", "two words", "3" };
-	struct table t;
-	char *text;
-
-	(void)state;
-	table_init(&t, 3, head);
-	table_add(&t, r1);
-	text = print(&t, false);
-	assert_string_equal(text, "1\ttwo words\t3\n");
-	free(text);
-	table_release(&t);
-}
-
-static void test_cells_are_escaped_for_terminals(void **state)
-{
-	static const char *const head[] = { "ID", "NAME" };
-	static const char *const r1[] = { "a", "\x1b]0;owned\x07\x1b[2J" };
-	static const char *const r2[] = { "b\tc", "x\ny\xc2\x9b\x7f\xff" };
-	struct table t;
-	char *text;
-
-	(void)state;
-	table_init(&t, 2, head);
-	table_add(&t, r1);
-	table_add(&t, r2);
-	/* a tab or line break in a cell cannot make a column or a row */
-	text = print(&t, false);
-	assert_string_equal(text, "a\t\\x1b]0;owned\\x07\\x1b[2J\n"
-				  "b\\x09c\tx\\x0ay\\xc2\\x9b\\x7f\\xff\n");
-	free(text);
-	/* widths count the escaped text as it is shown */
-	text = print(&t, true);
-	assert_string_equal(text, "ID      NAME\n"
-				  "a       \\x1b]0;owned\\x07\\x1b[2J\n"
-				  "b\\x09c  x\\x0ay\\xc2\\x9b\\x7f\\xff\n");
-	free(text);
-	table_release(&t);
+		table_init(&t, c->columns, c->head);
+		for (size_t r = 0; r < c->nr_rows; r++)
+			table_add(&t, c->rows[r]);
+		plain = print(&t, false);
+		aligned = print(&t, true);
+		if (strcmp(plain, c->plain) || strcmp(aligned, c->aligned))
+			fail_msg("%s:\nplain:\n%s\naligned:\n%s", c->what, plain, aligned);
+		free(plain);
+		free(aligned);
+		table_release(&t);
+	}
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_aligned_pads_to_widest_cell_counting_characters),
-		cmocka_unit_test(test_plain_is_tab_separated_without_header),
-		cmocka_unit_test(test_cells_are_escaped_for_terminals),
+		cmocka_unit_test(test_cases),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
