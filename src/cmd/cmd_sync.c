@@ -86,22 +86,26 @@ static json_t *version_json(const struct catalog_version *v)
  */
 static void adopt_base_ids(json_t *ours, const json_t *base)
 {
-	json_t *node, *other;
-	size_t i, k;
+	const char *keys[] = { "script_id", "dataset_id" };
+	json_t *by_id = json_object(), *node;
+	size_t i;
 
-	json_array_foreach(json_object_get(ours, "nodes"), i, node) {
+	/* The base's nodes by id: one pass each, for pipelines of any size. */
+	json_array_foreach(json_object_get(base, "nodes"), i, node) {
 		const char *id = json_string_value(json_object_get(node, "id"));
 
-		json_array_foreach(json_object_get(base, "nodes"), k, other) {
-			const char *keys[] = { "script_id", "dataset_id" };
-
-			if (!id || !json_equal(json_object_get(other, "id"), json_object_get(node, "id")))
-				continue;
-			for (size_t n = 0; n < 2; n++)
-				if (!json_object_get(node, keys[n]) && json_object_get(other, keys[n]))
-					json_object_set(node, keys[n], json_object_get(other, keys[n]));
-		}
+		if (id && !json_object_get(by_id, id))
+			json_object_set(by_id, id, node);
 	}
+	json_array_foreach(json_object_get(ours, "nodes"), i, node) {
+		const char *id = json_string_value(json_object_get(node, "id"));
+		json_t *other = id ? json_object_get(by_id, id) : NULL;
+
+		for (size_t n = 0; other && n < 2; n++)
+			if (!json_object_get(node, keys[n]) && json_object_get(other, keys[n]))
+				json_object_set(node, keys[n], json_object_get(other, keys[n]));
+	}
+	json_decref(by_id);
 }
 
 /*
