@@ -32,6 +32,14 @@ int fs_read_file(struct buf *out, const char *path, size_t max);
  */
 int fs_write_atomic(const char *path, const void *data, size_t len, int mode);
 
+/**
+ * fs_write_atomic() for a file that is rebuilt when it is missing or stale
+ * (the view, rebuilt from repo.git): its content is fsynced before the
+ * rename, so it is never seen half-written or empty, but not its folder,
+ * so a crash may undo the rename, which the rebuild then redoes.
+ */
+int fs_write_rebuildable(const char *path, const void *data, size_t len);
+
 /** Create `path` and its parents (mode 0777 less umask). */
 int fs_mkdir_p(const char *path);
 

@@ -1,7 +1,7 @@
 /**
  * view.h - the plain-file view of the store (SPEC §3): `<id>_N.json` and
  * `<id>_state.json` in DATA_FACTORY_HOME/pipelines, each written
- * atomically (fs_write_atomic). This module knows the file layout only;
+ * atomically (fs_write_rebuildable). This module knows the file layout only;
  * store.c decides what to write.
  */
 #ifndef DFC_VIEW_H

@@ -1,4 +1,5 @@
-/* git_init.c - libgit2 started with its CA certificates loaded on first use. */
+/* git_init.c - libgit2, a shared library, started with its CA certificates
+ * loaded on first use (git_init.h). */
 #define _GNU_SOURCE /* RTLD_NEXT */
 #include "dfc/git_init.h"
 
@@ -116,3 +117,4 @@ int dfc_git_shutdown(void)
 		drop_pending();
 	return ret;
 }
+

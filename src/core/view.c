@@ -1,12 +1,10 @@
 /* view.c - the plain-file view: <id>_N.json and <id>_state.json. */
 #include "dfc/view.h"
 
-#include "dfc/canonical.h"
 #include "dfc/error.h"
 #include "dfc/fs.h"
 #include "dfc/xalloc.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,28 +23,24 @@ int view_write_version(const char *dir, const char *id, int version,
 		       const char *data, size_t len)
 {
 	char *path = view_version_path(dir, id, version);
-	int ret = fs_write_atomic(path, data, len, -1);
+	int ret = fs_write_rebuildable(path, data, len);
 
 	free(path);
 	return ret;
 }
 
+/*
+ * The state file's text for versions 1 to `latest`, exactly as
+ * canonical_dump() writes that object (test_view.c checks it): written
+ * directly, as this is read back and compared on every update, and its
+ * length grows with the history.
+ */
 static void state_text(struct buf *out, const char *id, int latest)
 {
-	json_t *state = json_object();
-	json_t *versions = json_object();
-	char key[16], *name;
-
-	for (int v = 1; v <= latest; v++) {
-		snprintf(key, sizeof(key), "%d", v);
-		name = xasprintf("%s_%d.json", id, v);
-		json_object_set_new(versions, key, json_string(name));
-		free(name);
-	}
-	json_object_set_new(state, "latest_version", json_integer(latest));
-	json_object_set_new(state, "versions", versions);
-	canonical_dump(out, state);
-	json_decref(state);
+	buf_addf(out, "{\n  \"latest_version\": %d,\n  \"versions\": {", latest);
+	for (int v = 1; v <= latest; v++)
+		buf_addf(out, "%s\n    \"%d\": \"%s_%d.json\"", v > 1 ? "," : "", v, id, v);
+	buf_adds(out, latest ? "\n  }\n}\n" : "}\n}\n");
 }
 
 int view_write_state(const char *dir, const char *id, int latest)
@@ -56,7 +50,7 @@ int view_write_state(const char *dir, const char *id, int latest)
 	int ret;
 
 	state_text(&text, id, latest);
-	ret = fs_write_atomic(path, text.data, text.len, -1);
+	ret = fs_write_rebuildable(path, text.data, text.len);
 	buf_release(&text);
 	free(path);
 	return ret;
@@ -78,31 +72,34 @@ bool view_has_versions(const char *dir, const char *id, int latest)
 
 void view_read_state(const char *dir, const char *id, int *latest)
 {
+	static const char head[] = "{\n  \"latest_version\": ";
 	char *path = view_state_path(dir, id);
 	struct buf have = BUF_INIT, want = BUF_INIT;
-	json_t *root = NULL;
-	json_t *n;
+	const char *digits;
+	char *end;
+	long n;
 
 	*latest = 0;
 	if (fs_read_file(&have, path, DFC_MAX_FILE_BYTES) < 0)
 		goto out;
-	root = json_loadb(have.data, have.len, JSON_REJECT_DUPLICATES, NULL);
-	n = json_object_get(root, "latest_version");
 	/*
-	 * A file as written lists every version: one whose count disagrees is
-	 * not, and a huge claimed latest version is not worth writing out.
+	 * Only a file exactly as view_write_state() writes it counts: the
+	 * number it claims gives the whole text to compare with. A huge claim
+	 * is not worth writing out.
 	 */
-	if (!json_is_integer(n) || json_integer_value(n) < 1 ||
-	    json_integer_value(n) > 1000000000 ||
-	    (size_t)json_integer_value(n) != json_object_size(json_object_get(root, "versions")))
+	if (have.len < sizeof(head) || memcmp(have.data, head, sizeof(head) - 1))
 		goto out;
-	/* Only a file exactly as view_write_state() writes it counts. */
-	state_text(&want, id, (int)json_integer_value(n));
+	digits = buf_cstr(&have) + sizeof(head) - 1;
+	if (*digits < '1' || *digits > '9')
+		goto out;
+	n = strtol(digits, &end, 10);
+	if (n < 1 || *end != ',' || (size_t)n > have.len / (strlen(id) + 16))
+		goto out;
+	state_text(&want, id, (int)n);
 	if (want.len == have.len && !memcmp(buf_cstr(&want), buf_cstr(&have), have.len))
-		*latest = (int)json_integer_value(n);
+		*latest = (int)n;
 out:
 	dfc_error_clear();
-	json_decref(root);
 	buf_release(&have);
 	buf_release(&want);
 	free(path);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,7 +105,8 @@ static void fsync_dir(const char *path)
 	free(dir);
 }
 
-int fs_write_atomic(const char *path, const void *data, size_t len, int mode)
+static int write_atomic(const char *path, const void *data, size_t len, int mode,
+			bool sync_folder)
 {
 	char *tmp = xasprintf("%s.tmp-XXXXXX", path);
 	struct stat st;
@@ -138,10 +140,21 @@ int fs_write_atomic(const char *path, const void *data, size_t len, int mode)
 		unlink(tmp);
 		goto out;
 	}
-	fsync_dir(path);
+	if (sync_folder)
+		fsync_dir(path);
 out:
 	free(tmp);
 	return ret;
+}
+
+int fs_write_atomic(const char *path, const void *data, size_t len, int mode)
+{
+	return write_atomic(path, data, len, mode, true);
+}
+
+int fs_write_rebuildable(const char *path, const void *data, size_t len)
+{
+	return write_atomic(path, data, len, -1, false);
 }
 
 int fs_mkdir_p(const char *path)

@@ -8,10 +8,13 @@
 
 #include "temp_dir.h"
 
+#include "dfc/canonical.h"
 #include "dfc/fs.h"
 #include "dfc/view.h"
 #include "dfc/xalloc.h"
 
+#include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -58,6 +61,41 @@ static void test_state_file_has_exactly_the_two_keys(void **state)
 	free(path);
 }
 
+/* The state file is written directly: it must be what canonical_dump() makes of it. */
+static void test_state_file_is_canonical(void **state)
+{
+	const char *id = "01a24af7-18b7-71d3-be58-821335be9927";
+	const int counts[] = { 1, 2, 9, 10, 11, 100, 345 };
+	char *path = view_state_path(temp_dir, id);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		json_t *root = json_object(), *versions = json_object();
+		struct buf want = BUF_INIT;
+		char key[16], name[64];
+		char *text;
+		int latest = -1;
+
+		for (int v = 1; v <= counts[i]; v++) {
+			snprintf(key, sizeof(key), "%d", v);
+			snprintf(name, sizeof(name), "%s_%d.json", id, v);
+			json_object_set_new(versions, key, json_string(name));
+		}
+		json_object_set_new(root, "latest_version", json_integer(counts[i]));
+		json_object_set_new(root, "versions", versions);
+		canonical_dump(&want, root);
+		assert_int_equal(view_write_state(temp_dir, id, counts[i]), 0);
+		text = slurp(path);
+		assert_string_equal(text, buf_cstr(&want));
+		view_read_state(temp_dir, id, &latest);
+		assert_int_equal(latest, counts[i]);
+		free(text);
+		buf_release(&want);
+		json_decref(root);
+	}
+	free(path);
+}
+
 static void test_damaged_state_reads_as_stale(void **state)
 {
 	char *path = view_state_path(temp_dir, "q");
@@ -65,6 +103,10 @@ static void test_damaged_state_reads_as_stale(void **state)
 		"", "{}", "not json", "{\"latest_version\": 1}",
 		"{\"latest_version\": 2, \"versions\": {\"1\": \"q_1.json\"}}",
 		"{\"latest_version\": -1, \"versions\": {}}",
+		"{\n  \"latest_version\": 999999999,\n  \"versions\": {\n    \"1\": \"q_1.json\"\n  }\n}\n",
+		"{\n  \"latest_version\": 01,\n  \"versions\": {\n    \"1\": \"q_1.json\"\n  }\n}\n",
+		"{\n  \"latest_version\": 1,\n  \"versions\": {\n    \"1\": \"q_2.json\"\n  }\n}\n",
+		"{\n  \"latest_version\": 1,\n  \"versions\": {\n    \"1\": \"q_1.json\"\n  }\n}",
 	};
 	int latest;
 
@@ -99,6 +141,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_state_file_has_exactly_the_two_keys),
+		cmocka_unit_test(test_state_file_is_canonical),
 		cmocka_unit_test(test_damaged_state_reads_as_stale),
 		cmocka_unit_test(test_version_file_is_written_as_given),
 	};
