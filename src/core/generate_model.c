@@ -137,7 +137,29 @@ static int index_nodes(struct gen *g)
 	return 0;
 }
 
-static int prepare_script(struct gen *g, size_t pos)
+/*
+ * Where script `n` (id `id`) is written in the run folder: beside the first
+ * script before it with the same content and file name, so that a content
+ * is written once however many steps run it (SPEC §6). `placed` maps
+ * "<blob id>/<file name>" to the path given to the first.
+ */
+static char *script_run_path(const struct gen_node *n, const char *id, json_t *placed)
+{
+	char *key = xasprintf("%s/%s", n->blob, n->file->name);
+	const json_t *first = json_object_get(placed, key);
+	char *path;
+
+	if (first) {
+		path = xstrdup(json_string_value(first));
+	} else {
+		path = xasprintf(".dfc/scripts/%s/%s", id, n->file->name);
+		json_object_set_new(placed, key, json_string(path));
+	}
+	free(key);
+	return path;
+}
+
+static int prepare_script(struct gen *g, size_t pos, json_t *placed)
 {
 	struct gen_node *n = &g->nodes[pos];
 	const char *id = g->dag.ids[pos];
@@ -151,7 +173,7 @@ static int prepare_script(struct gen *g, size_t pos)
 		return dfc_error(DFC_ESECURITY, "script '%s' has an unusable file name '%s'", id,
 				 n->file->name);
 	blob_id(n->blob, n->file->content.data, n->file->content.len);
-	n->run_path = xasprintf(".dfc/scripts/%s/%s", id, n->file->name);
+	n->run_path = script_run_path(n, id, placed);
 	n->interp = steps_interpreter_words(n->json, n->file->name);
 	if (json_is_string(interp) && !json_array_size(n->interp))
 		return dfc_error(DFC_EINVALID, "script '%s' has an empty \"interpreter\"", id);
@@ -223,6 +245,31 @@ static void build_lists(size_t nr_nodes, const struct dag *dag, const size_t *ke
 	*list_out = list;
 }
 
+/* Check each node's id and type, and prepare it as a script or a dataset. */
+static int prepare_nodes(struct gen *g, size_t n)
+{
+	json_t *placed = json_object();
+	int ret = 0;
+
+	for (size_t v = 0; v < n && ret == 0; v++) {
+		const char *type = json_string_value(json_object_get(g->nodes[v].json, "type"));
+		const char *id = g->dag.ids[v];
+
+		/* Ids become file names in the run folder: check them again. */
+		if (!node_id_is_valid(id) || !is_safe_name(id))
+			ret = dfc_error(DFC_ESECURITY, "node id '%s' cannot be used as a file name",
+					id);
+		else if (!type || (strcmp(type, "script") && strcmp(type, "dataset")))
+			ret = dfc_error(DFC_EINVALID, "node '%s' has no valid \"type\"", id);
+		else if ((g->nodes[v].script = !strcmp(type, "script")))
+			ret = prepare_script(g, v, placed);
+		else
+			ret = prepare_dataset(g, v);
+	}
+	json_decref(placed);
+	return ret;
+}
+
 int gen_prepare(struct gen *g)
 {
 	const json_t *root = g->in->pipeline;
@@ -240,21 +287,8 @@ int gen_prepare(struct gen *g)
 				"'data-factory-cli validate' shows it");
 	if ((ret = index_nodes(g)) < 0)
 		return ret;
-	for (size_t v = 0; v < n; v++) {
-		const char *type = json_string_value(json_object_get(g->nodes[v].json, "type"));
-		const char *id = g->dag.ids[v];
-
-		/* Ids become file names in the run folder: check them again. */
-		if (!node_id_is_valid(id) || !is_safe_name(id))
-			return dfc_error(DFC_ESECURITY,
-					 "node id '%s' cannot be used as a file name", id);
-		if (!type || (strcmp(type, "script") && strcmp(type, "dataset")))
-			return dfc_error(DFC_EINVALID, "node '%s' has no valid \"type\"", id);
-		g->nodes[v].script = !strcmp(type, "script");
-		ret = g->nodes[v].script ? prepare_script(g, v) : prepare_dataset(g, v);
-		if (ret < 0)
-			return ret;
-	}
+	if ((ret = prepare_nodes(g, n)) < 0)
+		return ret;
 	/* Arguments go to the script end of each edge (`to` between scripts). */
 	key = xcalloc(g->dag.nr_edges + 1, sizeof(*key));
 	for (size_t e = 0; e < g->dag.nr_edges; e++) {

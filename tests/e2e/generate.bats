@@ -110,8 +110,8 @@ json.dump({"name": "hostile",
 	run --separate-stderr bash gen.sh --dry-run
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "s1: bash .dfc/scripts/s1/step.sh s1 data/mid.txt data/raw.txt  # never run" ]
-	[ "${lines[1]}" = "s2: bash .dfc/scripts/s2/step.sh s2 out/deep/final.txt data/mid.txt  # never run" ]
-	[ "${lines[2]}" = "s3: bash .dfc/scripts/s3/step.sh s3 data/o3.txt data/other.txt  # never run" ]
+	[ "${lines[1]}" = "s2: bash .dfc/scripts/s1/step.sh s2 out/deep/final.txt data/mid.txt  # never run" ]
+	[ "${lines[2]}" = "s3: bash .dfc/scripts/s1/step.sh s3 data/o3.txt data/other.txt  # never run" ]
 	[ "${lines[3]}" = "# 3 of 3 steps would run, 0 up to date" ]
 	[ "$(listing)" = "$before" ]
 	[ ! -e .dfc ]
@@ -120,6 +120,39 @@ json.dump({"name": "hostile",
 	[ "${lines[0]}" = "s1: bash .dfc/scripts/s1/step.sh s1 data/mid.txt data/raw.txt" ]
 	[ "${#lines[@]}" -eq 3 ]
 	[ ! -e .dfc ]
+}
+
+@test "a script is written to the run folder once per content and file name, whatever runs it" {
+	mkdir -p scripts other
+	printf '%s\n' 'echo "$1" >> runs.log' > scripts/step.sh
+	cp scripts/step.sh other/step.sh # same content and name: shared
+	cp scripts/step.sh scripts/again.sh # same content, another name: its own
+	printf '%s\n' 'echo "other $1" >> runs.log' > other/run.sh
+	printf '%s\n' 'echo "third $1" >> runs.log' > scripts/run.sh # another content, same name
+	jq -n '{name: "shared", nodes: [
+		{id: "a", type: "script", path: "scripts/step.sh"},
+		{id: "b", type: "script", path: "other/step.sh"},
+		{id: "c", type: "script", path: "scripts/step.sh"},
+		{id: "d", type: "script", path: "scripts/again.sh"},
+		{id: "e", type: "script", path: "other/run.sh"},
+		{id: "f", type: "script", path: "scripts/run.sh"}],
+		edges: [{from: "a", to: "b", arguments: ["a"]}, {from: "b", to: "c", arguments: ["b"]},
+			{from: "c", to: "d", arguments: ["c"]}, {from: "d", to: "e", arguments: ["d"]},
+			{from: "e", to: "f", arguments: ["e"]}]}' > pipeline.json
+	generate_to gen.sh -f pipeline.json
+	run --separate-stderr bash gen.sh --dry-run --force
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "a: bash .dfc/scripts/a/step.sh" ]
+	[ "${lines[1]}" = "b: bash .dfc/scripts/a/step.sh a" ]
+	[ "${lines[2]}" = "c: bash .dfc/scripts/a/step.sh b" ]
+	[ "${lines[3]}" = "d: bash .dfc/scripts/d/again.sh c" ]
+	[ "${lines[4]}" = "e: bash .dfc/scripts/e/run.sh d" ]
+	[ "${lines[5]}" = "f: bash .dfc/scripts/f/run.sh e" ]
+	bash gen.sh 2> /dev/null
+	[ "$(runs)" = " a b c other d third e " ]
+	[ "$(cd .dfc/scripts && find . -type f | sort | tr '\n' ' ')" = "./a/step.sh ./d/again.sh ./e/run.sh ./f/run.sh " ]
+	cmp other/run.sh .dfc/scripts/e/run.sh
+	cmp scripts/run.sh .dfc/scripts/f/run.sh
 }
 
 @test "--only runs one step, --from a node and everything downstream" {

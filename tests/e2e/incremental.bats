@@ -263,7 +263,7 @@ PY
 	run --separate-stderr bash gen.sh --dry-run
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "s1: bash .dfc/scripts/s1/step.sh s1 data/mid.txt data/raw.txt  # input raw changed" ]
-	[ "${lines[1]}" = "s2: bash .dfc/scripts/s2/step.sh s2 out/deep/final.txt data/mid.txt  # upstream s1 reruns" ]
+	[ "${lines[1]}" = "s2: bash .dfc/scripts/s1/step.sh s2 out/deep/final.txt data/mid.txt  # upstream s1 reruns" ]
 	[ "${lines[2]}" = "# 2 of 3 steps would run, 1 up to date" ]
 	[ "${#lines[@]}" -eq 3 ]
 	[ "$(listing)" = "$before" ]
