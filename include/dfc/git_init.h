@@ -1,21 +1,27 @@
 /**
- * git_init.h - libgit2 started without its start-up's largest cost: the
- * CA certificates, loaded when the first TLS session needs them.
+ * git_init.h - libgit2 started without what only a TLS or ssh catalog
+ * needs, so that a local command starts in a couple of milliseconds.
  *
- * Debian's libgit2 1.5 is built with mbedTLS, whose initialisation, inside
- * git_libgit2_init(), parses the whole CA bundle (base64, then DER: ~140
- * certificates, three quarters of a local command's instructions) whether
- * or not the process will ever speak TLS, and libgit2 has no option that
- * turns it off. Only HTTPS catalogs need the certificates. So, during
- * git_libgit2_init(), the two mbedTLS functions that parse certificates
- * are answered here (ELF interposition: the executable's definition wins
- * over the shared library's) by noting the file or folder asked for and
- * parsing nothing; the first mbedtls_ssl_setup(), which libgit2 calls when
- * it opens a TLS stream, loads them through
- * GIT_OPT_SET_SSL_CERT_LOCATIONS, libgit2's own way to set them, before any
- * handshake. A TLS session therefore verifies against exactly the
- * certificates it did before. With a libgit2 built on OpenSSL (which loads
- * them lazily itself), or linked statically, none of this is called.
+ * Debian's libgit2 1.5 is built with mbedTLS and libssh2, and
+ * git_libgit2_init() starts both whether or not the process will ever
+ * speak TLS or ssh: mbedTLS seeds its entropy (HAVEGE) and parses the whole
+ * CA bundle (~140 certificates), libssh2 starts OpenSSL's engines. libgit2
+ * has no option to skip either. How they are put off depends on how
+ * libgit2 is linked (CMakeLists.txt, DFC_STATIC_DEPS):
+ *
+ * - statically (git_init_static.c, the default): the linker sends
+ *   libgit2's calls that start mbedTLS and libssh2 to the tool
+ *   (-Wl,--wrap); mbedTLS is started by the first TLS stream, libssh2 by
+ *   its first session, as libssh2 does itself when nobody started it.
+ * - as a shared library (git_init.c): during git_libgit2_init() the two
+ *   mbedTLS functions that parse certificates are answered by the tool (ELF
+ *   interposition: the executable's definition wins) by noting the file or
+ *   folder asked for; the first mbedtls_ssl_setup(), which libgit2 calls
+ *   when it opens a TLS stream, loads them through
+ *   GIT_OPT_SET_SSL_CERT_LOCATIONS before any handshake.
+ *
+ * Either way a TLS session verifies against exactly the certificates it
+ * did before.
  */
 #ifndef DFC_GIT_INIT_H
 #define DFC_GIT_INIT_H
