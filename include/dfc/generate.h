@@ -60,6 +60,8 @@ struct generate_input {
 	const char *origin;
 	/** The command that regenerates it, for the header. */
 	const char *regenerate;
+	/** The version it was read from (local or catalog); 0 for a file. */
+	int version;
 	enum generate_target target;
 	/** Slurm: options for every job (borrowed; each starts with '-'). */
 	const char *const *sbatch_args;

@@ -179,6 +179,7 @@ static int from_local(struct cmd_ctx *ctx, struct gen_source *src, const struct 
 	if ((ret = check_recorded(src->root, "the recorded version")) < 0)
 		return ret;
 	src->origin = xasprintf("pipeline %s version %d (local)", req->id, src->info.version);
+	src->input.version = src->info.version;
 	src->regenerate = xasprintf(PROG " generate -i %s -v %d", req->id, src->info.version);
 	src->input.pipeline = src->root;
 	src->input.scripts = &src->scripts;
@@ -290,6 +291,7 @@ static int from_catalog(struct cmd_ctx *ctx, struct gen_source *src, const struc
 			return ret;
 	}
 	src->origin = xasprintf("pipeline %s version %d (catalog)", id, src->cv.version);
+	src->input.version = src->cv.version;
 	src->regenerate =
 		xasprintf(PROG " generate -i %s -v %d --from-catalog", id, src->cv.version);
 	src->input.pipeline = src->root;

@@ -6,12 +6,15 @@
 #include "generate_internal.h"
 
 #include "dfc/error.h"
+#include "dfc/fingerprint.h"
+#include "dfc/ids.h"
 #include "dfc/shell.h"
 #include "dfc/steps.h"
 #include "dfc/xalloc.h"
 
 #include "runtime_files_sh.h"
 #include "runtime_local_sh.h"
+#include "runtime_record_sh.h"
 #include "runtime_state_sh.h"
 #include "runtime_sh.h"
 #include "runtime_slurm_sh.h"
@@ -294,6 +297,31 @@ static void add_slurm(struct buf *out, const struct generate_input *in)
 	buf_release(&prefix);
 }
 
+/*
+ * The rest of dfc_info: the pipeline's id ('' for a file without one), the
+ * version it was read from ('' for a file), and the content fingerprint
+ * of what the script runs, which run records carry (docs/run-record.md).
+ */
+static void add_identity(struct buf *out, const struct gen *g)
+{
+	const json_t *root = g->in->pipeline;
+	const char *id = json_string_value(json_object_get(root, "id"));
+	json_t *blobs = json_object();
+	char fingerprint[FINGERPRINT_SIZE];
+	char version[16] = "";
+
+	for (size_t v = 0; v < g->dag.nr_nodes; v++)
+		if (g->nodes[v].script)
+			json_object_set_new(blobs, g->dag.ids[v], json_string(g->nodes[v].blob));
+	content_fingerprint(fingerprint, root, blobs);
+	json_decref(blobs);
+	if (g->in->version > 0)
+		snprintf(version, sizeof(version), "%d", g->in->version);
+	gen_add_shown_word(out, id && pipeline_id_is_safe(id) ? id : "");
+	gen_add_word(out, version);
+	gen_add_word(out, fingerprint);
+}
+
 int generate_script(struct buf *out, const struct generate_input *in)
 {
 	struct gen g = GEN_INIT;
@@ -317,6 +345,7 @@ int generate_script(struct buf *out, const struct generate_input *in)
 	gen_add_shown_word(&body, name ? name : "");
 	gen_add_shown_word(&body, in->origin ? in->origin : "");
 	gen_add_shown_word(&body, in->regenerate ? in->regenerate : "");
+	add_identity(&body, &g);
 	buf_addch(&body, '\n');
 	if (in->target == GENERATE_SLURM)
 		add_slurm(&body, in);
@@ -344,6 +373,7 @@ int generate_script(struct buf *out, const struct generate_input *in)
 	buf_add(out, dfc_runtime_files_sh, (size_t)dfc_runtime_files_sh_len);
 	buf_addch(out, '\n');
 	buf_add(out, dfc_runtime_state_sh, (size_t)dfc_runtime_state_sh_len);
+	buf_add(out, dfc_runtime_record_sh, (size_t)dfc_runtime_record_sh_len);
 	buf_addch(out, '\n');
 	if (in->target == GENERATE_SLURM)
 		buf_add(out, dfc_runtime_slurm_sh, (size_t)dfc_runtime_slurm_sh_len);

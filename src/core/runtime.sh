@@ -38,6 +38,9 @@ shopt -s extglob
 DFC_NAME=''
 DFC_ORIGIN=''
 DFC_REGENERATE=''
+DFC_PIPELINE_ID=''
+DFC_VERSION=''
+DFC_FINGERPRINT=''
 
 # Datasets, by position k: id, path in the run folder, URL, expected
 # sha256, embedded blob id and size, and the steps that write it.
@@ -175,11 +178,15 @@ dfc_duration() {
 
 # --- Declarations used by dfc_pipeline --------------------------------------
 
-# dfc_info NAME ORIGIN REGENERATE
+# dfc_info NAME ORIGIN REGENERATE PIPELINE_ID VERSION FINGERPRINT (the
+# last three for the run record: '' when not known)
 dfc_info() {
 	DFC_NAME=$1
 	DFC_ORIGIN=$2
 	DFC_REGENERATE=$3
+	DFC_PIPELINE_ID=${4:-}
+	DFC_VERSION=${5:-}
+	DFC_FINGERPRINT=${6:-}
 }
 
 # dfc_dataset ID PATH [--url URL] [--sha256 HEX] [--embedded BLOB SIZE]
@@ -505,6 +512,9 @@ dfc_run_step() {
 		fi
 	fi
 	dfc_now end
+	DFC_STEP_WHY[i]=$DFC_REASON
+	DFC_STEP_T0[i]=$start
+	DFC_STEP_T1[i]=$end
 	dfc_duration took "$start" "$end"
 	if ((status != 0)); then
 		: >"$DFC_STATE/stamps/$id.failed"
@@ -579,9 +589,13 @@ dfc_stat_run() {
 # Make the folders of .dfc/ a run writes in (no process when they exist).
 dfc_make_state_dirs() {
 	local d
+	local -a missing=()
 	for d in "$@"; do
 		if [[ ! -d $DFC_STATE/$d ]]; then
-			mkdir -p -- "$DFC_STATE/$d" || dfc_die 1 '' "cannot create $PWD/$DFC_STATE/$d"
+			missing+=("$DFC_STATE/$d")
 		fi
 	done
+	if ((${#missing[@]})); then
+		mkdir -p -- "${missing[@]}" || dfc_die 1 '' "cannot create ${missing[*]} in $PWD"
+	fi
 }

@@ -59,24 +59,6 @@ dfc_target_option() {
 	esac
 }
 
-# dfc_json_string VAR TEXT: TEXT as a JSON string (quotes included) into VAR.
-dfc_json_string() {
-	local LC_ALL=C _dfc_in=$2 _dfc_out='' _dfc_c _dfc_i
-	if [[ $_dfc_in != *[$'\x01'-$'\x1f\x7f\\"']* ]]; then
-		printf -v "$1" '"%s"' "$_dfc_in"
-		return
-	fi
-	for ((_dfc_i = 0; _dfc_i < ${#_dfc_in}; _dfc_i++)); do
-		_dfc_c=${_dfc_in:_dfc_i:1}
-		case $_dfc_c in
-		'"' | \\) _dfc_out+="\\$_dfc_c" ;;
-		[$'\x01'-$'\x1f\x7f']) printf -v _dfc_c '\\u%04x' "'$_dfc_c"; _dfc_out+=$_dfc_c ;;
-		*) _dfc_out+=$_dfc_c ;;
-		esac
-	done
-	printf -v "$1" '"%s"' "$_dfc_out"
-}
-
 # The plan of a dry run: the steps that would run, each with its command
 # and reason (a step waiting for one that reruns reruns too), and how many
 # are up to date. With --force, every command, as they would run.
@@ -137,6 +119,7 @@ dfc_ended() {
 	local i=$1 status=$2 ran=$3 k j d now
 	if ((status != 0)); then
 		DFC_FAILED[$i]=$status
+		dfc_record_failed "$i" "$status"
 		# Steps come in dependency order: one pass reaches everything downstream.
 		for j in "${!DFC_SELECTED[@]}"; do
 			for d in ${DFC_STEP_DEPS[j]}; do
@@ -149,6 +132,7 @@ dfc_ended() {
 	fi
 	if ((!ran)); then
 		DFC_NR_SKIPPED=$((DFC_NR_SKIPPED + 1))
+		DFC_SKIPPED+=("$i")
 		return
 	fi
 	DFC_NR_RAN=$((DFC_NR_RAN + 1))
@@ -173,6 +157,7 @@ dfc_skip_all() {
 	done
 	dfc_say_skipped "${ids[@]}"
 	DFC_NR_SKIPPED=${#ids[@]}
+	DFC_SKIPPED=("${!DFC_SELECTED[@]}")
 }
 
 dfc_run_sequential() {
@@ -194,7 +179,7 @@ dfc_run_sequential() {
 # it depends on has finished; a finished job writes "i status" to a FIFO,
 # so no completion can be missed. After a failure no step starts.
 dfc_run_parallel() {
-	local i s d st ran running=0 head=0 failed=''
+	local i s d st ran t0 t1 why running=0 head=0 failed=''
 	local -a queue=() pending=() succ=()
 	DFC_TMP=$(mktemp -d "${TMPDIR:-/tmp}/dfc.XXXXXX") ||
 		dfc_die 1 '' "cannot create a temporary folder"
@@ -225,7 +210,8 @@ dfc_run_parallel() {
 			(
 				trap - INT QUIT TERM
 				dfc_run_step "$i" 1 {DFC_FIFO_FD}>&-
-				printf '%s %s %s\n' "$i" "$?" "$DFC_RAN" >&"$DFC_FIFO_FD"
+				printf '%s %s %s %s %s %s\n' "$i" "$?" "$DFC_RAN" "${DFC_STEP_T0[i]:-0}" \
+					"${DFC_STEP_T1[i]:-0}" "${DFC_STEP_WHY[i]:-}" >&"$DFC_FIFO_FD"
 			) &
 			DFC_JOB_PID[$i]=$!
 			set +m
@@ -234,7 +220,10 @@ dfc_run_parallel() {
 		if ((running == 0)); then
 			break
 		fi
-		read -r -u "$DFC_FIFO_FD" i st ran
+		read -r -u "$DFC_FIFO_FD" i st ran t0 t1 why
+		DFC_STEP_T0[i]=$t0
+		DFC_STEP_T1[i]=$t1
+		DFC_STEP_WHY[i]=$why
 		wait "${DFC_JOB_PID[$i]}" 2>/dev/null
 		unset 'DFC_JOB_PID[$i]'
 		running=$((running - 1))
@@ -265,6 +254,12 @@ dfc_finish() {
 	if ((${#DFC_FAILED[@]} == 0 && DFC_NR_RAN + DFC_NR_SKIPPED == ${#DFC_SELECTED[@]})); then
 		dfc_uptodate_save
 	fi
+	local outcome='done'
+	if ((${#DFC_FAILED[@]})); then
+		outcome=failed
+	fi
+	dfc_record_end "$outcome" "$DFC_NR_RAN" "${#DFC_FAILED[@]}" \
+		"$((${#DFC_SELECTED[@]} - DFC_NR_RAN - DFC_NR_SKIPPED - ${#DFC_FAILED[@]}))"
 	dfc_cache_save
 	dfc_cleanup
 	dfc_now end
@@ -300,6 +295,8 @@ dfc_interrupted() {
 	done
 	wait
 	dfc_flush_stamps
+	dfc_record_end interrupted "$DFC_NR_RAN" "${#DFC_FAILED[@]}" \
+		"$((${#DFC_SELECTED[@]} - DFC_NR_RAN - DFC_NR_SKIPPED - ${#DFC_FAILED[@]}))"
 	dfc_cache_save
 	dfc_report "interrupted"
 	dfc_die 130 '' "interrupted"
@@ -327,10 +324,11 @@ dfc_main() {
 		dfc_plan
 		return 0
 	fi
-	dfc_make_state_dirs stamps logs
+	dfc_make_state_dirs stamps logs runs
 	if ((!DFC_ALL_UP_TO_DATE)); then
 		dfc_write_scripts
 	fi
+	dfc_record_begin bash
 	dfc_log "running ${DFC_NAME:-the pipeline} in $PWD (${#DFC_SELECTED[@]} of $DFC_NR_STEPS steps, $DFC_JOBS at once)"
 	dfc_now start
 	if ((DFC_ALL_UP_TO_DATE)); then

@@ -11,9 +11,11 @@
 # Nothing is evaluated by a shell on the way: the step's command line stays
 # in this script's arrays, and sbatch only ever sees the step's id.
 
-DFC_VALUE_OPTIONS='--workdir --only --from --sbatch-arg --status-file --dfc-step'
+DFC_VALUE_OPTIONS='--workdir --only --from --sbatch-arg --status-file --dfc-step --dfc-run'
 DFC_WAIT=0
 DFC_JOB_STEP=''
+# The run whose record a job appends its step to (--dfc-run).
+DFC_JOB_RUN=''
 DFC_JOB_PREFIX=dfc
 DFC_COPY=''
 DFC_SUBMITTING=0
@@ -104,6 +106,7 @@ dfc_target_option() {
 	case $1 in
 	--wait) DFC_WAIT=1 ;;
 	--dfc-step) DFC_JOB_STEP=$2 ;;
+	--dfc-run) DFC_JOB_RUN=$2 ;;
 	--sbatch-arg) dfc_add_sbatch_arg "$2" ;;
 	*) return 1 ;;
 	esac
@@ -135,7 +138,7 @@ dfc_copy_name() {
 }
 
 dfc_write_slurm_files() {
-	mkdir -p -- "$DFC_STATE/stamps" "$DFC_STATE/logs" "$DFC_STATE/slurm/status" ||
+	mkdir -p -- "$DFC_STATE/stamps" "$DFC_STATE/logs" "$DFC_STATE/runs" "$DFC_STATE/slurm/status" ||
 		dfc_die 1 '' "cannot create $PWD/$DFC_STATE"
 	if [[ ! -f $DFC_COPY ]]; then
 		if ! { cp -- "$DFC_SELF" "$DFC_COPY.tmp" && mv -f -- "$DFC_COPY.tmp" "$DFC_COPY"; }; then
@@ -173,6 +176,9 @@ dfc_sbatch_words() {
 	fi
 	DFC_WORDS+=("${DFC_RES[@]:${DFC_RES_START[i]:-0}:${DFC_RES_LEN[i]:-0}}")
 	DFC_WORDS+=("${DFC_SBATCH_ARGS[@]}" "$DFC_STATE/slurm/job.sh" "$DFC_COPY" "$id")
+	if [[ -n $DFC_RUN_ID ]]; then
+		DFC_WORDS+=(--dfc-run "$DFC_RUN_ID")
+	fi
 	if ((DFC_FORCE)); then
 		DFC_WORDS+=(--force)
 	fi
@@ -224,6 +230,7 @@ dfc_submit() {
 			dfc_why "$i"
 			if [[ -z $DFC_REASON ]]; then
 				dfc_log "$id: not submitted (up to date: script, arguments, inputs and outputs unchanged)"
+				DFC_SKIPPED+=("$i")
 				continue
 			fi
 		fi
@@ -406,6 +413,11 @@ dfc_wait() {
 	done
 	dfc_cleanup
 	if [[ -n $failed ]]; then
+		dfc_record_end failed $((${#DFC_STEP_JOB[@]} - cancelled - 1)) 1 "$cancelled"
+	else
+		dfc_record_end 'done' "${#DFC_STEP_JOB[@]}" 0 0
+	fi
+	if [[ -n $failed ]]; then
 		dfc_report "failed $failed"
 		dfc_die 4 '' "step '$failed' failed ($failed_why); $cancelled job(s) that depended on it were cancelled"
 	fi
@@ -445,13 +457,22 @@ dfc_run_job() {
 		status=6
 	else
 		dfc_cache_load
+		if [[ -n $DFC_JOB_RUN && $DFC_JOB_RUN == +([0-9TZ-]|[a-f]) ]]; then
+			dfc_record_open "$DFC_JOB_RUN"
+		fi
 		# The job's output is the step's log already (sbatch --output).
 		dfc_run_step "$i" 0 1
 		status=$?
 		if ((status == 0 && DFC_RAN)); then
 			DFC_TO_STAMP+=("$i")
 			dfc_flush_stamps
+		elif ((status == 0)); then
+			DFC_SKIPPED=("$i")
+			dfc_record_skipped
+		else
+			dfc_record_failed "$i" "$status"
 		fi
+		dfc_record_close
 	fi
 	dfc_job_status "$status"
 	exit "$status"
@@ -499,6 +520,7 @@ dfc_main() {
 		dfc_write_slurm_files
 		dfc_write_scripts
 		dfc_cache_save
+		dfc_record_begin slurm
 		dfc_log "submitting ${DFC_NAME:-the pipeline} from $PWD (${#DFC_SELECTED[@]} of $DFC_NR_STEPS steps)"
 	fi
 	dfc_submit
@@ -506,10 +528,14 @@ dfc_main() {
 		return 0
 	fi
 	if ((${#DFC_STEP_JOB[@]} == 0)); then
+		dfc_record_end 'done' 0 0 0
 		dfc_log "nothing to submit: every step is up to date"
 	elif ((DFC_WAIT)); then
 		dfc_wait
 	else
+		# The jobs append their steps; no one is left to write the end.
+		dfc_record_skipped
+		dfc_record_close
 		dfc_log "submitted ${#DFC_STEP_JOB[@]} job(s); follow them with: squeue -j $(dfc_submitted_jobs)"
 	fi
 	dfc_report "done"

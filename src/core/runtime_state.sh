@@ -359,6 +359,7 @@ dfc_flush_stamps() {
 		DFC_TOKENS[$i]=$token
 		printf 'token %s\n%s' "$token" "$DFC_STAMP" >"$stamp" ||
 			dfc_warn "cannot write $PWD/$stamp: step '${DFC_STEP_ID[i]}' will run again"
+		dfc_record_step "$i" ran 0
 	done
 	DFC_TO_STAMP=()
 }
@@ -367,7 +368,8 @@ dfc_flush_stamps() {
 #
 # .dfc/uptodate records, after a run that left every selected step up to
 # date, the signature of each file that decided it: this script, and each
-# step's script, stamp, inputs and outputs. A later run whose files all
+# step's script, stamp, inputs and outputs (after a version line, the
+# selected steps and this script's sha256, for the run record). A later run whose files all
 # still have those signatures is up to date as a whole: one `stat`, and no
 # stamp read or file hashed. Any change to any of them (size, mtime, ctime
 # or inode) breaks the record, so it never has to be removed. It is written
@@ -409,21 +411,22 @@ dfc_uptodate_check() {
 	fi
 	mapfile -d '' rec <"$DFC_UPTODATE" || return 0
 	printf -v selected '%s ' "${!DFC_SELECTED[@]}"
-	if [[ ${rec[0]:-} != "dfc-uptodate 1" || ${rec[1]:-} != "$selected" ]]; then
+	if [[ ${rec[0]:-} != "dfc-uptodate 2" || ${rec[1]:-} != "$selected" ]]; then
 		return 0
 	fi
 	dfc_run_files
-	if ((${#rec[@]} != ${#DFC_RUN_FILES[@]} + 2)); then
+	if ((${#rec[@]} != ${#DFC_RUN_FILES[@]} + 3)); then
 		return 0
 	fi
 	for ((k = 0; k < ${#DFC_RUN_FILES[@]}; k += 1000)); do
 		dfc_collect stat -L --printf='%s %.9Y %.9Z %i\0' -- "${DFC_RUN_FILES[@]:k:1000}"
 		now+=("${DFC_RECORDS[@]}")
 	done
-	printf -v was '%s\n' "${rec[@]:2}"
+	printf -v was '%s\n' "${rec[@]:3}"
 	printf -v is '%s\n' "${now[@]}"
 	if [[ $is == "$was" ]]; then
 		DFC_ALL_UP_TO_DATE=1
+		DFC_SHA[$DFC_SELF]=${rec[2]} # for the run record
 	fi
 }
 
@@ -473,6 +476,6 @@ dfc_uptodate_save() {
 		sigs+=("$sig")
 	done
 	printf -v selected '%s ' "${!DFC_SELECTED[@]}"
-	printf '%s\0' "dfc-uptodate 1" "$selected" "${sigs[@]}" >"$DFC_UPTODATE" ||
+	printf '%s\0' "dfc-uptodate 2" "$selected" "${DFC_SHA[$DFC_SELF]:--}" "${sigs[@]}" >"$DFC_UPTODATE" ||
 		dfc_warn "cannot write $PWD/$DFC_UPTODATE"
 }

@@ -50,7 +50,8 @@ job_of() {
 
 # The sbatch command line (as logged by log_sbatch) that ran step $1's job.
 sbatch_line_of() {
-	awk -v step="$1" 'BEGIN { RS = ""; FS = "\n" } $NF == step { $1 = $1; print }' \
+	awk -v step="$1" 'BEGIN { RS = ""; FS = "\n" }
+		$NF == step || ($(NF - 2) == step && $(NF - 1) == "--dfc-run") { $1 = $1; print }' \
 		"$TEST_TMP/sbatch.log"
 }
 
@@ -102,6 +103,23 @@ job_time() {
 	[ ! -s runs.log ]
 	[ "$(grep -c 'not submitted (up to date' <<< "$stderr")" -eq 4 ]
 	[[ "$stderr" == *"nothing to submit: every step is up to date"* ]]
+}
+
+@test "a Slurm run is recorded: the submit script writes its start, each job its step, --wait the end" {
+	write_diamond left
+	run --separate-stderr dfc run -f pipeline.json --on slurm --wait
+	[ "$status" -eq 4 ]
+	# shellcheck disable=SC2012 # run ids are plain file names
+	rec=$(ls -t .dfc/runs/*.json | head -n 1)
+	while IFS= read -r line; do
+		jq -e 'type == "object"' <<< "$line" > /dev/null
+	done < "$rec"
+	jq -c 'select(.record == "run")' "$rec" | jq -e '.script.target == "slurm" and .pipeline.name == "diamond"'
+	[ "$(jq -r 'select(.record == "step") | .step + " " + .outcome' "$rec" | sort | tr '\n' ',')" = "first ran,left failed,right ran," ]
+	jq -c 'select(.step == "first")' "$rec" | jq -e '.exit == 0 and .reason == "never run" and .start <= .end and (.outputs | length) == 1'
+	jq -c 'select(.step == "left")' "$rec" | jq -e '.exit == 3'
+	jq -c 'select(.record == "end")' "$rec" | jq -e '.status == "failed" and .failed == 1 and .not_run == 1'
+	[ "$(tail -n 1 "$rec" | jq -r .record)" = end ]
 }
 
 @test "a failing step: exit 4 naming it, the join job cancelled, the independent branch done" {
