@@ -519,8 +519,8 @@ dfc_main() {
 	if ((!DFC_DRY_RUN)); then
 		dfc_write_slurm_files
 		dfc_write_scripts
-		dfc_cache_save
 		dfc_record_begin slurm
+		dfc_cache_save # with what the record hashed: the jobs start from it
 		dfc_log "submitting ${DFC_NAME:-the pipeline} from $PWD (${#DFC_SELECTED[@]} of $DFC_NR_STEPS steps)"
 	fi
 	dfc_submit
