@@ -91,10 +91,7 @@ static void headers_init(struct headers *h, const struct catalog *cat)
 
 static void headers_release(struct headers *h)
 {
-	if (h->line) {
-		memset(h->line, 0, strlen(h->line));
-		free(h->line);
-	}
+	free_secret(h->line);
 }
 
 /* What the transport callbacks learn during one fetch or push. */
