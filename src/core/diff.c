@@ -3,6 +3,7 @@
 
 #include "dfc/canonical.h"
 #include "dfc/error.h"
+#include "dfc/json_pointer.h"
 #include "dfc/steps.h"
 #include "dfc/xalloc.h"
 
@@ -76,20 +77,6 @@ static struct diff_change *add_change(struct diff *d, enum diff_kind kind,
 	return c;
 }
 
-/* Append `/key` to a JSON pointer, escaping `~` and `/` (RFC 6901). */
-static void pointer_add(struct buf *p, const char *key)
-{
-	buf_addch(p, '/');
-	for (; *key; key++) {
-		if (*key == '~')
-			buf_adds(p, "~0");
-		else if (*key == '/')
-			buf_adds(p, "~1");
-		else
-			buf_addch(p, *key);
-	}
-}
-
 static const char *string_member(const json_t *obj, const char *key)
 {
 	return json_string_value(json_object_get(obj, key));
@@ -122,7 +109,7 @@ static void diff_keys(struct diff *d, enum diff_kind kind, const char *node,
 			continue;
 		buf_reset(&path);
 		buf_adds(&path, new_base);
-		pointer_add(&path, key);
+		json_pointer_add(&path, key);
 		struct diff_change *c = add_change(d, kind, buf_cstr(&path), old_value, value);
 		c->field = xstrdup(key);
 		c->node = dup_or_null(node);
@@ -136,7 +123,7 @@ static void diff_keys(struct diff *d, enum diff_kind kind, const char *node,
 			continue;
 		buf_reset(&path);
 		buf_adds(&path, old_base);
-		pointer_add(&path, key);
+		json_pointer_add(&path, key);
 		struct diff_change *c = add_change(d, kind, buf_cstr(&path), value, NULL);
 		c->field = xstrdup(key);
 		c->node = dup_or_null(node);

@@ -5,6 +5,7 @@
 #include "dfc/dag.h"
 #include "dfc/error.h"
 #include "dfc/ids.h"
+#include "dfc/json_pointer.h"
 #include "dfc/printable.h"
 #include "dfc/xalloc.h"
 
@@ -43,27 +44,13 @@ static const char *quote(struct checker *c, int slot, const char *s)
 	return buf_cstr(&c->quoted[slot]);
 }
 
-/* RFC 6901: '~' as "~0" and '/' as "~1". */
-static void pointer_add_key(struct buf *ptr, const char *key)
-{
-	buf_addch(ptr, '/');
-	for (; *key; key++) {
-		if (*key == '~')
-			buf_adds(ptr, "~0");
-		else if (*key == '/')
-			buf_adds(ptr, "~1");
-		else
-			buf_addch(ptr, *key);
-	}
-}
-
 /* Set the scratch pointer to `/<array>/<i>` or `/<array>/<i>/<key>`. */
 static const char *item_ptr(struct checker *c, const char *array, size_t i, const char *key)
 {
 	buf_reset(&c->ptr);
 	buf_addf(&c->ptr, "/%s/%zu", array, i);
 	if (key)
-		pointer_add_key(&c->ptr, key);
+		json_pointer_add(&c->ptr, key);
 	return buf_cstr(&c->ptr);
 }
 
@@ -237,7 +224,7 @@ static void check_resources(struct checker *c, const json_t *node, size_t i)
 				why = "a partition name";
 		} else {
 			item_ptr(c, "nodes", i, "resources");
-			pointer_add_key(&c->ptr, key);
+			json_pointer_add(&c->ptr, key);
 			problems_add(c->problems, DFC_EINVALID, buf_cstr(&c->ptr),
 				     "unknown resource '%s' (expected 'cpus', "
 				     "'mem', 'time', 'partition' or 'gpus')",
@@ -246,7 +233,7 @@ static void check_resources(struct checker *c, const json_t *node, size_t i)
 		}
 		if (why) {
 			item_ptr(c, "nodes", i, "resources");
-			pointer_add_key(&c->ptr, key);
+			json_pointer_add(&c->ptr, key);
 			problems_add(c->problems, DFC_EINVALID, buf_cstr(&c->ptr),
 				     "'%s' must be %s", key, why);
 		}
@@ -459,7 +446,7 @@ static void check_top(struct checker *c, const json_t *root)
 
 		if (v && !json_is_string(v)) {
 			buf_reset(&c->ptr);
-			pointer_add_key(&c->ptr, texts[k]);
+			json_pointer_add(&c->ptr, texts[k]);
 			problems_add(c->problems, DFC_EINVALID, buf_cstr(&c->ptr),
 				     "'%s' must be a string", texts[k]);
 		}
@@ -472,7 +459,7 @@ static const json_t *top_array(struct checker *c, const json_t *root, const char
 	const json_t *v = json_object_get(root, key);
 
 	buf_reset(&c->ptr);
-	pointer_add_key(&c->ptr, key);
+	json_pointer_add(&c->ptr, key);
 	if (!v)
 		problems_add(c->problems, DFC_EINVALID, buf_cstr(&c->ptr),
 			     "missing '%s' (an array)", key);
