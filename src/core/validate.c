@@ -189,20 +189,42 @@ static bool is_slurm_name(const char *s)
 			       "TUVWXYZ0123456789_.,-") == strlen(s);
 }
 
+/*
+ * The optional member `key` of item `i` of the top-level `array`, when it
+ * is there and of `type`; NULL when it is absent, and after a problem
+ * ("'key' must be `what`") when it is of another type.
+ */
+static const json_t *optional_member(struct checker *c, const json_t *item, const char *array,
+				     size_t i, const char *key, json_type type, const char *what)
+{
+	const json_t *v = json_object_get(item, key);
+
+	if (v && json_typeof(v) != type) {
+		problems_add(c->problems, DFC_EINVALID, item_ptr(c, array, i, key),
+			     "'%s' must be %s", key, what);
+		return NULL;
+	}
+	return v;
+}
+
+/* Set the scratch pointer to `/nodes/<i>/resources/<key>`. */
+static const char *resource_ptr(struct checker *c, size_t i, const char *key)
+{
+	item_ptr(c, "nodes", i, "resources");
+	json_pointer_add(&c->ptr, key);
+	return buf_cstr(&c->ptr);
+}
+
 /* The optional per-node Slurm resources of SPEC §13. */
 static void check_resources(struct checker *c, const json_t *node, size_t i)
 {
-	const json_t *res = json_object_get(node, "resources");
+	const json_t *res =
+		optional_member(c, node, "nodes", i, "resources", JSON_OBJECT, "an object");
 	const char *key;
 	json_t *v;
 
 	if (!res)
 		return;
-	if (!json_is_object(res)) {
-		problems_add(c->problems, DFC_EINVALID, item_ptr(c, "nodes", i, "resources"),
-			     "'resources' must be an object");
-		return;
-	}
 	json_object_foreach((json_t *)res, key, v)
 	{
 		const char *why = NULL;
@@ -223,20 +245,15 @@ static void check_resources(struct checker *c, const json_t *node, size_t i)
 			if (!json_is_string(v) || !is_slurm_name(json_string_value(v)))
 				why = "a partition name";
 		} else {
-			item_ptr(c, "nodes", i, "resources");
-			json_pointer_add(&c->ptr, key);
-			problems_add(c->problems, DFC_EINVALID, buf_cstr(&c->ptr),
+			problems_add(c->problems, DFC_EINVALID, resource_ptr(c, i, key),
 				     "unknown resource '%s' (expected 'cpus', "
 				     "'mem', 'time', 'partition' or 'gpus')",
 				     quote(c, 0, key));
 			continue;
 		}
-		if (why) {
-			item_ptr(c, "nodes", i, "resources");
-			json_pointer_add(&c->ptr, key);
-			problems_add(c->problems, DFC_EINVALID, buf_cstr(&c->ptr),
+		if (why)
+			problems_add(c->problems, DFC_EINVALID, resource_ptr(c, i, key),
 				     "'%s' must be %s", key, why);
-		}
 	}
 }
 
@@ -397,14 +414,7 @@ static void check_edge(struct checker *c, const json_t *edge, size_t i)
 			     "script would run)",
 			     quote(c, 0, c->dag.ids[from]), quote(c, 1, c->dag.ids[to]));
 
-	args = json_object_get(edge, "arguments");
-	if (!args)
-		return;
-	if (!json_is_array(args)) {
-		problems_add(c->problems, DFC_EINVALID, item_ptr(c, "edges", i, "arguments"),
-			     "'arguments' must be an array");
-		return;
-	}
+	args = optional_member(c, edge, "edges", i, "arguments", JSON_ARRAY, "an array");
 	for (size_t k = 0; k < json_array_size(args); k++)
 		check_argument(c, json_array_get(args, k), i, k);
 }
