@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "temp_dir.h"
+#include "test_accepts.h"
 
 #include "core/catalog_internal.h"
 #include "dfc/error.h"
@@ -122,16 +123,17 @@ static void test_no_secret_in_a_cause(void **state)
 
 static void test_ssh_urls(void **state)
 {
+	static const char *const ssh[] = {
+		"ssh://example.org/c.git",    "SSH://example.org/c.git", "git+ssh://example.org/c.git",
+		"git@example.org:team/c.git", "example.org:c.git",
+	};
+	static const char *const other[] = {
+		"https://example.org/c.git", "ftp://example.org/c.git", "/srv/git/c.git", "./a:b/c.git",
+	};
+
 	(void)state;
-	assert_true(catalog_url_is_ssh("ssh://example.org/c.git"));
-	assert_true(catalog_url_is_ssh("SSH://example.org/c.git"));
-	assert_true(catalog_url_is_ssh("git+ssh://example.org/c.git"));
-	assert_true(catalog_url_is_ssh("git@example.org:team/c.git"));
-	assert_true(catalog_url_is_ssh("example.org:c.git"));
-	assert_false(catalog_url_is_ssh("https://example.org/c.git"));
-	assert_false(catalog_url_is_ssh("ftp://example.org/c.git"));
-	assert_false(catalog_url_is_ssh("/srv/git/c.git"));
-	assert_false(catalog_url_is_ssh("./a:b/c.git"));
+	expect_answers(catalog_url_is_ssh, ssh, TEST_COUNT(ssh), true);
+	expect_answers(catalog_url_is_ssh, other, TEST_COUNT(other), false);
 }
 
 /* A folder `name` under the test's folder, made; the caller frees the path. */
