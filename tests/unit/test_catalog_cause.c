@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "temp_dir.h"
+#include "test_libgit2.h"
 #include "test_accepts.h"
 
 #include "core/catalog_internal.h"
@@ -278,10 +279,6 @@ int main(void)
 		cmocka_unit_test(test_work_tree_of),
 		cmocka_unit_test(test_local_paths_that_are_no_repository),
 	};
-	int ret;
 
-	git_libgit2_init();
-	ret = cmocka_run_group_tests(tests, temp_dir_make, temp_dir_remove);
-	git_libgit2_shutdown();
-	return ret;
+	return cmocka_run_group_tests(tests, libgit2_start_in_temp_dir, libgit2_stop_in_temp_dir);
 }

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include "test_json.h"
+#include "test_libgit2.h"
 
 #include "dfc/diff.h"
 #include "dfc/xalloc.h"
@@ -102,7 +103,8 @@ static void test_identical(void **state)
 static void test_each_kind(void **state)
 {
 	struct fixture *f = *state;
-	json_t *b = f->b, *nodes = json_object_get(b, "nodes"), *edges = json_object_get(b, "edges");
+	json_t *b = f->b, *nodes = json_object_get(b, "nodes"),
+	       *edges = json_object_get(b, "edges");
 	int seen[DIFF_STEP_MOVED + 1] = { 0 };
 
 	json_object_set_new(b, "name", json_string("m"));
@@ -324,10 +326,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mermaid_arguments, setup, teardown),
 		cmocka_unit_test(test_patch),
 	};
-	int ret;
 
-	git_libgit2_init();
-	ret = cmocka_run_group_tests(tests, NULL, NULL);
-	git_libgit2_shutdown();
-	return ret;
+	return cmocka_run_group_tests(tests, libgit2_start, libgit2_stop);
 }

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "test_json.h"
+#include "test_libgit2.h"
 #include "test_scripts.h"
 
 #include "dfc/error.h"
@@ -137,7 +138,7 @@ static void test_slurm_target(void **state)
 	where(&f->out, "\tdfc_slurm 'dfc-daily_sales___' '--account=lab' '--qos=low'\n");
 	assert_true(where(&f->out, "\tdfc_step 'a'") <
 		    where(&f->out, "\tdfc_resources '--cpus-per-task=4' '--mem=8G' '--time=1-00:00'"
-				" '--partition=gpu' '--gpus=1'\n"));
+				   " '--partition=gpu' '--gpus=1'\n"));
 	/* gpus 0 asks for nothing: no option at all in step b's block. */
 	step_b = strstr(buf_cstr(&f->out), "\tdfc_step 'b'");
 	assert_non_null(step_b);
@@ -226,9 +227,9 @@ static void test_quoting(void **state)
 	add_script(&f->files, "s", "r.sh", "x\n");
 	assert_int_equal(generate(&f->out, f->root, &f->files), 0);
 	where(&f->out, " 'it'\\''s' '\"double\"' '$(touch /tmp/dfc-unit-x)' '`id`' 'a; b'"
-		    " 'line\nbreak' '-rf' '' ' sp  ace ' '\xc3\xbcnic\xc3\xb8"
-		    "de'"
-		    " 'cr'$'\\015''lf'$'\\033''[0m' ''\\''' '\\'\n");
+		       " 'line\nbreak' '-rf' '' ' sp  ace ' '\xc3\xbcnic\xc3\xb8"
+		       "de'"
+		       " 'cr'$'\\015''lf'$'\\033''[0m' ''\\''' '\\'\n");
 }
 
 /* Run the script with bash in `dir`; its exit status. */
@@ -449,10 +450,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_embedding, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_large_pipeline, setup, teardown),
 	};
-	int ret;
 
-	git_libgit2_init();
-	ret = cmocka_run_group_tests(tests, NULL, NULL);
-	git_libgit2_shutdown();
-	return ret;
+	return cmocka_run_group_tests(tests, libgit2_start, libgit2_stop);
 }
