@@ -24,4 +24,10 @@ void xgrow(void **array, size_t *alloc, size_t need, size_t size);
 #define XGROW(array, alloc, need) \
 	xgrow((void **)&(array), &(alloc), (need), sizeof(*(array)))
 
+/**
+ * Overwrite the string `s` (may be NULL) with zeros, then free it: a token,
+ * or a line that holds one, does not stay behind in freed memory.
+ */
+void free_secret(char *s);
+
 #endif

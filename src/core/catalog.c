@@ -54,9 +54,7 @@ void catalog_release(struct catalog *cat)
 {
 	free(cat->url);
 	free(cat->shown_url);
-	if (cat->token)
-		memset(cat->token, 0, strlen(cat->token));
-	free(cat->token);
+	free_secret(cat->token);
 	free(cat->local_path);
 	free(cat->cache_dir);
 	git_remote_free(cat->remote);

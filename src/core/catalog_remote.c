@@ -91,10 +91,7 @@ static void headers_init(struct headers *h, const struct catalog *cat)
 
 static void headers_release(struct headers *h)
 {
-	if (h->line) {
-		memset(h->line, 0, strlen(h->line));
-		free(h->line);
-	}
+	free_secret(h->line);
 }
 
 /* What the transport callbacks learn during one fetch or push. */
@@ -139,11 +136,16 @@ static int ssh_credentials(git_credential **out, const char *url, const char *us
 	return GIT_EAUTH;
 }
 
-/* The transport's part of connect, fetch or push options: headers, redirects, ssh keys. */
+/*
+ * The transport's part of connect, fetch or push options: the headers of
+ * `cat` (made into `headers`, which the caller gives back with
+ * headers_release()), redirects, ssh keys.
+ */
 static void transport_options(git_remote_callbacks *callbacks, git_strarray *custom_headers,
-			      git_remote_redirect_t *follow_redirects, const struct headers *headers,
-			      struct transport_state *state)
+			      git_remote_redirect_t *follow_redirects, struct headers *headers,
+			      const struct catalog *cat, struct transport_state *state)
 {
+	headers_init(headers, cat);
 	*custom_headers = headers->array;
 	*follow_redirects = headers->follow_redirects;
 	callbacks->credentials = ssh_credentials;
@@ -183,10 +185,9 @@ static int connect_once(struct catalog *cat)
 		return 0;
 	if ((ret = open_remote(&remote, cat)) < 0)
 		return ret;
-	headers_init(&headers, cat);
 	git_remote_connect_options_init(&opts, GIT_REMOTE_CONNECT_OPTIONS_VERSION);
 	transport_options(&opts.callbacks, &opts.custom_headers, &opts.follow_redirects, &headers,
-			  &state);
+			  cat, &state);
 	err = git_remote_connect_ext(remote, GIT_DIRECTION_FETCH, &opts);
 	headers_release(&headers);
 	if (err < 0) {
@@ -250,13 +251,12 @@ int catalog_remote_fetch(struct catalog *cat, const char *refspec, const char *t
 	cat->remote = NULL;
 	if (!remote && (ret = open_remote(&remote, cat)) < 0)
 		goto out;
-	headers_init(&headers, cat);
 	git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
 	opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	opts.prune = GIT_FETCH_NO_PRUNE;
 	opts.update_fetchhead = 0;
 	transport_options(&opts.callbacks, &opts.custom_headers, &opts.follow_redirects, &headers,
-			  &state);
+			  cat, &state);
 	err = git_remote_fetch(remote, &specs, &opts, NULL);
 	if (err < 0)
 		ret = transport_error(cat, err);
@@ -305,10 +305,9 @@ int catalog_remote_push(struct catalog *cat, const char *id, const struct catalo
 	}
 	if ((ret = open_remote(&remote, cat)) < 0)
 		goto out;
-	headers_init(&headers, cat);
 	git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
 	transport_options(&opts.callbacks, &opts.custom_headers, &opts.follow_redirects, &headers,
-			  &st);
+			  cat, &st);
 	opts.callbacks.push_update_reference = note_status;
 	err = git_remote_push(remote, &array, &opts);
 	headers_release(&headers);

@@ -544,9 +544,7 @@ void config_release(struct config *cfg)
 	free(cfg->path);
 	free(cfg->shadowed);
 	free(cfg->catalog_url);
-	if (cfg->token)
-		memset(cfg->token, 0, strlen(cfg->token));
-	free(cfg->token);
+	free_secret(cfg->token);
 	free(cfg->user_name);
 	free(cfg->user_email);
 	*cfg = init;

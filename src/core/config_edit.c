@@ -153,9 +153,7 @@ static void edit_ini(struct buf *out, const struct target *t, const struct confi
 			buf_addch(out, '\n');
 		buf_addf(out, "[%s]\n%s", k->ini_section, line);
 	}
-	if (line)
-		memset(line, 0, strlen(line));
-	free(line);
+	free_secret(line);
 }
 
 /* True when `cfg` read from the file holds exactly `value` for key `i`. */

@@ -3,6 +3,7 @@
 
 #include "dfc/canonical.h"
 #include "dfc/error.h"
+#include "dfc/json_pointer.h"
 #include "dfc/steps.h"
 #include "dfc/xalloc.h"
 
@@ -76,20 +77,6 @@ static struct diff_change *add_change(struct diff *d, enum diff_kind kind,
 	return c;
 }
 
-/* Append `/key` to a JSON pointer, escaping `~` and `/` (RFC 6901). */
-static void pointer_add(struct buf *p, const char *key)
-{
-	buf_addch(p, '/');
-	for (; *key; key++) {
-		if (*key == '~')
-			buf_adds(p, "~0");
-		else if (*key == '/')
-			buf_adds(p, "~1");
-		else
-			buf_addch(p, *key);
-	}
-}
-
 static const char *string_member(const json_t *obj, const char *key)
 {
 	return json_string_value(json_object_get(obj, key));
@@ -103,45 +90,49 @@ static json_t *array_member(const json_t *root, const char *key)
 	return json_is_array(a) ? a : NULL;
 }
 
+/* True when `key` is one of the NULL-terminated `list` (which may be NULL). */
+static bool listed(const char *const *list, const char *key)
+{
+	for (; list && *list; list++)
+		if (!strcmp(*list, key))
+			return true;
+	return false;
+}
+
+/* A change of member `key` of `node`'s object at the pointer `base`. */
+static void add_key_change(struct diff *d, enum diff_kind kind, const char *node, const char *base,
+			   const char *key, json_t *old_value, json_t *new_value)
+{
+	struct buf path = BUF_INIT;
+	struct diff_change *c;
+
+	buf_adds(&path, base);
+	json_pointer_add(&path, key);
+	c = add_change(d, kind, buf_cstr(&path), old_value, new_value);
+	c->field = xstrdup(key);
+	c->node = dup_or_null(node);
+	buf_release(&path);
+}
+
 /* Compare two objects key by key; report with `kind`, the pointer `base`. */
 static void diff_keys(struct diff *d, enum diff_kind kind, const char *node,
 		      const char *old_base, const char *new_base,
 		      json_t *old_obj, json_t *new_obj, const char *const *skip)
 {
-	struct buf path = BUF_INIT;
 	const char *key;
 	json_t *value;
 
 	json_object_foreach(new_obj, key, value) {
 		json_t *old_value = json_object_get(old_obj, key);
-		bool skipped = false;
 
-		for (const char *const *s = skip; s && *s; s++)
-			skipped |= !strcmp(*s, key);
-		if (skipped || (old_value && json_equal(old_value, value)))
-			continue;
-		buf_reset(&path);
-		buf_adds(&path, new_base);
-		pointer_add(&path, key);
-		struct diff_change *c = add_change(d, kind, buf_cstr(&path), old_value, value);
-		c->field = xstrdup(key);
-		c->node = dup_or_null(node);
+		if (!listed(skip, key) && !(old_value && json_equal(old_value, value)))
+			add_key_change(d, kind, node, new_base, key, old_value, value);
 	}
+	/* Removed keys: the pointer into the old document. */
 	json_object_foreach(old_obj, key, value) {
-		bool skipped = false;
-
-		for (const char *const *s = skip; s && *s; s++)
-			skipped |= !strcmp(*s, key);
-		if (skipped || json_object_get(new_obj, key))
-			continue;
-		buf_reset(&path);
-		buf_adds(&path, old_base);
-		pointer_add(&path, key);
-		struct diff_change *c = add_change(d, kind, buf_cstr(&path), value, NULL);
-		c->field = xstrdup(key);
-		c->node = dup_or_null(node);
+		if (!listed(skip, key) && !json_object_get(new_obj, key))
+			add_key_change(d, kind, node, old_base, key, value, NULL);
 	}
-	buf_release(&path);
 }
 
 /* node id -> index in `nodes` (a new object). */

@@ -13,6 +13,7 @@
 
 #include "dfc/buf.h"
 #include "dfc/error.h"
+#include "dfc/json_pointer.h"
 #include "dfc/xalloc.h"
 
 #include <stdbool.h>
@@ -38,20 +39,6 @@ static bool same(const json_t *a, const json_t *b)
 static json_t *ref(const json_t *v)
 {
 	return v ? json_incref((json_t *)v) : NULL;
-}
-
-/* Append `token` to the JSON pointer in `ptr`, escaped (RFC 6901). */
-static void pointer_push(struct buf *ptr, const char *token)
-{
-	buf_addch(ptr, '/');
-	for (const char *p = token; *p; p++) {
-		if (*p == '~')
-			buf_adds(ptr, "~0");
-		else if (*p == '/')
-			buf_adds(ptr, "~1");
-		else
-			buf_addch(ptr, *p);
-	}
 }
 
 static void add_conflict(struct merge_result *res, const char *pointer, const json_t *base,
@@ -116,7 +103,7 @@ static json_t *merge_object(struct merge_result *res, struct buf *ptr, const jso
 			if (json_object_get(out, key) || (s > 0 && json_object_get(ours, key)) ||
 			    (s > 1 && json_object_get(theirs, key)))
 				continue;
-			pointer_push(ptr, key);
+			json_pointer_add(ptr, key);
 			m = merge_any(res, ptr, key, base ? json_object_get(base, key) : NULL,
 				      ours ? json_object_get(ours, key) : NULL,
 				      theirs ? json_object_get(theirs, key) : NULL, depth + 1);
@@ -231,7 +218,7 @@ static json_t *merge_list(struct merge_result *res, struct buf *ptr, const struc
 
 	for (size_t i = 0; i < o->nr; i++) {
 		snprintf(index, sizeof(index), "%zu", i);
-		pointer_push(ptr, index);
+		json_pointer_add(ptr, index);
 		mine[i] = merge_item(res, ptr, keyed_find(b, o->keys[i]), json_array_get(o->array, i),
 				     keyed_find(t, o->keys[i]), depth + 1);
 		buf_truncate(ptr, len);
@@ -247,7 +234,7 @@ static json_t *merge_list(struct merge_result *res, struct buf *ptr, const struc
 			continue;
 		}
 		snprintf(index, sizeof(index), "%zu", i);
-		pointer_push(ptr, index);
+		json_pointer_add(ptr, index);
 		m = merge_item(res, ptr, keyed_find(b, t->keys[i]), NULL, json_array_get(t->array, i),
 			       depth + 1);
 		buf_truncate(ptr, len);

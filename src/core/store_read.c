@@ -42,22 +42,25 @@ int store_version_on_branch(git_commit **out, struct store *store, const char *i
 }
 
 /*
- * The commit of version `version` of `id`: through its tag, or, when the
- * tag is missing (a writer was killed before adding it), by walking the
- * branch's first parents.
+ * The commit of version `*version` of `id`, the latest when it is 0
+ * (`*version` then says which): through its tag, or, when the tag is
+ * missing (a writer was killed before adding it), by walking the branch's
+ * first parents.
  */
-static int find_version_commit(git_commit **out, struct store *store,
-			       const char *id, int version)
+static int find_version_commit(git_commit **out, struct store *store, const char *id, int *version)
 {
-	char *tag = refs_tag(id, version);
 	git_commit *commit = NULL;
+	char *tag;
 	git_oid oid;
 	int ret, v;
 
 	*out = NULL;
+	if (*version == 0 && (ret = store_latest_version(store, id, version)) < 0)
+		return ret;
+	tag = refs_tag(id, *version);
 	if (git_reference_name_to_id(&oid, store->repo, tag) == 0 &&
 	    git_commit_lookup(&commit, store->repo, &oid) == 0 &&
-	    commit_pipeline_version(commit, &v) == 0 && v == version) {
+	    commit_pipeline_version(commit, &v) == 0 && v == *version) {
 		*out = commit;
 		free(tag);
 		return 0;
@@ -66,14 +69,41 @@ static int find_version_commit(git_commit **out, struct store *store,
 	commit = NULL;
 	free(tag);
 	git_error_clear();
-	ret = store_version_on_branch(&commit, store, id, version);
+	ret = store_version_on_branch(&commit, store, id, *version);
 	if (ret < 0)
 		return ret;
 	if (!commit)
 		return dfc_hint(dfc_error(DFC_ENOTFOUND, "pipeline '%s' has no version %d",
-					  id, version),
+					  id, *version),
 				"see its versions with 'data-factory-cli log -i %s'", id);
 	*out = commit;
+	return 0;
+}
+
+/* The tree (new) of version `*version` of `id`, as find_version_commit() finds it. */
+static int find_version_tree(git_tree **out, struct store *store, const char *id, int *version)
+{
+	git_commit *commit = NULL;
+	int ret;
+
+	*out = NULL;
+	if ((ret = find_version_commit(&commit, store, id, version)) < 0)
+		return ret;
+	if (git_commit_tree(out, commit) < 0)
+		ret = dfc_git_error(DFC_EINTERNAL, "cannot read a version");
+	git_commit_free(commit);
+	return ret;
+}
+
+/* Append the content of blob `oid` to `out`; < 0, with libgit2's error, when it cannot. */
+static int add_blob(struct buf *out, struct store *store, const git_oid *oid)
+{
+	git_blob *blob = NULL;
+
+	if (git_blob_lookup(&blob, store->repo, oid) < 0)
+		return -1;
+	buf_add(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+	git_blob_free(blob);
 	return 0;
 }
 
@@ -81,33 +111,24 @@ static int read_blob(struct buf *out, struct store *store, const git_tree *tree,
 		     const char *path)
 {
 	git_tree_entry *entry = NULL;
-	git_blob *blob = NULL;
 	int ret = 0;
 
 	if (git_tree_entry_bypath(&entry, tree, path) < 0 ||
-	    git_blob_lookup(&blob, store->repo, git_tree_entry_id(entry)) < 0) {
+	    add_blob(out, store, git_tree_entry_id(entry)) < 0)
 		ret = dfc_git_error(DFC_EINTERNAL, "cannot read a version");
-		goto out;
-	}
-	buf_add(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
-out:
-	git_blob_free(blob);
 	git_tree_entry_free(entry);
 	return ret;
 }
 
 int store_read_blob(struct store *store, const char *hex, struct buf *out)
 {
-	git_blob *blob = NULL;
 	git_oid oid;
 
 	if (strlen(hex) != GIT_OID_HEXSZ || git_oid_fromstr(&oid, hex) < 0 ||
-	    git_blob_lookup(&blob, store->repo, &oid) < 0) {
+	    add_blob(out, store, &oid) < 0) {
 		git_error_clear();
 		return dfc_error(DFC_ENOTFOUND, "the store has no such blob");
 	}
-	buf_add(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
-	git_blob_free(blob);
 	return 0;
 }
 
@@ -181,9 +202,7 @@ int store_read_version(struct store *store, const char *id, int version,
 	int ret;
 
 	memset(out, 0, sizeof(*out));
-	if (version == 0 && (ret = store_latest_version(store, id, &version)) < 0)
-		return ret;
-	if ((ret = find_version_commit(&commit, store, id, version)) < 0)
+	if ((ret = find_version_commit(&commit, store, id, &version)) < 0)
 		return ret;
 	ret = fill_info(out, commit);
 	if (ret == 0 && content)
@@ -228,22 +247,16 @@ static const char *snapshot_name(const git_tree *dir, const json_t *paths,
 int store_read_file(struct store *store, const char *id, int version,
 		    const char *path, struct buf *out)
 {
-	git_commit *commit = NULL;
 	git_tree *tree = NULL;
 	int ret;
 
-	if (version == 0 && (ret = store_latest_version(store, id, &version)) < 0)
+	if ((ret = find_version_tree(&tree, store, id, &version)) < 0)
 		return ret;
-	if ((ret = find_version_commit(&commit, store, id, version)) < 0)
-		return ret;
-	if (git_commit_tree(&tree, commit) < 0)
-		ret = dfc_git_error(DFC_EINTERNAL, "cannot read a version");
-	else if (!git_tree_entry_byname(tree, path))
+	if (!git_tree_entry_byname(tree, path))
 		ret = dfc_error(DFC_ENOTFOUND, "version %d of '%s' has no %s", version, id, path);
 	else
 		ret = read_blob(out, store, tree, path);
 	git_tree_free(tree);
-	git_commit_free(commit);
 	return ret;
 }
 
@@ -284,19 +297,12 @@ int store_read_scripts(struct store *store, const char *id, int version,
 {
 	struct buf manifest = BUF_INIT, pipeline = BUF_INIT;
 	json_t *map = NULL, *root = NULL, *paths = NULL, *oid_text;
-	git_commit *commit = NULL;
 	git_tree *tree = NULL;
 	const char *node;
 	int ret;
 
-	if (version == 0 && (ret = store_latest_version(store, id, &version)) < 0)
+	if ((ret = find_version_tree(&tree, store, id, &version)) < 0)
 		return ret;
-	if ((ret = find_version_commit(&commit, store, id, version)) < 0)
-		return ret;
-	if (git_commit_tree(&tree, commit) < 0) {
-		ret = dfc_git_error(DFC_EINTERNAL, "cannot read a version");
-		goto out;
-	}
 	if (!git_tree_entry_byname(tree, SNAPSHOT_MANIFEST))
 		goto out; /* no local scripts */
 	if ((ret = read_blob(&manifest, store, tree, SNAPSHOT_MANIFEST)) < 0 ||
@@ -348,7 +354,6 @@ out:
 	buf_release(&manifest);
 	buf_release(&pipeline);
 	git_tree_free(tree);
-	git_commit_free(commit);
 	return ret;
 }
 

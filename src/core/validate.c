@@ -5,6 +5,7 @@
 #include "dfc/dag.h"
 #include "dfc/error.h"
 #include "dfc/ids.h"
+#include "dfc/json_pointer.h"
 #include "dfc/printable.h"
 #include "dfc/xalloc.h"
 
@@ -43,27 +44,13 @@ static const char *quote(struct checker *c, int slot, const char *s)
 	return buf_cstr(&c->quoted[slot]);
 }
 
-/* RFC 6901: '~' as "~0" and '/' as "~1". */
-static void pointer_add_key(struct buf *ptr, const char *key)
-{
-	buf_addch(ptr, '/');
-	for (; *key; key++) {
-		if (*key == '~')
-			buf_adds(ptr, "~0");
-		else if (*key == '/')
-			buf_adds(ptr, "~1");
-		else
-			buf_addch(ptr, *key);
-	}
-}
-
 /* Set the scratch pointer to `/<array>/<i>` or `/<array>/<i>/<key>`. */
 static const char *item_ptr(struct checker *c, const char *array, size_t i, const char *key)
 {
 	buf_reset(&c->ptr);
 	buf_addf(&c->ptr, "/%s/%zu", array, i);
 	if (key)
-		pointer_add_key(&c->ptr, key);
+		json_pointer_add(&c->ptr, key);
 	return buf_cstr(&c->ptr);
 }
 
@@ -202,20 +189,42 @@ static bool is_slurm_name(const char *s)
 			       "TUVWXYZ0123456789_.,-") == strlen(s);
 }
 
+/*
+ * The optional member `key` of item `i` of the top-level `array`, when it
+ * is there and of `type`; NULL when it is absent, and after a problem
+ * ("'key' must be `what`") when it is of another type.
+ */
+static const json_t *optional_member(struct checker *c, const json_t *item, const char *array,
+				     size_t i, const char *key, json_type type, const char *what)
+{
+	const json_t *v = json_object_get(item, key);
+
+	if (v && json_typeof(v) != type) {
+		problems_add(c->problems, DFC_EINVALID, item_ptr(c, array, i, key),
+			     "'%s' must be %s", key, what);
+		return NULL;
+	}
+	return v;
+}
+
+/* Set the scratch pointer to `/nodes/<i>/resources/<key>`. */
+static const char *resource_ptr(struct checker *c, size_t i, const char *key)
+{
+	item_ptr(c, "nodes", i, "resources");
+	json_pointer_add(&c->ptr, key);
+	return buf_cstr(&c->ptr);
+}
+
 /* The optional per-node Slurm resources of SPEC §13. */
 static void check_resources(struct checker *c, const json_t *node, size_t i)
 {
-	const json_t *res = json_object_get(node, "resources");
+	const json_t *res =
+		optional_member(c, node, "nodes", i, "resources", JSON_OBJECT, "an object");
 	const char *key;
 	json_t *v;
 
 	if (!res)
 		return;
-	if (!json_is_object(res)) {
-		problems_add(c->problems, DFC_EINVALID, item_ptr(c, "nodes", i, "resources"),
-			     "'resources' must be an object");
-		return;
-	}
 	json_object_foreach((json_t *)res, key, v)
 	{
 		const char *why = NULL;
@@ -236,20 +245,15 @@ static void check_resources(struct checker *c, const json_t *node, size_t i)
 			if (!json_is_string(v) || !is_slurm_name(json_string_value(v)))
 				why = "a partition name";
 		} else {
-			item_ptr(c, "nodes", i, "resources");
-			pointer_add_key(&c->ptr, key);
-			problems_add(c->problems, DFC_EINVALID, buf_cstr(&c->ptr),
+			problems_add(c->problems, DFC_EINVALID, resource_ptr(c, i, key),
 				     "unknown resource '%s' (expected 'cpus', "
 				     "'mem', 'time', 'partition' or 'gpus')",
 				     quote(c, 0, key));
 			continue;
 		}
-		if (why) {
-			item_ptr(c, "nodes", i, "resources");
-			pointer_add_key(&c->ptr, key);
-			problems_add(c->problems, DFC_EINVALID, buf_cstr(&c->ptr),
+		if (why)
+			problems_add(c->problems, DFC_EINVALID, resource_ptr(c, i, key),
 				     "'%s' must be %s", key, why);
-		}
 	}
 }
 
@@ -410,14 +414,7 @@ static void check_edge(struct checker *c, const json_t *edge, size_t i)
 			     "script would run)",
 			     quote(c, 0, c->dag.ids[from]), quote(c, 1, c->dag.ids[to]));
 
-	args = json_object_get(edge, "arguments");
-	if (!args)
-		return;
-	if (!json_is_array(args)) {
-		problems_add(c->problems, DFC_EINVALID, item_ptr(c, "edges", i, "arguments"),
-			     "'arguments' must be an array");
-		return;
-	}
+	args = optional_member(c, edge, "edges", i, "arguments", JSON_ARRAY, "an array");
 	for (size_t k = 0; k < json_array_size(args); k++)
 		check_argument(c, json_array_get(args, k), i, k);
 }
@@ -459,7 +456,7 @@ static void check_top(struct checker *c, const json_t *root)
 
 		if (v && !json_is_string(v)) {
 			buf_reset(&c->ptr);
-			pointer_add_key(&c->ptr, texts[k]);
+			json_pointer_add(&c->ptr, texts[k]);
 			problems_add(c->problems, DFC_EINVALID, buf_cstr(&c->ptr),
 				     "'%s' must be a string", texts[k]);
 		}
@@ -472,7 +469,7 @@ static const json_t *top_array(struct checker *c, const json_t *root, const char
 	const json_t *v = json_object_get(root, key);
 
 	buf_reset(&c->ptr);
-	pointer_add_key(&c->ptr, key);
+	json_pointer_add(&c->ptr, key);
 	if (!v)
 		problems_add(c->problems, DFC_EINVALID, buf_cstr(&c->ptr),
 			     "missing '%s' (an array)", key);

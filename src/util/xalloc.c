@@ -86,3 +86,10 @@ void xgrow(void **array, size_t *alloc, size_t need, size_t size)
 	*array = xrealloc(*array, n * size);
 	*alloc = n;
 }
+
+void free_secret(char *s)
+{
+	if (s)
+		memset(s, 0, strlen(s));
+	free(s);
+}

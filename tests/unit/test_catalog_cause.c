@@ -7,6 +7,8 @@
 #include <cmocka.h>
 
 #include "temp_dir.h"
+#include "test_libgit2.h"
+#include "test_accepts.h"
 
 #include "core/catalog_internal.h"
 #include "dfc/error.h"
@@ -122,16 +124,17 @@ static void test_no_secret_in_a_cause(void **state)
 
 static void test_ssh_urls(void **state)
 {
+	static const char *const ssh[] = {
+		"ssh://example.org/c.git",    "SSH://example.org/c.git", "git+ssh://example.org/c.git",
+		"git@example.org:team/c.git", "example.org:c.git",
+	};
+	static const char *const other[] = {
+		"https://example.org/c.git", "ftp://example.org/c.git", "/srv/git/c.git", "./a:b/c.git",
+	};
+
 	(void)state;
-	assert_true(catalog_url_is_ssh("ssh://example.org/c.git"));
-	assert_true(catalog_url_is_ssh("SSH://example.org/c.git"));
-	assert_true(catalog_url_is_ssh("git+ssh://example.org/c.git"));
-	assert_true(catalog_url_is_ssh("git@example.org:team/c.git"));
-	assert_true(catalog_url_is_ssh("example.org:c.git"));
-	assert_false(catalog_url_is_ssh("https://example.org/c.git"));
-	assert_false(catalog_url_is_ssh("ftp://example.org/c.git"));
-	assert_false(catalog_url_is_ssh("/srv/git/c.git"));
-	assert_false(catalog_url_is_ssh("./a:b/c.git"));
+	expect_answers(catalog_url_is_ssh, ssh, TEST_COUNT(ssh), true);
+	expect_answers(catalog_url_is_ssh, other, TEST_COUNT(other), false);
 }
 
 /* A folder `name` under the test's folder, made; the caller frees the path. */
@@ -276,10 +279,6 @@ int main(void)
 		cmocka_unit_test(test_work_tree_of),
 		cmocka_unit_test(test_local_paths_that_are_no_repository),
 	};
-	int ret;
 
-	git_libgit2_init();
-	ret = cmocka_run_group_tests(tests, temp_dir_make, temp_dir_remove);
-	git_libgit2_shutdown();
-	return ret;
+	return cmocka_run_group_tests(tests, libgit2_start_in_temp_dir, libgit2_stop_in_temp_dir);
 }

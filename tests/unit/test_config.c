@@ -86,10 +86,32 @@ static void test_defaults_without_file(void **state)
 	free(missing);
 }
 
+/*
+ * Load the file at `path`, which sets every key: the catalog at
+ * git.example.org, `max_dataset_bytes`, `token`, the user `name` at
+ * ada@example.org. Released after.
+ */
+static void expect_every_key(const char *home, const char *path, long long max_dataset_bytes,
+			     const char *token, const char *name)
+{
+	struct config cfg = CONFIG_INIT;
+
+	load_expect(&cfg, home, 0);
+	assert_string_equal(cfg.path, path);
+	assert_null(cfg.shadowed);
+	assert_string_equal(cfg.catalog_url, "https://git.example.org/c.git");
+	assert_int_equal(cfg.max_dataset_bytes, max_dataset_bytes);
+	assert_string_equal(cfg.token, token);
+	assert_string_equal(cfg.user_name, name);
+	assert_string_equal(cfg.user_email, "ada@example.org");
+	config_release(&cfg);
+	assert_null(cfg.path);
+	assert_null(cfg.token);
+}
+
 static void test_json_every_key(void **state)
 {
 	const char *home = *state;
-	struct config cfg = CONFIG_INIT;
 	char *path = put(home, "config.json",
 			 "{ \"catalog\": { \"url\": \"https://git.example.org/c.git\",\n"
 			 "               \"max_dataset_bytes\": 123 },\n"
@@ -97,24 +119,13 @@ static void test_json_every_key(void **state)
 			 "  \"user\": { \"name\": \"Ada L\", \"email\": \"ada@example.org\" } }\n",
 			 0600);
 
-	load_expect(&cfg, home, 0);
-	assert_string_equal(cfg.path, path);
-	assert_null(cfg.shadowed);
-	assert_string_equal(cfg.catalog_url, "https://git.example.org/c.git");
-	assert_int_equal(cfg.max_dataset_bytes, 123);
-	assert_string_equal(cfg.token, TOKEN);
-	assert_string_equal(cfg.user_name, "Ada L");
-	assert_string_equal(cfg.user_email, "ada@example.org");
-	config_release(&cfg);
-	assert_null(cfg.path);
-	assert_null(cfg.token);
+	expect_every_key(home, path, 123, TOKEN, "Ada L");
 	free(path);
 }
 
 static void test_ini_every_key(void **state)
 {
 	const char *home = *state;
-	struct config cfg = CONFIG_INIT;
 	char long_token[601];
 	char *text, *path;
 
@@ -135,15 +146,7 @@ static void test_ini_every_key(void **state)
 			 long_token);
 	path = put(home, "config.ini", text, 0600);
 
-	load_expect(&cfg, home, 0);
-	assert_string_equal(cfg.path, path);
-	assert_null(cfg.shadowed);
-	assert_string_equal(cfg.catalog_url, "https://git.example.org/c.git");
-	assert_int_equal(cfg.max_dataset_bytes, 0);
-	assert_string_equal(cfg.token, long_token);
-	assert_string_equal(cfg.user_name, "Ada Lovelace");
-	assert_string_equal(cfg.user_email, "ada@example.org");
-	config_release(&cfg);
+	expect_every_key(home, path, 0, long_token, "Ada Lovelace");
 	free(text);
 	free(path);
 }
@@ -167,139 +170,89 @@ static void test_json_wins_over_ini(void **state)
 	free(ini);
 }
 
-static void test_malformed_json(void **state)
-{
-	const char *home = *state;
-	struct config cfg = CONFIG_INIT;
-	char *path = put(home, "config.json", "{\n  \"catalog\": {\n    \"url\": ,\n  }\n}\n", 0644);
+/*
+ * A config file that is refused with DFC_EUSAGE: what its message holds
+ * (the file's path too, with `names_path`), what a hint holds, what the
+ * message must not show. No message shows the token either.
+ */
+struct refused {
+	const char *name, *text;
+	int mode;
+	bool names_path;
+	const char *has[3];
+	const char *hint, *hidden;
+};
 
-	load_expect(&cfg, home, DFC_EUSAGE);
-	assert_message_has(path);
-	assert_message_has("line 3");
-	assert_message_has("column");
-	free(path);
+/* A value of the wrong type in config.json. */
+#define WRONG_TYPE(json) { "config.json", json, 0600, true, .has = { "must be" } }
+/* A bad size in config.ini, on its line 2. */
+#define BAD_SIZE(line)                                                                             \
+	{ "config.ini", "[catalog]\n" line "\n", 0644, false,                                      \
+	  .has = { "'catalog.max_dataset_bytes'", "non-negative integer", "line 2" } }
 
+static const struct refused refused[] = {
+	/* malformed JSON */
+	{ "config.json", "{\n  \"catalog\": {\n    \"url\": ,\n  }\n}\n", 0644, true,
+	  .has = { "line 3", "column" } },
 	/* a bare token is quoted by jansson ("near '...'"): it must not show */
-	path = put(home, "config.json", "{\n\"token\": SecretLetters\n}\n", 0600);
-	load_expect(&cfg, home, DFC_EUSAGE);
-	assert_message_has("line 2");
-	assert_null(strstr(dfc_error_message(), "SecretLetters"));
-	free(path);
-
-	path = put(home, "config.json", "[1, 2]", 0644);
-	load_expect(&cfg, home, DFC_EUSAGE);
-	assert_message_has("object");
-	free(path);
-
-	path = put(home, "config.json", "{\"token\": \"a\", \"token\": \"b\"}", 0600);
-	load_expect(&cfg, home, DFC_EUSAGE);
-	assert_message_has("duplicate");
-	free(path);
-}
-
-static void test_bad_ini_line(void **state)
-{
-	const char *home = *state;
-	struct config cfg = CONFIG_INIT;
-	char *path =
-		put(home, "config.ini", "[catalog]\nurl = https://x\n\nthis is not a setting\n", 0644);
-
-	load_expect(&cfg, home, DFC_EUSAGE);
-	assert_message_has(path);
-	assert_message_has("line 4");
-	free(path);
-
+	{ "config.json", "{\n\"token\": SecretLetters\n}\n", 0600, false, .has = { "line 2" },
+	  .hidden = "SecretLetters" },
+	{ "config.json", "[1, 2]", 0644, false, .has = { "object" } },
+	{ "config.json", "{\"token\": \"a\", \"token\": \"b\"}", 0600, false,
+	  .has = { "duplicate" } },
+	/* an INI line that is no setting */
+	{ "config.ini", "[catalog]\nurl = https://x\n\nthis is not a setting\n", 0644, true,
+	  .has = { "line 4" } },
 	/* a syntax error before a refused key: the first bad line is named */
-	path = put(home, "config.ini", "[catalog\nnope = 1\n", 0644);
-	load_expect(&cfg, home, DFC_EUSAGE);
-	assert_message_has("line 1");
-	assert_message_has("syntax");
-	free(path);
-
-	path = put(home, "config.ini", "[user]\nname = a\nname = b\n", 0644);
-	load_expect(&cfg, home, DFC_EUSAGE);
-	assert_message_has("'user.name' is set twice");
-	assert_message_has("line 3");
-	free(path);
-}
-
-static void test_unknown_keys(void **state)
-{
-	const char *home = *state;
-	struct config cfg = CONFIG_INIT;
-	char *path =
-		put(home, "config.json", "{\"catalog\": {\"url\": \"u\", \"branch\": \"x\"}}", 0644);
-
-	load_expect(&cfg, home, DFC_EUSAGE);
-	assert_message_has("'catalog.branch'");
-	assert_message_has(path);
-	assert_hint_has("catalog.url");
-	free(path);
-
-	path = put(home, "config.json", "{\"colour\": true}", 0644);
-	load_expect(&cfg, home, DFC_EUSAGE);
-	assert_message_has("'colour'");
-	free(path);
-
+	{ "config.ini", "[catalog\nnope = 1\n", 0644, false, .has = { "line 1", "syntax" } },
+	{ "config.ini", "[user]\nname = a\nname = b\n", 0644, false,
+	  .has = { "'user.name' is set twice", "line 3" } },
+	/* unknown keys */
+	{ "config.json", "{\"catalog\": {\"url\": \"u\", \"branch\": \"x\"}}", 0644, true,
+	  .has = { "'catalog.branch'" }, .hint = "catalog.url" },
+	{ "config.json", "{\"colour\": true}", 0644, false, .has = { "'colour'" } },
 	/* control characters in a key are shown escaped, not sent to the terminal */
-	path = put(home, "config.json", "{\"a\\u001b[2J\": 1}", 0644);
-	load_expect(&cfg, home, DFC_EUSAGE);
-	assert_message_has("'a\\x1b[2J'");
-	unlink(path);
-	free(path);
-
-	path = put(home, "config.ini", "[catalog]\nurl = u\n[auth]\nuser = me\n", 0644);
-	load_expect(&cfg, home, DFC_EUSAGE);
-	assert_message_has("'auth.user'");
-	assert_message_has(path);
-	assert_message_has("line 4");
-	free(path);
-
+	{ "config.json", "{\"a\\u001b[2J\": 1}", 0644, false, .has = { "'a\\x1b[2J'" } },
+	{ "config.ini", "[catalog]\nurl = u\n[auth]\nuser = me\n", 0644, true,
+	  .has = { "'auth.user'", "line 4" } },
 	/* a key outside any section */
-	path = put(home, "config.ini", "token = x\n", 0600);
-	load_expect(&cfg, home, DFC_EUSAGE);
-	assert_message_has("unknown key 'token'");
-	assert_message_has("line 1");
-	free(path);
-}
+	{ "config.ini", "token = x\n", 0600, false, .has = { "unknown key 'token'", "line 1" } },
+	/* values of the wrong type */
+	WRONG_TYPE("{\"catalog\": {\"max_dataset_bytes\": \"10\"}}"),
+	WRONG_TYPE("{\"catalog\": {\"max_dataset_bytes\": -1}}"),
+	WRONG_TYPE("{\"catalog\": {\"max_dataset_bytes\": 1.5}}"),
+	WRONG_TYPE("{\"catalog\": {\"url\": 42}}"),
+	WRONG_TYPE("{\"catalog\": \"https://x\"}"),
+	WRONG_TYPE("{\"user\": {\"name\": null}}"),
+	WRONG_TYPE("{\"token\": [\"" TOKEN "\"]}"),
+	BAD_SIZE("max_dataset_bytes = 10k"),
+	BAD_SIZE("max_dataset_bytes = -1"),
+	BAD_SIZE("max_dataset_bytes = +1"),
+	BAD_SIZE("max_dataset_bytes ="),
+	BAD_SIZE("max_dataset_bytes = 99999999999999999999999"),
+};
 
-static void test_wrong_types(void **state)
+/* Each file alone in the home: refused, saying what and where. */
+static void test_refused_files(void **state)
 {
 	const char *home = *state;
 	struct config cfg = CONFIG_INIT;
-	static const char *const json[] = {
-		"{\"catalog\": {\"max_dataset_bytes\": \"10\"}}",
-		"{\"catalog\": {\"max_dataset_bytes\": -1}}",
-		"{\"catalog\": {\"max_dataset_bytes\": 1.5}}",
-		"{\"catalog\": {\"url\": 42}}",
-		"{\"catalog\": \"https://x\"}",
-		"{\"user\": {\"name\": null}}",
-		"{\"token\": [\"" TOKEN "\"]}",
-	};
-	static const char *const ini[] = {
-		"[catalog]\nmax_dataset_bytes = 10k\n",
-		"[catalog]\nmax_dataset_bytes = -1\n",
-		"[catalog]\nmax_dataset_bytes = +1\n",
-		"[catalog]\nmax_dataset_bytes =\n",
-		"[catalog]\nmax_dataset_bytes = 99999999999999999999999\n",
-	};
-	char *path;
 
-	for (size_t i = 0; i < sizeof(json) / sizeof(json[0]); i++) {
-		path = put(home, "config.json", json[i], 0600);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		const struct refused *r = &refused[i];
+		char *path = put(home, r->name, r->text, r->mode);
+
 		load_expect(&cfg, home, DFC_EUSAGE);
-		assert_message_has("must be");
-		assert_message_has(path);
+		if (r->names_path)
+			assert_message_has(path);
+		for (size_t k = 0; k < sizeof(r->has) / sizeof(r->has[0]) && r->has[k]; k++)
+			assert_message_has(r->has[k]);
+		if (r->hint)
+			assert_hint_has(r->hint);
+		if (r->hidden)
+			assert_null(strstr(dfc_error_message(), r->hidden));
 		assert_secret_kept();
-		unlink(path);
-		free(path);
-	}
-	for (size_t i = 0; i < sizeof(ini) / sizeof(ini[0]); i++) {
-		path = put(home, "config.ini", ini[i], 0644);
-		load_expect(&cfg, home, DFC_EUSAGE);
-		assert_message_has("'catalog.max_dataset_bytes'");
-		assert_message_has("non-negative integer");
-		assert_message_has("line 2");
+		assert_int_equal(unlink(path), 0);
 		free(path);
 	}
 }
@@ -491,10 +444,7 @@ int main(void)
 		TEMP_DIR_TEST(test_json_every_key),
 		TEMP_DIR_TEST(test_ini_every_key),
 		TEMP_DIR_TEST(test_json_wins_over_ini),
-		TEMP_DIR_TEST(test_malformed_json),
-		TEMP_DIR_TEST(test_bad_ini_line),
-		TEMP_DIR_TEST(test_unknown_keys),
-		TEMP_DIR_TEST(test_wrong_types),
+		TEMP_DIR_TEST(test_refused_files),
 		TEMP_DIR_TEST(test_token_file_readable_by_others),
 		TEMP_DIR_TEST(test_token_file_private),
 		TEMP_DIR_TEST(test_no_token_any_mode),

@@ -63,92 +63,78 @@ static void test_empty_and_missing(void **state)
 	json_decref(root);
 }
 
-static void test_topo_ties_in_file_order(void **state)
-{
-	json_t *root =
-		test_json("{\"nodes\": [{\"id\": \"x\"}, {\"id\": \"y\"}, {\"id\": \"z\"},"
-			  " {\"id\": \"w\"}, {\"id\": \"v\"}],"
-			  " \"edges\": [{\"from\": \"z\", \"to\": \"x\"},"
-			  " {\"from\": \"v\", \"to\": \"y\"}, {\"from\": \"w\", \"to\": \"x\"}]}");
-	struct dag dag = DAG_INIT;
-	size_t order[5];
+/*
+ * A graph and what it orders into: its topological order, or, when it has
+ * a cycle, the cycle found (which starts and ends with the same node).
+ */
+static const struct {
+	const char *pipeline;
+	bool acyclic;
+	size_t nr;
+	size_t want[5];
+} orders[] = {
 	/* ready at first: z, w, v; x waits for z and w, y for v */
-	const size_t want[5] = {2, 3, 0, 4, 1};
+	{ "{\"nodes\": [{\"id\": \"x\"}, {\"id\": \"y\"}, {\"id\": \"z\"}, {\"id\": \"w\"},"
+	  " {\"id\": \"v\"}], \"edges\": [{\"from\": \"z\", \"to\": \"x\"},"
+	  " {\"from\": \"v\", \"to\": \"y\"}, {\"from\": \"w\", \"to\": \"x\"}]}",
+	  true, 5, { 2, 3, 0, 4, 1 } },
+	{ "{\"nodes\": [{\"id\": \"d\"}, {\"id\": \"a\"}, {\"id\": \"b\"}, {\"id\": \"c\"}],"
+	  " \"edges\": [{\"from\": \"d\", \"to\": \"a\"}, {\"from\": \"a\", \"to\": \"b\"},"
+	  " {\"from\": \"b\", \"to\": \"c\"}, {\"from\": \"c\", \"to\": \"a\"}]}",
+	  false, 4, { 1, 2, 3, 1 } },
+	/* a diamond, and an edge across it */
+	{ "{\"nodes\": [{\"id\": \"a\"}, {\"id\": \"b\"}, {\"id\": \"c\"}, {\"id\": \"d\"}],"
+	  " \"edges\": [{\"from\": \"a\", \"to\": \"b\"}, {\"from\": \"a\", \"to\": \"c\"},"
+	  " {\"from\": \"b\", \"to\": \"d\"}, {\"from\": \"c\", \"to\": \"d\"},"
+	  " {\"from\": \"a\", \"to\": \"d\"}]}",
+	  true, 4, { 0, 1, 2, 3 } },
+};
 
+static void test_orders_and_cycles(void **state)
+{
 	(void)state;
-	dag_build(&dag, root);
-	assert_true(dag_topo_order(&dag, order));
-	assert_memory_equal(order, want, sizeof(want));
-	dag_release(&dag);
-	json_decref(root);
+	for (size_t i = 0; i < sizeof(orders) / sizeof(orders[0]); i++) {
+		json_t *root = test_json(orders[i].pipeline);
+		struct dag dag = DAG_INIT;
+		size_t order[5], *cycle = NULL, len = 0;
+
+		dag_build(&dag, root);
+		assert_int_equal(dag_topo_order(&dag, order), orders[i].acyclic);
+		assert_int_equal(dag_find_cycle(&dag, &cycle, &len), !orders[i].acyclic);
+		if (orders[i].acyclic) {
+			assert_memory_equal(order, orders[i].want, orders[i].nr * sizeof(size_t));
+			assert_null(cycle);
+			assert_int_equal(len, 0);
+		} else {
+			assert_int_equal(len, orders[i].nr);
+			assert_memory_equal(cycle, orders[i].want, orders[i].nr * sizeof(size_t));
+		}
+		free(cycle);
+		dag_release(&dag);
+		json_decref(root);
+	}
 }
 
-static void test_cycle_found(void **state)
+/* The id of node `i` of a chain, written into `out`. */
+static const char *chain_node(char out[32], size_t i)
 {
-	json_t *root = test_json("{\"nodes\": [{\"id\": \"d\"}, {\"id\": \"a\"}, {\"id\": \"b\"},"
-				 " {\"id\": \"c\"}],"
-				 " \"edges\": [{\"from\": \"d\", \"to\": \"a\"},"
-				 " {\"from\": \"a\", \"to\": \"b\"},"
-				 " {\"from\": \"b\", \"to\": \"c\"},"
-				 " {\"from\": \"c\", \"to\": \"a\"}]}");
-	struct dag dag = DAG_INIT;
-	size_t order[4], *cycle = NULL, len = 0;
-	const size_t want[4] = {1, 2, 3, 1};
-
-	(void)state;
-	dag_build(&dag, root);
-	assert_false(dag_topo_order(&dag, order));
-	assert_true(dag_find_cycle(&dag, &cycle, &len));
-	assert_int_equal(len, 4);
-	assert_memory_equal(cycle, want, sizeof(want));
-	free(cycle);
-	dag_release(&dag);
-	json_decref(root);
-}
-
-static void test_no_cycle_in_diamond(void **state)
-{
-	json_t *root =
-		test_json("{\"nodes\": [{\"id\": \"a\"}, {\"id\": \"b\"}, {\"id\": \"c\"},"
-			  " {\"id\": \"d\"}],"
-			  " \"edges\": [{\"from\": \"a\", \"to\": \"b\"},"
-			  " {\"from\": \"a\", \"to\": \"c\"}, {\"from\": \"b\", \"to\": \"d\"},"
-			  " {\"from\": \"c\", \"to\": \"d\"}, {\"from\": \"a\", \"to\": \"d\"}]}");
-	struct dag dag = DAG_INIT;
-	size_t order[4], *cycle = NULL, len = 0;
-	const size_t want[4] = {0, 1, 2, 3};
-
-	(void)state;
-	dag_build(&dag, root);
-	assert_true(dag_topo_order(&dag, order));
-	assert_memory_equal(order, want, sizeof(want));
-	assert_false(dag_find_cycle(&dag, &cycle, &len));
-	assert_null(cycle);
-	assert_int_equal(len, 0);
-	dag_release(&dag);
-	json_decref(root);
+	snprintf(out, 32, "n%zu", i);
+	return out;
 }
 
 /* A chain n0 -> n1 -> ... of `n` nodes, listed in reverse file order. */
 static json_t *chain(size_t n)
 {
-	json_t *root = json_object();
 	json_t *nodes = json_array();
 	json_t *edges = json_array();
 	char a[32], b[32];
 
-	for (size_t i = n; i-- > 0;) {
-		snprintf(a, sizeof(a), "n%zu", i);
-		json_array_append_new(nodes, json_pack("{s:s}", "id", a));
-	}
-	for (size_t i = 0; i + 1 < n; i++) {
-		snprintf(a, sizeof(a), "n%zu", i);
-		snprintf(b, sizeof(b), "n%zu", i + 1);
-		json_array_append_new(edges, json_pack("{s:s,s:s}", "from", a, "to", b));
-	}
-	json_object_set_new(root, "nodes", nodes);
-	json_object_set_new(root, "edges", edges);
-	return root;
+	for (size_t i = n; i-- > 0;)
+		json_array_append_new(nodes, json_pack("{s:s}", "id", chain_node(a, i)));
+	for (size_t i = 0; i + 1 < n; i++)
+		json_array_append_new(edges, json_pack("{s:s,s:s}", "from", chain_node(a, i), "to",
+						       chain_node(b, i + 1)));
+	return json_pack("{s:o,s:o}", "nodes", nodes, "edges", edges);
 }
 
 static void test_long_chain_no_stack_overflow(void **state)
@@ -181,12 +167,11 @@ static void test_long_chain_no_stack_overflow(void **state)
 	for (size_t i = 0; i < n; i++) {
 		char name[32];
 		long next;
-		unsigned long k;
+		size_t k;
 
 		/* each step of the cycle follows an edge of the chain */
-		assert_int_equal(sscanf(dag.ids[cycle[i]], "n%lu", &k), 1);
-		snprintf(name, sizeof(name), "n%lu", (unsigned long)((k + 1) % n));
-		next = dag_find(&dag, name);
+		assert_int_equal(sscanf(dag.ids[cycle[i]], "n%zu", &k), 1);
+		next = dag_find(&dag, chain_node(name, (k + 1) % n));
 		assert_int_equal((long)cycle[i + 1], next);
 	}
 	free(cycle);
@@ -200,9 +185,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_index_and_edges),
 		cmocka_unit_test(test_empty_and_missing),
-		cmocka_unit_test(test_topo_ties_in_file_order),
-		cmocka_unit_test(test_cycle_found),
-		cmocka_unit_test(test_no_cycle_in_diamond),
+		cmocka_unit_test(test_orders_and_cycles),
 		cmocka_unit_test(test_long_chain_no_stack_overflow),
 	};
 

@@ -171,13 +171,31 @@ static char *part_of(struct fixture *f, const char *url)
 	return xasprintf("%s/%s.part", f->cache, name);
 }
 
-static void put_part(const char *part, const void *data, size_t len)
+/* Leave `len` bytes of `data` as what an earlier download of `url` kept. */
+static void put_part(struct fixture *f, const char *url, const void *data, size_t len)
 {
-	int fd = open(part, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	char *part = part_of(f, url);
+	int fd;
 
+	assert_int_equal(fs_mkdir_p(f->cache), 0);
+	fd = open(part, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, data, len), (ssize_t)len);
 	close(fd);
+	free(part);
+}
+
+/* Download `url`: the whole data file arrives, and no partial download of it is left. */
+static void expect_whole_data(struct fixture *f, const char *url)
+{
+	struct download_result res = { .size = 0 };
+	char *part = part_of(f, url);
+
+	assert_int_equal(download_url(&res, url, &f->opts), 0);
+	assert_string_equal(res.sha256, f->sha256);
+	assert_int_equal(res.size, DATA_SIZE);
+	assert_false(fs_exists(part));
+	free(part);
 }
 
 static size_t entries_in(const char *dir)
@@ -200,6 +218,17 @@ static void assert_message_has(const char *needle)
 		fail_msg("'%s' not in message '%s'", needle, dfc_error_message());
 }
 
+/* Download `url`: it fails with `code`, the message naming the URL and saying `why` (if given). */
+static void expect_failure(struct fixture *f, const char *url, int code, const char *why)
+{
+	struct download_result res;
+
+	assert_int_equal(download_url(&res, url, &f->opts), code);
+	assert_message_has(url);
+	if (why)
+		assert_message_has(why);
+}
+
 static double seconds_since(const struct timespec *start)
 {
 	struct timespec now;
@@ -211,37 +240,26 @@ static double seconds_since(const struct timespec *start)
 static void test_download_sum_and_size(void **state)
 {
 	struct fixture *f = *state;
-	struct download_result res = {.size = 0};
 	char *url = url_of(f->plain_port, "/data.bin");
-	char *part = part_of(f, url);
 
-	assert_int_equal(download_url(&res, url, &f->opts), 0);
-	assert_string_equal(res.sha256, f->sha256);
-	assert_int_equal(res.size, DATA_SIZE);
+	expect_whole_data(f, url);
 	/* the partial file is gone, and nothing else is left */
-	assert_false(fs_exists(part));
 	assert_int_equal(entries_in(f->cache), 0);
-	free(part);
 	free(url);
 }
 
 static void test_not_found(void **state)
 {
 	struct fixture *f = *state;
-	struct download_result res;
 	char *url = url_of(f->plain_port, "/missing.bin");
 	char *gone = url_of(f->range_port, "/gone");
 	char *part = part_of(f, url);
 
 	/* what was kept of a URL that is gone now is useless: dropped */
-	assert_int_equal(fs_mkdir_p(f->cache), 0);
-	put_part(part, "old", 3);
-	assert_int_equal(download_url(&res, url, &f->opts), DFC_ENOTFOUND);
-	assert_message_has(url);
-	assert_message_has("404");
+	put_part(f, url, "old", 3);
+	expect_failure(f, url, DFC_ENOTFOUND, "404");
 	assert_false(fs_exists(part));
-	assert_int_equal(download_url(&res, gone, &f->opts), DFC_ENOTFOUND);
-	assert_message_has("410");
+	expect_failure(f, gone, DFC_ENOTFOUND, "410");
 	assert_int_equal(entries_in(f->cache), 0);
 	free(part);
 	free(url);
@@ -251,14 +269,12 @@ static void test_not_found(void **state)
 static void test_connection_refused(void **state)
 {
 	struct fixture *f = *state;
-	struct download_result res;
 	char *url = url_of(free_port(), "/data.bin");
 	struct timespec start;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	assert_int_equal(download_url(&res, url, &f->opts), DFC_ENETWORK);
+	expect_failure(f, url, DFC_ENETWORK, NULL);
 	assert_true(seconds_since(&start) < 3.0);
-	assert_message_has(url);
 	assert_true(dfc_error_hint_count() > 0);
 	assert_int_equal(entries_in(f->cache), 0);
 	free(url);
@@ -267,15 +283,11 @@ static void test_connection_refused(void **state)
 static void test_server_errors(void **state)
 {
 	struct fixture *f = *state;
-	struct download_result res;
 	char *fail = url_of(f->range_port, "/fail");
 	char *loop = url_of(f->range_port, "/loop");
 
-	assert_int_equal(download_url(&res, fail, &f->opts), DFC_ENETWORK);
-	assert_message_has(fail);
-	assert_message_has("500");
-	assert_int_equal(download_url(&res, loop, &f->opts), DFC_ENETWORK);
-	assert_message_has(loop);
+	expect_failure(f, fail, DFC_ENETWORK, "500");
+	expect_failure(f, loop, DFC_ENETWORK, NULL);
 	free(fail);
 	free(loop);
 }
@@ -316,7 +328,7 @@ static void test_only_http_and_https(void **state)
 		"https:/127.0.0.1/data.bin",
 		"",
 	};
-	struct download_result res = {.size = 0};
+	struct download_result res;
 	char *upper = xasprintf("HTTP://127.0.0.1:%d/data.bin", f->plain_port);
 	char *to_ftp = url_of(f->range_port, "/to-ftp");
 	char *to_data = url_of(f->range_port, "/to-data");
@@ -329,12 +341,9 @@ static void test_only_http_and_https(void **state)
 	assert_null(strstr(dfc_error_message(), "pa55word"));
 	/* refused on a redirect too, but followed to http */
 	assert_int_equal(download_url(&res, to_ftp, &f->opts), DFC_ESECURITY);
-	assert_int_equal(download_url(&res, to_data, &f->opts), 0);
-	assert_string_equal(res.sha256, f->sha256);
+	expect_whole_data(f, to_data);
 	/* the scheme is case-insensitive */
-	res.size = 0;
-	assert_int_equal(download_url(&res, upper, &f->opts), 0);
-	assert_int_equal(res.size, DATA_SIZE);
+	expect_whole_data(f, upper);
 	assert_int_equal(entries_in(f->cache), 0);
 	free(upper);
 	free(to_ftp);
@@ -344,14 +353,13 @@ static void test_only_http_and_https(void **state)
 static void test_no_credentials_sent(void **state)
 {
 	struct fixture *f = *state;
-	struct download_result res = {.size = 0};
+	struct download_result res;
 	char *url = xasprintf("http://alice:pa55word@127.0.0.1:%d/data.bin", f->range_port);
 	char *missing = xasprintf("http://alice:pa55word@127.0.0.1:%d/nope", f->range_port);
 	char *to_creds = url_of(f->range_port, "/to-creds");
 
 	/* the server answers 400 to any Authorization header */
-	assert_int_equal(download_url(&res, url, &f->opts), 0);
-	assert_string_equal(res.sha256, f->sha256);
+	expect_whole_data(f, url);
 	assert_int_equal(download_url(&res, missing, &f->opts), DFC_ENOTFOUND);
 	assert_null(strstr(dfc_error_message(), "pa55word"));
 	assert_null(strstr(dfc_error_message(), "alice"));
@@ -390,42 +398,25 @@ static void test_url_redact(void **state)
 static void test_stale_part_replaced(void **state)
 {
 	struct fixture *f = *state;
-	struct download_result res = {.size = 0};
-	char *url = url_of(f->plain_port, "/data.bin");
-	char *part = part_of(f, url);
+	char *plain = url_of(f->plain_port, "/data.bin");
+	char *range = url_of(f->range_port, "/data.bin");
 	unsigned char *junk = xmalloc(DATA_SIZE + 10);
 
 	/* http.server ignores Range: the .part must be dropped, not appended to */
-	assert_int_equal(fs_mkdir_p(f->cache), 0);
 	memset(junk, 'j', DATA_SIZE + 10);
-	put_part(part, junk, 1000);
-	assert_int_equal(download_url(&res, url, &f->opts), 0);
-	assert_string_equal(res.sha256, f->sha256);
-	assert_int_equal(res.size, DATA_SIZE);
-	assert_false(fs_exists(part));
+	put_part(f, plain, junk, 1000);
+	expect_whole_data(f, plain);
 
 	/* same size as the content: curl would call it complete */
-	put_part(part, junk, DATA_SIZE);
-	res.size = 0;
-	assert_int_equal(download_url(&res, url, &f->opts), 0);
-	assert_string_equal(res.sha256, f->sha256);
-	assert_int_equal(res.size, DATA_SIZE);
-	assert_false(fs_exists(part));
-	free(part);
-	free(url);
+	put_part(f, plain, junk, DATA_SIZE);
+	expect_whole_data(f, plain);
 
 	/* longer than the content on a server that honours Range (416) */
-	url = url_of(f->range_port, "/data.bin");
-	part = part_of(f, url);
-	put_part(part, junk, DATA_SIZE + 10);
-	res.size = 0;
-	assert_int_equal(download_url(&res, url, &f->opts), 0);
-	assert_string_equal(res.sha256, f->sha256);
-	assert_int_equal(res.size, DATA_SIZE);
-	assert_false(fs_exists(part));
+	put_part(f, range, junk, DATA_SIZE + 10);
+	expect_whole_data(f, range);
 	free(junk);
-	free(part);
-	free(url);
+	free(range);
+	free(plain);
 }
 
 static void test_resume_appends(void **state)
@@ -433,17 +424,12 @@ static void test_resume_appends(void **state)
 	struct fixture *f = *state;
 	struct download_result res = {.size = 0};
 	char *url = url_of(f->range_port, "/data.bin");
-	char *part = part_of(f, url);
 	unsigned char *mixed = xmalloc(DATA_SIZE);
 	char expected[SHA256_HEX_SIZE];
 	size_t half = DATA_SIZE / 2;
 
-	assert_int_equal(fs_mkdir_p(f->cache), 0);
-	put_part(part, f->data, half);
-	assert_int_equal(download_url(&res, url, &f->opts), 0);
-	assert_string_equal(res.sha256, f->sha256);
-	assert_int_equal(res.size, DATA_SIZE);
-	assert_false(fs_exists(part));
+	put_part(f, url, f->data, half);
+	expect_whole_data(f, url);
 
 	/*
 	 * Proof that only the rest was fetched: a .part whose bytes differ
@@ -452,12 +438,11 @@ static void test_resume_appends(void **state)
 	memcpy(mixed, f->data, DATA_SIZE);
 	memset(mixed, 'm', 100);
 	sha256_buffer(expected, mixed, DATA_SIZE);
-	put_part(part, mixed, half);
+	put_part(f, url, mixed, half);
 	assert_int_equal(download_url(&res, url, &f->opts), 0);
 	assert_string_equal(res.sha256, expected);
 	assert_int_equal(res.size, DATA_SIZE);
 	free(mixed);
-	free(part);
 	free(url);
 }
 

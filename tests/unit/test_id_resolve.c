@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "temp_dir.h"
+#include "test_libgit2.h"
 
 #include "dfc/error.h"
 #include "dfc/id_resolve.h"
@@ -253,10 +254,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_words_for_completion, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_names, setup, teardown),
 	};
-	int ret;
 
-	git_libgit2_init();
-	ret = cmocka_run_group_tests(tests, NULL, NULL);
-	git_libgit2_shutdown();
-	return ret;
+	return cmocka_run_group_tests(tests, libgit2_start, libgit2_stop);
 }

@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "test_accepts.h"
+
 #include "dfc/error.h"
 #include "dfc/ids.h"
 
@@ -15,17 +17,16 @@
 
 static void test_safe_pipeline_ids(void **state)
 {
+	static const char *const good[] = {
+		"0190c2d4-7b1e-7c3a-9f00-2a6a3c1d9e55", "a", "Daily_sales.v2", "a.b.c", "lock",
+		"x.lock.d",
+	};
 	char longest[PIPELINE_ID_MAX + 1];
 
 	(void)state;
 	memset(longest, 'a', PIPELINE_ID_MAX);
 	longest[PIPELINE_ID_MAX] = '\0';
-	assert_true(pipeline_id_is_safe("0190c2d4-7b1e-7c3a-9f00-2a6a3c1d9e55"));
-	assert_true(pipeline_id_is_safe("a"));
-	assert_true(pipeline_id_is_safe("Daily_sales.v2"));
-	assert_true(pipeline_id_is_safe("a.b.c"));
-	assert_true(pipeline_id_is_safe("lock"));
-	assert_true(pipeline_id_is_safe("x.lock.d"));
+	expect_answers(pipeline_id_is_safe, good, TEST_COUNT(good), true);
 	assert_true(pipeline_id_is_safe(longest));
 }
 
@@ -43,9 +44,7 @@ static void test_unsafe_pipeline_ids(void **state)
 	too_long[PIPELINE_ID_MAX + 1] = '\0';
 	assert_false(pipeline_id_is_safe(too_long));
 	assert_false(pipeline_id_is_safe(NULL));
-	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
-		if (pipeline_id_is_safe(bad[i]))
-			fail_msg("'%s' was taken as safe", bad[i]);
+	expect_answers(pipeline_id_is_safe, bad, TEST_COUNT(bad), false);
 }
 
 static void test_check_sets_error_and_hint(void **state)
@@ -71,20 +70,14 @@ static void test_check_sets_error_and_hint(void **state)
 
 static void test_node_ids(void **state)
 {
+	static const char *const valid[] = { "raw", "_tmp", "a.b-c_d", "0" };
+	static const char *const invalid[] = { "", "-a", ".a", "a b", "a/b", "caf\xc3\xa9" };
 	char id[130];
 
 	(void)state;
-	assert_true(node_id_is_valid("raw"));
-	assert_true(node_id_is_valid("_tmp"));
-	assert_true(node_id_is_valid("a.b-c_d"));
-	assert_true(node_id_is_valid("0"));
-	assert_false(node_id_is_valid(""));
+	expect_answers(node_id_is_valid, valid, TEST_COUNT(valid), true);
+	expect_answers(node_id_is_valid, invalid, TEST_COUNT(invalid), false);
 	assert_false(node_id_is_valid(NULL));
-	assert_false(node_id_is_valid("-a"));
-	assert_false(node_id_is_valid(".a"));
-	assert_false(node_id_is_valid("a b"));
-	assert_false(node_id_is_valid("a/b"));
-	assert_false(node_id_is_valid("caf\xc3\xa9"));
 	memset(id, 'n', 128);
 	id[128] = '\0';
 	assert_true(node_id_is_valid(id));
@@ -122,12 +115,8 @@ static void test_tree_entry_names(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(usable) / sizeof(*usable); i++)
-		if (!tree_entry_name_is_safe(usable[i]))
-			fail_msg("'%s' refused", usable[i]);
-	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++)
-		if (tree_entry_name_is_safe(refused[i]))
-			fail_msg("'%s' accepted", refused[i]);
+	expect_answers(tree_entry_name_is_safe, usable, TEST_COUNT(usable), true);
+	expect_answers(tree_entry_name_is_safe, refused, TEST_COUNT(refused), false);
 }
 
 static void test_uuid7_format_and_time(void **state)

@@ -63,76 +63,54 @@ static void check_insert(const char *src, size_t len, const char *want)
 	buf_release(&c2);
 }
 
-static void check_str(const char *src, const char *want)
-{
-	check_insert(src, strlen(src), want);
-}
-
-static void test_compact(void **state)
-{
-	(void)state;
-	check_str("{\"nodes\":[],\"edges\":[]}", "{\"id\":\"" ID "\",\"nodes\":[],\"edges\":[]}");
-	check_str("{\"nodes\":[],\"edges\":[]}\n",
-		  "{\"id\":\"" ID "\",\"nodes\":[],\"edges\":[]}\n");
-}
-
-static void test_one_line_with_spaces(void **state)
-{
-	(void)state;
-	check_str("{ \"nodes\": [], \"edges\": [] }",
-		  "{ \"id\": \"" ID "\", \"nodes\": [], \"edges\": [] }");
-	check_str("{\"nodes\" : [], \"edges\" : []}",
-		  "{\"id\" : \"" ID "\",\"nodes\" : [], \"edges\" : []}");
-}
-
-static void test_two_spaces(void **state)
-{
-	(void)state;
-	check_str("{\n  \"name\": \"x\",\n  \"nodes\": [],\n  \"edges\": []\n}\n",
-		  "{\n  \"id\": \"" ID "\",\n  \"name\": \"x\",\n  \"nodes\": [],\n"
-		  "  \"edges\": []\n}\n");
-}
-
-static void test_four_spaces(void **state)
-{
-	(void)state;
-	check_str("{\n    \"nodes\": [\n        {\"id\": \"a\"}\n    ],\n"
-		  "    \"edges\": []\n}\n",
-		  "{\n    \"id\": \"" ID "\",\n    \"nodes\": [\n"
-		  "        {\"id\": \"a\"}\n    ],\n    \"edges\": []\n}\n");
-}
-
-static void test_tabs(void **state)
-{
-	(void)state;
-	check_str("{\n\t\"nodes\":\t[],\n\t\"edges\": []\n}",
-		  "{\n\t\"id\":\t\"" ID "\",\n\t\"nodes\":\t[],\n\t\"edges\": []\n}");
-}
-
-static void test_crlf(void **state)
-{
-	(void)state;
-	check_str("{\r\n  \"nodes\": [],\r\n  \"edges\": []\r\n}\r\n",
-		  "{\r\n  \"id\": \"" ID "\",\r\n  \"nodes\": [],\r\n"
-		  "  \"edges\": []\r\n}\r\n");
-}
-
-static void test_odd_layouts(void **state)
-{
-	(void)state;
+/* A file, and the file with the id inserted the way its layout writes keys. */
+static const struct {
+	const char *src, *want;
+} layouts[] = {
+	/* compact */
+	{ "{\"nodes\":[],\"edges\":[]}", "{\"id\":\"" ID "\",\"nodes\":[],\"edges\":[]}" },
+	{ "{\"nodes\":[],\"edges\":[]}\n", "{\"id\":\"" ID "\",\"nodes\":[],\"edges\":[]}\n" },
+	/* one line, with spaces */
+	{ "{ \"nodes\": [], \"edges\": [] }",
+	  "{ \"id\": \"" ID "\", \"nodes\": [], \"edges\": [] }" },
+	{ "{\"nodes\" : [], \"edges\" : []}",
+	  "{\"id\" : \"" ID "\",\"nodes\" : [], \"edges\" : []}" },
+	/* two spaces */
+	{ "{\n  \"name\": \"x\",\n  \"nodes\": [],\n  \"edges\": []\n}\n",
+	  "{\n  \"id\": \"" ID "\",\n  \"name\": \"x\",\n  \"nodes\": [],\n"
+	  "  \"edges\": []\n}\n" },
+	/* four spaces */
+	{ "{\n    \"nodes\": [\n        {\"id\": \"a\"}\n    ],\n"
+	  "    \"edges\": []\n}\n",
+	  "{\n    \"id\": \"" ID "\",\n    \"nodes\": [\n"
+	  "        {\"id\": \"a\"}\n    ],\n    \"edges\": []\n}\n" },
+	/* tabs */
+	{ "{\n\t\"nodes\":\t[],\n\t\"edges\": []\n}",
+	  "{\n\t\"id\":\t\"" ID "\",\n\t\"nodes\":\t[],\n\t\"edges\": []\n}" },
+	/* CRLF */
+	{ "{\r\n  \"nodes\": [],\r\n  \"edges\": []\r\n}\r\n",
+	  "{\r\n  \"id\": \"" ID "\",\r\n  \"nodes\": [],\r\n"
+	  "  \"edges\": []\r\n}\r\n" },
 	/* a space left after '{' stays there, not after the new comma */
-	check_str("{ \n  \"nodes\": [], \"edges\": []}",
-		  "{ \n  \"id\": \"" ID "\",\n  \"nodes\": [], \"edges\": []}");
+	{ "{ \n  \"nodes\": [], \"edges\": []}",
+	  "{ \n  \"id\": \"" ID "\",\n  \"nodes\": [], \"edges\": []}" },
 	/* a blank line after '{' is kept once */
-	check_str("{\n\n  \"nodes\": [], \"edges\": []}",
-		  "{\n\n  \"id\": \"" ID "\",\n  \"nodes\": [], \"edges\": []}");
+	{ "{\n\n  \"nodes\": [], \"edges\": []}",
+	  "{\n\n  \"id\": \"" ID "\",\n  \"nodes\": [], \"edges\": []}" },
 	/* a first key with escapes, and a colon on the next line */
-	check_str("{\"a\\\"\\\\\"\n  : 1, \"nodes\": [], \"edges\": []}",
-		  "{\"id\"\n  : \"" ID "\",\"a\\\"\\\\\"\n  : 1, \"nodes\": [], "
-		  "\"edges\": []}");
+	{ "{\"a\\\"\\\\\"\n  : 1, \"nodes\": [], \"edges\": []}",
+	  "{\"id\"\n  : \"" ID "\",\"a\\\"\\\\\"\n  : 1, \"nodes\": [], "
+	  "\"edges\": []}" },
 	/* a BOM and leading white space before '{' are kept */
-	check_str("\xef\xbb\xbf\n {\"nodes\": [], \"edges\": []}",
-		  "\xef\xbb\xbf\n {\"id\": \"" ID "\",\"nodes\": [], \"edges\": []}");
+	{ "\xef\xbb\xbf\n {\"nodes\": [], \"edges\": []}",
+	  "\xef\xbb\xbf\n {\"id\": \"" ID "\",\"nodes\": [], \"edges\": []}" },
+};
+
+static void test_layouts(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++)
+		check_insert(layouts[i].src, strlen(layouts[i].src), layouts[i].want);
 }
 
 static void test_fixture_file(void **state)
@@ -146,6 +124,24 @@ static void test_fixture_file(void **state)
 	buf_release(&src);
 }
 
+/*
+ * `write` (insert_id() or replace_id()) refuses each of the `n` texts `bad`
+ * with `id`: a message, nothing written.
+ */
+static void expect_refused(int (*write)(struct buf *, const char *, size_t, const char *),
+			   const char *const *bad, size_t n, const char *id)
+{
+	struct buf out = BUF_INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		dfc_error_clear();
+		assert_int_equal(write(&out, bad[i], strlen(bad[i]), id), DFC_EINVALID);
+		assert_string_not_equal(dfc_error_message(), "");
+		assert_int_equal(out.len, 0);
+	}
+	buf_release(&out);
+}
+
 static void test_refusals(void **state)
 {
 	static const char *const bad[] = {"",	    "   ",    "[]",	   "\"x\"",	     "{}",
@@ -153,12 +149,7 @@ static void test_refusals(void **state)
 	struct buf out = BUF_INIT;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
-		dfc_error_clear();
-		assert_int_equal(insert_id(&out, bad[i], strlen(bad[i]), ID), DFC_EINVALID);
-		assert_string_not_equal(dfc_error_message(), "");
-		assert_int_equal(out.len, 0);
-	}
+	expect_refused(insert_id, bad, sizeof(bad) / sizeof(*bad), ID);
 	assert_int_equal(insert_id(&out, "{\"a\": 1}", 8, "x\"y"), DFC_EINVALID);
 	assert_int_equal(insert_id(&out, "{\"a\": 1}", 8, "../x"), DFC_EINVALID);
 	assert_int_equal(out.len, 0);
@@ -230,12 +221,7 @@ static void test_replace_refusals(void **state)
 	struct buf out = BUF_INIT;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
-		dfc_error_clear();
-		assert_int_equal(replace_id(&out, bad[i], strlen(bad[i]), NEW_ID), DFC_EINVALID);
-		assert_string_not_equal(dfc_error_message(), "");
-		assert_int_equal(out.len, 0);
-	}
+	expect_refused(replace_id, bad, sizeof(bad) / sizeof(*bad), NEW_ID);
 	assert_int_equal(replace_id(&out, "{\"id\": \"a\"}", 11, "x/../y"), DFC_EINVALID);
 	assert_int_equal(out.len, 0);
 	buf_release(&out);
@@ -244,11 +230,10 @@ static void test_replace_refusals(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_compact),	    cmocka_unit_test(test_one_line_with_spaces),
-		cmocka_unit_test(test_two_spaces),  cmocka_unit_test(test_four_spaces),
-		cmocka_unit_test(test_tabs),	    cmocka_unit_test(test_crlf),
-		cmocka_unit_test(test_odd_layouts), cmocka_unit_test(test_fixture_file),
-		cmocka_unit_test(test_refusals),    cmocka_unit_test(test_replace),
+		cmocka_unit_test(test_layouts),
+		cmocka_unit_test(test_fixture_file),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_replace),
 		cmocka_unit_test(test_replace_refusals),
 	};
 

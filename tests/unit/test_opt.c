@@ -47,23 +47,41 @@ static int parse(int argc, char **argv, bool stop, int *npos, bool *help)
 	return opt_parse(argc, argv, tables, stop, npos, help);
 }
 
+/* Words of a command line, NULL-terminated. */
+#define WORDS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+/*
+ * Parse the NULL-terminated `argv` (`stop` as opt_parse() takes it): it
+ * succeeds and leaves exactly the words `positionals` at its front.
+ * Returns whether help was asked for.
+ */
+static bool parse_ok(char **argv, bool stop, const char *const *positionals)
+{
+	bool help;
+	int argc = 0, npos, n = 0;
+
+	while (argv[argc])
+		argc++;
+	while (positionals[n])
+		n++;
+	assert_int_equal(parse(argc, argv, stop, &npos, &help), 0);
+	assert_int_equal(npos, n);
+	for (int i = 0; i < n; i++)
+		assert_string_equal(argv[i], positionals[i]);
+	return help;
+}
+
 static void test_options_and_positionals_in_any_order(void **state)
 {
 	char *argv[] = { "create", "--home", "/h", "file.json", "-m", "hi", "--flag",
 			 "-v", "3", "more", NULL };
-	bool help;
-	int npos;
 
 	(void)state;
-	assert_int_equal(parse(10, argv, false, &npos, &help), 0);
-	assert_int_equal(npos, 2);
-	assert_string_equal(argv[0], "file.json");
-	assert_string_equal(argv[1], "more");
+	assert_false(parse_ok(argv, false, WORDS("file.json", "more")));
 	assert_string_equal(message, "hi");
 	assert_string_equal(home, "/h");
 	assert_true(flag);
 	assert_int_equal(number, 3);
-	assert_false(help);
 }
 
 /* A repeatable option keeps every value in order, even ones that look like options. */
@@ -71,13 +89,9 @@ static void test_repeatable_option(void **state)
 {
 	char *argv[] = { "run", "--extra", "--mem=1G", "x", "--extra=-p", "--extra", "",
 			 NULL };
-	bool help;
-	int npos;
 
 	(void)state;
-	assert_int_equal(parse(7, argv, false, &npos, &help), 0);
-	assert_int_equal(npos, 1);
-	assert_string_equal(argv[0], "x");
+	parse_ok(argv, false, WORDS("x"));
 	assert_int_equal(extras.nr, 3);
 	assert_string_equal(extras.items[0], "--mem=1G");
 	assert_string_equal(extras.items[1], "-p");
@@ -90,14 +104,9 @@ static void test_repeatable_option(void **state)
 static void test_stop_at_first_positional(void **state)
 {
 	char *argv[] = { "prog", "--home=/x", "create", "--flag", "f", NULL };
-	bool help;
-	int npos;
 
 	(void)state;
-	assert_int_equal(parse(5, argv, true, &npos, &help), 0);
-	assert_int_equal(npos, 3);
-	assert_string_equal(argv[0], "create");
-	assert_string_equal(argv[1], "--flag");
+	parse_ok(argv, true, WORDS("create", "--flag", "f"));
 	assert_false(flag);
 	assert_string_equal(home, "/x");
 }
@@ -105,48 +114,49 @@ static void test_stop_at_first_positional(void **state)
 static void test_double_dash_ends_options(void **state)
 {
 	char *argv[] = { "validate", "--", "--flag", "-", NULL };
-	bool help;
-	int npos;
 
 	(void)state;
-	assert_int_equal(parse(4, argv, false, &npos, &help), 0);
-	assert_int_equal(npos, 2);
-	assert_string_equal(argv[0], "--flag");
-	assert_string_equal(argv[1], "-");
+	parse_ok(argv, false, WORDS("--flag", "-"));
 	assert_false(flag);
 }
 
+/* A command line that is a usage error, and what the message says (NULL: anything). */
+static const struct {
+	char *argv[4];
+	const char *message;
+} usage_errors[] = {
+	{ { "x", "--nope" }, "unknown option '--nope'" },
+	{ { "x", "-m" }, "needs a value" },
+	{ { "x", "-v", "0" }, "positive number" },
+	{ { "x", "--version=3x" }, NULL },
+};
+
 static void test_errors(void **state)
 {
-	char *unknown[] = { "x", "--nope", NULL };
-	char *missing[] = { "x", "-m", NULL };
-	char *bad_int[] = { "x", "-v", "0", NULL };
-	char *bad_int2[] = { "x", "--version=3x", NULL };
-	bool help;
-	int npos;
-
 	(void)state;
-	assert_int_equal(parse(2, unknown, false, &npos, &help), DFC_EUSAGE);
-	assert_non_null(strstr(dfc_error_message(), "unknown option '--nope'"));
-	assert_int_equal(parse(2, missing, false, &npos, &help), DFC_EUSAGE);
-	assert_non_null(strstr(dfc_error_message(), "needs a value"));
-	assert_int_equal(parse(3, bad_int, false, &npos, &help), DFC_EUSAGE);
-	assert_non_null(strstr(dfc_error_message(), "positive number"));
-	assert_int_equal(parse(2, bad_int2, false, &npos, &help), DFC_EUSAGE);
+	for (size_t i = 0; i < sizeof(usage_errors) / sizeof(usage_errors[0]); i++) {
+		char *argv[4];
+		bool help;
+		int argc = 0, npos;
+
+		memcpy(argv, usage_errors[i].argv, sizeof(argv));
+		while (argv[argc])
+			argc++;
+		assert_int_equal(parse(argc, argv, false, &npos, &help), DFC_EUSAGE);
+		if (usage_errors[i].message &&
+		    !strstr(dfc_error_message(), usage_errors[i].message))
+			fail_msg("'%s' lacks '%s'", dfc_error_message(), usage_errors[i].message);
+	}
 }
 
 static void test_help(void **state)
 {
 	char *argv[] = { "x", "-h", NULL };
 	char *argv2[] = { "x", "--help", NULL };
-	bool help;
-	int npos;
 
 	(void)state;
-	assert_int_equal(parse(2, argv, false, &npos, &help), 0);
-	assert_true(help);
-	assert_int_equal(parse(2, argv2, false, &npos, &help), 0);
-	assert_true(help);
+	assert_true(parse_ok(argv, false, WORDS(NULL)));
+	assert_true(parse_ok(argv2, false, WORDS(NULL)));
 	assert_int_equal(opt_count(cmd_opts), 4);
 }
 

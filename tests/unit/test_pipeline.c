@@ -10,6 +10,7 @@
 #include "dfc/pipeline.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -72,6 +73,7 @@ static void test_no_id_and_non_string_id(void **state)
 	assert_int_equal(list.nr, 0);
 }
 
+/* A byte order mark is skipped, and kept in the source. */
 static void test_bom_is_skipped_but_kept_in_source(void **state)
 {
 	struct pipeline p = PIPELINE_INIT;
@@ -82,62 +84,82 @@ static void test_bom_is_skipped_but_kept_in_source(void **state)
 	assert_true(json_is_object(p.root));
 	assert_memory_equal(p.source, "\xef\xbb\xbf{", 4);
 	pipeline_release(&p);
+	problems_release(&list);
+}
+
+/* A file with one syntax problem, and where and what it is. */
+static const struct {
+	const char *name;
+	int line, column;
+	const char *message;
+} bad_files[] = {
+	{ "whitespace-only.json", 0, 0, "file is empty" },
+	{ "nul-byte.json", 3, 13, "NUL byte in file" },
+	{ "invalid-utf8.json", 3, 15, "invalid UTF-8 (byte 0xe9)" },
+	{ "top-array.json", 1, 1, "top level must be an object" },
+	{ "duplicate-key.json", 4, 9, "duplicate key 'nodes'" },
+};
+
+static void test_syntax_errors_in_files(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_files) / sizeof(bad_files[0]); i++) {
+		struct pipeline p = PIPELINE_INIT;
+		struct problems list = PROBLEMS_INIT;
+		char path[256];
+
+		snprintf(path, sizeof(path), PIPELINES "%s", bad_files[i].name);
+		assert_int_equal(pipeline_load(&p, path, &list), DFC_EINVALID);
+		assert_string_equal(p.path, path);
+		pipeline_release(&p);
+		assert_int_equal(list.nr, 1);
+		assert_string_equal(list.items[0].message, bad_files[i].message);
+		assert_int_equal(list.items[0].line, bad_files[i].line);
+		assert_int_equal(list.items[0].column, bad_files[i].column);
+		problems_release(&list);
+	}
+}
+
+/* A text with one syntax problem (its length: some hold a NUL), and where and what it is. */
+static const struct {
+	const char *data;
+	size_t len;
+	int line, column;
+	const char *message;
+} bad_texts[] = {
 	/* a BOM alone is an empty file; only one BOM is skipped */
-	expect_syntax("\xef\xbb\xbf", 3, 0, 0, "file is empty");
-	expect_syntax("\xef\xbb\xbf\xef\xbb\xbf{}", 8, 1, 1, "invalid token");
-	problems_release(&list);
-}
-
-static void test_empty_files(void **state)
-{
-	struct pipeline p = PIPELINE_INIT;
-	struct problems list = PROBLEMS_INIT;
-
-	(void)state;
-	expect_syntax("", 0, 0, 0, "file is empty");
-	expect_syntax(" \n\t\r\n", 5, 0, 0, "file is empty");
-	assert_int_equal(pipeline_load(&p, PIPELINES "whitespace-only.json", &list), DFC_EINVALID);
-	assert_string_equal(p.path, PIPELINES "whitespace-only.json");
-	pipeline_release(&p);
-	assert_string_equal(list.items[0].message, "file is empty");
-	problems_release(&list);
-}
-
-static void test_nul_byte(void **state)
-{
-	struct pipeline p = PIPELINE_INIT;
-	struct problems list = PROBLEMS_INIT;
-
-	(void)state;
-	assert_int_equal(pipeline_load(&p, PIPELINES "nul-byte.json", &list), DFC_EINVALID);
-	pipeline_release(&p);
-	assert_int_equal(list.nr, 1);
-	assert_string_equal(list.items[0].message, "NUL byte in file");
-	assert_int_equal(list.items[0].line, 3);
-	assert_int_equal(list.items[0].column, 13);
-	problems_release(&list);
+	{ "\xef\xbb\xbf", 3, 0, 0, "file is empty" },
+	{ "\xef\xbb\xbf\xef\xbb\xbf{}", 8, 1, 1, "invalid token" },
+	{ "", 0, 0, 0, "file is empty" },
+	{ " \n\t\r\n", 5, 0, 0, "file is empty" },
 	/* columns count characters, not bytes */
-	expect_syntax("{\"\xc3\xa9\xc3\xa9\": \0}", 10, 1, 8, "NUL byte in file");
-	expect_syntax("\0", 1, 1, 1, "NUL byte in file");
+	{ "{\"\xc3\xa9\xc3\xa9\": \0}", 10, 1, 8, "NUL byte in file" },
+	{ "\0", 1, 1, 1, "NUL byte in file" },
 	/* the escaped form is refused too */
-	expect_syntax("{\"a\": \"\\u0000\"}", 15, 1, 14, "\\u0000");
-}
+	{ "{\"a\": \"\\u0000\"}", 15, 1, 14, "\\u0000" },
+	{ "{\"\xc3\x28\": 1}", 9, 1, 3, "invalid UTF-8" },
+	{ "{}\n\xff", 4, 2, 1, "invalid UTF-8" },
+	{ "\n\n   42", 7, 3, 4, "top level must be an object" },
+	{ "\"x\"", 3, 1, 1, "top level must be an object" },
+	{ "null", 4, 1, 1, "top level must be an object" },
+	/* in nested objects too */
+	{ "{\"n\": [{\"a\": 1,\n\"a\": 2}]}", 24, 2, 3, "duplicate key 'a'" },
+	{ "{\"a\": 1} x", 10, 1, 10, "end of file expected" },
+	{ "{\"a\":", 5, 1, 5, "unexpected end of file" },
+	{ "{\"a\": tru}", 10, 1, 9, "invalid token" },
+	{ "{\"a\": 1,}", 9, 1, 9, "string" },
+	{ "{\"a\": \"x\ny\"}", 12, 1, 9, "unexpected newline" },
+	{ "{\"a\": 99999999999999999999}", 27, 1, 26, "too big integer" },
+	/* a control character from the file is shown escaped */
+	{ "{\"a\": \"\x1b\"}", 10, 1, 8, "control character 0x1b" },
+};
 
-static void test_invalid_utf8(void **state)
+static void test_syntax_errors(void **state)
 {
-	struct pipeline p = PIPELINE_INIT;
-	struct problems list = PROBLEMS_INIT;
-
 	(void)state;
-	assert_int_equal(pipeline_load(&p, PIPELINES "invalid-utf8.json", &list), DFC_EINVALID);
-	pipeline_release(&p);
-	assert_int_equal(list.nr, 1);
-	assert_string_equal(list.items[0].message, "invalid UTF-8 (byte 0xe9)");
-	assert_int_equal(list.items[0].line, 3);
-	assert_int_equal(list.items[0].column, 15);
-	problems_release(&list);
-	expect_syntax("{\"\xc3\x28\": 1}", 9, 1, 3, "invalid UTF-8");
-	expect_syntax("{}\n\xff", 4, 2, 1, "invalid UTF-8");
+	for (size_t i = 0; i < sizeof(bad_texts) / sizeof(bad_texts[0]); i++)
+		expect_syntax(bad_texts[i].data, bad_texts[i].len, bad_texts[i].line,
+			      bad_texts[i].column, bad_texts[i].message);
 }
 
 static void test_deep_nesting(void **state)
@@ -177,53 +199,6 @@ static void test_large_string(void **state)
 	assert_string_equal(list.items[0].message, "unexpected end of file");
 	free(data);
 	problems_release(&list);
-}
-
-static void test_top_level_not_object(void **state)
-{
-	struct pipeline p = PIPELINE_INIT;
-	struct problems list = PROBLEMS_INIT;
-
-	(void)state;
-	assert_int_equal(pipeline_load(&p, PIPELINES "top-array.json", &list), DFC_EINVALID);
-	pipeline_release(&p);
-	assert_string_equal(list.items[0].message, "top level must be an object");
-	assert_int_equal(list.items[0].line, 1);
-	assert_int_equal(list.items[0].column, 1);
-	problems_release(&list);
-	expect_syntax("\n\n   42", 7, 3, 4, "top level must be an object");
-	expect_syntax("\"x\"", 3, 1, 1, "top level must be an object");
-	expect_syntax("null", 4, 1, 1, "top level must be an object");
-}
-
-static void test_duplicate_keys(void **state)
-{
-	struct pipeline p = PIPELINE_INIT;
-	struct problems list = PROBLEMS_INIT;
-
-	(void)state;
-	assert_int_equal(pipeline_load(&p, PIPELINES "duplicate-key.json", &list), DFC_EINVALID);
-	pipeline_release(&p);
-	assert_int_equal(list.nr, 1);
-	assert_string_equal(list.items[0].message, "duplicate key 'nodes'");
-	assert_int_equal(list.items[0].line, 4);
-	assert_int_equal(list.items[0].column, 9);
-	problems_release(&list);
-	/* nested objects too */
-	expect_syntax("{\"n\": [{\"a\": 1,\n\"a\": 2}]}", 24, 2, 3, "duplicate key 'a'");
-}
-
-static void test_other_syntax_errors(void **state)
-{
-	(void)state;
-	expect_syntax("{\"a\": 1} x", 10, 1, 10, "end of file expected");
-	expect_syntax("{\"a\":", 5, 1, 5, "unexpected end of file");
-	expect_syntax("{\"a\": tru}", 10, 1, 9, "invalid token");
-	expect_syntax("{\"a\": 1,}", 9, 1, 9, "string");
-	expect_syntax("{\"a\": \"x\ny\"}", 12, 1, 9, "unexpected newline");
-	expect_syntax("{\"a\": 99999999999999999999}", 27, 1, 26, "too big integer");
-	/* a control character from the file is shown escaped */
-	expect_syntax("{\"a\": \"\x1b\"}", 10, 1, 8, "control character 0x1b");
 }
 
 static void test_load_errors(void **state)
@@ -292,14 +267,10 @@ int main(void)
 		cmocka_unit_test(test_parse_spec_example),
 		cmocka_unit_test(test_no_id_and_non_string_id),
 		cmocka_unit_test(test_bom_is_skipped_but_kept_in_source),
-		cmocka_unit_test(test_empty_files),
-		cmocka_unit_test(test_nul_byte),
-		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_syntax_errors_in_files),
+		cmocka_unit_test(test_syntax_errors),
 		cmocka_unit_test(test_deep_nesting),
 		cmocka_unit_test(test_large_string),
-		cmocka_unit_test(test_top_level_not_object),
-		cmocka_unit_test(test_duplicate_keys),
-		cmocka_unit_test(test_other_syntax_errors),
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_load_stdin),
 		cmocka_unit_test(test_node_paths),

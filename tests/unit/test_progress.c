@@ -42,19 +42,24 @@ static char *draw(unsigned long long total, int steps, size_t *len)
 	return text;
 }
 
+/* `text` (of `len` bytes) is one line, redrawn with '\r' and ended once. */
+static void assert_one_line(const char *text, size_t len)
+{
+	assert_true(len > 0);
+	assert_ptr_equal(strchr(text, '\n'), text + len - 1);
+}
+
 static void test_bar_reaches_the_end_on_one_line(void **state)
 {
 	size_t len;
 	char *text = draw(TOTAL, 50, &len);
 
 	(void)state;
-	assert_true(len > 0);
+	assert_one_line(text, len);
 	assert_int_equal(strlen(text), len);
 	assert_non_null(strchr(text, '\r'));
 	assert_non_null(strstr(text, "100% [##############################]"));
 	assert_non_null(strstr(text, "MiB"));
-	/* one line, redrawn, ended once */
-	assert_ptr_equal(strchr(text, '\n'), text + len - 1);
 	free(text);
 }
 
@@ -64,10 +69,10 @@ static void test_unknown_size_shows_bytes_alone(void **state)
 	char *text = draw(0, 3, &len);
 
 	(void)state;
+	assert_one_line(text, len);
 	assert_null(strchr(text, '%'));
 	/* drawn once: the next reports came within a tenth of a second */
 	assert_non_null(strstr(text, "\r  341.4 KiB"));
-	assert_ptr_equal(strchr(text, '\n'), text + len - 1);
 	free(text);
 }
 

@@ -11,6 +11,7 @@
 #include "dfc/script_check.h"
 #include "dfc/staged.h"
 #include "temp_dir.h"
+#include "test_libgit2.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -185,10 +186,6 @@ int main(void)
 		cmocka_unit_test(test_disk),
 		cmocka_unit_test(test_staged),
 	};
-	int ret;
 
-	git_libgit2_init();
-	ret = cmocka_run_group_tests(tests, temp_dir_make, temp_dir_remove);
-	git_libgit2_shutdown();
-	return ret;
+	return cmocka_run_group_tests(tests, libgit2_start_in_temp_dir, libgit2_stop_in_temp_dir);
 }

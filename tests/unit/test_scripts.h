@@ -10,16 +10,25 @@
 #include "dfc/scripts.h"
 #include "dfc/xalloc.h"
 
-/* Append node `node`'s script `name` holding `content` to `s`. */
-static inline void add_script(struct script_files *s, const char *node, const char *name,
-			      const char *content)
+#include <string.h>
+
+/* Append node `node`'s script `name` holding the `len` bytes of `content` to `s`. */
+static inline void add_script_bytes(struct script_files *s, const char *node, const char *name,
+				    const char *content, size_t len)
 {
 	XGROW(s->items, s->alloc, s->nr + 1);
 	s->items[s->nr].node_id = xstrdup(node);
 	s->items[s->nr].name = xstrdup(name);
 	buf_init(&s->items[s->nr].content);
-	buf_adds(&s->items[s->nr].content, content);
+	buf_add(&s->items[s->nr].content, content, len);
 	s->nr++;
+}
+
+/* Append node `node`'s script `name` holding the text `content` to `s`. */
+static inline void add_script(struct script_files *s, const char *node, const char *name,
+			      const char *content)
+{
+	add_script_bytes(s, node, name, content, strlen(content));
 }
 
 #endif

@@ -47,6 +47,17 @@ static char *bash_reads(const char *word, size_t *len)
 	return got.data ? buf_detach(&got, NULL) : xstrdup("");
 }
 
+/* bash reads the word `word` as exactly `want`. */
+static void expect_read_back(const struct buf *word, const char *want)
+{
+	size_t len;
+	char *back = bash_reads(buf_cstr(word), &len);
+
+	assert_int_equal(len, strlen(want));
+	assert_memory_equal(back, want, len);
+	free(back);
+}
+
 static const char *const hostile[] = {
 	"plain", "", "a b", "it's", "'", "\"q\"", "$(touch pwned)", "`id`", "a\\b",
 	"line\nbreak", "tab\there", "bell\a", "esc\033[31m", "del\177", "*", "~", "!x",
@@ -58,20 +69,11 @@ static void test_quote_round_trips_through_bash(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
 		struct buf quoted = BUF_INIT, word = BUF_INIT;
-		size_t len;
-		char *back;
 
 		shell_quote(&quoted, hostile[i], strlen(hostile[i]));
-		back = bash_reads(buf_cstr(&quoted), &len);
-		assert_int_equal(len, strlen(hostile[i]));
-		assert_memory_equal(back, hostile[i], len);
-		free(back);
-
+		expect_read_back(&quoted, hostile[i]);
 		shell_word(&word, hostile[i]);
-		back = bash_reads(buf_cstr(&word), &len);
-		assert_int_equal(len, strlen(hostile[i]));
-		assert_memory_equal(back, hostile[i], len);
-		free(back);
+		expect_read_back(&word, hostile[i]);
 
 		/* Printable: no control character reaches the output. */
 		for (size_t k = 0; k < quoted.len; k++)
@@ -84,20 +86,23 @@ static void test_quote_round_trips_through_bash(void **state)
 
 static void test_word_leaves_plain_words_alone(void **state)
 {
+	/* A text, and the word shell_word() writes for it. */
+	static const struct {
+		const char *text, *word;
+	} words[] = {
+		{ "sub/pipeline.json", "sub/pipeline.json" },
+		{ "--account=lab", "--account=lab" },
+		{ "my pipeline.json", "'my pipeline.json'" },
+		{ "", "''" },
+	};
 	struct buf out = BUF_INIT;
 
 	(void)state;
-	shell_word(&out, "sub/pipeline.json");
-	assert_string_equal(buf_cstr(&out), "sub/pipeline.json");
-	buf_reset(&out);
-	shell_word(&out, "--account=lab");
-	assert_string_equal(buf_cstr(&out), "--account=lab");
-	buf_reset(&out);
-	shell_word(&out, "my pipeline.json");
-	assert_string_equal(buf_cstr(&out), "'my pipeline.json'");
-	buf_reset(&out);
-	shell_word(&out, "");
-	assert_string_equal(buf_cstr(&out), "''");
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		buf_reset(&out);
+		shell_word(&out, words[i].text);
+		assert_string_equal(buf_cstr(&out), words[i].word);
+	}
 	buf_reset(&out);
 	shell_quote(&out, "a\033b", 3);
 	assert_string_equal(buf_cstr(&out), "'a'$'\\033''b'");
