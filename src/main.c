@@ -29,6 +29,7 @@ static const struct command *const commands[] = {
 	&cmd_graph,
 	&cmd_config,
 	&cmd_fsck,
+	&cmd_runs,
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -4,7 +4,8 @@
  * Pipeline <id> is branch `refs/heads/pipelines/<id>`; its version N is
  * tag `refs/tags/pipelines/<id>/vN`. The catalog's last known state of it is
  * `refs/remotes/catalog/pipelines/<id>` in the local store, and the commits
- * a share pushes wait under `refs/dfc/share/<id>/<n>`. Every other module
+ * a share pushes wait under `refs/dfc/share/<id>/<n>`, and its recorded runs
+ * are on `refs/dfc/runs/<id>`. Every other module
  * asks this one for those names. The strings returned are new; the caller
  * frees them.
  */
@@ -26,6 +27,8 @@
 /* The catalog version each pipeline was last synced or shared from this
  * home: what a share started from (SPEC §5 "No lost updates"). */
 #define REFS_BASE_PREFIX "refs/dfc/base/"
+/** The folder of the refs that hold each pipeline's recorded runs (SPEC §14). */
+#define REFS_RUNS_PREFIX "refs/dfc/runs/"
 
 /** `refs/heads/pipelines/<id>`. */
 char *refs_branch(const char *id);
@@ -41,6 +44,9 @@ char *refs_tracking(const char *id);
 
 /** `refs/dfc/share/<id>/<n>`: the n-th ref one share of `id` pushes from. */
 char *refs_share(const char *id, size_t n);
+
+/** `refs/dfc/runs/<id>`: the runs recorded of pipeline `id`, one commit each. */
+char *refs_runs(const char *id);
 
 /**
  * The refspec that fetches the catalog's branch of `id` into its tracking

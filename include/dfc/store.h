@@ -283,6 +283,13 @@ int store_lock_pipeline(struct store *store, const char *id, int *fd);
 void store_unlock_pipeline(int fd);
 
 /**
+ * Under the writers' lock of a pipeline nobody else may hold the lock of
+ * one of its refs (`ref`: its branch, its runs' ref); one that exists was
+ * left by a killed process: remove it.
+ */
+void store_remove_stale_ref_lock(struct store *store, const char *ref);
+
+/**
  * Bring the tags and the view of `id` in step with its branch: restore a
  * missing tag, rewrite missing or differing `<id>_N.json` files and the
  * state file. With `full`, check every version's file byte for byte;

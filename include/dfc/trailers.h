@@ -17,6 +17,12 @@
 #define TRAILER_LOCAL_VERSION "Local-Version"
 /* The content fingerprint (catalog_form.h) of a version, recorded with it. */
 #define TRAILER_FINGERPRINT "Content-Fingerprint"
+/*
+ * A run's commit on refs/dfc/runs/<id> (runs.h): the run id, how it ended,
+ * and under TRAILER_VERSION the commit id of the local version it ran.
+ */
+#define TRAILER_RUN "Run"
+#define TRAILER_RUN_STATUS "Run-Status"
 
 /** Value of trailer `key` in `message`, newly allocated, or NULL. */
 char *trailer_value(const char *message, const char *key);

@@ -28,6 +28,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 
 /* The program's name, as messages and hints spell it. */
 #define PROG "data-factory-cli"
@@ -133,6 +134,7 @@ extern const struct command cmd_textconv;
 extern const struct command cmd_merge_file;
 extern const struct command cmd_config;
 extern const struct command cmd_fsck;
+extern const struct command cmd_runs;
 
 /** The global options, accepted before or after any command. */
 extern const struct opt global_options[];
@@ -303,5 +305,16 @@ struct update_options {
  */
 int cmd_update_file(struct cmd_ctx *ctx, const char *path, const struct update_options *o,
 		    struct record_result *res);
+
+/**
+ * Record the runs of the work folder `dir` (the JSON files of .dfc/runs/,
+ * those modified at `since` or later; 0: all), one note per run. Without
+ * `warn` (runs import), a record that cannot be recorded is printed as an
+ * error and the others are still recorded; the first failure's exit status
+ * is returned (0 when every run is recorded). With `warn` (after run),
+ * each failure is one warning line and 0 is returned: recording never
+ * changes how a run went.
+ */
+int cmd_runs_import(struct cmd_ctx *ctx, const char *dir, time_t since, bool warn);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include "dfc/catalog_read.h"
 #include "dfc/error.h"
+#include "dfc/runs.h"
 #include "dfc/xalloc.h"
 
 #include <stdio.h>
@@ -33,7 +34,24 @@ struct log_walk {
 	struct shared_version *shared;
 	size_t nr_shared;
 	size_t alloc_shared;
+	/* The runs recorded of the pipeline, newest first. */
+	struct run_list runs;
 };
+
+/* How many recorded runs ran `version`, and the start of the newest. */
+static int runs_of(const struct log_walk *walk, int version, const char **last)
+{
+	int n = 0;
+
+	*last = NULL;
+	for (size_t i = 0; i < walk->runs.nr; i++) {
+		if (walk->runs.items[i].version != version)
+			continue;
+		if (!n++)
+			*last = walk->runs.items[i].rec.start;
+	}
+	return n;
+}
 
 static int collect_shared(const struct catalog_version *v, void *payload)
 {
@@ -67,16 +85,20 @@ static int catalog_version_of(struct log_walk *walk, int version, int *out)
 static int print_version(const struct version_info *info, void *payload)
 {
 	struct log_walk *walk = payload;
-	char date[CMD_TIME_SIZE], catalog[32] = "";
-	int shared, ret;
+	char date[CMD_TIME_SIZE], catalog[32] = "", ran[64] = "";
+	const char *last;
+	int shared, ret, nr_runs;
 
 	if ((ret = catalog_version_of(walk, info->version, &shared)) < 0)
 		return ret;
+	nr_runs = runs_of(walk, info->version, &last);
 	if (walk->json) {
 		json_t *item = cmd_version_json(walk->id, info);
 
 		json_object_set_new(item, "catalog_version",
 				    shared ? json_integer(shared) : json_null());
+		json_object_set_new(item, "runs", json_integer(nr_runs));
+		json_object_set_new(item, "last_run", last ? json_string(last) : json_null());
 		json_array_append_new(walk->json, item);
 		return 0;
 	}
@@ -84,16 +106,20 @@ static int print_version(const struct version_info *info, void *payload)
 	date[10] = ' ';
 	if (shared)
 		snprintf(catalog, sizeof(catalog), "  [catalog v%d]", shared);
+	if (nr_runs)
+		snprintf(ran, sizeof(ran), "  [ran %d time%s, last %.10s]", nr_runs,
+			 nr_runs == 1 ? "" : "s", last ? last : "?");
 	/* Author and subject come from commits: one safe line. */
-	cmd_print_line(stdout, "v%-4d %s  %.12s  %s <%s>  %s%s", info->version, date, info->commit,
-		       info->author_name, info->author_email, info->summary, catalog);
+	cmd_print_line(stdout, "v%-4d %s  %.12s  %s <%s>  %s%s%s", info->version, date,
+		       info->commit, info->author_name, info->author_email, info->summary, catalog,
+		       ran);
 	return 0;
 }
 
 static int run(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct working_file wf = WORKING_FILE_INIT;
-	struct log_walk walk = { NULL, NULL, NULL, NULL, 0, 0 };
+	struct log_walk walk = { NULL, NULL, NULL, NULL, 0, 0, RUN_LIST_INIT };
 	int ret;
 
 	if (argc && id) {
@@ -111,6 +137,9 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	walk.id = id;
 	if ((ret = catalog_for_each_version(&ctx->store, id, collect_shared, &walk)) < 0)
 		goto out;
+	/* Runs are a note beside the history: runs that cannot be read are fsck's. */
+	if (runs_list(&ctx->store, id, &walk.runs) < 0)
+		dfc_error_clear();
 	walk.json = json_output ? json_array() : NULL;
 	ret = store_for_each_version(&ctx->store, id, print_version, &walk);
 	if (walk.json) {
@@ -121,6 +150,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 out:
 	free(walk.shared);
+	run_list_release(&walk.runs);
 	working_file_release(&wf);
 	return ret;
 }

@@ -1,4 +1,4 @@
-/* refs.c - the names of the branches, tags, tracking and base refs of pipelines. */
+/* refs.c - the names of the branches, tags, tracking, base and run refs of pipelines. */
 #include "dfc/refs.h"
 
 #include "dfc/digest.h"
@@ -29,6 +29,11 @@ char *refs_tracking(const char *id)
 char *refs_share(const char *id, size_t n)
 {
 	return xasprintf(REFS_SHARE_PREFIX "%s/%zu", id, n);
+}
+
+char *refs_runs(const char *id)
+{
+	return xasprintf(REFS_RUNS_PREFIX "%s", id);
 }
 
 char *refs_catalog_base(const char *key, const char *id)

@@ -28,12 +28,6 @@ int store_tip_commit(git_commit **out, struct store *store, const char *id);
 int store_walk_versions(struct store *store, const char *id,
 			int (*fn)(git_commit *commit, int version, void *payload), void *payload);
 
-/*
- * Under the writers' lock nobody else may hold a ref lock of this
- * pipeline; one that exists was left by a killed process: remove it.
- */
-void store_remove_stale_ref_lock(struct store *store, const char *ref);
-
 /* store_read.c */
 
 /*

@@ -28,6 +28,7 @@ static void test_names_built_for_an_id(void **state)
 	expect_name(refs_tag_prefix("ml"), "refs/tags/pipelines/ml/");
 	expect_name(refs_tracking("ml"), "refs/remotes/catalog/pipelines/ml");
 	expect_name(refs_share("ml", 2), "refs/dfc/share/ml/2");
+	expect_name(refs_runs("ml"), "refs/dfc/runs/ml");
 	expect_name(refs_fetch_refspec("ml"),
 		    "+refs/heads/pipelines/ml:refs/remotes/catalog/pipelines/ml");
 	expect_name(refs_fetch_refspec(NULL),

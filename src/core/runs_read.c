@@ -1,0 +1,210 @@
+/* runs_read.c - the runs recorded of a pipeline, read back from its run ref. */
+#include "dfc/runs.h"
+
+#include "dfc/error.h"
+#include "dfc/printable.h"
+#include "dfc/refs.h"
+#include "dfc/trailers.h"
+#include "dfc/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Most runs an ambiguous prefix lists. */
+#define CANDIDATES_SHOWN 10
+
+static void entry_release(struct run_entry *e)
+{
+	run_record_release(&e->rec);
+	free(e->pipeline_id);
+	e->pipeline_id = NULL;
+}
+
+void run_list_release(struct run_list *list)
+{
+	for (size_t i = 0; i < list->nr; i++)
+		entry_release(&list->items[i]);
+	free(list->items);
+	list->items = NULL;
+	list->nr = list->alloc = 0;
+}
+
+int runs_list_pipelines(struct store *store, struct strvec *out)
+{
+	return store_list_ids(store, REFS_RUNS_PREFIX, out);
+}
+
+static int unreadable(const char *id, const git_commit *commit)
+{
+	return dfc_hint(dfc_error(DFC_EINTERNAL, "the runs of '%s' cannot be read at commit %.12s",
+				  id, git_oid_tostr_s(git_commit_id(commit))),
+			"run 'data-factory-cli fsck'");
+}
+
+/* The local version a run's commit links to, by its Pipeline-Version trailer. */
+static void linked_version(struct store *store, const git_commit *commit, struct run_entry *e)
+{
+	char *hex = trailer_value(git_commit_message(commit), TRAILER_VERSION);
+	git_commit *version = NULL;
+	git_oid oid;
+
+	if (hex && strlen(hex) == GIT_OID_HEXSZ && git_oid_fromstr(&oid, hex) == 0 &&
+	    git_commit_lookup(&version, store->repo, &oid) == 0 &&
+	    commit_pipeline_version(version, &e->version) == 0)
+		memcpy(e->version_commit, hex, GIT_OID_HEXSZ + 1);
+	else
+		e->version = 0;
+	dfc_error_clear();
+	git_error_clear();
+	git_commit_free(version);
+	free(hex);
+}
+
+/* Append the run `commit` recorded (its Run trailer) to `out`. */
+static int read_run(struct store *store, const char *id, git_commit *commit, struct run_list *out)
+{
+	char *run = trailer_value(git_commit_message(commit), TRAILER_RUN);
+	char *entry_name = NULL;
+	git_tree *tree = NULL;
+	git_blob *blob = NULL;
+	const git_tree_entry *entry;
+	struct run_entry *e;
+	int ret;
+
+	if (!run || !run_id_is_valid(run) || git_commit_tree(&tree, commit) < 0) {
+		ret = unreadable(id, commit);
+		goto out;
+	}
+	entry_name = xasprintf("%s.json", run);
+	if (!(entry = git_tree_entry_byname(tree, entry_name)) ||
+	    git_blob_lookup(&blob, store->repo, git_tree_entry_id(entry)) < 0) {
+		ret = unreadable(id, commit);
+		goto out;
+	}
+	XGROW(out->items, out->alloc, out->nr + 1);
+	e = &out->items[out->nr];
+	memset(e, 0, sizeof(*e));
+	if ((ret = run_record_parse(&e->rec, entry_name, git_blob_rawcontent(blob),
+				    (size_t)git_blob_rawsize(blob), run)) < 0) {
+		ret = unreadable(id, commit);
+		goto out;
+	}
+	out->nr++;
+	e->pipeline_id = xstrdup(id);
+	git_oid_tostr(e->commit, sizeof(e->commit), git_commit_id(commit));
+	linked_version(store, commit, e);
+out:
+	git_blob_free(blob);
+	git_tree_free(tree);
+	free(entry_name);
+	free(run);
+	git_error_clear();
+	return ret;
+}
+
+static int newest_first(const void *a, const void *b)
+{
+	const struct run_entry *x = a, *y = b;
+
+	return strcmp(y->rec.id, x->rec.id);
+}
+
+int runs_list(struct store *store, const char *id, struct run_list *out)
+{
+	char *ref = refs_runs(id);
+	git_commit *commit = NULL;
+	size_t first = out->nr;
+	git_oid tip;
+	int ret = 0, err;
+
+	err = git_reference_name_to_id(&tip, store->repo, ref);
+	free(ref);
+	if (err == GIT_ENOTFOUND) {
+		git_error_clear();
+		return 0;
+	}
+	if (err < 0 || git_commit_lookup(&commit, store->repo, &tip) < 0)
+		return dfc_hint(dfc_git_error(DFC_EINTERNAL, "cannot read the runs"),
+				"run 'data-factory-cli fsck'");
+	while (commit) {
+		git_commit *parent = NULL;
+
+		if ((ret = read_run(store, id, commit, out)) < 0)
+			break;
+		if (git_commit_parentcount(commit) && git_commit_parent(&parent, commit, 0) < 0) {
+			ret = unreadable(id, commit);
+			break;
+		}
+		git_commit_free(commit);
+		commit = parent;
+	}
+	git_commit_free(commit);
+	qsort(out->items + first, out->nr - first, sizeof(*out->items), newest_first);
+	return ret;
+}
+
+static void move_entry(struct run_list *to, struct run_entry *e)
+{
+	XGROW(to->items, to->alloc, to->nr + 1);
+	to->items[to->nr++] = *e;
+	memset(e, 0, sizeof(*e));
+}
+
+static int not_found(const char *given, const char *id)
+{
+	struct buf q = BUF_INIT;
+	int ret;
+
+	printable_quote(&q, given, 80);
+	if (id)
+		ret = dfc_error(DFC_ENOTFOUND, "no run '%s' of pipeline '%s'", buf_cstr(&q), id);
+	else
+		ret = dfc_error(DFC_ENOTFOUND, "no run '%s' recorded", buf_cstr(&q));
+	buf_release(&q);
+	return dfc_hint(ret, "'data-factory-cli runs -i ID' lists the runs of a pipeline");
+}
+
+int runs_find(struct store *store, const char *id, const char *given, struct run_list *out)
+{
+	struct run_list all = RUN_LIST_INIT, found = RUN_LIST_INIT;
+	struct strvec ids = STRVEC_INIT;
+	size_t len = strlen(given);
+	int ret = 0;
+
+	if (id)
+		strvec_push(&ids, id);
+	else if ((ret = runs_list_pipelines(store, &ids)) < 0)
+		goto out;
+	for (size_t i = 0; i < ids.nr; i++)
+		if ((ret = runs_list(store, ids.items[i], &all)) < 0)
+			goto out;
+	for (size_t i = 0; i < all.nr && len; i++) {
+		if (!strcmp(all.items[i].rec.id, given)) {
+			run_list_release(&found);
+			move_entry(&found, &all.items[i]);
+			break;
+		}
+		if (!strncmp(all.items[i].rec.id, given, len))
+			move_entry(&found, &all.items[i]);
+	}
+	if (!found.nr) {
+		ret = not_found(given, id);
+	} else if (found.nr > 1) {
+		struct buf q = BUF_INIT;
+
+		printable_quote(&q, given, 80);
+		ret = dfc_error(DFC_EUSAGE, "'%s' matches %zu runs", buf_cstr(&q), found.nr);
+		for (size_t i = 0; i < found.nr && i < CANDIDATES_SHOWN; i++)
+			dfc_hint(ret, "%s  (pipeline %s)", found.items[i].rec.id,
+				 found.items[i].pipeline_id);
+		dfc_hint(ret, "give more of the run id");
+		buf_release(&q);
+	} else {
+		move_entry(out, &found.items[0]);
+	}
+out:
+	run_list_release(&found);
+	run_list_release(&all);
+	strvec_release(&ids);
+	return ret;
+}
