@@ -35,7 +35,8 @@
 	X(FSCK_MISSING_FILE, "missing-file", "a version's view file is missing")                   \
 	X(FSCK_CHANGED_FILE, "changed-file", "a version's view file differs from its commit")      \
 	X(FSCK_BAD_STATE, "bad-state", "a state file is missing or does not match the branch")     \
-	X(FSCK_STRAY_FILE, "stray-file", "a file in pipelines/ repo.git does not explain")
+	X(FSCK_STRAY_FILE, "stray-file", "a file in pipelines/ repo.git does not explain")          \
+	X(FSCK_BAD_RUN, "bad-run", "a commit of refs/dfc/runs/ does not add one valid run")
 
 enum fsck_kind {
 #define FSCK_KIND_ENUM(name, word, text) name,
@@ -74,6 +75,8 @@ struct fsck_report {
 	/** Pipelines (branches) and versions (their commits) checked. */
 	int pipelines;
 	int versions;
+	/** Run commits checked (refs/dfc/runs/). */
+	int runs;
 	/** What is wrong; after a repair, what is still wrong. */
 	struct fsck_list problems;
 	/** What the repair changed, each with the kind of problem it fixed. */
@@ -82,7 +85,7 @@ struct fsck_report {
 
 #define FSCK_REPORT_INIT                                                                           \
 	{                                                                                          \
-		0, 0, {NULL, 0, 0},                                                                \
+		0, 0, 0, {NULL, 0, 0},                                                             \
 		{                                                                                  \
 			NULL, 0, 0                                                                 \
 		}                                                                                  \
@@ -100,6 +103,11 @@ void fsck_report_release(struct fsck_report *report);
  *    from the root, and a `pipeline.json` that is a JSON object;
  *  - tag `pipelines/<id>/vN` exists for each version and points at its
  *    commit; no other tag is under pipelines/;
+ *  - each commit of `refs/dfc/runs/<id>` adds exactly one
+ *    `<run id>.json` to its parent's tree, a record of pipeline <id> that
+ *    parses (run_record.h), named by its `Run` trailer, with its status as
+ *    `Run-Status` and a `Pipeline-Version` (when there) naming a version
+ *    commit of <id>; nothing else changes (runs.h);
  *  - `pipelines/<id>_N.json` is byte-identical to version N's
  *    pipeline.json, `<id>_state.json` is exactly what view_write_state()
  *    writes, and no other file is in pipelines/ (besides lost-found/).

@@ -51,6 +51,12 @@ struct run_recorded {
 };
 
 /**
+ * Whether `rec`, read from `name`, can be recorded: DFC_ENOTFOUND naming
+ * the file when it has no pipeline id (a run of a file without one).
+ */
+int runs_check_recordable(const struct run_record *rec, const char *name);
+
+/**
  * Record the run `rec`, parsed from the `len` bytes of `data`, on the ref
  * of its pipeline (created when missing), linked to a local version: the
  * one the record names when its Content-Fingerprint is the record's

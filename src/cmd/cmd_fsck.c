@@ -5,6 +5,7 @@
 #include "dfc/fsck.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static bool repair;
 static bool json_output;
@@ -48,6 +49,7 @@ static void print_report(const struct fsck_report *report)
 		json_object_set_new(out, "healthy", json_boolean(report->problems.nr == 0));
 		json_object_set_new(out, "pipelines", json_integer(report->pipelines));
 		json_object_set_new(out, "versions", json_integer(report->versions));
+		json_object_set_new(out, "runs", json_integer(report->runs));
 		json_object_set_new(out, "problems", list_json(&report->problems, true));
 		json_object_set_new(out, "repaired", list_json(&report->repaired, false));
 		cmd_print_json(out);
@@ -78,6 +80,9 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	snprintf(checked, sizeof(checked), "checked %d pipeline%s, %d version%s", report.pipelines,
 		 report.pipelines == 1 ? "" : "s", report.versions,
 		 report.versions == 1 ? "" : "s");
+	if (report.runs)
+		snprintf(checked + strlen(checked), sizeof(checked) - strlen(checked), ", %d run%s",
+			 report.runs, report.runs == 1 ? "" : "s");
 	if (!left) {
 		if (report.repaired.nr)
 			cmd_note(ctx, "%s: no problems left, %zu repaired", checked,

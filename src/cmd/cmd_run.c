@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *file;
@@ -301,6 +302,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	struct strvec args = STRVEC_INIT;
 	char *script_path = NULL, *status_path = NULL, *jobs_text = NULL;
 	int status = 0, ret;
+	time_t started;
 
 	(void)argc;
 	(void)argv;
@@ -319,10 +321,19 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 			 workdir ? workdir : src.file_dir, ctx->quiet);
 	if (ctx->verbose)
 		cmd_note(ctx, "%s %s", on ? "submitting" : "running", src.origin);
+	started = time(NULL);
 	if ((ret = run_command_argv(args.items, &status)) < 0)
 		goto out;
 	if (fs_read_file(&report, status_path, 1 << 20) < 0)
 		dfc_error_clear();
+	/*
+	 * Whatever its exit status, the runs the script recorded in its work
+	 * folder go to the store; a failure to record them is a warning. A
+	 * Slurm submission without --wait has not run yet.
+	 */
+	if (!dry_run && (!on || wait_jobs))
+		cmd_runs_import(ctx, workdir ? workdir : src.file_dir ? src.file_dir : ".",
+				started - 1, true);
 	ret = map_status(status, &report);
 out:
 	if (script_path)

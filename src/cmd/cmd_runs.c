@@ -253,8 +253,8 @@ out:
 	return ret;
 }
 
-/* Record one file; 0, or the error printed and its code returned. */
-static int import_one(struct cmd_ctx *ctx, const char *path)
+/* Record one file: 0 or an error code (`warn`: a run of a file without an id is skipped). */
+static int import_one(struct cmd_ctx *ctx, const char *path, bool warn)
 {
 	struct run_record rec = RUN_RECORD_INIT;
 	struct run_recorded res;
@@ -262,7 +262,15 @@ static int import_one(struct cmd_ctx *ctx, const char *path)
 	char version[64];
 	int ret;
 
-	if ((ret = runs_read_file(&rec, &data, path)) < 0 ||
+	if ((ret = runs_read_file(&rec, &data, path)) < 0)
+		goto out;
+	if (warn && !rec.pipeline_id) {
+		if (ctx->verbose)
+			cmd_note(ctx, "run %s is of a file without a pipeline id: not recorded",
+				 rec.id);
+		goto out;
+	}
+	if ((ret = runs_check_recordable(&rec, path)) < 0 ||
 	    (ret = cmd_open_store(ctx, true)) < 0 ||
 	    (ret = runs_record(&ctx->store, &rec, data.data, data.len, path, &res)) < 0)
 		goto out;
@@ -294,7 +302,7 @@ int cmd_runs_import(struct cmd_ctx *ctx, const char *dir, time_t since, bool war
 		goto out;
 	}
 	for (size_t i = 0; i < files.nr; i++) {
-		if ((ret = import_one(ctx, files.items[i])) == 0)
+		if ((ret = import_one(ctx, files.items[i], warn)) == 0)
 			continue;
 		if (!first)
 			first = ret;

@@ -36,7 +36,7 @@ void fsck_report_release(struct fsck_report *report)
 {
 	list_release(&report->problems);
 	list_release(&report->repaired);
-	report->pipelines = report->versions = 0;
+	report->pipelines = report->versions = report->runs = 0;
 }
 
 void fsck_add_finding(struct fsck_list *list, enum fsck_kind kind, const char *pipeline,
@@ -68,6 +68,7 @@ static void check_release(struct check *c)
 	free(c->branches);
 	strvec_release(&c->tags);
 	strvec_release(&c->remotes);
+	strvec_release(&c->run_refs);
 	fsck_oid_set_release(&c->seen);
 	fsck_oid_set_release(&c->bad);
 	git_odb_free(c->odb);
@@ -92,6 +93,7 @@ static int check_store(struct check *c)
 		return dfc_git_error(DFC_EINTERNAL, "cannot read repo.git's objects");
 	if ((ret = fsck_check_refs(c)) < 0)
 		return ret;
+	fsck_check_runs(c);
 	return fsck_check_view(c);
 }
 
@@ -105,6 +107,7 @@ static int check_once(struct fsck_report *report, struct store *store)
 	ret = check_store(&c);
 	report->pipelines = (int)c.nr;
 	report->versions = c.versions;
+	report->runs = c.runs;
 	check_release(&c);
 	return ret;
 }

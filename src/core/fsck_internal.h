@@ -4,7 +4,8 @@
  *
  * fsck.c runs a check (fsck_check_refs(), then fsck_check_view()) and the
  * repair; fsck_objects.c reads the objects reachable from a ref;
- * fsck_refs.c checks branches, tags and tracking refs; fsck_view.c the
+ * fsck_refs.c checks branches, tags and tracking refs; fsck_runs.c the
+ * recorded runs; fsck_view.c the
  * files in pipelines/; fsck_repair.c repairs from repo.git.
  */
 #ifndef DFC_FSCK_INTERNAL_H
@@ -67,6 +68,9 @@ struct check {
 	size_t alloc;
 	struct strvec tags;
 	struct strvec remotes;
+	/* The refs under refs/dfc/runs/, and the run commits found on them. */
+	struct strvec run_refs;
+	int runs;
 	/* Objects checked, and those missing or unreadable. */
 	struct oid_set seen;
 	struct oid_set bad;
@@ -109,6 +113,11 @@ int fsck_check_refs(struct check *c);
 
 /* The pipeline (branch) `id` found by fsck_check_refs(), or NULL. */
 struct pipeline_branch *fsck_find_branch(struct check *c, const char *id);
+
+/* fsck_runs.c */
+
+/* Each run ref: every commit adds one valid run of its pipeline (runs.h). */
+void fsck_check_runs(struct check *c);
 
 /* fsck_view.c */
 

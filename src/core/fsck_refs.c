@@ -63,6 +63,8 @@ static int collect_refs(struct check *c)
 			strvec_push(&c->tags, name);
 		else if (refs_skip_prefix(name, REFS_REMOTE_PREFIX))
 			strvec_push(&c->remotes, name);
+		else if (refs_skip_prefix(name, REFS_RUNS_PREFIX))
+			strvec_push(&c->run_refs, name);
 	}
 	git_reference_iterator_free(it);
 	if (err != GIT_ITEROVER) {
@@ -73,6 +75,7 @@ static int collect_refs(struct check *c)
 	strvec_sort(&branch_refs);
 	strvec_sort(&c->tags);
 	strvec_sort(&c->remotes);
+	strvec_sort(&c->run_refs);
 	for (size_t i = 0; i < branch_refs.nr; i++) {
 		const char *id = refs_skip_prefix(branch_refs.items[i], REFS_BRANCH_PREFIX);
 

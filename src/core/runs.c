@@ -264,6 +264,22 @@ out:
 	return ret;
 }
 
+int runs_check_recordable(const struct run_record *rec, const char *name)
+{
+	char *q;
+	int ret;
+
+	if (rec->pipeline_id)
+		return pipeline_id_check(rec->pipeline_id);
+	q = quoted(name);
+	ret = dfc_hint(dfc_error(DFC_ENOTFOUND,
+				 "'%s' is a run of a pipeline without an id: it cannot be recorded", q),
+		       "record the pipeline first ('data-factory-cli create FILE'), then run the "
+		       "script generated from it");
+	free(q);
+	return ret;
+}
+
 int runs_record(struct store *store, const struct run_record *rec, const char *data, size_t len,
 		const char *name, struct run_recorded *out)
 {
@@ -274,18 +290,7 @@ int runs_record(struct store *store, const struct run_record *rec, const char *d
 	int fd = -1, ret;
 
 	memset(out, 0, sizeof(*out));
-	if (!rec->pipeline_id) {
-		char *q = quoted(name);
-
-		ret = dfc_hint(dfc_error(DFC_ENOTFOUND, "'%s' is a run of a pipeline without an "
-						      "id: it cannot be recorded",
-					 q),
-			       "record the pipeline first ('data-factory-cli create FILE'), then "
-			       "run the script generated from it");
-		free(q);
-		return ret;
-	}
-	if ((ret = pipeline_id_check(rec->pipeline_id)) < 0)
+	if ((ret = runs_check_recordable(rec, name)) < 0)
 		return ret;
 	ref = refs_runs(rec->pipeline_id);
 	entry = xasprintf("%s.json", rec->id);
