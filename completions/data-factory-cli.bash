@@ -62,17 +62,20 @@ _data_factory_cli() {
 		[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace
 		return
 	fi
-	# The first word after list, config and hooks says what to do.
+	# The first word after list, config, hooks and runs says what to do
+	# (after runs, a pipeline file is one too).
 	case $cmd in
 	list) words="pipelines scripts datasets" ;;
 	config) words="get set unset list" ;;
 	hooks) words="install uninstall record" ;;
+	runs) words="show import" ;;
 	esac
 	for ((i = at + 1; i < COMP_CWORD; i++)); do
 		[[ ${COMP_WORDS[i]} == -* ]] || words=
 	done
 	if [[ -n $words ]]; then
 		mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
+		[[ $cmd == runs ]] && mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -f -- "$cur")
 		return
 	fi
 	mapfile -t COMPREPLY < <(compgen -f -- "$cur")

@@ -50,8 +50,9 @@ complete -c data-factory-cli -l template -x -a '(data-factory-cli init --list-te
 complete -c data-factory-cli -l home -x -a '(__fish_complete_directories)'
 complete -c data-factory-cli -n '__fish_seen_subcommand_from diff' -l format -x -a 'text json patch mermaid'
 complete -c data-factory-cli -n '__fish_seen_subcommand_from graph' -l format -x -a 'mermaid dot ascii'
-# The first word after list, config and hooks says what to do.
+# The first word after list, config, hooks and runs says what to do.
 complete -c data-factory-cli -n 'test (__dfc_command) = list; and not __fish_seen_subcommand_from pipelines scripts datasets' -a 'pipelines scripts datasets'
 complete -c data-factory-cli -n 'test (__dfc_command) = config; and not __fish_seen_subcommand_from get set unset list' -a 'get set unset list'
 complete -c data-factory-cli -n 'test (__dfc_command) = hooks; and not __fish_seen_subcommand_from install uninstall record' -a 'install uninstall record'
+complete -c data-factory-cli -n 'test (__dfc_command) = runs; and not __fish_seen_subcommand_from show import' -a 'show import'
 complete -c data-factory-cli -n '__dfc_command' -F

@@ -78,6 +78,11 @@ complete_words() {
 	touch pipes.json
 	run complete_words list pipelines pipe
 	[ "$output" = pipes.json ]
+	# After runs, its words and pipeline files.
+	run complete_words runs s
+	[ "$output" = show ]
+	run complete_words runs pip
+	[ "$output" = pipes.json ]
 }
 
 @test "the zsh and fish completions parse" {
