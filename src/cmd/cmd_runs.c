@@ -75,8 +75,9 @@ static size_t count_outcome(const struct run_record *rec, const char *outcome)
 	size_t i, n = 0;
 	const json_t *s;
 
-	json_array_foreach (rec->steps, i, s)
+	json_array_foreach (rec->steps, i, s) {
 		n += !strcmp(json_string_value(json_object_get(s, "outcome")), outcome);
+	}
 	return n;
 }
 
@@ -226,13 +227,16 @@ static void print_run(const struct run_entry *e)
 			       json_string_value(json_object_get(step, "outcome")),
 			       reason ? reason : "-", took,
 			       (long long)json_integer_value(exit_status));
-		json_array_foreach (json_object_get(step, "inputs"), k, f)
+		json_array_foreach (json_object_get(step, "inputs"), k, f) {
 			print_file("in ", f);
-		json_array_foreach (json_object_get(step, "outputs"), k, f)
+		}
+		json_array_foreach (json_object_get(step, "outputs"), k, f) {
 			print_file("out", f);
+		}
 	}
-	json_array_foreach (e->rec.skipped, i, step)
+	json_array_foreach (e->rec.skipped, i, step) {
 		cmd_print_line(stdout, "step %s  skipped (up to date)", json_string_value(step));
+	}
 }
 
 static int show(struct cmd_ctx *ctx, const char *given)

@@ -69,7 +69,8 @@ write_record() {
 	run --separate-stderr dfc runs import .
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"recorded run $RUN1 of $ID (no local version has its content)" ]]
-	! store_git log -1 --format=%B "refs/dfc/runs/$ID" | grep -q Pipeline-Version
+	msg=$(store_git log -1 --format=%B "refs/dfc/runs/$ID")
+	[[ "$msg" != *Pipeline-Version* ]]
 	run --separate-stderr dfc runs -i "$ID"
 	[[ "$output" == *"file 00000000"* ]]
 }
@@ -119,7 +120,7 @@ write_record() {
 	[ "$(jq -r '.run.run' <<< "$output")" = "$RUN1" ]
 	[ "$(jq -r '.steps[0].outputs[0].path' <<< "$output")" = data/clean.csv ]
 	[ "$(jq -r '.skipped | join(",")' <<< "$output")" = count ]
-	[ "$(jq -r '.end.status' <<< "$output")" = done ]
+	[ "$(jq -r '.end.status' <<< "$output")" = "done" ]
 	run --separate-stderr dfc runs show "$RUN2" --json
 	[ "$(jq -r '.end' <<< "$output")" = null ]
 	run --separate-stderr dfc runs show "$RUN2"
@@ -272,7 +273,7 @@ os.makedirs(".dfc/runs", exist_ok=True)
 shutil.copy("record.jsonl", ".dfc/runs/20261206T112000Z-4242-1a2b.json")
 PY
 	dfc update pipeline.json
-	write_record "$RUN1" 2 "$(fingerprint)" done "$TEST_TMP/rec"
+	write_record "$RUN1" 2 "$(fingerprint)" "done" "$TEST_TMP/rec"
 	cp "$TEST_TMP/rec/.dfc/runs/$RUN1.json" record.jsonl
 	run --separate-stderr dfc run -i "$ID"
 	[ "$status" -eq 0 ]

@@ -9,7 +9,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct run_record rec;
+	struct run_record rec = RUN_RECORD_INIT;
 	json_t *all;
 	int ret;
 

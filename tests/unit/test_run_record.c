@@ -54,7 +54,7 @@ static void test_run_ids(void **state)
 
 static void test_full_record(void **state)
 {
-	struct run_record rec;
+	struct run_record rec = RUN_RECORD_INIT;
 	json_t *all;
 
 	(void)state;
@@ -75,7 +75,7 @@ static void test_full_record(void **state)
 
 static void test_unfinished_and_cut_line(void **state)
 {
-	struct run_record rec;
+	struct run_record rec = RUN_RECORD_INIT;
 	json_t *all;
 
 	(void)state;
@@ -91,7 +91,7 @@ static void test_unfinished_and_cut_line(void **state)
 
 static void test_file_without_id(void **state)
 {
-	struct run_record rec;
+	struct run_record rec = RUN_RECORD_INIT;
 
 	(void)state;
 	assert_int_equal(parse(&rec, "{\"record\": \"run\", \"format\": 1, \"run\": \"" RUN_ID
@@ -107,7 +107,7 @@ static void test_file_without_id(void **state)
 /* Each refused with `code`, a message naming the file, safe on a terminal. */
 static void expect_refused(const char *text, int code)
 {
-	struct run_record rec;
+	struct run_record rec = RUN_RECORD_INIT;
 	const char *msg;
 
 	assert_int_equal(parse(&rec, text, RUN_ID), code);
@@ -155,7 +155,7 @@ static void test_hostile_records(void **state)
 static void test_huge_line(void **state)
 {
 	struct buf text = BUF_INIT;
-	struct run_record rec;
+	struct run_record rec = RUN_RECORD_INIT;
 
 	(void)state;
 	buf_adds(&text, RUN_LINE "{\"record\": \"x\", \"pad\": \"");
@@ -170,7 +170,7 @@ static void test_huge_line(void **state)
 
 static void test_unknown_lines_are_skipped(void **state)
 {
-	struct run_record rec;
+	struct run_record rec = RUN_RECORD_INIT;
 
 	(void)state;
 	assert_int_equal(parse(&rec, RUN_LINE "{\"record\": \"note\", \"x\": 1}\n\n" END_LINE,

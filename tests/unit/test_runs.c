@@ -96,7 +96,7 @@ static char *record_text(const char *run, int version, const char *fp, const cha
 static int record_run(struct fixture *f, const char *run, int version, const char *fp,
 		      const char *status, struct run_recorded *res)
 {
-	struct run_record rec;
+	struct run_record rec = RUN_RECORD_INIT;
 	char *text = record_text(run, version, fp, status);
 	int ret = run_record_parse(&rec, "r.json", text, strlen(text), run);
 
@@ -221,7 +221,7 @@ static void test_list_newest_first_and_find(void **state)
 static void test_record_without_pipeline_id_is_refused(void **state)
 {
 	struct fixture *f = *state;
-	struct run_record rec;
+	struct run_record rec = RUN_RECORD_INIT;
 	struct run_recorded res;
 	const char text[] = "{\"record\": \"run\", \"format\": 1, \"run\": "
 			    "\"20261206T112000Z-1-aaaa\", \"pipeline\": {\"id\": null}}\n";
@@ -253,7 +253,7 @@ static void test_files_of_a_work_folder(void **state)
 	char *misnamed = fs_path_join(runs, "20261206T112000Z-1-bbbb.json");
 	char *text = record_text("20261206T112000Z-1-aaaa", 1, f->fp1, "done");
 	struct strvec files = STRVEC_INIT;
-	struct run_record rec;
+	struct run_record rec = RUN_RECORD_INIT;
 	struct buf data = BUF_INIT;
 
 	assert_int_equal(runs_find_files(work, 0, &files), DFC_ENOTFOUND);
