@@ -286,3 +286,20 @@ PY
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"data-factory-cli: warning: the run was not recorded: "*"$RUN2.json' line 1: not JSON"* ]]
 }
+
+@test "two imports of the same pipeline at once lose no run" {
+	create_pipeline
+	fp=$(fingerprint)
+	for n in 1 2 3 4 5 6; do
+		write_record "20261206T11200${n}Z-1-aaaa" 1 "$fp" "done" a
+		write_record "20261206T11200${n}Z-2-bbbb" 1 "$fp" "done" b
+	done
+	dfc runs import a 2> a.log &
+	dfc runs import b 2> b.log
+	wait $!
+	[ "$(store_git rev-list --count "refs/dfc/runs/$ID")" = 12 ]
+	[ "$(store_git ls-tree --name-only "refs/dfc/runs/$ID" | wc -l)" = 12 ]
+	run --separate-stderr dfc fsck
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"12 runs: no problems"* ]]
+}
