@@ -156,8 +156,8 @@ static int list(struct cmd_ctx *ctx, const char *path)
 	for (size_t i = 0; i < runs.nr; i++) {
 		const struct run_entry *e = &runs.items[i];
 		char when[32], version[64], ran[24], skipped[24], failed[24], took[32];
-		const char *cells[8] = { e->rec.id, when, version, ran, skipped, failed, took,
-					 e->rec.status };
+		const char *cells[8] = { e->rec.id, when,   version, ran,
+					 skipped,   failed, took,    e->rec.status };
 		double secs;
 		bool known = run_seconds(&e->rec, &secs);
 
@@ -186,8 +186,9 @@ static void print_file(const char *dir, const json_t *f)
 	const char *path = json_string_value(json_object_get(f, "path"));
 
 	if (json_is_integer(size))
-		cmd_print_line(stdout, "    %s %s  %lld bytes  sha256 %.12s", dir, path ? path : "-",
-			       (long long)json_integer_value(size), sha ? sha : "-");
+		cmd_print_line(stdout, "    %s %s  %lld bytes  sha256 %.12s", dir,
+			       path ? path : "-", (long long)json_integer_value(size),
+			       sha ? sha : "-");
 	else
 		cmd_print_line(stdout, "    %s %s  (missing)", dir, path ? path : "-");
 }

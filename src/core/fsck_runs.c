@@ -72,8 +72,8 @@ static bool check_entry(struct run_walk *w, const git_tree_entry *e, char *statu
 		bad_run(w, "the record of run %s cannot be read: %s", run, fsck_git_message());
 		goto out;
 	}
-	if (run_record_parse(&rec, name, git_blob_rawcontent(blob),
-			     (size_t)git_blob_rawsize(blob), run) < 0) {
+	if (run_record_parse(&rec, name, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
+			     run) < 0) {
 		bad_run(w, "the record of run %s is not valid: %s", run, dfc_error_message());
 		dfc_error_clear();
 		goto out;
@@ -119,15 +119,15 @@ static void check_commit(struct run_walk *w, git_commit *commit, git_commit *par
 	char status[16] = "", *run = NULL, *run_status = NULL;
 	size_t nr_added = 0;
 
-	if (git_commit_tree(&tree, commit) < 0 || (parent && git_commit_tree(&before, parent) < 0)) {
+	if (git_commit_tree(&tree, commit) < 0 ||
+	    (parent && git_commit_tree(&before, parent) < 0)) {
 		bad_run(w, "its tree cannot be read: %s", fsck_git_message());
 		goto out;
 	}
 	for (size_t i = 0; i < git_tree_entrycount(tree); i++) {
 		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
-		const git_tree_entry *old = before ? git_tree_entry_byname(before,
-									    git_tree_entry_name(e))
-						   : NULL;
+		const git_tree_entry *old =
+			before ? git_tree_entry_byname(before, git_tree_entry_name(e)) : NULL;
 
 		if (old && !git_oid_cmp(git_tree_entry_id(old), git_tree_entry_id(e)))
 			continue;
@@ -181,8 +181,8 @@ static void check_run_ref(struct check *c, const char *name)
 
 	if (strchr(w.id, '/') || !pipeline_id_is_safe(w.id)) {
 		fsck_add_finding(c->out, FSCK_BAD_REF, NULL, 0, false, name,
-				 "%s is not the runs of a pipeline: '%s' is not a pipeline id", name,
-				 w.id);
+				 "%s is not the runs of a pipeline: '%s' is not a pipeline id",
+				 name, w.id);
 		return;
 	}
 	if (git_reference_name_to_id(&oid, c->store->repo, name) < 0 ||

@@ -37,8 +37,8 @@ bool run_id_is_valid(const char *id)
 
 	if (!id || (len = strlen(id)) >= RUN_ID_SIZE || len < 8 + 1 + 6 + 2 + 1 + 1 + 4)
 		return false;
-	if (!all_in(id, 8, digits) || id[8] != 'T' || !all_in(id + 9, 6, digits) ||
-	    id[15] != 'Z' || id[16] != '-')
+	if (!all_in(id, 8, digits) || id[8] != 'T' || !all_in(id + 9, 6, digits) || id[15] != 'Z' ||
+	    id[16] != '-')
 		return false;
 	pid = strspn(id + 17, digits);
 	if (!pid || id[17 + pid] != '-')
@@ -142,7 +142,8 @@ static int check_step(struct parse *p, const json_t *line)
 	    (ret = get_string(p, line, "reason", true, &s)) < 0 ||
 	    (ret = get_string(p, line, "start", true, &s)) < 0 ||
 	    (ret = get_string(p, line, "end", true, &s)) < 0 ||
-	    (ret = check_files(p, line, "inputs")) < 0 || (ret = check_files(p, line, "outputs")) < 0)
+	    (ret = check_files(p, line, "inputs")) < 0 ||
+	    (ret = check_files(p, line, "outputs")) < 0)
 		return ret;
 	json_array_append(p->rec->steps, (json_t *)line);
 	return 0;
@@ -179,7 +180,8 @@ static int check_end(struct parse *p, json_t *line)
 		if (!strcmp(s, statuses[i]))
 			p->rec->status = statuses[i];
 	if (!p->rec->status)
-		return fail(p, DFC_EINVALID, "the run's status is none of done, failed, interrupted");
+		return fail(p, DFC_EINVALID,
+			    "the run's status is none of done, failed, interrupted");
 	p->rec->end = json_incref(line);
 	return 0;
 }
@@ -222,7 +224,8 @@ static int check_run(struct parse *p, json_t *line, const char *expected_id)
 	if (!json_is_integer(format) || json_integer_value(format) < 1)
 		return fail(p, DFC_EINVALID, "\"format\" is not a format number");
 	if (json_integer_value(format) > RUN_RECORD_FORMAT)
-		return dfc_hint(fail(p, DFC_EINVALID, "format %lld is newer than this tool reads (%d)",
+		return dfc_hint(fail(p, DFC_EINVALID,
+				     "format %lld is newer than this tool reads (%d)",
 				     (long long)json_integer_value(format), RUN_RECORD_FORMAT),
 				"upgrade data-factory-cli to read it");
 	if ((ret = get_string(p, line, "run", false, &rec->id)) < 0)
@@ -311,7 +314,8 @@ int run_record_parse(struct run_record *rec, const char *name, const char *data,
 		if (!nl)
 			break;
 		n = (size_t)(nl - pos);
-		if (n && !all_in(pos, n, " \t\r") && (ret = parse_line(&p, pos, n, expected_id)) < 0)
+		if (n && !all_in(pos, n, " \t\r") &&
+		    (ret = parse_line(&p, pos, n, expected_id)) < 0)
 			goto out;
 		pos = nl + 1;
 	}

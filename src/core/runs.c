@@ -18,7 +18,7 @@
 
 /* Foreign writers (plain git) could still move the ref under us. */
 #define MAX_CAS_ATTEMPTS 20
-#define QUOTE_MAX 120
+#define QUOTE_MAX	 120
 
 static char *quoted(const char *s)
 {
@@ -45,9 +45,9 @@ int runs_find_files(const char *workdir, time_t since, struct strvec *out)
 	if (!d) {
 		char *q = quoted(dir);
 
-		ret = errno == ENOENT ? dfc_error(DFC_ENOTFOUND, "no run records in '%s'", q)
-				      : dfc_error(DFC_EUSAGE, "cannot read '%s': %s", q,
-						  strerror(errno));
+		ret = errno == ENOENT
+			      ? dfc_error(DFC_ENOTFOUND, "no run records in '%s'", q)
+			      : dfc_error(DFC_EUSAGE, "cannot read '%s': %s", q, strerror(errno));
 		if (ret == DFC_ENOTFOUND)
 			dfc_hint(ret, "a generated script writes them in .dfc/runs/ of the "
 				      "folder it runs in");
@@ -273,7 +273,8 @@ int runs_check_recordable(const struct run_record *rec, const char *name)
 		return pipeline_id_check(rec->pipeline_id);
 	q = quoted(name);
 	ret = dfc_hint(dfc_error(DFC_ENOTFOUND,
-				 "'%s' is a run of a pipeline without an id: it cannot be recorded", q),
+				 "'%s' is a run of a pipeline without an id: it cannot be recorded",
+				 q),
 		       "record the pipeline first ('data-factory-cli create FILE'), then run the "
 		       "script generated from it");
 	free(q);

@@ -14,11 +14,11 @@
 #include <string.h>
 
 #define RUN_ID "20261206T112000Z-4242-1a2b"
-#define FP "4c33aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define FP     "4c33aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
 #define RUN_LINE                                                                                   \
-	"{\"record\": \"run\", \"format\": 1, \"run\": \"" RUN_ID "\", \"pipeline\": {\"id\": "     \
-	"\"p1\", \"name\": \"daily\", \"version\": 3, \"fingerprint\": \"" FP "\"}, "               \
+	"{\"record\": \"run\", \"format\": 1, \"run\": \"" RUN_ID "\", \"pipeline\": {\"id\": "    \
+	"\"p1\", \"name\": \"daily\", \"version\": 3, \"fingerprint\": \"" FP "\"}, "              \
 	"\"start\": \"2026-12-06T11:20:00.123456Z\"}\n"
 #define STEP_LINE                                                                                  \
 	"{\"record\": \"step\", \"step\": \"clean\", \"outcome\": \"ran\", \"reason\": \"never "   \
@@ -28,7 +28,8 @@
 	"\"path\": \"data/clean.csv\", \"size\": null, \"sha256\": null}]}\n"
 #define SKIPPED_LINE "{\"record\": \"skipped\", \"steps\": [\"count\"]}\n"
 #define END_LINE                                                                                   \
-	"{\"record\": \"end\", \"end\": \"2026-12-06T11:20:02.004000Z\", \"status\": \"failed\"}\n"
+	"{\"record\": \"end\", \"end\": \"2026-12-06T11:20:02.004000Z\", \"status\": "             \
+	"\"failed\"}\n"
 
 static int parse(struct run_record *rec, const char *text, const char *expected)
 {
@@ -94,8 +95,9 @@ static void test_file_without_id(void **state)
 	struct run_record rec = RUN_RECORD_INIT;
 
 	(void)state;
-	assert_int_equal(parse(&rec, "{\"record\": \"run\", \"format\": 1, \"run\": \"" RUN_ID
-				     "\", \"pipeline\": {\"id\": null, \"version\": null}}\n",
+	assert_int_equal(parse(&rec,
+			       "{\"record\": \"run\", \"format\": 1, \"run\": \"" RUN_ID
+			       "\", \"pipeline\": {\"id\": null, \"version\": null}}\n",
 			       NULL),
 			 0);
 	assert_null(rec.pipeline_id);
@@ -141,10 +143,10 @@ static void test_hostile_records(void **state)
 	expect_refused("{\"record\": \"run\", \"format\": 1, \"run\": \"" RUN_ID
 		       "\", \"pipeline\": {\"id\": \"../etc\"}}\n",
 		       DFC_ESECURITY);
-	expect_refused(RUN_LINE "{\"record\": \"step\", \"step\": \"../x\", \"outcome\": \"ran\"}\n",
+	expect_refused(RUN_LINE
+		       "{\"record\": \"step\", \"step\": \"../x\", \"outcome\": \"ran\"}\n",
 		       DFC_ESECURITY);
-	expect_refused(RUN_LINE "{\"record\": \"skipped\", \"steps\": [\"a/b\"]}\n",
-		       DFC_ESECURITY);
+	expect_refused(RUN_LINE "{\"record\": \"skipped\", \"steps\": [\"a/b\"]}\n", DFC_ESECURITY);
 	expect_refused(RUN_LINE "{\"record\": \"end\", \"status\": \"fine\"}\n", DFC_EINVALID);
 	expect_refused(RUN_LINE "{\"record\": \"step\", \"step\": \"s\", \"outcome\": \"ran\", "
 				"\"inputs\": [{\"id\": \"i\", \"size\": -1}]}\n",
@@ -173,9 +175,8 @@ static void test_unknown_lines_are_skipped(void **state)
 	struct run_record rec = RUN_RECORD_INIT;
 
 	(void)state;
-	assert_int_equal(parse(&rec, RUN_LINE "{\"record\": \"note\", \"x\": 1}\n\n" END_LINE,
-			       NULL),
-			 0);
+	assert_int_equal(
+		parse(&rec, RUN_LINE "{\"record\": \"note\", \"x\": 1}\n\n" END_LINE, NULL), 0);
 	assert_string_equal(rec.status, "failed");
 	run_record_release(&rec);
 }

@@ -31,7 +31,8 @@ struct fixture {
 };
 
 static const char V1[] = "{\n  \"id\": \"p1\",\n  \"nodes\": [],\n  \"edges\": []\n}\n";
-static const char V2[] = "{\n  \"id\": \"p1\",\n  \"name\": \"two\",\n  \"nodes\": [],\n  \"edges\": []\n}\n";
+static const char V2[] =
+	"{\n  \"id\": \"p1\",\n  \"name\": \"two\",\n  \"nodes\": [],\n  \"edges\": []\n}\n";
 
 static void record_version(struct fixture *f, const char *text, bool create)
 {
@@ -82,13 +83,15 @@ static char *record_text(const char *run, int version, const char *fp, const cha
 {
 	struct buf b = BUF_INIT;
 
-	buf_addf(&b, "{\"record\": \"run\", \"format\": 1, \"run\": \"%s\", \"pipeline\": "
-		     "{\"id\": \"p1\", \"version\": %d, \"fingerprint\": \"%s\"}, \"start\": "
-		     "\"%.4s-%.2s-%.2sT11:20:00.000000Z\"}\n",
+	buf_addf(&b,
+		 "{\"record\": \"run\", \"format\": 1, \"run\": \"%s\", \"pipeline\": "
+		 "{\"id\": \"p1\", \"version\": %d, \"fingerprint\": \"%s\"}, \"start\": "
+		 "\"%.4s-%.2s-%.2sT11:20:00.000000Z\"}\n",
 		 run, version, fp, run, run + 4, run + 6);
 	if (status)
-		buf_addf(&b, "{\"record\": \"end\", \"end\": \"2026-12-06T11:20:02.004000Z\", "
-			     "\"status\": \"%s\"}\n",
+		buf_addf(&b,
+			 "{\"record\": \"end\", \"end\": \"2026-12-06T11:20:02.004000Z\", "
+			 "\"status\": \"%s\"}\n",
 			 status);
 	return buf_detach(&b, NULL);
 }
