@@ -303,3 +303,37 @@ PY
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"12 runs: no problems"* ]]
 }
+
+# A commit on the run ref of $ID with tree $1 and message $2, made the tip.
+run_commit() {
+	local commit
+	commit=$(store_git commit-tree "$1" -p "refs/dfc/runs/$ID" -m "$2")
+	store_git update-ref "refs/dfc/runs/$ID" "$commit"
+}
+
+@test "fsck: two runs in one commit, a wrong status, a link to no version" {
+	create_pipeline
+	write_record "$RUN1" 1 "$(fingerprint)"
+	dfc runs import . 2> /dev/null
+	write_record "$RUN2" 1 "$(fingerprint)" failed
+	write_record 20261208T080000Z-9-abcd 1 "$(fingerprint)"
+	b2=$(store_git hash-object -w ".dfc/runs/$RUN2.json")
+	b3=$(store_git hash-object -w .dfc/runs/20261208T080000Z-9-abcd.json)
+	tree=$( (store_git ls-tree "refs/dfc/runs/$ID"
+		printf '100644 blob %s\t%s.json\n' "$b2" "$RUN2"
+		printf '100644 blob %s\t%s.json\n' "$b3" 20261208T080000Z-9-abcd) | store_git mktree)
+	run_commit "$tree" "$(printf 'run %s\n\nRun: %s\nRun-Status: done\nPipeline-Version: %040d\n' "$RUN2" "$RUN2" 0)"
+	run --separate-stderr dfc fsck
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"bad-run: "*"it adds 2 runs, not one"* ]]
+	run --separate-stderr dfc fsck --json
+	[ "$(jq -r '.problems | length' <<< "$output")" = 1 ]
+	tree=$( (store_git ls-tree "refs/dfc/runs/$ID~1"
+		printf '100644 blob %s\t%s.json\n' "$b2" "$RUN2") | store_git mktree)
+	store_git update-ref "refs/dfc/runs/$ID" "refs/dfc/runs/$ID~1"
+	run_commit "$tree" "$(printf 'run %s\n\nRun: %s\nRun-Status: done\nPipeline-Version: %040d\n' "$RUN2" "$RUN2" 0)"
+	run --separate-stderr dfc fsck
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"its Run-Status trailer is not the run's status (failed)"* ]]
+	[[ "$output" == *"Pipeline-Version does not name a version commit of $ID"* ]]
+}
