@@ -258,7 +258,10 @@ out:
 	return ret;
 }
 
-/* Record one file: 0 or an error code (`warn`: a run of a file without an id is skipped). */
+/*
+ * Record one file: 0 or an error code. With `warn` (after run), a run of a
+ * file without an id is skipped, and one recorded already is not noted.
+ */
 static int import_one(struct cmd_ctx *ctx, const char *path, bool warn)
 {
 	struct run_record rec = RUN_RECORD_INIT;
@@ -285,7 +288,7 @@ static int import_one(struct cmd_ctx *ctx, const char *path, bool warn)
 		snprintf(version, sizeof(version), "no local version has its content");
 	if (res.recorded)
 		cmd_note(ctx, "recorded run %s of %s (%s)", rec.id, rec.pipeline_id, version);
-	else
+	else if (!warn) /* After run: an earlier run of the same second, said before. */
 		cmd_note(ctx, "run %s of %s (%s) already recorded", rec.id, rec.pipeline_id,
 			 version);
 out:

@@ -264,27 +264,42 @@ import_refused() {
 	[ "$status" -eq 2 ]
 }
 
-@test "run records the runs its script wrote in the work folder" {
+@test "run records the run its script wrote, linked to the version that ran" {
 	create_pipeline
-	# The step stands in for the script's own recording: it leaves a record.
-	cat > scripts/clean.py <<'PY'
-import os, shutil, sys
-os.makedirs(".dfc/runs", exist_ok=True)
-shutil.copy("record.jsonl", ".dfc/runs/20261206T112000Z-4242-1a2b.json")
-PY
+	printf 'import sys\nopen(sys.argv[-1], "w").write("x")\n' > scripts/clean.py
 	dfc update pipeline.json
-	write_record "$RUN1" 2 "$(fingerprint)" "done" "$TEST_TMP/rec"
-	cp "$TEST_TMP/rec/.dfc/runs/$RUN1.json" record.jsonl
 	run --separate-stderr dfc run -i "$ID"
 	[ "$status" -eq 0 ]
-	[[ "$stderr" == *"data-factory-cli: recorded run $RUN1 of $ID (version 2)"* ]]
+	run_id=$(basename .dfc/runs/*.json .json)
+	[[ "$stderr" == *"data-factory-cli: recorded run $run_id of $ID (version 2)"* ]]
 	[ "$(store_git rev-list --count "refs/dfc/runs/$ID")" = 1 ]
-	# A record that cannot be recorded is a warning; the run's status stays.
-	printf 'nonsense\n' > ".dfc/runs/$RUN2.json"
-	touch -d "@$(($(date +%s) + 60))" ".dfc/runs/$RUN2.json"
-	run --separate-stderr dfc run -i "$ID" --force
+	store_git show "refs/dfc/runs/$ID:$run_id.json" | cmp - ".dfc/runs/$run_id.json"
+	run --separate-stderr dfc runs -i "$ID" --json
+	[ "$(jq -r '.[0] | [.run, .version, .ran, .status] | join(" ")' <<< "$output")" = "$run_id 2 1 done" ]
+	# Run as it is on disk (-f), the same content: the same version.
+	run --separate-stderr dfc run -f pipeline.json --force
 	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"(version 2)"* ]]
+	[[ "$stderr" != *"already recorded"* ]]
+	[ "$(store_git rev-list --count "refs/dfc/runs/$ID")" = 2 ]
+	dfc run -i "$ID" --dry-run > /dev/null
+	[ "$(store_git rev-list --count "refs/dfc/runs/$ID")" = 2 ]
+}
+
+@test "run: a failed run is recorded as failed; a record that cannot be recorded is a warning" {
+	create_pipeline
+	printf 'import sys\nsys.exit(3)\n' > scripts/clean.py
+	dfc update pipeline.json
+	printf 'nonsense\n' > "$TEST_TMP/bad"
+	mkdir -p .dfc/runs
+	cp "$TEST_TMP/bad" ".dfc/runs/$RUN2.json"
+	touch -d "@$(($(date +%s) + 60))" ".dfc/runs/$RUN2.json"
+	run --separate-stderr dfc run -i "$ID"
+	[ "$status" -eq 4 ]
 	[[ "$stderr" == *"data-factory-cli: warning: the run was not recorded: "*"$RUN2.json' line 1: not JSON"* ]]
+	[[ "$stderr" == *"data-factory-cli: error: step 'clean' failed"* ]]
+	run --separate-stderr dfc runs -i "$ID" --json
+	[ "$(jq -r '.[0] | [.failed, .status] | join(" ")' <<< "$output")" = "1 failed" ]
 }
 
 @test "two imports of the same pipeline at once lose no run" {
