@@ -6,6 +6,9 @@
  * ran or failed, `skipped` lines, and an `end` line when the run ended. A
  * last line without its newline is ignored (a run killed mid-write); a
  * record without an `end` line is a run that did not end ("unfinished").
+ * In the record of a Slurm run (`script.target` "slurm"), whose jobs
+ * append from several nodes, a line that is not JSON is skipped as
+ * garbled; anywhere else it refuses the record.
  * Records come from work folders anyone can write: everything the tool
  * uses from one is checked here, and every message names the file quoted
  * so that it is safe on a terminal.
@@ -53,9 +56,11 @@ struct run_record {
 	const char *start;
 	/** "done", "failed", "interrupted", or "unfinished" without an end. */
 	const char *status;
+	/** Lines of a Slurm run skipped as garbled (not JSON). */
+	unsigned garbled;
 };
 
-#define RUN_RECORD_INIT { NULL, NULL, NULL, NULL, NULL, NULL, 0, "", NULL, NULL }
+#define RUN_RECORD_INIT { NULL, NULL, NULL, NULL, NULL, NULL, 0, "", NULL, NULL, 0 }
 
 /**
  * True when `id` is a run id: `^[0-9]{8}T[0-9]{6}Z-[0-9]+-[0-9a-f]{4}$`,

@@ -215,6 +215,9 @@ static void print_run(const struct run_entry *e)
 		       user ? user : "-", took);
 	if (workdir)
 		cmd_print_line(stdout, "in %s", workdir);
+	if (e->rec.garbled)
+		cmd_print_line(stdout, "(%u garbled line%s of the record skipped)", e->rec.garbled,
+			       e->rec.garbled == 1 ? "" : "s");
 	json_array_foreach (e->rec.steps, i, step) {
 		const char *start = json_string_value(json_object_get(step, "start"));
 		const char *end = json_string_value(json_object_get(step, "end"));

@@ -20,6 +20,8 @@ struct parse {
 	struct run_record *rec;
 	char *name;
 	size_t line;
+	/* The run line says Slurm: lines that are not JSON are skipped. */
+	bool slurm;
 };
 
 static bool all_in(const char *s, size_t n, const char *set)
@@ -219,6 +221,7 @@ static int check_run(struct parse *p, json_t *line, const char *expected_id)
 {
 	struct run_record *rec = p->rec;
 	const json_t *format = json_object_get(line, "format");
+	const char *target;
 	int ret;
 
 	if (!json_is_integer(format) || json_integer_value(format) < 1)
@@ -244,6 +247,8 @@ static int check_run(struct parse *p, json_t *line, const char *expected_id)
 	    (ret = check_pipeline(p, json_object_get(line, "pipeline"))) < 0)
 		return ret;
 	rec->run = json_incref(line);
+	target = json_string_value(json_object_get(json_object_get(line, "script"), "target"));
+	p->slurm = target && !strcmp(target, "slurm");
 	return 0;
 }
 
@@ -258,6 +263,15 @@ static int parse_line(struct parse *p, const char *text, size_t len, const char 
 		return fail(p, DFC_EINVALID, "the line is longer than %zu MiB",
 			    RUN_RECORD_MAX_LINE >> 20);
 	line = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+	/*
+	 * Slurm jobs append from several nodes: on a file system without an
+	 * atomic append two lines can mix, and readers skip what is garbled
+	 * (docs/run-record.md). A run on one machine appends alone.
+	 */
+	if (!line && p->slurm) {
+		p->rec->garbled++;
+		return 0;
+	}
 	if (!line) {
 		char *q = quoted(err.text);
 
@@ -294,7 +308,7 @@ static int parse_line(struct parse *p, const char *text, size_t len, const char 
 int run_record_parse(struct run_record *rec, const char *name, const char *data, size_t len,
 		     const char *expected_id)
 {
-	struct parse p = { rec, quoted(name), 0 };
+	struct parse p = { rec, quoted(name), 0, false };
 	const char *pos = data, *end = data + len;
 	int ret = 0;
 

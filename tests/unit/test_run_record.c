@@ -181,6 +181,27 @@ static void test_unknown_lines_are_skipped(void **state)
 	run_record_release(&rec);
 }
 
+static void test_garbled_lines_of_a_slurm_run_are_skipped(void **state)
+{
+	struct run_record rec = RUN_RECORD_INIT;
+	const char slurm[] = "{\"record\": \"run\", \"format\": 1, \"run\": \"" RUN_ID
+			     "\", \"script\": {\"target\": \"slurm\"}, \"pipeline\": {\"id\": "
+			     "\"p1\"}}\n";
+	struct buf text = BUF_INIT;
+
+	(void)state;
+	buf_adds(&text, slurm);
+	buf_adds(&text, "{\"record\": \"st{\"record\": \"step\"}\n" STEP_LINE END_LINE);
+	assert_int_equal(parse(&rec, text.data, RUN_ID), 0);
+	assert_int_equal(rec.garbled, 1);
+	assert_int_equal(json_array_size(rec.steps), 1);
+	run_record_release(&rec);
+	/* Not a Slurm run: the same line refuses the record. */
+	assert_int_equal(parse(&rec, RUN_LINE "{\"record\": \"st{\n" END_LINE, RUN_ID),
+			 DFC_EINVALID);
+	buf_release(&text);
+}
+
 static void test_times(void **state)
 {
 	double s;
@@ -206,6 +227,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_records),
 		cmocka_unit_test(test_huge_line),
 		cmocka_unit_test(test_unknown_lines_are_skipped),
+		cmocka_unit_test(test_garbled_lines_of_a_slurm_run_are_skipped),
 		cmocka_unit_test(test_times),
 	};
 
