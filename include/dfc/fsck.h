@@ -36,7 +36,7 @@
 	X(FSCK_CHANGED_FILE, "changed-file", "a version's view file differs from its commit")      \
 	X(FSCK_BAD_STATE, "bad-state", "a state file is missing or does not match the branch")     \
 	X(FSCK_STRAY_FILE, "stray-file", "a file in pipelines/ repo.git does not explain")          \
-	X(FSCK_BAD_RUN, "bad-run", "a commit of refs/dfc/runs/ does not add one valid run")
+	X(FSCK_BAD_RUN, "bad-run", "a commit of refs/dfc/runs/ does not record one valid run")
 
 enum fsck_kind {
 #define FSCK_KIND_ENUM(name, word, text) name,
@@ -75,7 +75,7 @@ struct fsck_report {
 	/** Pipelines (branches) and versions (their commits) checked. */
 	int pipelines;
 	int versions;
-	/** Run commits checked (refs/dfc/runs/). */
+	/** Runs checked (the files of the tips of refs/dfc/runs/). */
 	int runs;
 	/** What is wrong; after a repair, what is still wrong. */
 	struct fsck_list problems;
@@ -104,7 +104,9 @@ void fsck_report_release(struct fsck_report *report);
  *  - tag `pipelines/<id>/vN` exists for each version and points at its
  *    commit; no other tag is under pipelines/;
  *  - each commit of `refs/dfc/runs/<id>` adds exactly one
- *    `<run id>.json` to its parent's tree, a record of pipeline <id> that
+ *    `<run id>.json` to its parent's tree, or replaces one with a longer
+ *    file that begins with its bytes (a run recorded before it ended,
+ *    recorded again), a record of pipeline <id> that
  *    parses (run_record.h), named by its `Run` trailer, with its status as
  *    `Run-Status` and a `Pipeline-Version` (when there) naming a version
  *    commit of <id>; nothing else changes (runs.h);

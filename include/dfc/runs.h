@@ -2,7 +2,8 @@
  * runs.h - the runs of each pipeline recorded in the store (SPEC §14).
  *
  * The runs of pipeline <id> are on ref `refs/dfc/runs/<id>` of repo.git:
- * one commit per run recorded, parent the previous tip, whose tree holds
+ * one commit per run recorded (and one more each time a run recorded before
+ * it ended is recorded with more of its record), parent the previous tip, whose tree holds
  * every run recorded so far as `<run id>.json`, the record's bytes as they
  * were read (run_record.h). Its message is "run <run id>" with trailers
  * `Run: <run id>`, `Pipeline-Version: <commit of the local version that
@@ -11,7 +12,9 @@
  *
  * Recording takes the pipeline's writers' lock (store.h) and moves the ref
  * with a compare-and-swap, so concurrent recorders lose nothing; a run id
- * already in the tip's tree is not recorded again. runs.c records;
+ * already in the tip's tree is not recorded again, unless its record grew
+ * since (a run recorded before it ended, whose lines were appended to
+ * after: that commit replaces the run's file). runs.c records;
  * runs_read.c lists and reads back.
  */
 #ifndef DFC_RUNS_H
@@ -44,6 +47,11 @@ int runs_read_file(struct run_record *rec, struct buf *data, const char *path);
 struct run_recorded {
 	/** False when the run was recorded already (nothing written). */
 	bool recorded;
+	/**
+	 * With `recorded`: the run was recorded before it ended, and what
+	 * was appended to its record since is recorded now.
+	 */
+	bool grown;
 	/** The local version linked, 0 when none has the run's content. */
 	int version;
 	/** The commit that records the run. */
@@ -62,7 +70,10 @@ int runs_check_recordable(const struct run_record *rec, const char *name);
  * one the record names when its Content-Fingerprint is the record's
  * fingerprint, else the newest local version with that fingerprint, else
  * none. `name` (the record's file) is named in messages: a record without
- * a pipeline id is DFC_ENOTFOUND.
+ * a pipeline id is DFC_ENOTFOUND. A run already recorded is recorded again
+ * only when its record grew since (the recorded bytes are a strict
+ * beginning of `data`: lines appended by a run that had not ended); then
+ * the commit replaces its `<run id>.json`.
  */
 int runs_record(struct store *store, const struct run_record *rec, const char *data, size_t len,
 		const char *name, struct run_recorded *out);

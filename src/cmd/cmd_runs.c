@@ -289,7 +289,10 @@ static int import_one(struct cmd_ctx *ctx, const char *path, bool warn)
 		snprintf(version, sizeof(version), "version %d", res.version);
 	else
 		snprintf(version, sizeof(version), "no local version has its content");
-	if (res.recorded)
+	if (res.grown)
+		cmd_note(ctx, "recorded more of run %s of %s (%s, %s)", rec.id, rec.pipeline_id,
+			 version, rec.status);
+	else if (res.recorded)
 		cmd_note(ctx, "recorded run %s of %s (%s)", rec.id, rec.pipeline_id, version);
 	else if (!warn) /* After run: an earlier run of the same second, said before. */
 		cmd_note(ctx, "run %s of %s (%s) already recorded", rec.id, rec.pipeline_id,

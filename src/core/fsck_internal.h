@@ -68,7 +68,7 @@ struct check {
 	size_t alloc;
 	struct strvec tags;
 	struct strvec remotes;
-	/* The refs under refs/dfc/runs/, and the run commits found on them. */
+	/* The refs under refs/dfc/runs/, and the runs their tips hold. */
 	struct strvec run_refs;
 	int runs;
 	/* Objects checked, and those missing or unreadable. */
@@ -116,7 +116,10 @@ struct pipeline_branch *fsck_find_branch(struct check *c, const char *id);
 
 /* fsck_runs.c */
 
-/* Each run ref: every commit adds one valid run of its pipeline (runs.h). */
+/*
+ * Each run ref: every commit adds one valid run of its pipeline, or more of
+ * one recorded before it ended (runs.h).
+ */
 void fsck_check_runs(struct check *c);
 
 /* fsck_view.c */

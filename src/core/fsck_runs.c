@@ -1,4 +1,5 @@
-/* fsck_runs.c - check the recorded runs: each commit of refs/dfc/runs/<id> adds one valid run. */
+/* fsck_runs.c - check the recorded runs: each commit of refs/dfc/runs/<id> records one valid run.
+ */
 #include "fsck_internal.h"
 
 #include "dfc/error.h"
@@ -111,7 +112,32 @@ static void check_version_link(struct run_walk *w, const git_commit *commit)
 	free(hex);
 }
 
-/* One commit against its parent: exactly one run added, nothing else changed. */
+/*
+ * Whether blob `now` holds what blob `before` held and more: a run recorded
+ * before it ended, recorded again with the lines appended since (runs.h).
+ */
+static bool grown(struct run_walk *w, const git_tree_entry *before, const git_tree_entry *now)
+{
+	git_blob *a = NULL, *b = NULL;
+	bool ret = false;
+
+	if (git_tree_entry_type(before) == GIT_OBJECT_BLOB &&
+	    git_tree_entry_type(now) == GIT_OBJECT_BLOB &&
+	    git_blob_lookup(&a, w->c->store->repo, git_tree_entry_id(before)) == 0 &&
+	    git_blob_lookup(&b, w->c->store->repo, git_tree_entry_id(now)) == 0)
+		ret = git_blob_rawsize(a) < git_blob_rawsize(b) &&
+		      !memcmp(git_blob_rawcontent(a), git_blob_rawcontent(b),
+			      (size_t)git_blob_rawsize(a));
+	git_error_clear();
+	git_blob_free(a);
+	git_blob_free(b);
+	return ret;
+}
+
+/*
+ * One commit against its parent: exactly one run added, or recorded again
+ * with more of its record, and nothing else changed.
+ */
 static void check_commit(struct run_walk *w, git_commit *commit, git_commit *parent)
 {
 	git_tree *tree = NULL, *before = NULL;
@@ -131,7 +157,7 @@ static void check_commit(struct run_walk *w, git_commit *commit, git_commit *par
 
 		if (old && !git_oid_cmp(git_tree_entry_id(old), git_tree_entry_id(e)))
 			continue;
-		if (old) {
+		if (old && !grown(w, old, e)) {
 			char *q = shown(git_tree_entry_name(e));
 
 			bad_run(w, "it changes the recorded run '%s'", q);
@@ -153,7 +179,7 @@ static void check_commit(struct run_walk *w, git_commit *commit, git_commit *par
 		free(q);
 	}
 	if (nr_added != 1) {
-		bad_run(w, "it adds %zu runs, not one", nr_added);
+		bad_run(w, "it records %zu runs, not one", nr_added);
 		goto out;
 	}
 	run = trailer_value(git_commit_message(commit), TRAILER_RUN);
@@ -177,6 +203,7 @@ static void check_run_ref(struct check *c, const char *name)
 {
 	struct run_walk w = { c, name, refs_skip_prefix(name, REFS_RUNS_PREFIX), "" };
 	git_commit *commit = NULL;
+	git_tree *tip_tree = NULL;
 	git_oid oid;
 
 	if (strchr(w.id, '/') || !pipeline_id_is_safe(w.id)) {
@@ -193,11 +220,15 @@ static void check_run_ref(struct check *c, const char *name)
 		git_error_clear();
 		return;
 	}
+	/* The runs are what the tip's tree holds (a run may have grown since). */
+	if (git_commit_tree(&tip_tree, commit) == 0)
+		c->runs += (int)git_tree_entrycount(tip_tree);
+	git_tree_free(tip_tree);
+	git_error_clear();
 	while (commit) {
 		git_commit *parent = NULL;
 
 		git_oid_tostr(w.hex, sizeof(w.hex), git_commit_id(commit));
-		c->runs++;
 		if (git_commit_parentcount(commit) > 1)
 			bad_run(&w, "a merge: a run commit has one parent");
 		if (git_commit_parentcount(commit) && git_commit_parent(&parent, commit, 0) < 0) {

@@ -195,15 +195,39 @@ struct attempt {
 	const char *entry;
 	git_oid blob;
 	const char *message;
+	/* The record's bytes. */
+	const char *data;
+	size_t len;
 };
 
 /*
- * One attempt at moving the ref to a commit that adds the run: 0 (done or
- * already there: `*recorded` says which), 1 when the ref moved under us,
- * or a negative code.
+ * Whether the recorded `entry` is the run recorded before it ended: its
+ * bytes a strict beginning of the record's (appended to since).
  */
-static int try_record(const struct attempt *a, bool *recorded, git_oid *out)
+static bool grows(const struct attempt *a, const git_tree_entry *entry)
 {
+	git_blob *blob = NULL;
+	size_t n;
+	bool ret;
+
+	if (git_blob_lookup(&blob, a->store->repo, git_tree_entry_id(entry)) < 0) {
+		git_error_clear();
+		return false;
+	}
+	n = (size_t)git_blob_rawsize(blob);
+	ret = n < a->len && !memcmp(git_blob_rawcontent(blob), a->data, n);
+	git_blob_free(blob);
+	return ret;
+}
+
+/*
+ * One attempt at moving the ref to a commit that adds the run, or the
+ * lines appended to it since it was recorded: 0 (done or already there:
+ * `res` says which), 1 when the ref moved under us, or a negative code.
+ */
+static int try_record(const struct attempt *a, struct run_recorded *res, git_oid *out)
+{
+	const git_tree_entry *had;
 	git_signature *author = NULL, *committer = NULL;
 	git_commit *parent = NULL;
 	git_tree *tree = NULL, *new_tree = NULL;
@@ -212,16 +236,17 @@ static int try_record(const struct attempt *a, bool *recorded, git_oid *out)
 	git_oid tip, tree_oid;
 	int ret = 0, err;
 
-	*recorded = false;
+	res->recorded = res->grown = false;
 	err = git_reference_name_to_id(&tip, a->store->repo, a->ref);
 	if (err == 0) {
 		if (git_commit_lookup(&parent, a->store->repo, &tip) < 0 ||
 		    git_commit_tree(&tree, parent) < 0)
 			goto git_fail;
-		if (git_tree_entry_byname(tree, a->entry)) {
+		if ((had = git_tree_entry_byname(tree, a->entry)) && !grows(a, had)) {
 			git_oid_cpy(out, &tip);
 			goto out;
 		}
+		res->grown = had != NULL;
 	} else if (err != GIT_ENOTFOUND) {
 		goto git_fail;
 	}
@@ -248,7 +273,7 @@ static int try_record(const struct attempt *a, bool *recorded, git_oid *out)
 	} else if (err < 0) {
 		goto git_fail;
 	} else {
-		*recorded = true;
+		res->recorded = true;
 	}
 	goto out;
 git_fail:
@@ -285,7 +310,7 @@ int runs_record(struct store *store, const struct run_record *rec, const char *d
 		const char *name, struct run_recorded *out)
 {
 	struct link l = { store, rec->pipeline_id, rec->fingerprint, 0, "" };
-	struct attempt a = { store, NULL, NULL, { { 0 } }, NULL };
+	struct attempt a = { store, NULL, NULL, { { 0 } }, NULL, data, len };
 	char *ref = NULL, *entry = NULL, *message = NULL;
 	git_oid commit;
 	int fd = -1, ret;
@@ -308,7 +333,7 @@ int runs_record(struct store *store, const struct run_record *rec, const char *d
 	if ((ret = store_lock_pipeline(store, rec->pipeline_id, &fd)) < 0)
 		goto out;
 	for (int attempt = 0;; attempt++) {
-		if ((ret = try_record(&a, &out->recorded, &commit)) <= 0)
+		if ((ret = try_record(&a, out, &commit)) <= 0)
 			break;
 		if (attempt + 1 >= MAX_CAS_ATTEMPTS) {
 			ret = dfc_hint(dfc_error(DFC_ECONFLICT,

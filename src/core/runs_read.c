@@ -60,8 +60,21 @@ static void linked_version(struct store *store, const git_commit *commit, struct
 	free(hex);
 }
 
-/* Append the run `commit` recorded (its Run trailer) to `out`. */
-static int read_run(struct store *store, const char *id, git_commit *commit, struct run_list *out)
+/* Whether `out` from `first` on holds run `run` (read from a newer commit). */
+static bool listed(const struct run_list *out, size_t first, const char *run)
+{
+	for (size_t i = first; i < out->nr; i++)
+		if (!strcmp(out->items[i].rec.id, run))
+			return true;
+	return false;
+}
+
+/*
+ * Append the run `commit` recorded (its Run trailer) to `out`, unless a
+ * newer commit (from `first` on) recorded more of it.
+ */
+static int read_run(struct store *store, const char *id, git_commit *commit, struct run_list *out,
+		    size_t first)
 {
 	char *run = trailer_value(git_commit_message(commit), TRAILER_RUN);
 	char *entry_name = NULL;
@@ -73,6 +86,10 @@ static int read_run(struct store *store, const char *id, git_commit *commit, str
 
 	if (!run || !run_id_is_valid(run) || git_commit_tree(&tree, commit) < 0) {
 		ret = unreadable(id, commit);
+		goto out;
+	}
+	if (listed(out, first, run)) {
+		ret = 0;
 		goto out;
 	}
 	entry_name = xasprintf("%s.json", run);
@@ -129,7 +146,7 @@ int runs_list(struct store *store, const char *id, struct run_list *out)
 	while (commit) {
 		git_commit *parent = NULL;
 
-		if ((ret = read_run(store, id, commit, out)) < 0)
+		if ((ret = read_run(store, id, commit, out, first)) < 0)
 			break;
 		if (git_commit_parentcount(commit) && git_commit_parent(&parent, commit, 0) < 0) {
 			ret = unreadable(id, commit);

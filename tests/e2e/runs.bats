@@ -75,6 +75,31 @@ write_record() {
 	[[ "$output" == *"file 00000000"* ]]
 }
 
+@test "a run recorded before it ended is recorded again once its record grew" {
+	create_pipeline
+	write_record "$RUN1" 1 "$(fingerprint)" unfinished
+	dfc runs import . 2> /dev/null
+	run --separate-stderr dfc runs -i "$ID" --json
+	[ "$(jq -r '.[0].status' <<< "$output")" = unfinished ]
+	printf '{"record": "end", "end": "2026-12-06T11:20:02.004000Z", "status": "failed"}\n' >> ".dfc/runs/$RUN1.json"
+	run --separate-stderr dfc runs import .
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "data-factory-cli: recorded more of run $RUN1 of $ID (version 1, failed)" ]
+	run --separate-stderr dfc runs -i "$ID" --json
+	[ "$(jq -r 'length' <<< "$output")" = 1 ]
+	[ "$(jq -r '.[0].status' <<< "$output")" = failed ]
+	[ "$(store_git rev-list --count "refs/dfc/runs/$ID")" = 2 ]
+	store_git show "refs/dfc/runs/$ID:$RUN1.json" | cmp - ".dfc/runs/$RUN1.json"
+	run --separate-stderr dfc fsck
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *", 1 run: no problems"* ]]
+	# Rewritten rather than appended to: not a later state of the run.
+	sed -i 's/lab-7/lab-8/' ".dfc/runs/$RUN1.json"
+	run --separate-stderr dfc runs import .
+	[[ "$stderr" == *"already recorded"* ]]
+	[ "$(store_git rev-list --count "refs/dfc/runs/$ID")" = 2 ]
+}
+
 @test "runs lists the runs newest first; -i takes a prefix, FILE its id; --json" {
 	create_pipeline
 	write_record "$RUN1" 1 "$(fingerprint)"
@@ -165,7 +190,7 @@ write_record() {
 	run --separate-stderr dfc fsck
 	[ "$status" -eq 3 ]
 	[[ "$output" == *"bad-run: refs/dfc/runs/$ID commit ${commit:0:12}: it changes the recorded run '$RUN1.json'"* ]]
-	[[ "$output" == *"it adds 0 runs, not one"* ]]
+	[[ "$output" == *"it records 0 runs, not one"* ]]
 	run --separate-stderr dfc fsck --json
 	[ "$(jq -r '.problems | map(.kind) | unique | join(",")' <<< "$output")" = bad-run ]
 	run --separate-stderr dfc runs -i "$ID"
@@ -340,7 +365,7 @@ run_commit() {
 	run_commit "$tree" "$(printf 'run %s\n\nRun: %s\nRun-Status: done\nPipeline-Version: %040d\n' "$RUN2" "$RUN2" 0)"
 	run --separate-stderr dfc fsck
 	[ "$status" -eq 3 ]
-	[[ "$output" == *"bad-run: "*"it adds 2 runs, not one"* ]]
+	[[ "$output" == *"bad-run: "*"it records 2 runs, not one"* ]]
 	run --separate-stderr dfc fsck --json
 	[ "$(jq -r '.problems | length' <<< "$output")" = 1 ]
 	tree=$( (store_git ls-tree "refs/dfc/runs/$ID~1"

@@ -184,6 +184,35 @@ static void test_record_twice_is_idempotent(void **state)
 	assert_string_equal(res.commit, first);
 }
 
+static void test_a_record_that_grew_is_recorded_again(void **state)
+{
+	struct fixture *f = *state;
+	struct run_recorded res;
+	struct run_list list = RUN_LIST_INIT;
+	struct run_record rec = RUN_RECORD_INIT;
+	char *text;
+
+	assert_int_equal(record_run(f, "20261206T112000Z-1-aaaa", 1, f->fp1, NULL, &res), 0);
+	assert_true(res.recorded);
+	assert_false(res.grown);
+	/* The same run, its end line appended since. */
+	assert_int_equal(record_run(f, "20261206T112000Z-1-aaaa", 1, f->fp1, "done", &res), 0);
+	assert_true(res.recorded);
+	assert_true(res.grown);
+	assert_int_equal(runs_list(&f->store, "p1", &list), 0);
+	assert_int_equal(list.nr, 1);
+	assert_string_equal(list.items[0].rec.status, "done");
+	assert_int_equal(list.items[0].version, 1);
+	run_list_release(&list);
+	/* Another file under the same name is not a later state of it. */
+	text = record_text("20261206T112000Z-1-aaaa", 2, f->fp2, "failed");
+	assert_int_equal(run_record_parse(&rec, "r.json", text, strlen(text), NULL), 0);
+	assert_int_equal(runs_record(&f->store, &rec, text, strlen(text), "r.json", &res), 0);
+	assert_false(res.recorded);
+	run_record_release(&rec);
+	free(text);
+}
+
 static void test_list_newest_first_and_find(void **state)
 {
 	struct fixture *f = *state;
@@ -293,6 +322,7 @@ int main(void)
 		T(test_record_links_the_named_version),
 		T(test_record_links_by_fingerprint_or_not_at_all),
 		T(test_record_twice_is_idempotent),
+		T(test_a_record_that_grew_is_recorded_again),
 		T(test_list_newest_first_and_find),
 		T(test_record_without_pipeline_id_is_refused),
 		T(test_files_of_a_work_folder),
