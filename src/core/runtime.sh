@@ -32,6 +32,8 @@ fi
 
 set -o pipefail
 shopt -s extglob
+# Ranges in patterns ([\x01-\x1f]) by code point, whatever the locale.
+shopt -s globasciiranges
 
 # --- The pipeline, as declared by dfc_pipeline -----------------------------
 
