@@ -32,6 +32,8 @@ fi
 
 set -o pipefail
 shopt -s extglob
+# Ranges in patterns ([\x01-\x1f]) by code point, whatever the locale.
+shopt -s globasciiranges
 
 # --- The pipeline, as declared by dfc_pipeline -----------------------------
 
@@ -195,11 +197,7 @@ dfc_dataset() {
 	DFC_DS_INDEX[$1]=$k
 	DFC_DS_ID[k]=$1
 	DFC_DS_PATH[k]=$2
-	DFC_DS_URL[k]=''
-	DFC_DS_SHA[k]=''
-	DFC_DS_BLOB[k]=''
-	DFC_DS_SIZE[k]=''
-	DFC_DS_PRODUCERS[k]=''
+	DFC_DS_URL[k]='' DFC_DS_SHA[k]='' DFC_DS_BLOB[k]='' DFC_DS_SIZE[k]='' DFC_DS_PRODUCERS[k]=''
 	shift 2
 	while (($#)); do
 		case $1 in
@@ -223,10 +221,8 @@ dfc_step() {
 	DFC_STEP_SIZE[i]=$3
 	DFC_STEP_FILE[i]=$4
 	DFC_STEP_INTERP[i]=$5
-	DFC_STEP_DEPS[i]=''
-	DFC_STEP_AFTER[i]=''
-	DFC_STEP_INPUTS[i]=''
-	DFC_STEP_OUTPUTS[i]=''
+	# Filled by the declarations that follow it (dfc_after, dfc_reads, ...).
+	DFC_STEP_DEPS[i]='' DFC_STEP_AFTER[i]='' DFC_STEP_INPUTS[i]='' DFC_STEP_OUTPUTS[i]=''
 	DFC_STEP_CMD[i]=''
 	DFC_NR_STEPS=$((i + 1))
 }

@@ -81,6 +81,16 @@ dfc_check_scripts() {
 	fi
 }
 
+# dfc_script_files I...: the script file in the run folder of each step I,
+# into DFC_PATHS.
+dfc_script_files() {
+	local i
+	DFC_PATHS=()
+	for i in "$@"; do
+		DFC_PATHS+=("${DFC_STEP_FILE[i]}")
+	done
+}
+
 # Write each selected step's script into the run folder, unless it is
 # there already with the content of its blob (the cache knows that
 # content's sha256 once the blob was written). Each content is taken out
@@ -89,12 +99,10 @@ dfc_check_scripts() {
 # signatures of all of them take one process each.
 dfc_write_scripts() {
 	local LC_ALL=C i path blob content now
-	local -a paths=() todo=() dirs=() firsts=() copies=() executables=()
+	local -a todo=() dirs=() firsts=() copies=() executables=()
 	local -A planned=() first=() text=()
-	for i in "${!DFC_SELECTED[@]}"; do
-		paths+=("${DFC_STEP_FILE[i]}")
-	done
-	dfc_hash "${paths[@]}"
+	dfc_script_files "${!DFC_SELECTED[@]}"
+	dfc_hash "${DFC_PATHS[@]}"
 	for i in "${!DFC_SELECTED[@]}"; do
 		path=${DFC_STEP_FILE[i]}
 		blob=${DFC_STEP_BLOB[i]}
@@ -153,11 +161,8 @@ dfc_write_scripts() {
 		dfc_remember_blob "$blob" "${first[$blob]}"
 	done
 	# A copy holds its blob's content: the cache takes its signature.
-	paths=()
-	for i in "${copies[@]}"; do
-		paths+=("${DFC_STEP_FILE[i]}")
-	done
-	dfc_stat "${paths[@]}"
+	dfc_script_files "${copies[@]}"
+	dfc_stat "${DFC_PATHS[@]}"
 	for i in "${copies[@]}"; do
 		path=${DFC_STEP_FILE[i]}
 		DFC_C_SIG[$path]=${DFC_SIG[$path]}

@@ -15,11 +15,11 @@ declare -a DFC_SKIPPED=()
 
 # dfc_json_string VAR TEXT: TEXT as a JSON string (quotes included) into VAR.
 dfc_json_string() {
-	local LC_ALL=C _dfc_in=$2 _dfc_out='' _dfc_c _dfc_i
-	if [[ $_dfc_in != *[$'\x01'-$'\x1f\x7f\\"']* ]]; then
-		printf -v "$1" '"%s"' "$_dfc_in"
+	if [[ $2 != *[$'\x01'-$'\x1f\x7f\\"']* ]]; then
+		printf -v "$1" '"%s"' "$2"
 		return
 	fi
+	local LC_ALL=C _dfc_in=$2 _dfc_out='' _dfc_c _dfc_i
 	for ((_dfc_i = 0; _dfc_i < ${#_dfc_in}; _dfc_i++)); do
 		_dfc_c=${_dfc_in:_dfc_i:1}
 		case $_dfc_c in
@@ -29,6 +29,29 @@ dfc_json_string() {
 		esac
 	done
 	printf -v "$1" '"%s"' "$_dfc_out"
+}
+
+# dfc_json_strings VAR WORD...: the WORDs as JSON strings separated by
+# ", " (the inside of an array) into VAR; one printf when none needs an
+# escape, as is usual.
+dfc_json_strings() {
+	local _dfc_var=$1 _dfc_all _dfc_word _dfc_list=''
+	shift
+	if (($# == 0)); then
+		printf -v "$_dfc_var" ''
+		return
+	fi
+	printf -v _dfc_all '%s ' "$@"
+	if [[ $_dfc_all != *[$'\x01'-$'\x1f\x7f\\"']* ]]; then
+		printf -v _dfc_all '"%s", ' "$@"
+		printf -v "$_dfc_var" '%s' "${_dfc_all%, }"
+		return
+	fi
+	for _dfc_word in "$@"; do
+		dfc_json_string _dfc_word "$_dfc_word"
+		_dfc_list+="${_dfc_list:+, }$_dfc_word"
+	done
+	printf -v "$_dfc_var" '%s' "$_dfc_list"
 }
 
 # dfc_json_or_null VAR TEXT: TEXT as a JSON string, or null when empty.
@@ -41,14 +64,20 @@ dfc_json_or_null() {
 }
 
 # dfc_json_time VAR MICROSECONDS: a dfc_now value as a JSON string, ISO
-# 8601 in UTC with microseconds.
+# 8601 in UTC with microseconds. The date and time of the last second asked
+# for is kept: formatting it in UTC costs a time zone switch.
+DFC_TIME_SECOND='' DFC_TIME_TEXT=''
 dfc_json_time() {
 	local us=$2
 	if ((${#us} < 7)); then
 		us=0000000$us
 		us=${us: -7}
 	fi
-	TZ=UTC0 printf -v "$1" '"%(%Y-%m-%dT%H:%M:%S)T.%sZ"' "${us:0:${#us}-6}" "${us: -6}"
+	if [[ ${us:0:${#us}-6} != "$DFC_TIME_SECOND" ]]; then
+		DFC_TIME_SECOND=${us:0:${#us}-6}
+		TZ=UTC0 printf -v DFC_TIME_TEXT '%(%Y-%m-%dT%H:%M:%S)T' "$DFC_TIME_SECOND"
+	fi
+	printf -v "$1" '"%s.%sZ"' "$DFC_TIME_TEXT" "${us: -6}"
 }
 
 # dfc_record_line TEXT: append one line to the record, in one write.
@@ -140,19 +169,25 @@ dfc_record_begin() {
 # dfc_record_files VAR K...: the datasets K as a JSON array, each with its
 # id, path, size and sha256 as last hashed (null when missing).
 dfc_record_files() {
-	local var=$1 k p id path sig sha list=''
+	local var=$1 k p id path sig sha entry list=''
 	shift
 	for k in "$@"; do
 		p=${DFC_DS_PATH[k]}
-		dfc_json_string id "${DFC_DS_ID[k]}"
-		dfc_json_string path "$p"
+		if [[ $p != *[$'\x01'-$'\x1f\x7f\\"']* ]]; then
+			path="\"$p\"" # and ids never need an escape
+			id="\"${DFC_DS_ID[k]}\""
+		else
+			dfc_json_string id "${DFC_DS_ID[k]}"
+			dfc_json_string path "$p"
+		fi
 		sig=${DFC_SIG[$p]:-}
 		sha=${DFC_SHA[$p]:--}
 		if [[ -z $sig || $sha == - ]]; then
-			list+="${list:+, }{\"id\": $id, \"path\": $path, \"size\": null, \"sha256\": null}"
+			entry="{\"id\": $id, \"path\": $path, \"size\": null, \"sha256\": null}"
 		else
-			list+="${list:+, }{\"id\": $id, \"path\": $path, \"size\": ${sig%% *}, \"sha256\": \"$sha\"}"
+			entry="{\"id\": $id, \"path\": $path, \"size\": ${sig%% *}, \"sha256\": \"$sha\"}"
 		fi
+		list+="${list:+, }$entry"
 	done
 	printf -v "$var" '[%s]' "$list"
 }
@@ -160,24 +195,20 @@ dfc_record_files() {
 # dfc_record_step I OUTCOME STATUS: the `step` line of step I, which ran
 # (its files hashed since) or failed.
 dfc_record_step() {
-	local i=$1 outcome=$2 status=$3 id why start end cmd='' word d inputs outputs
+	local i=$1 outcome=$2 status=$3 why start end cmd inputs outputs
 	if [[ -z $DFC_RECORD_FD ]]; then
 		return 0
 	fi
 	local -n argv=DFC_ARGV_$i
-	dfc_json_string id "${DFC_STEP_ID[i]}"
 	dfc_json_string why "${DFC_STEP_WHY[i]:-}"
 	dfc_json_time start "${DFC_STEP_T0[i]:-0}"
 	dfc_json_time end "${DFC_STEP_T1[i]:-0}"
-	for d in "${!argv[@]}"; do
-		dfc_json_string word "${argv[d]}"
-		cmd+="${cmd:+, }$word"
-	done
+	dfc_json_strings cmd "${argv[@]}"
 	# shellcheck disable=SC2086 # lists of indices
 	dfc_record_files inputs ${DFC_STEP_INPUTS[i]}
 	# shellcheck disable=SC2086
 	dfc_record_files outputs ${DFC_STEP_OUTPUTS[i]}
-	dfc_record_line "{\"record\": \"step\", \"step\": $id, \"outcome\": \"$outcome\", \"reason\": $why, \"exit\": $status, \"command\": [$cmd], \"start\": $start, \"end\": $end, \"inputs\": $inputs, \"outputs\": $outputs}"
+	dfc_record_line "{\"record\": \"step\", \"step\": \"${DFC_STEP_ID[i]}\", \"outcome\": \"$outcome\", \"reason\": $why, \"exit\": $status, \"command\": [$cmd], \"start\": $start, \"end\": $end, \"inputs\": $inputs, \"outputs\": $outputs}"
 }
 
 # dfc_record_failed I STATUS: the `step` line of step I, which failed: its
@@ -195,15 +226,17 @@ dfc_record_failed() {
 # dfc_record_skipped: the `skipped` line of the steps found up to date so
 # far (DFC_SKIPPED), if any.
 dfc_record_skipped() {
-	local list='' i word
+	local list i
+	local -a ids=()
 	if [[ -z $DFC_RECORD_FD ]] || ((${#DFC_SKIPPED[@]} == 0)); then
 		return 0
 	fi
 	for i in "${DFC_SKIPPED[@]}"; do
-		dfc_json_string word "${DFC_STEP_ID[i]}"
-		list+="${list:+, }$word"
+		ids+=("${DFC_STEP_ID[i]}")
 	done
-	dfc_record_line "{\"record\": \"skipped\", \"steps\": [$list]}"
+	# Node ids are [A-Za-z0-9_.-] (checked when the script was generated).
+	printf -v list '"%s", ' "${ids[@]}"
+	dfc_record_line "{\"record\": \"skipped\", \"steps\": [${list%, }]}"
 }
 
 # dfc_record_end STATUS RAN FAILED NOT_RUN: the `skipped` line (when a step
