@@ -30,6 +30,7 @@ static const struct command *const commands[] = {
 	&cmd_config,
 	&cmd_fsck,
 	&cmd_runs,
+	&cmd_report,
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

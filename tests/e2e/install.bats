@@ -36,12 +36,18 @@ install_into() { # PREFIX
 	cmake --install "$BUILD_DIR" --prefix "$1" >/dev/null
 }
 
-# The .deb built by CPack from the build folder, once per file: its path in $DEB.
+# The .deb built by CPack, as the README makes it, from a build linked
+# against the shared libraries (once per file): its path in $DEB.
 build_deb() {
-	local out=$BATS_FILE_TMPDIR/pkg
+	local out=$BATS_FILE_TMPDIR/pkg build=$BATS_FILE_TMPDIR/build-deb
 	if ! compgen -G "$out/*.deb" >/dev/null; then
 		mkdir -p "$out"
-		cpack --config "$BUILD_DIR/CPackConfig.cmake" -G DEB -B "$out" >"$out/cpack.log" 2>&1 || {
+		{
+			cmake -S "$DFC_SOURCE_DIR" -B "$build" -DCMAKE_BUILD_TYPE=Release \
+				-DDFC_STATIC_DEPS=OFF -DDFC_TESTS=OFF &&
+				cmake --build "$build" -j"$(nproc)" &&
+				cpack --config "$build/CPackConfig.cmake" -G DEB -B "$out"
+		} >"$out/cpack.log" 2>&1 || {
 			cat "$out/cpack.log" >&2
 			return 1
 		}
