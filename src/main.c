@@ -31,6 +31,7 @@ static const struct command *const commands[] = {
 	&cmd_fsck,
 	&cmd_runs,
 	&cmd_report,
+	&cmd_lineage,
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -136,6 +136,7 @@ extern const struct command cmd_config;
 extern const struct command cmd_fsck;
 extern const struct command cmd_runs;
 extern const struct command cmd_report;
+extern const struct command cmd_lineage;
 
 /** The global options, accepted before or after any command. */
 extern const struct opt global_options[];
