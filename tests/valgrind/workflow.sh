@@ -194,15 +194,16 @@ SH
 step run-failing 4 run -f failing.json
 check run-failing grep -q "step 'boom' failed" "$logs/run-failing.err"
 
-# runs: a record as a generated script writes it (docs/run-record.md).
+# runs: a record as a generated script writes it (docs/run-record.md), of
+# a day no run of this workflow has, so that a prefix of its id is its own.
 fp=$(git --git-dir="$DATA_FACTORY_HOME/repo.git" log -1 --format='%(trailers:key=Content-Fingerprint,valueonly)' "pipelines/$id" | head -1)
-run_id=20261206T112000Z-4242-1a2b
+run_id=20200106T112000Z-4242-1a2b
 mkdir -p rec/.dfc/runs
 {
-	printf '{"record": "run", "format": 1, "run": "%s", "pipeline": {"id": "%s", "version": 2, "fingerprint": "%s"}, "host": "h", "start": "2026-12-06T11:20:00.123456Z"}\n' "$run_id" "$id" "$fp"
-	printf '{"record": "step", "step": "clean", "outcome": "ran", "reason": "never run", "exit": 0, "start": "2026-12-06T11:20:00.2Z", "end": "2026-12-06T11:20:01.9Z", "inputs": [{"id": "raw", "path": "data/raw.csv", "size": 8, "sha256": "e3b0"}], "outputs": []}\n'
+	printf '{"record": "run", "format": 1, "run": "%s", "pipeline": {"id": "%s", "version": 2, "fingerprint": "%s"}, "host": "h", "start": "2020-01-06T11:20:00.123456Z"}\n' "$run_id" "$id" "$fp"
+	printf '{"record": "step", "step": "clean", "outcome": "ran", "reason": "never run", "exit": 0, "start": "2020-01-06T11:20:00.2Z", "end": "2020-01-06T11:20:01.9Z", "inputs": [{"id": "raw", "path": "data/raw.csv", "size": 8, "sha256": "e3b0"}], "outputs": []}\n'
 	printf '{"record": "skipped", "steps": ["count"]}\n'
-	printf '{"record": "end", "end": "2026-12-06T11:20:02Z", "status": "done"}\n'
+	printf '{"record": "end", "end": "2020-01-06T11:20:02Z", "status": "done"}\n'
 } > "rec/.dfc/runs/$run_id.json"
 step runs-import 0 runs import rec
 check runs-import grep -q "recorded run $run_id of $id (version [0-9]*)" "$logs/runs-import.err"
@@ -217,6 +218,16 @@ step runs-fsck 0 fsck
 printf '{"record": "run", "format": 1, "run": "../x"}\n' > rec/.dfc/runs/20261206T112001Z-1-abcd.json
 step runs-import-hostile 6 runs import rec
 step runs-show-unknown 7 runs show 2030
+
+# lineage and report of what `run` wrote above.
+step lineage 0 lineage data/total.txt
+check lineage grep -q "written by step count of run " "$logs/lineage.out"
+step lineage-json 0 lineage --format json data/total.txt
+step lineage-dot 0 lineage --format dot data/total.txt
+step lineage-unknown 7 lineage pipeline.json
+step report 0 report -i "$id" -o report.html
+check report grep -q '<svg class="graph"' report.html
+step report-mermaid 0 report --format mermaid -i "$id"
 
 # hooks, in a git repository of the user's own.
 mkdir repo
