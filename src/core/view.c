@@ -3,11 +3,15 @@
 
 #include "dfc/error.h"
 #include "dfc/fs.h"
+#include "dfc/ids.h"
 #include "dfc/xalloc.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 char *view_version_path(const char *dir, const char *id, int version)
 {
@@ -29,17 +33,46 @@ int view_write_version(const char *dir, const char *id, int version,
 	return ret;
 }
 
+/* The decimal digits of `v` into `out` (no NUL); returns how many. */
+static size_t decimal(char out[16], unsigned v)
+{
+	char rev[16];
+	size_t n = 0, len;
+
+	do
+		rev[n++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	for (len = n; n; n--)
+		*out++ = rev[n - 1];
+	return len;
+}
+
 /*
  * The state file's text for versions 1 to `latest`, exactly as
  * canonical_dump() writes that object (test_view.c checks it): written
- * directly, as this is read back and compared on every update, and its
- * length grows with the history.
+ * directly, without printf, as an update reads it back and writes it
+ * again, and it grows with the history (SPEC §11: the cost of an update
+ * does not).
  */
 static void state_text(struct buf *out, const char *id, int latest)
 {
+	size_t id_len = strlen(id), n;
+	char num[16];
+
 	buf_addf(out, "{\n  \"latest_version\": %d,\n  \"versions\": {", latest);
-	for (int v = 1; v <= latest; v++)
-		buf_addf(out, "%s\n    \"%d\": \"%s_%d.json\"", v > 1 ? "," : "", v, id, v);
+	buf_grow(out, (size_t)(latest > 0 ? latest : 0) * (id_len + 40));
+	for (int v = 1; v <= latest; v++) {
+		n = decimal(num, (unsigned)v);
+		if (v > 1)
+			buf_addch(out, ',');
+		buf_add(out, "\n    \"", 6);
+		buf_add(out, num, n);
+		buf_add(out, "\": \"", 4);
+		buf_add(out, id, id_len);
+		buf_addch(out, '_');
+		buf_add(out, num, n);
+		buf_add(out, ".json\"", 6);
+	}
 	buf_adds(out, latest ? "\n  }\n}\n" : "}\n}\n");
 }
 
@@ -58,15 +91,18 @@ int view_write_state(const char *dir, const char *id, int latest)
 
 bool view_has_versions(const char *dir, const char *id, int latest)
 {
-	bool all = true;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char name[PIPELINE_ID_MAX + 32];
+	struct stat st;
+	bool all = fd >= 0;
 
-	/* A stat each: cheap next to the commit walk a repair takes. */
+	/* A stat each, relative to the folder: ~1 µs, a third of a ms for 300. */
 	for (int v = latest; all && v >= 1; v--) {
-		char *path = view_version_path(dir, id, v);
-
-		all = fs_exists(path);
-		free(path);
+		snprintf(name, sizeof(name), "%s_%d.json", id, v);
+		all = fstatat(fd, name, &st, 0) == 0;
 	}
+	if (fd >= 0)
+		close(fd);
 	return all;
 }
 
