@@ -62,6 +62,12 @@ struct generate_input {
 	const char *regenerate;
 	/** The version it was read from (local or catalog); 0 for a file. */
 	int version;
+	/**
+	 * That version's content fingerprint (fingerprint.h), as its trailer
+	 * records it, or NULL: computed from the pipeline and its scripts
+	 * (which costs a canonical form of the whole pipeline).
+	 */
+	const char *fingerprint;
 	enum generate_target target;
 	/** Slurm: options for every job (borrowed; each starts with '-'). */
 	const char *const *sbatch_args;

@@ -180,6 +180,7 @@ static int from_local(struct cmd_ctx *ctx, struct gen_source *src, const struct 
 		return ret;
 	src->origin = xasprintf("pipeline %s version %d (local)", req->id, src->info.version);
 	src->input.version = src->info.version;
+	src->input.fingerprint = src->info.fingerprint;
 	src->regenerate = xasprintf(PROG " generate -i %s -v %d", req->id, src->info.version);
 	src->input.pipeline = src->root;
 	src->input.scripts = &src->scripts;
@@ -292,6 +293,7 @@ static int from_catalog(struct cmd_ctx *ctx, struct gen_source *src, const struc
 	}
 	src->origin = xasprintf("pipeline %s version %d (catalog)", id, src->cv.version);
 	src->input.version = src->cv.version;
+	src->input.fingerprint = src->cv.fingerprint[0] ? src->cv.fingerprint : NULL;
 	src->regenerate =
 		xasprintf(PROG " generate -i %s -v %d --from-catalog", id, src->cv.version);
 	src->input.pipeline = src->root;

@@ -306,15 +306,21 @@ static void add_identity(struct buf *out, const struct gen *g)
 {
 	const json_t *root = g->in->pipeline;
 	const char *id = json_string_value(json_object_get(root, "id"));
-	json_t *blobs = json_object();
 	char fingerprint[FINGERPRINT_SIZE];
 	char version[16] = "";
 
-	for (size_t v = 0; v < g->dag.nr_nodes; v++)
-		if (g->nodes[v].script)
-			json_object_set_new(blobs, g->dag.ids[v], json_string(g->nodes[v].blob));
-	content_fingerprint(fingerprint, root, blobs);
-	json_decref(blobs);
+	if (g->in->fingerprint && strlen(g->in->fingerprint) == FINGERPRINT_SIZE - 1) {
+		memcpy(fingerprint, g->in->fingerprint, FINGERPRINT_SIZE);
+	} else {
+		json_t *blobs = json_object();
+
+		for (size_t v = 0; v < g->dag.nr_nodes; v++)
+			if (g->nodes[v].script)
+				json_object_set_new(blobs, g->dag.ids[v],
+						    json_string(g->nodes[v].blob));
+		content_fingerprint(fingerprint, root, blobs);
+		json_decref(blobs);
+	}
 	if (g->in->version > 0)
 		snprintf(version, sizeof(version), "%d", g->in->version);
 	gen_add_shown_word(out, id && pipeline_id_is_safe(id) ? id : "");
