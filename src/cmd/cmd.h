@@ -203,6 +203,12 @@ int cmd_resolve_id(struct cmd_ctx *ctx, const char **id);
  */
 void cmd_print_json(json_t *value);
 
+/**
+ * Write `out` to the file `path`, replaced atomically (fs_write_atomic(),
+ * `mode` for a new file), or to standard output when `path` is NULL or "-".
+ */
+int cmd_write_output(const char *path, const struct buf *out, int mode);
+
 /** Room for a time as cmd_format_time() writes it. */
 #define CMD_TIME_SIZE 64
 

@@ -89,13 +89,9 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((ret = gen_source_load(ctx, &src, &req)) < 0 ||
 	    (ret = generate_script(&out, &src.input)) < 0)
 		goto out;
-	if (output) {
-		ret = fs_write_atomic(output, out.data, out.len, 0755);
-		if (ret == 0 && ctx->verbose)
-			cmd_note(ctx, "wrote %s (%zu bytes)", output, out.len);
-	} else {
-		fwrite(out.data, 1, out.len, stdout);
-	}
+	if ((ret = cmd_write_output(output, &out, 0755)) == 0 && output && strcmp(output, "-") &&
+	    ctx->verbose)
+		cmd_note(ctx, "wrote %s (%zu bytes)", output, out.len);
 out:
 	strvec_release(&sbatch_args);
 	buf_release(&out);

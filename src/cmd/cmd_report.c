@@ -103,12 +103,8 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 		report_mermaid(&out, rec);
 	else
 		report_html(&out, rec, pipeline, linked);
-	if (output && strcmp(output, "-")) {
-		if ((ret = fs_write_atomic(output, out.data, out.len, -1)) == 0)
-			cmd_note(ctx, "wrote the report of run %s to %s", rec->id, output);
-	} else {
-		fwrite(out.data, 1, out.len, stdout);
-	}
+	if ((ret = cmd_write_output(output, &out, -1)) == 0 && output && strcmp(output, "-"))
+		cmd_note(ctx, "wrote the report of run %s to %s", rec->id, output);
 out:
 	json_decref(pipeline);
 	run_list_release(&found);

@@ -342,3 +342,11 @@ void working_file_release(struct working_file *wf)
 	script_files_release(&wf->scripts);
 	wf->path = NULL;
 }
+
+int cmd_write_output(const char *path, const struct buf *out, int mode)
+{
+	if (path && strcmp(path, "-"))
+		return fs_write_atomic(path, out->data, out->len, mode);
+	fwrite(out->data, 1, out->len, stdout);
+	return 0;
+}

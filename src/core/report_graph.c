@@ -19,6 +19,15 @@
 /* Longest id or path drawn in a box; the whole one is in its tooltip. */
 #define LABEL_MAX 22
 
+/* Node `id` of `type`, unless `seen` has it already. */
+static void add_node(json_t *nodes, json_t *seen, const char *id, const char *type)
+{
+	if (json_object_get(seen, id))
+		return;
+	json_object_set_new(seen, id, json_true());
+	json_array_append_new(nodes, json_pack("{s:s,s:s}", "id", id, "type", type));
+}
+
 /*
  * The pipeline of the record alone, for a run whose pipeline is not at
  * hand: each step that ran or failed with its inputs and outputs, and the
@@ -36,42 +45,22 @@ static json_t *pipeline_of_record(const struct run_record *rec)
 
 		if (!sid || json_object_get(seen, sid))
 			continue;
-		json_object_set_new(seen, sid, json_true());
-		json_array_append_new(nodes, json_pack("{s:s,s:s}", "id", sid, "type", "script"));
-		json_array_foreach (json_object_get(step, "inputs"), k, file) {
-			const char *did = json_string_value(json_object_get(file, "id"));
+		add_node(nodes, seen, sid, "script");
+		for (int out = 0; out < 2; out++)
+			json_array_foreach (json_object_get(step, out ? "outputs" : "inputs"), k, file) {
+				const char *did = json_string_value(json_object_get(file, "id"));
 
-			if (!did)
-				continue;
-			if (!json_object_get(seen, did)) {
-				json_object_set_new(seen, did, json_true());
-				json_array_append_new(nodes, json_pack("{s:s,s:s}", "id", did, "type",
-								       "dataset"));
+				if (!did)
+					continue;
+				add_node(nodes, seen, did, "dataset");
+				json_array_append_new(edges, json_pack("{s:s,s:s}", "from",
+								       out ? sid : did, "to",
+								       out ? did : sid));
 			}
-			json_array_append_new(edges, json_pack("{s:s,s:s}", "from", did, "to", sid));
-		}
-		json_array_foreach (json_object_get(step, "outputs"), k, file) {
-			const char *did = json_string_value(json_object_get(file, "id"));
-
-			if (!did)
-				continue;
-			if (!json_object_get(seen, did)) {
-				json_object_set_new(seen, did, json_true());
-				json_array_append_new(nodes, json_pack("{s:s,s:s}", "id", did, "type",
-								       "dataset"));
-			}
-			json_array_append_new(edges, json_pack("{s:s,s:s}", "from", sid, "to", did));
-		}
 	}
-	json_array_foreach (rec->skipped, i, id) {
-		const char *sid = json_string_value(id);
-
-		if (sid && !json_object_get(seen, sid)) {
-			json_object_set_new(seen, sid, json_true());
-			json_array_append_new(nodes, json_pack("{s:s,s:s}", "id", sid, "type",
-							       "script"));
-		}
-	}
+	json_array_foreach (rec->skipped, i, id)
+		if (json_string_value(id))
+			add_node(nodes, seen, json_string_value(id), "script");
 	json_decref(seen);
 	return root;
 }
