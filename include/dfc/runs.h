@@ -15,7 +15,8 @@
  * already in the tip's tree is not recorded again, unless its record grew
  * since (a run recorded before it ended, whose lines were appended to
  * after: that commit replaces the run's file). runs.c records;
- * runs_read.c lists and reads back.
+ * runs_read.c lists and reads back; runs_merge.c takes the runs of another
+ * history of the same ref (a catalog's) into it.
  */
 #ifndef DFC_RUNS_H
 #define DFC_RUNS_H
@@ -117,5 +118,43 @@ int runs_list_pipelines(struct store *store, struct strvec *out);
  * to). DFC_ENOTFOUND when none; DFC_EUSAGE when several start with it.
  */
 int runs_find(struct store *store, const char *id, const char *given, struct run_list *out);
+
+/** What runs_merge() did. */
+struct runs_merged {
+	/** Whether the local ref exists (after the merge). */
+	bool has_tip;
+	/** The local ref's tip after the merge. */
+	git_oid tip;
+	/** Runs (or records grown since) taken from the other history. */
+	size_t taken;
+	/** Runs (or records grown since) the local ref has that the other lacks. */
+	size_t ahead;
+};
+
+/**
+ * Take into `refs/dfc/runs/<id>` the runs of `theirs` (a commit of another
+ * history of that ref, a catalog's; NULL: none) that it lacks, so that
+ * afterwards the ref holds the union of both, by run id, and descends from
+ * `theirs` (a later push of it is a fast-forward):
+ *
+ * - no local ref, or the local tip an ancestor of `theirs`: the ref moves
+ *   to `theirs`;
+ * - `theirs` an ancestor of the local tip (or the same): nothing changes;
+ * - else the local commits since the common ancestor are recorded again,
+ *   oldest first, on top of `theirs` (same message, author and committer),
+ *   except those whose run `theirs` holds with the same bytes or more.
+ *
+ * A run that both hold with different bytes, neither a beginning of the
+ * other, is DFC_ECONFLICT, nothing changed. Under the pipeline's writers'
+ * lock, moved with a compare-and-swap like runs_record().
+ */
+int runs_merge(struct store *store, const char *id, const git_oid *theirs,
+	       struct runs_merged *out);
+
+/**
+ * How many entries of `tree` are not in `other` with the same blob (runs
+ * added or grown); all of them when `other` is NULL.
+ */
+size_t runs_tree_new(const git_tree *tree, const git_tree *other);
 
 #endif

@@ -92,19 +92,26 @@ out:
 	return ok;
 }
 
-/* The Pipeline-Version trailer: a version commit of this pipeline, when there. */
+/*
+ * The Pipeline-Version trailer: a version commit of this pipeline, when
+ * there. A commit this store does not have is the version of the home the
+ * run was recorded in, taken from the catalog (share --runs, sync).
+ */
 static void check_version_link(struct run_walk *w, const git_commit *commit)
 {
 	char *hex = trailer_value(git_commit_message(commit), TRAILER_VERSION);
 	git_commit *version = NULL;
 	char *of = NULL;
 	git_oid oid;
+	int err = 0;
 
 	if (!hex)
 		return;
 	if (strlen(hex) != GIT_OID_HEXSZ || git_oid_fromstr(&oid, hex) < 0 ||
-	    git_commit_lookup(&version, w->c->store->repo, &oid) < 0 ||
-	    !(of = trailer_value(git_commit_message(version), TRAILER_ID)) || strcmp(of, w->id))
+	    ((err = git_commit_lookup(&version, w->c->store->repo, &oid)) < 0 &&
+	     err != GIT_ENOTFOUND) ||
+	    (version && (!(of = trailer_value(git_commit_message(version), TRAILER_ID)) ||
+			 strcmp(of, w->id))))
 		bad_run(w, TRAILER_VERSION " does not name a version commit of %s", w->id);
 	git_error_clear();
 	git_commit_free(version);
