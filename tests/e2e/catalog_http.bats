@@ -244,7 +244,8 @@ access_log_lines() {
 	[ "$status" -eq 0 ]
 	[ "$(git_server_log_count "$fetches" $((before + 1)))" -eq $((before + 1)) ]
 	store_git rev-parse -q --verify "refs/remotes/catalog/runs/$ID"
-	! store_git rev-parse -q --verify "refs/dfc/runs/$ID"
+	run store_git rev-parse -q --verify "refs/dfc/runs/$ID"
+	[ "$status" -ne 0 ]
 	before=$((before + 1))
 	run --separate-stderr dfc sync pipeline.json
 	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
@@ -256,6 +257,7 @@ access_log_lines() {
 @test "a catalog whose guard refuses run refs: share --runs exits 8 saying so, the version is shared" {
 	new_catalog
 	# A guard from before shared runs: refs/dfc/ is not a catalog ref.
+	# shellcheck disable=SC2016 # the hook's own variables
 	printf '#!/bin/sh\nwhile read -r o n r; do case $r in refs/dfc/*) echo "refused: $r" >&2; exit 1 ;; esac; done\n' \
 		> "$GIT_SERVER_REPOS/$REPO.git/hooks/pre-receive"
 	chmod 0755 "$GIT_SERVER_REPOS/$REPO.git/hooks/pre-receive"

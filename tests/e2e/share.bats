@@ -185,7 +185,8 @@ catalog_git() {
 	[ "$status" -eq 0 ]
 	[ "$output" = 1 ]
 	[[ "$stderr" == *"no runs of '$ID' are recorded: nothing to push"* ]]
-	! catalog_git rev-parse -q --verify "refs/dfc/runs/$ID"
+	run catalog_git rev-parse -q --verify "refs/dfc/runs/$ID"
+	[ "$status" -ne 0 ]
 	dfc run -i "$ID" > /dev/null 2>&1
 	run --separate-stderr dfc share -i "$ID" --runs
 	[ "$status" -eq 0 ]
