@@ -1,7 +1,7 @@
 /*
  * catalog_internal.h - what the files of the catalog share with each other
  * (catalog_remote.c, catalog_lock.c, catalog_fetch.c, catalog_read.c for
- * catalog_share.c). Not an API: every other module goes through the
+ * catalog_share.c and catalog_runs.c). Not an API: every other module goes through the
  * catalog's public headers (catalog.h, catalog_fetch.h, catalog_read.h,
  * catalog_compare.h, catalog_share.h).
  */

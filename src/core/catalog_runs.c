@@ -106,8 +106,9 @@ int catalog_share_runs(struct catalog *cat, const char *id, struct share_runs_re
 		had_before = had;
 		git_oid_cpy(&before, &theirs);
 	}
-	ret = dfc_hint(dfc_error(DFC_ECONFLICT, "other writers kept sharing runs of '%s' first", id),
-		       "try again");
+	ret = dfc_hint(
+		dfc_error(DFC_ECONFLICT, "other writers kept sharing runs of '%s' first", id),
+		"try again");
 out:
 	fs_unlock(fd);
 	fs_unlock(home_fd);

@@ -1,4 +1,4 @@
-/* runs_merge.c - the runs of another history of a pipeline's run ref (a catalog's) taken into it. */
+/* runs_merge.c - the runs of another history of a run ref (a catalog's) taken in by run id. */
 #include "dfc/runs.h"
 
 #include "dfc/error.h"
@@ -48,14 +48,15 @@ static int begins(git_repository *repo, const git_oid *a, const git_oid *b, bool
 
 static int conflict(const char *id, const char *run)
 {
-	return dfc_hint(dfc_error(DFC_ECONFLICT,
-				  "run %s of '%s' is recorded here and in the catalog with different "
-				  "records, neither the beginning of the other; no runs were taken",
-				  run, id),
-			"a run id is one run's start time, process and random digits, so one of "
-			"the two was changed after it was recorded: run 'data-factory-cli fsck' "
-			"here, and have the catalog's runs checked with it where they were shared "
-			"from");
+	return dfc_hint(
+		dfc_error(DFC_ECONFLICT,
+			  "run %s of '%s' is recorded here and in the catalog with different "
+			  "records, neither the beginning of the other; no runs were taken",
+			  run, id),
+		"a run id is one run's start time, process and random digits, so one of "
+		"the two was changed after it was recorded: run 'data-factory-cli fsck' "
+		"here, and have the catalog's runs checked with it where they were shared "
+		"from");
 }
 
 /*
@@ -70,6 +71,7 @@ static int replay(git_repository *repo, const char *id, git_commit *commit, git_
 	git_tree *mine = NULL, *base = NULL, *tree = NULL;
 	git_treebuilder *tb = NULL;
 	const git_tree_entry *entry, *had;
+	const git_oid *blob;
 	git_oid tree_oid, oid;
 	git_commit *next = NULL;
 	bool skip = false;
@@ -77,8 +79,9 @@ static int replay(git_repository *repo, const char *id, git_commit *commit, git_
 
 	if (!run || git_commit_tree(&mine, commit) < 0 || git_commit_tree(&base, *cur) < 0 ||
 	    !(entry = git_tree_entry_byname(mine, name))) {
-		ret = dfc_hint(dfc_error(DFC_EINTERNAL, "the runs of '%s' cannot be read at commit %.12s",
-					 id, git_oid_tostr_s(git_commit_id(commit))),
+		ret = dfc_hint(dfc_error(DFC_EINTERNAL,
+					 "the runs of '%s' cannot be read at commit %.12s", id,
+					 git_oid_tostr_s(git_commit_id(commit))),
 			       "run 'data-factory-cli fsck'");
 		goto out;
 	}
@@ -99,9 +102,11 @@ static int replay(git_repository *repo, const char *id, git_commit *commit, git_
 	}
 	if (skip)
 		goto out;
+	blob = git_tree_entry_id(entry);
 	if (git_treebuilder_new(&tb, repo, base) < 0 ||
-	    git_treebuilder_insert(NULL, tb, name, git_tree_entry_id(entry), GIT_FILEMODE_BLOB) < 0 ||
-	    git_treebuilder_write(&tree_oid, tb) < 0 || git_tree_lookup(&tree, repo, &tree_oid) < 0 ||
+	    git_treebuilder_insert(NULL, tb, name, blob, GIT_FILEMODE_BLOB) < 0 ||
+	    git_treebuilder_write(&tree_oid, tb) < 0 ||
+	    git_tree_lookup(&tree, repo, &tree_oid) < 0 ||
 	    git_commit_create(&oid, repo, NULL, git_commit_author(commit),
 			      git_commit_committer(commit), git_commit_message_encoding(commit),
 			      git_commit_message(commit), tree, 1, (const git_commit **)cur) < 0 ||
@@ -217,7 +222,8 @@ static int try_merge(struct store *store, const char *id, const char *ref, const
 	}
 	if (!has_tip || git_graph_descendant_of(repo, theirs, &tip) == 1) {
 		git_oid_cpy(&next, theirs);
-	} else if (git_oid_equal(&tip, theirs) || git_graph_descendant_of(repo, &tip, theirs) == 1) {
+	} else if (git_oid_equal(&tip, theirs) ||
+		   git_graph_descendant_of(repo, &tip, theirs) == 1) {
 		git_oid_cpy(&next, &tip);
 	} else {
 		git_error_clear();
@@ -255,8 +261,7 @@ out:
 	return ret;
 }
 
-int runs_merge(struct store *store, const char *id, const git_oid *theirs,
-	       struct runs_merged *out)
+int runs_merge(struct store *store, const char *id, const git_oid *theirs, struct runs_merged *out)
 {
 	char *ref = refs_runs(id);
 	int fd = -1, ret;

@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REF "refs/dfc/runs/p1"
+#define REF   "refs/dfc/runs/p1"
 #define RUN_A "20261206T112000Z-1-aaaa"
 #define RUN_B "20261207T080000Z-2-bbbb"
 #define RUN_C "20261208T090000Z-3-cccc"
