@@ -236,3 +236,26 @@ check_shared_runs() {
 	[[ "$output" == *"pre-receive: refused: refs/dfc/runs/$ID: non-fast-forward"* ]]
 	[ "$(git --git-dir="$catalog" rev-parse "refs/dfc/runs/$ID")" = "$before" ]
 }
+
+@test "share --runs from two homes at once over HTTP: both land, the catalog holds the union" {
+	url=$(git_server_new_repo "team-$BATS_TEST_NUMBER")
+	export DATA_FACTORY_TOKEN=$GIT_SERVER_TOKEN
+	start_team "$url"
+	as alice run -f pipeline.json > /dev/null 2>&1
+	as bob run -f pipeline.json > /dev/null 2>&1
+	pids=()
+	for who in alice bob alice bob; do
+		as "$who" share -f pipeline.json --runs > /dev/null 2>&1 &
+		pids+=($!)
+	done
+	for pid in "${pids[@]}"; do wait "$pid"; done
+	catalog=$GIT_SERVER_REPOS/team-$BATS_TEST_NUMBER.git
+	as alice sync pipeline.json
+	as bob sync pipeline.json
+	want=$( (run_ids alice; run_ids bob) | sort -u)
+	[ "$(echo "$want" | wc -l)" -eq 2 ]
+	[ "$(git --git-dir="$catalog" ls-tree --name-only "refs/dfc/runs/$ID" | sed 's/\.json$//' | sort)" = "$want" ]
+	[ "$(run_ids alice | sort)" = "$want" ]
+	[ "$(run_ids bob | sort)" = "$want" ]
+	[ "$(git --git-dir="$catalog" rev-list --merges "refs/dfc/runs/$ID" | wc -l)" -eq 0 ]
+}
