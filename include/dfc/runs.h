@@ -79,6 +79,14 @@ int runs_check_recordable(const struct run_record *rec, const char *name);
 int runs_record(struct store *store, const struct run_record *rec, const char *data, size_t len,
 		const char *name, struct run_recorded *out);
 
+/**
+ * The newest local version of `id` whose content fingerprint is
+ * `fingerprint` (40 hex digits, or "" for none) into `*version` and
+ * `commit`; 0 and "" when none.
+ */
+int runs_link_by_fingerprint(struct store *store, const char *id, const char *fingerprint,
+			     int *version, char commit[GIT_OID_HEXSZ + 1]);
+
 /** One recorded run, as read back. */
 struct run_entry {
 	struct run_record rec;
@@ -86,7 +94,12 @@ struct run_entry {
 	char *pipeline_id;
 	/** The commit that recorded it. */
 	char commit[GIT_OID_HEXSZ + 1];
-	/** The local version linked (its number and commit), 0 and "" when none. */
+	/**
+	 * The local version linked (its number and commit), 0 and "" when
+	 * none. A run taken from another home (share --runs, sync) names a
+	 * version of that home, which is not here: it is linked to the newest
+	 * local version with the record's fingerprint instead, when one has it.
+	 */
 	int version;
 	char version_commit[GIT_OID_HEXSZ + 1];
 };

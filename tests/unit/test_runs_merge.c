@@ -217,6 +217,33 @@ static void test_one_run_two_records_is_a_conflict(void **state)
 	assert_true(git_oid_equal(&now, &mine));
 }
 
+/* A run from another home names a version commit not here: linked by its fingerprint. */
+static void test_a_run_from_elsewhere_links_to_the_version_with_its_content(void **state)
+{
+	static const char *const msg = "run " RUN_A "\n\nRun: " RUN_A "\nPipeline-Version: "
+				       "1111111111111111111111111111111111111111\nRun-Status: done\n";
+	struct fixture *f = *state;
+	struct run_list list = RUN_LIST_INIT;
+	git_commit *mine = NULL;
+	git_tree *tree = NULL;
+	git_oid oid;
+
+	record(f, RUN_A, "done");
+	tip(f, &oid);
+	assert_int_equal(git_commit_lookup(&mine, f->store.repo, &oid), 0);
+	assert_int_equal(git_commit_tree(&tree, mine), 0);
+	assert_int_equal(git_commit_create(&oid, f->store.repo, NULL, git_commit_author(mine),
+					   git_commit_committer(mine), NULL, msg, tree, 0, NULL),
+			 0);
+	set_tip(f, &oid);
+	assert_int_equal(runs_list(&f->store, "p1", &list), 0);
+	assert_int_equal(list.nr, 1);
+	assert_int_equal(list.items[0].version, 1);
+	run_list_release(&list);
+	git_commit_free(mine);
+	git_tree_free(tree);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +253,7 @@ int main(void)
 		T(test_diverged_histories_make_the_union_on_theirs),
 		T(test_a_run_that_grew_on_one_side_keeps_the_longer_record),
 		T(test_one_run_two_records_is_a_conflict),
+		T(test_a_run_from_elsewhere_links_to_the_version_with_its_content),
 #undef T
 	};
 
