@@ -48,4 +48,25 @@ struct share_result {
 int catalog_share(struct catalog *cat, const struct share_request *req,
 		  struct share_result *res);
 
+/** What catalog_share_runs() did. */
+struct share_runs_result {
+	/** False when neither this home nor the catalog has runs of the pipeline. */
+	bool any;
+	/** Runs (or records grown since) the catalog lacked, now pushed. */
+	size_t pushed;
+	/** Runs of the catalog this home lacked, recorded here first (runs.h). */
+	size_t taken;
+};
+
+/**
+ * Push the runs recorded of pipeline `id` (`refs/dfc/runs/<id>`, all of
+ * them) to the same ref of the catalog, never forced: the catalog's runs
+ * are fetched first and those this home lacks recorded here (runs_merge(),
+ * the union by run id), so the push is a fast-forward. A push refused
+ * because the catalog's runs moved is retried on them; one refused while
+ * they stayed is DFC_ECONFLICT (a server whose guard refuses run refs).
+ * A run recorded on both sides with different bytes is DFC_ECONFLICT.
+ */
+int catalog_share_runs(struct catalog *cat, const char *id, struct share_runs_result *res);
+
 #endif

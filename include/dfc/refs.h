@@ -5,7 +5,9 @@
  * tag `refs/tags/pipelines/<id>/vN`. The catalog's last known state of it is
  * `refs/remotes/catalog/pipelines/<id>` in the local store, and the commits
  * a share pushes wait under `refs/dfc/share/<id>/<n>`, and its recorded runs
- * are on `refs/dfc/runs/<id>`. Every other module
+ * are on `refs/dfc/runs/<id>`, which a share with runs pushes to the same
+ * name in the catalog and a fetch brings into
+ * `refs/remotes/catalog/runs/<id>`. Every other module
  * asks this one for those names. The strings returned are new; the caller
  * frees them.
  */
@@ -29,6 +31,8 @@
 #define REFS_BASE_PREFIX "refs/dfc/base/"
 /** The folder of the refs that hold each pipeline's recorded runs (SPEC §14). */
 #define REFS_RUNS_PREFIX "refs/dfc/runs/"
+/** The folder of the catalog's run refs as last fetched. */
+#define REFS_RUNS_TRACKING_PREFIX REFS_REMOTE_PREFIX "runs/"
 
 /** `refs/heads/pipelines/<id>`. */
 char *refs_branch(const char *id);
@@ -47,6 +51,16 @@ char *refs_share(const char *id, size_t n);
 
 /** `refs/dfc/runs/<id>`: the runs recorded of pipeline `id`, one commit each. */
 char *refs_runs(const char *id);
+
+/** `refs/remotes/catalog/runs/<id>`: the catalog's runs of `id` as last fetched. */
+char *refs_runs_tracking(const char *id);
+
+/**
+ * The refspec that fetches the catalog's runs of `id` into their tracking
+ * ref, forced (`+refs/dfc/runs/<id>:refs/remotes/catalog/runs/<id>`); with
+ * `id` NULL, the runs of every pipeline (`*` on both sides).
+ */
+char *refs_runs_fetch_refspec(const char *id);
 
 /**
  * The refspec that fetches the catalog's branch of `id` into its tracking

@@ -15,7 +15,8 @@
  * already in the tip's tree is not recorded again, unless its record grew
  * since (a run recorded before it ended, whose lines were appended to
  * after: that commit replaces the run's file). runs.c records;
- * runs_read.c lists and reads back.
+ * runs_read.c lists and reads back; runs_merge.c takes the runs of another
+ * history of the same ref (a catalog's) into it.
  */
 #ifndef DFC_RUNS_H
 #define DFC_RUNS_H
@@ -78,6 +79,14 @@ int runs_check_recordable(const struct run_record *rec, const char *name);
 int runs_record(struct store *store, const struct run_record *rec, const char *data, size_t len,
 		const char *name, struct run_recorded *out);
 
+/**
+ * The newest local version of `id` whose content fingerprint is
+ * `fingerprint` (40 hex digits, or "" for none) into `*version` and
+ * `commit`; 0 and "" when none.
+ */
+int runs_link_by_fingerprint(struct store *store, const char *id, const char *fingerprint,
+			     int *version, char commit[GIT_OID_HEXSZ + 1]);
+
 /** One recorded run, as read back. */
 struct run_entry {
 	struct run_record rec;
@@ -85,7 +94,12 @@ struct run_entry {
 	char *pipeline_id;
 	/** The commit that recorded it. */
 	char commit[GIT_OID_HEXSZ + 1];
-	/** The local version linked (its number and commit), 0 and "" when none. */
+	/**
+	 * The local version linked (its number and commit), 0 and "" when
+	 * none. A run taken from another home (share --runs, sync) names a
+	 * version of that home, which is not here: it is linked to the newest
+	 * local version with the record's fingerprint instead, when one has it.
+	 */
 	int version;
 	char version_commit[GIT_OID_HEXSZ + 1];
 };
@@ -117,5 +131,43 @@ int runs_list_pipelines(struct store *store, struct strvec *out);
  * to). DFC_ENOTFOUND when none; DFC_EUSAGE when several start with it.
  */
 int runs_find(struct store *store, const char *id, const char *given, struct run_list *out);
+
+/** What runs_merge() did. */
+struct runs_merged {
+	/** Whether the local ref exists (after the merge). */
+	bool has_tip;
+	/** The local ref's tip after the merge. */
+	git_oid tip;
+	/** Runs (or records grown since) taken from the other history. */
+	size_t taken;
+	/** Runs (or records grown since) the local ref has that the other lacks. */
+	size_t ahead;
+};
+
+/**
+ * Take into `refs/dfc/runs/<id>` the runs of `theirs` (a commit of another
+ * history of that ref, a catalog's; NULL: none) that it lacks, so that
+ * afterwards the ref holds the union of both, by run id, and descends from
+ * `theirs` (a later push of it is a fast-forward):
+ *
+ * - no local ref, or the local tip an ancestor of `theirs`: the ref moves
+ *   to `theirs`;
+ * - `theirs` an ancestor of the local tip (or the same): nothing changes;
+ * - else the local commits since the common ancestor are recorded again,
+ *   oldest first, on top of `theirs` (same message, author and committer),
+ *   except those whose run `theirs` holds with the same bytes or more.
+ *
+ * A run that both hold with different bytes, neither a beginning of the
+ * other, is DFC_ECONFLICT, nothing changed. Under the pipeline's writers'
+ * lock, moved with a compare-and-swap like runs_record().
+ */
+int runs_merge(struct store *store, const char *id, const git_oid *theirs,
+	       struct runs_merged *out);
+
+/**
+ * How many entries of `tree` are not in `other` with the same blob (runs
+ * added or grown); all of them when `other` is NULL.
+ */
+size_t runs_tree_new(const git_tree *tree, const git_tree *other);
 
 #endif

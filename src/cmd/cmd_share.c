@@ -16,6 +16,7 @@ static const char *id;
 static int version;
 static const char *token;
 static const char *message;
+static bool runs;
 
 static const struct opt options[] = {
 	OPT_STRING('f', "file", &file, "FILE", "share FILE as it is"),
@@ -23,12 +24,13 @@ static const struct opt options[] = {
 	OPT_INT('v', "version", &version, "N", "with -i: local version N (default: the latest)"),
 	OPT_STRING(0, "token", &token, "TOKEN", "bearer token for an HTTP(S) catalog"),
 	OPT_STRING('m', "message", &message, "MSG", "use MSG as the catalog version's message"),
+	OPT_BOOL(0, "runs", &runs, "also push the runs of the pipeline recorded here"),
 	OPT_END(),
 };
 
 static const char *const usage[] = {
-	"share -f FILE [-m MSG] [--token TOKEN]",
-	"share -i ID [-v N] [-m MSG] [--token TOKEN]",
+	"share -f FILE [-m MSG] [--runs] [--token TOKEN]",
+	"share -i ID [-v N] [-m MSG] [--runs] [--token TOKEN]",
 	NULL,
 };
 
@@ -78,6 +80,27 @@ static int from_version(struct cmd_ctx *ctx, struct source *src, struct share_re
 	return 0;
 }
 
+/* share --runs: the pipeline's runs, after its version. */
+static int share_runs(struct cmd_ctx *ctx, struct catalog *cat, const char *of)
+{
+	struct share_runs_result res;
+	int ret = catalog_share_runs(cat, of, &res);
+
+	if (ret < 0)
+		return ret;
+	if (res.taken)
+		cmd_note(ctx, "recorded %zu run(s) of '%s' from the catalog first", res.taken, of);
+	if (!res.any)
+		cmd_note(ctx, "no runs of '%s' are recorded: nothing to push (record them with "
+			      "'data-factory-cli runs import')",
+			 of);
+	else if (!res.pushed)
+		cmd_note(ctx, "the catalog has every run of '%s' recorded here: no runs pushed", of);
+	else
+		cmd_note(ctx, "shared %zu run(s) of '%s' at %s", res.pushed, of, cat->shown_url);
+	return 0;
+}
+
 static int run(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct source src = { WORKING_FILE_INIT, { 0 }, SCRIPT_FILES_INIT, NULL, NULL };
@@ -116,6 +139,8 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	else
 		cmd_note(ctx, "shared '%s' as catalog version %d at %s", req.id, res.version,
 			 cat.shown_url);
+	if (runs)
+		ret = share_runs(ctx, &cat, req.id);
 out:
 	catalog_release(&cat);
 	json_decref(src.root);

@@ -157,6 +157,17 @@ out:
 	return ret;
 }
 
+/* The runs the catalog has and this home lacks, recorded here (fetched with the versions). */
+static int take_runs(struct cmd_ctx *ctx, struct catalog *cat, const char *id)
+{
+	struct runs_merged merged;
+	int ret = catalog_take_runs(cat, id, &merged);
+
+	if (ret == 0 && merged.taken)
+		cmd_note(ctx, "recorded %zu run(s) of '%s' from the catalog", merged.taken, id);
+	return ret;
+}
+
 static int run(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct working_file wf = WORKING_FILE_INIT;
@@ -178,7 +189,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	working_file_canonical(&wf);
 	if ((ret = cmd_open_catalog(ctx, &cat, token)) < 0 ||
-	    (ret = catalog_fetch(&cat, id)) < 0 ||
+	    (ret = catalog_fetch(&cat, id)) < 0 || (ret = take_runs(ctx, &cat, id)) < 0 ||
 	    (ret = catalog_read_version(&ctx->store, id, version, &target)) < 0)
 		goto out;
 	if (target.pipeline_json.len == wf.pipeline.source_len &&

@@ -27,6 +27,8 @@ static bool remembered(struct catalog *cat, git_config *cfg)
 
 static int remember_catalog(struct catalog *cat)
 {
+	static const char *const globs[] = { REFS_TRACKING_PREFIX "*",
+					     REFS_RUNS_TRACKING_PREFIX "*" };
 	git_repository *repo = cat->store->repo;
 	git_reference_iterator *it = NULL;
 	git_config *cfg = NULL;
@@ -49,11 +51,16 @@ static int remember_catalog(struct catalog *cat)
 	unlink(config_lock);
 	if (remembered(cat, cfg))
 		goto out;
-	if (git_reference_iterator_glob_new(&it, repo, REFS_TRACKING_PREFIX "*") == 0) {
-		while (git_reference_next(&ref, it) == 0) {
-			git_reference_delete(ref);
-			git_reference_free(ref);
+	/* The tracking refs of the versions and of the runs. */
+	for (size_t i = 0; i < 2; i++) {
+		if (git_reference_iterator_glob_new(&it, repo, globs[i]) == 0) {
+			while (git_reference_next(&ref, it) == 0) {
+				git_reference_delete(ref);
+				git_reference_free(ref);
+			}
 		}
+		git_reference_iterator_free(it);
+		it = NULL;
 	}
 	fetch_all = refs_fetch_refspec(NULL);
 	if (git_config_set_string(cfg, "remote." REMOTE_NAME ".url", cat->shown_url) < 0 ||
@@ -68,9 +75,10 @@ out:
 	return ret;
 }
 
-int catalog_fetch_locked(struct catalog *cat, const char *id, struct strvec *tags)
+int catalog_fetch_locked(struct catalog *cat, const char *id, int what, struct strvec *tags)
 {
-	char *spec = NULL;
+	char *specs[2];
+	size_t nr = 0;
 	bool missing;
 	int ret;
 
@@ -78,9 +86,14 @@ int catalog_fetch_locked(struct catalog *cat, const char *id, struct strvec *tag
 		return ret;
 	if ((ret = remember_catalog(cat)) < 0)
 		return ret;
-	spec = refs_fetch_refspec(id);
-	ret = catalog_remote_fetch(cat, spec, tags && id ? id : NULL, tags);
-	free(spec);
+	/* The versions and the runs in one fetch: one round trip. */
+	if (what & CATALOG_FETCH_VERSIONS)
+		specs[nr++] = refs_fetch_refspec(id);
+	if (what & CATALOG_FETCH_RUNS)
+		specs[nr++] = refs_runs_fetch_refspec(id);
+	ret = catalog_remote_fetch(cat, specs, nr, tags && id ? id : NULL, tags);
+	for (size_t i = 0; i < nr; i++)
+		free(specs[i]);
 	return ret;
 }
 
@@ -94,14 +107,13 @@ int catalog_fetch(struct catalog *cat, const char *id)
 		return ret;
 	if (id && (ret = catalog_lock_home(cat, id, &fd)) < 0)
 		return ret;
-	ret = catalog_fetch_locked(cat, id, NULL);
+	ret = catalog_fetch_locked(cat, id, CATALOG_FETCH_VERSIONS | CATALOG_FETCH_RUNS, NULL);
 	fs_unlock(fd);
 	return ret;
 }
 
-int catalog_set_tracking(struct catalog *cat, const char *id, const git_oid *commit)
+static int set_ref(struct catalog *cat, char *ref_name, const git_oid *commit)
 {
-	char *ref_name = refs_tracking(id);
 	git_reference *ref = NULL;
 	int ret = 0;
 
@@ -110,4 +122,14 @@ int catalog_set_tracking(struct catalog *cat, const char *id, const git_oid *com
 	git_reference_free(ref);
 	free(ref_name);
 	return ret;
+}
+
+int catalog_set_tracking(struct catalog *cat, const char *id, const git_oid *commit)
+{
+	return set_ref(cat, refs_tracking(id), commit);
+}
+
+int catalog_set_runs_tracking(struct catalog *cat, const char *id, const git_oid *commit)
+{
+	return set_ref(cat, refs_runs_tracking(id), commit);
 }

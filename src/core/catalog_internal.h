@@ -1,7 +1,7 @@
 /*
  * catalog_internal.h - what the files of the catalog share with each other
  * (catalog_remote.c, catalog_lock.c, catalog_fetch.c, catalog_read.c for
- * catalog_share.c). Not an API: every other module goes through the
+ * catalog_share.c and catalog_runs.c). Not an API: every other module goes through the
  * catalog's public headers (catalog.h, catalog_fetch.h, catalog_read.h,
  * catalog_compare.h, catalog_share.h).
  */
@@ -33,14 +33,14 @@
 int catalog_remote_missing(struct catalog *cat, bool *missing);
 
 /*
- * Fetch `refspec` from the catalog into repo.git: no tags, no pruning, no
- * FETCH_HEAD. With `tags_of`, also append to `tags` the `vN` names of the
+ * Fetch the `nr` `refspecs` from the catalog into repo.git, in one fetch:
+ * no tags, no pruning, no FETCH_HEAD. With `tags_of`, also append to `tags` the `vN` names of the
  * tags of pipeline `tags_of` that the catalog advertised, sorted.
  * Errors: DFC_ESECURITY (token, key or host key refused or missing),
  * DFC_ENETWORK (unreachable; the message names the URL without
  * credentials).
  */
-int catalog_remote_fetch(struct catalog *cat, const char *refspec, const char *tags_of,
+int catalog_remote_fetch(struct catalog *cat, char **refspecs, size_t nr, const char *tags_of,
 			 struct strvec *tags);
 
 /* One ref update of a push: `commit` to `dst` in the catalog. */
@@ -147,8 +147,14 @@ int catalog_lock_writers(struct catalog *cat, const char *id, int *fd);
 /*
  * catalog_fetch() of `id` for a caller that holds the home's lock already;
  * with `tags`, also append the `vN` names of the catalog's tags of `id`.
+ * What it fetches: CATALOG_FETCH_* flags.
  */
-int catalog_fetch_locked(struct catalog *cat, const char *id, struct strvec *tags);
+#define CATALOG_FETCH_VERSIONS 1
+#define CATALOG_FETCH_RUNS 2
+int catalog_fetch_locked(struct catalog *cat, const char *id, int what, struct strvec *tags);
+
+/* Point the tracking ref of the runs of `id` at `commit`, as a fetch would. */
+int catalog_set_runs_tracking(struct catalog *cat, const char *id, const git_oid *commit);
 
 /* Point the tracking ref of `id` at `commit`, as a fetch would. */
 int catalog_set_tracking(struct catalog *cat, const char *id, const git_oid *commit);

@@ -49,6 +49,8 @@ int catalog_lock_home(struct catalog *cat, const char *id, int *fd)
 	char *lock = xasprintf("%s/%s.lock", dir, id);
 	char *tracking_name = refs_tracking(id);
 	char *tracking = xasprintf("%s%s.lock", git_dir, tracking_name);
+	char *runs_name = refs_runs_tracking(id);
+	char *runs_tracking = xasprintf("%s%s.lock", git_dir, runs_name);
 	char *sources = xasprintf("%s" REFS_SHARE_PREFIX "%s", git_dir, id);
 	int ret = fs_mkdir_p(dir);
 
@@ -60,6 +62,7 @@ int catalog_lock_home(struct catalog *cat, const char *id, int *fd)
 		char *pending_lock = xasprintf("%s%s.pending.lock", git_dir, base);
 
 		unlink(tracking);
+		unlink(runs_tracking);
 		unlink(base_lock);
 		unlink(pending_lock);
 		remove_lock_files(sources);
@@ -68,6 +71,8 @@ int catalog_lock_home(struct catalog *cat, const char *id, int *fd)
 		free(base);
 	}
 	free(sources);
+	free(runs_tracking);
+	free(runs_name);
 	free(tracking);
 	free(tracking_name);
 	free(lock);
@@ -77,18 +82,23 @@ int catalog_lock_home(struct catalog *cat, const char *id, int *fd)
 
 /*
  * Once the writers' flock is held, a killed push may have left the
- * branch's or a tag's `.lock` file in the catalog, which would refuse
+ * branch's, a tag's or the runs' `.lock` file in the catalog, which would refuse
  * every later push.
  */
 static void remove_stale_catalog_locks(const struct catalog *cat, const char *id)
 {
 	char *branch_name = refs_branch(id);
 	char *tags_name = refs_tag_prefix(id);
+	char *runs_name = refs_runs(id);
 	char *branch = xasprintf("%s/%s.lock", cat->local_path, branch_name);
 	char *tags = fs_path_join(cat->local_path, tags_name);
+	char *runs = xasprintf("%s/%s.lock", cat->local_path, runs_name);
 
 	unlink(branch);
+	unlink(runs);
 	remove_lock_files(tags);
+	free(runs);
+	free(runs_name);
 	free(tags);
 	free(branch);
 	free(tags_name);

@@ -236,15 +236,14 @@ static void advertised_tags(git_remote *remote, const char *id, struct strvec *o
 	free(prefix);
 }
 
-int catalog_remote_fetch(struct catalog *cat, const char *refspec, const char *tags_of,
+int catalog_remote_fetch(struct catalog *cat, char **refspecs, size_t nr, const char *tags_of,
 			 struct strvec *tags)
 {
 	git_fetch_options opts;
 	struct headers headers;
 	/* The connection made by catalog_remote_missing(), if any. */
 	git_remote *remote = cat->remote;
-	char *spec = xstrdup(refspec);
-	git_strarray specs = { &spec, 1 };
+	git_strarray specs = { refspecs, nr };
 	struct transport_state state = { 0, NULL };
 	int ret = 0, err;
 
@@ -265,7 +264,6 @@ int catalog_remote_fetch(struct catalog *cat, const char *refspec, const char *t
 	headers_release(&headers);
 out:
 	git_remote_free(remote);
-	free(spec);
 	return ret;
 }
 

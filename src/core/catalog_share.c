@@ -244,7 +244,7 @@ static int share_round(struct catalog *cat, const struct share_request *req,
 	git_oid commit;
 	int ret, latest = 0;
 
-	if ((ret = catalog_fetch_locked(cat, req->id, &tags)) < 0)
+	if ((ret = catalog_fetch_locked(cat, req->id, CATALOG_FETCH_VERSIONS, &tags)) < 0)
 		goto out;
 	ret = catalog_tracking_tip(&tip, cat->store, req->id);
 	if (ret < 0)

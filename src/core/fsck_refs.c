@@ -484,7 +484,9 @@ static void check_catalog_fingerprints(struct check *c, const git_oid *tip_oid,
 
 static void check_tracking_ref(struct check *c, const char *name)
 {
-	const char *pipeline = refs_skip_prefix(name, REFS_TRACKING_PREFIX);
+	/* The catalog's runs (share --runs): their objects; fsck_runs.c reads the records. */
+	const char *runs = refs_skip_prefix(name, REFS_RUNS_TRACKING_PREFIX);
+	const char *pipeline = runs ? runs : refs_skip_prefix(name, REFS_TRACKING_PREFIX);
 	git_object_t type;
 	git_oid oid;
 	char *what;
@@ -506,9 +508,11 @@ static void check_tracking_ref(struct check *c, const char *name)
 		break;
 	case TARGET_COMMIT:
 		what = xasprintf("the tip of %s", name);
-		fsck_check_objects(c, &oid, pipeline, "catalog version", what);
+		fsck_check_objects(c, &oid, pipeline, runs ? "catalog runs" : "catalog version",
+				   what);
 		free(what);
-		check_catalog_fingerprints(c, &oid, pipeline);
+		if (!runs)
+			check_catalog_fingerprints(c, &oid, pipeline);
 		break;
 	}
 	git_error_clear();

@@ -21,7 +21,21 @@ struct run_walk {
 	const char *id;
 	/* The commit being checked (hex). */
 	char hex[GIT_OID_HEXSZ + 1];
+	/* The catalog's runs of `id` as last fetched, when there are. */
+	bool has_catalog;
+	git_oid catalog;
 };
+
+/* Whether `commit` is in the catalog's runs as last fetched (taken from another home). */
+static bool from_catalog(const struct run_walk *w, const git_commit *commit)
+{
+	const git_oid *oid = git_commit_id(commit);
+	bool yes = w->has_catalog && (git_oid_equal(oid, &w->catalog) ||
+				      git_graph_descendant_of(w->c->store->repo, &w->catalog, oid) == 1);
+
+	git_error_clear();
+	return yes;
+}
 
 static void bad_run(struct run_walk *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -92,19 +106,27 @@ out:
 	return ok;
 }
 
-/* The Pipeline-Version trailer: a version commit of this pipeline, when there. */
+/*
+ * The Pipeline-Version trailer: a version commit of this pipeline, when
+ * there. A commit this store does not have is accepted on a run commit of
+ * the catalog's runs: the version of the home that recorded the run, taken
+ * from the catalog (share --runs, sync).
+ */
 static void check_version_link(struct run_walk *w, const git_commit *commit)
 {
 	char *hex = trailer_value(git_commit_message(commit), TRAILER_VERSION);
 	git_commit *version = NULL;
 	char *of = NULL;
 	git_oid oid;
+	int err = 0;
 
 	if (!hex)
 		return;
 	if (strlen(hex) != GIT_OID_HEXSZ || git_oid_fromstr(&oid, hex) < 0 ||
-	    git_commit_lookup(&version, w->c->store->repo, &oid) < 0 ||
-	    !(of = trailer_value(git_commit_message(version), TRAILER_ID)) || strcmp(of, w->id))
+	    ((err = git_commit_lookup(&version, w->c->store->repo, &oid)) < 0 &&
+	     (err != GIT_ENOTFOUND || !from_catalog(w, commit))) ||
+	    (version && (!(of = trailer_value(git_commit_message(version), TRAILER_ID)) ||
+			 strcmp(of, w->id))))
 		bad_run(w, TRAILER_VERSION " does not name a version commit of %s", w->id);
 	git_error_clear();
 	git_commit_free(version);
@@ -201,9 +223,11 @@ out:
 
 static void check_run_ref(struct check *c, const char *name)
 {
-	struct run_walk w = { c, name, refs_skip_prefix(name, REFS_RUNS_PREFIX), "" };
+	struct run_walk w = { c, name, refs_skip_prefix(name, REFS_RUNS_PREFIX), "", false,
+			      { { 0 } } };
 	git_commit *commit = NULL;
 	git_tree *tip_tree = NULL;
+	char *tracking = NULL;
 	git_oid oid;
 
 	if (strchr(w.id, '/') || !pipeline_id_is_safe(w.id)) {
@@ -220,6 +244,10 @@ static void check_run_ref(struct check *c, const char *name)
 		git_error_clear();
 		return;
 	}
+	tracking = refs_runs_tracking(w.id);
+	w.has_catalog = git_reference_name_to_id(&w.catalog, c->store->repo, tracking) == 0;
+	free(tracking);
+	git_error_clear();
 	/* The runs are what the tip's tree holds (a run may have grown since). */
 	if (git_commit_tree(&tip_tree, commit) == 0)
 		c->runs += (int)git_tree_entrycount(tip_tree);

@@ -36,6 +36,18 @@ char *refs_runs(const char *id)
 	return xasprintf(REFS_RUNS_PREFIX "%s", id);
 }
 
+char *refs_runs_tracking(const char *id)
+{
+	return xasprintf(REFS_RUNS_TRACKING_PREFIX "%s", id);
+}
+
+char *refs_runs_fetch_refspec(const char *id)
+{
+	if (!id)
+		return xstrdup("+" REFS_RUNS_PREFIX "*:" REFS_RUNS_TRACKING_PREFIX "*");
+	return xasprintf("+" REFS_RUNS_PREFIX "%s:" REFS_RUNS_TRACKING_PREFIX "%s", id, id);
+}
+
 char *refs_catalog_base(const char *key, const char *id)
 {
 	char hash[SHA256_HEX_SIZE];

@@ -177,6 +177,19 @@ static int link_version(struct link *l, const struct run_record *rec)
 	return ret < 0 ? ret : 0;
 }
 
+int runs_link_by_fingerprint(struct store *store, const char *id, const char *fingerprint,
+			     int *version, char commit[GIT_OID_HEXSZ + 1])
+{
+	struct link l = { store, id, fingerprint, 0, "" };
+	int ret = 0;
+
+	if (fingerprint[0] && store_has_pipeline(store, id))
+		ret = store_for_each_version(store, id, link_each, &l);
+	*version = l.version;
+	memcpy(commit, l.commit, sizeof(l.commit));
+	return ret < 0 ? ret : 0;
+}
+
 static char *build_message(const struct run_record *rec, const struct link *l)
 {
 	struct buf msg = BUF_INIT;

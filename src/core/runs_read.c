@@ -41,21 +41,64 @@ static int unreadable(const char *id, const git_commit *commit)
 			"run 'data-factory-cli fsck'");
 }
 
+/*
+ * The versions runs taken from another home were linked to, by
+ * fingerprint, during one listing: one walk of the versions per
+ * fingerprint.
+ */
+struct fingerprint_links {
+	struct fingerprint_link {
+		char fingerprint[FINGERPRINT_SIZE];
+		int version;
+		char commit[GIT_OID_HEXSZ + 1];
+	} *items;
+	size_t nr;
+	size_t alloc;
+};
+
+/* A run whose version commit is not here: the local version with its content. */
+static void link_elsewhere(struct store *store, struct fingerprint_links *links,
+			   struct run_entry *e)
+{
+	struct fingerprint_link *l;
+
+	for (size_t i = 0; i < links->nr; i++) {
+		l = &links->items[i];
+		if (!strcmp(l->fingerprint, e->rec.fingerprint))
+			goto found;
+	}
+	XGROW(links->items, links->alloc, links->nr + 1);
+	l = &links->items[links->nr++];
+	memcpy(l->fingerprint, e->rec.fingerprint, sizeof(l->fingerprint));
+	if (runs_link_by_fingerprint(store, e->pipeline_id, e->rec.fingerprint, &l->version,
+				     l->commit) < 0) {
+		l->version = 0;
+		dfc_error_clear();
+	}
+found:
+	e->version = l->version;
+	memcpy(e->version_commit, l->commit, sizeof(l->commit));
+}
+
 /* The local version a run's commit links to, by its Pipeline-Version trailer. */
-static void linked_version(struct store *store, const git_commit *commit, struct run_entry *e)
+static void linked_version(struct store *store, const git_commit *commit, struct run_entry *e,
+			   struct fingerprint_links *links)
 {
 	char *hex = trailer_value(git_commit_message(commit), TRAILER_VERSION);
 	git_commit *version = NULL;
 	git_oid oid;
+	int err = 0;
 
 	if (hex && strlen(hex) == GIT_OID_HEXSZ && git_oid_fromstr(&oid, hex) == 0 &&
-	    git_commit_lookup(&version, store->repo, &oid) == 0 &&
+	    (err = git_commit_lookup(&version, store->repo, &oid)) == 0 &&
 	    commit_pipeline_version(version, &e->version) == 0)
 		memcpy(e->version_commit, hex, GIT_OID_HEXSZ + 1);
 	else
 		e->version = 0;
 	dfc_error_clear();
 	git_error_clear();
+	if (err == GIT_ENOTFOUND)
+		link_elsewhere(store, links, e);
 	git_commit_free(version);
 	free(hex);
 }
@@ -74,7 +117,7 @@ static bool listed(const struct run_list *out, size_t first, const char *run)
  * newer commit (from `first` on) recorded more of it.
  */
 static int read_run(struct store *store, const char *id, git_commit *commit, struct run_list *out,
-		    size_t first)
+		    size_t first, struct fingerprint_links *links)
 {
 	char *run = trailer_value(git_commit_message(commit), TRAILER_RUN);
 	char *entry_name = NULL;
@@ -109,7 +152,7 @@ static int read_run(struct store *store, const char *id, git_commit *commit, str
 	out->nr++;
 	e->pipeline_id = xstrdup(id);
 	git_oid_tostr(e->commit, sizeof(e->commit), git_commit_id(commit));
-	linked_version(store, commit, e);
+	linked_version(store, commit, e, links);
 out:
 	git_blob_free(blob);
 	git_tree_free(tree);
@@ -128,6 +171,7 @@ static int newest_first(const void *a, const void *b)
 
 int runs_list(struct store *store, const char *id, struct run_list *out)
 {
+	struct fingerprint_links links = { NULL, 0, 0 };
 	char *ref = refs_runs(id);
 	git_commit *commit = NULL;
 	size_t first = out->nr;
@@ -146,7 +190,7 @@ int runs_list(struct store *store, const char *id, struct run_list *out)
 	while (commit) {
 		git_commit *parent = NULL;
 
-		if ((ret = read_run(store, id, commit, out, first)) < 0)
+		if ((ret = read_run(store, id, commit, out, first, &links)) < 0)
 			break;
 		if (git_commit_parentcount(commit) && git_commit_parent(&parent, commit, 0) < 0) {
 			ret = unreadable(id, commit);
@@ -156,6 +200,7 @@ int runs_list(struct store *store, const char *id, struct run_list *out)
 		commit = parent;
 	}
 	git_commit_free(commit);
+	free(links.items);
 	qsort(out->items + first, out->nr - first, sizeof(*out->items), newest_first);
 	return ret;
 }

@@ -222,3 +222,52 @@ access_log_lines() {
 	[ "$(access_log_lines)" -eq "$requests" ]
 	run ! git --git-dir="$GIT_SERVER_REPOS/$REPO.git" rev-parse -q --verify "refs/heads/pipelines/$ID"
 }
+
+@test "share --runs over HTTP; list --refresh and sync bring the runs in their one fetch" {
+	new_catalog
+	export DATA_FACTORY_CATALOG=$URL DATA_FACTORY_TOKEN=$GIT_SERVER_TOKEN
+	create_pipeline
+	dfc run -i "$ID" > /dev/null 2>&1
+	run_id=$(dfc runs -i "$ID" --json | jq -r '.[0].run')
+	[ -n "$run_id" ] && [ "$run_id" != null ]
+	run --separate-stderr dfc share -i "$ID" --runs
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	[[ "$stderr" == *"shared 1 run(s) of '$ID' at $URL"* ]]
+	[ "$(git --git-dir="$GIT_SERVER_REPOS/$REPO.git" rev-parse "refs/dfc/runs/$ID")" = \
+		"$(store_git rev-parse "refs/dfc/runs/$ID")" ]
+	# Another home: list --refresh fetches versions and runs in one fetch (one
+	# connection, one ref advertisement), and so does sync.
+	export DATA_FACTORY_HOME=$TEST_TMP/home2
+	fetches="GET /git/$REPO.git/info/refs?service=git-upload-pack"
+	before=$(grep -cF "$fetches" "$GIT_SERVER_LOG" || true)
+	run --separate-stderr dfc list pipelines --refresh --json
+	[ "$status" -eq 0 ]
+	[ "$(git_server_log_count "$fetches" $((before + 1)))" -eq $((before + 1)) ]
+	store_git rev-parse -q --verify "refs/remotes/catalog/runs/$ID"
+	run store_git rev-parse -q --verify "refs/dfc/runs/$ID"
+	[ "$status" -ne 0 ]
+	before=$((before + 1))
+	run --separate-stderr dfc sync pipeline.json
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	[[ "$stderr" == *"recorded 1 run(s) of '$ID' from the catalog"* ]]
+	[ "$(git_server_log_count "$fetches" $((before + 1)))" -eq $((before + 1)) ]
+	[ "$(dfc runs -i "$ID" --json | jq -r '.[0].run')" = "$run_id" ]
+}
+
+@test "a catalog whose guard refuses run refs: share --runs exits 8 saying so, the version is shared" {
+	new_catalog
+	# A guard from before shared runs: refs/dfc/ is not a catalog ref.
+	# shellcheck disable=SC2016 # the hook's own variables
+	printf '#!/bin/sh\nwhile read -r o n r; do case $r in refs/dfc/*) echo "refused: $r" >&2; exit 1 ;; esac; done\n' \
+		> "$GIT_SERVER_REPOS/$REPO.git/hooks/pre-receive"
+	chmod 0755 "$GIT_SERVER_REPOS/$REPO.git/hooks/pre-receive"
+	export DATA_FACTORY_CATALOG=$URL DATA_FACTORY_TOKEN=$GIT_SERVER_TOKEN
+	create_pipeline
+	dfc run -i "$ID" > /dev/null 2>&1
+	run --separate-stderr dfc share -i "$ID" --runs
+	[ "$status" -eq 8 ]
+	[ "$output" = 1 ]
+	[[ "$stderr" == *"error: the catalog at $URL refused the runs of '$ID'"* ]]
+	[[ "$stderr" == *"hint: "*"hooks/pre-receive"* ]]
+	git --git-dir="$GIT_SERVER_REPOS/$REPO.git" rev-parse -q --verify "refs/tags/pipelines/$ID/v1"
+}

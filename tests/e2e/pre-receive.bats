@@ -254,6 +254,42 @@ Pipeline-Version: 3"
 	refused "$BRANCH" "is a merge" "$URL" "$BRANCH"
 }
 
+# Commit run RUN on the current branch as `share --runs` pushes it: one run
+# record per commit, the tree every run so far.
+commit_run() { # RUN
+	printf '{"record": "run", "format": 1, "run": "%s", "pipeline": {"id": "%s"}}\n' "$1" "$ID" > "$1.json"
+	git add "$1.json"
+	git commit -q -m "run $1" -m "Run: $1
+Run-Status: done"
+}
+
+RUNS=refs/dfc/runs/$ID
+
+@test "run refs: a new one and fast-forwards are accepted" {
+	new_catalog
+	git checkout -q -b runs
+	commit_run 20261206T112000Z-4242-1a2b
+	accepted "$URL" "runs:$RUNS"
+	commit_run 20261207T080000Z-77-beef
+	accepted "$URL" "runs:$RUNS"
+	[ "$(catalog_refs)" = "$(git rev-parse HEAD) $RUNS" ]
+}
+
+@test "run refs: a force-push that rewrites them, or a deletion, is refused" {
+	new_catalog
+	git checkout -q -b runs
+	commit_run 20261206T112000Z-4242-1a2b
+	commit_run 20261207T080000Z-77-beef
+	accepted "$URL" "runs:$RUNS"
+	git reset -q --hard HEAD~1
+	commit_run 20261208T090000Z-5-c0de
+	refused "$RUNS" "non-fast-forward" --force "$URL" "runs:$RUNS"
+	[[ $output == *"history is append-only"* ]]
+	refused "$RUNS" "deleting a ref is not allowed" --delete "$URL" "$RUNS"
+	refused refs/dfc/runs/-x "not a catalog ref" "$URL" "runs:refs/dfc/runs/-x"
+	refused refs/dfc/other "not a catalog ref" "$URL" "runs:refs/dfc/other"
+}
+
 @test "refs outside the catalog's layout are refused" {
 	new_catalog
 	version 1

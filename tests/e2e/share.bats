@@ -178,3 +178,24 @@ catalog_git() {
 	[ "$(catalog_git rev-parse "pipelines/$ID/v1")" = "$(catalog_git rev-parse "pipelines/$ID~1")" ]
 	[ "$(catalog_git rev-parse "pipelines/$ID/v2")" = "$(catalog_git rev-parse "pipelines/$ID")" ]
 }
+
+@test "share --runs pushes the pipeline's run ref; without runs it says there are none" {
+	create_pipeline
+	run --separate-stderr dfc share -i "$ID" --runs
+	[ "$status" -eq 0 ]
+	[ "$output" = 1 ]
+	[[ "$stderr" == *"no runs of '$ID' are recorded: nothing to push"* ]]
+	run catalog_git rev-parse -q --verify "refs/dfc/runs/$ID"
+	[ "$status" -ne 0 ]
+	dfc run -i "$ID" > /dev/null 2>&1
+	run --separate-stderr dfc share -i "$ID" --runs
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"nothing to append"* ]]
+	[[ "$stderr" == *"shared 1 run(s) of '$ID' at $DATA_FACTORY_HOME/catalog.git"* ]]
+	[ "$(catalog_git rev-parse "refs/dfc/runs/$ID")" = "$(store_git rev-parse "refs/dfc/runs/$ID")" ]
+	[ "$(store_git rev-parse "refs/remotes/catalog/runs/$ID")" = "$(store_git rev-parse "refs/dfc/runs/$ID")" ]
+	catalog_git fsck --strict --no-dangling
+	run --separate-stderr dfc share -i "$ID" --runs
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"the catalog has every run of '$ID' recorded here: no runs pushed"* ]]
+}

@@ -165,3 +165,97 @@ check_no_lost_update() {
 	run --separate-stderr dfc --catalog "$TEST_TMP/shared.git" share -f pipeline.json
 	[[ "$stderr" == *"shared '"*"' as catalog version 1 at $TEST_TMP/shared.git"* ]]
 }
+
+# run_ids NAME: the ids of the runs NAME's home lists for $ID, one a line.
+run_ids() {
+	as "$1" runs -i "$ID" --json | jq -r '.[].run'
+}
+
+# The runs of each teammate reach the other through the catalog.
+check_shared_runs() {
+	start_team "$1"
+	as alice run -f pipeline.json > /dev/null 2>&1
+	a_run=$(run_ids alice)
+	[ -n "$a_run" ]
+	run --separate-stderr as alice share -f pipeline.json --runs
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ "$output" = 1 ]
+	[[ "$stderr" == *"nothing to append"* ]]
+	[[ "$stderr" == *"shared 1 run(s) of '$ID' at "* ]]
+	# Twice: nothing new to push.
+	run --separate-stderr as alice share -f pipeline.json --runs
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"the catalog has every run of '$ID' recorded here: no runs pushed"* ]]
+	# Bob's sync brings Alice's run, with the host it ran on.
+	run --separate-stderr as bob sync pipeline.json
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"recorded 1 run(s) of '$ID' from the catalog"* ]]
+	[ "$(run_ids bob)" = "$a_run" ]
+	run --separate-stderr as bob runs show "$a_run"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *" on $(hostname) by "* ]]
+	# Bob runs and shares his; Alice, who ran again meanwhile, sees all three.
+	sleep 1
+	as bob run -f pipeline.json --force > /dev/null 2>&1
+	as alice run -f pipeline.json --force > /dev/null 2>&1
+	run --separate-stderr as bob share -f pipeline.json --runs
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"shared 1 run(s) of '$ID'"* ]]
+	run --separate-stderr as alice share -f pipeline.json --runs
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"recorded 1 run(s) of '$ID' from the catalog first"* ]]
+	[[ "$stderr" == *"shared 1 run(s) of '$ID'"* ]]
+	run --separate-stderr as bob sync pipeline.json
+	[ "$status" -eq 0 ]
+	[ "$(run_ids alice | wc -l)" -eq 3 ]
+	[ "$(run_ids alice)" = "$(run_ids bob)" ]
+	as alice fsck
+	as bob fsck
+}
+
+@test "share --runs: each teammate's runs reach the other with sync (local catalog)" {
+	git init -q --bare "$TEST_TMP/catalog.git"
+	check_shared_runs "$TEST_TMP/catalog.git"
+}
+
+@test "share --runs: each teammate's runs reach the other with sync (HTTP catalog with its guard)" {
+	url=$(git_server_new_repo "team-$BATS_TEST_NUMBER")
+	export DATA_FACTORY_TOKEN=$GIT_SERVER_TOKEN
+	check_shared_runs "$url"
+	# A rewrite of the shared runs is refused by the server's guard.
+	catalog=$GIT_SERVER_REPOS/team-$BATS_TEST_NUMBER.git
+	before=$(git --git-dir="$catalog" rev-parse "refs/dfc/runs/$ID")
+	store=$TEST_TMP/alice-home/repo.git
+	run git --git-dir="$store" -c http.extraHeader="Authorization: Bearer $GIT_SERVER_TOKEN" \
+		push --force "$url" "refs/dfc/runs/$ID~1:refs/dfc/runs/$ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"pre-receive: refused: refs/dfc/runs/$ID: non-fast-forward"* ]]
+	[ "$(git --git-dir="$catalog" rev-parse "refs/dfc/runs/$ID")" = "$before" ]
+}
+
+@test "share --runs from two homes at once over HTTP: both land, the catalog holds the union" {
+	url=$(git_server_new_repo "team-$BATS_TEST_NUMBER")
+	export DATA_FACTORY_TOKEN=$GIT_SERVER_TOKEN
+	start_team "$url"
+	as alice run -f pipeline.json > /dev/null 2>&1
+	as bob run -f pipeline.json > /dev/null 2>&1
+	pids=()
+	for who in alice bob alice bob; do
+		as "$who" share -f pipeline.json --runs > /dev/null 2>&1 &
+		pids+=($!)
+	done
+	for pid in "${pids[@]}"; do wait "$pid"; done
+	catalog=$GIT_SERVER_REPOS/team-$BATS_TEST_NUMBER.git
+	as alice sync pipeline.json
+	as bob sync pipeline.json
+	want=$( (run_ids alice; run_ids bob) | sort -u)
+	[ "$(echo "$want" | wc -l)" -eq 2 ]
+	[ "$(git --git-dir="$catalog" ls-tree --name-only "refs/dfc/runs/$ID" | sed 's/\.json$//' | sort)" = "$want" ]
+	[ "$(run_ids alice | sort)" = "$want" ]
+	[ "$(run_ids bob | sort)" = "$want" ]
+	[ "$(git --git-dir="$catalog" rev-list --merges "refs/dfc/runs/$ID" | wc -l)" -eq 0 ]
+}

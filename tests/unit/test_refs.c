@@ -33,6 +33,11 @@ static void test_names_built_for_an_id(void **state)
 		    "+refs/heads/pipelines/ml:refs/remotes/catalog/pipelines/ml");
 	expect_name(refs_fetch_refspec(NULL),
 		    "+refs/heads/pipelines/*:refs/remotes/catalog/pipelines/*");
+	expect_name(refs_runs_tracking("ml"), "refs/remotes/catalog/runs/ml");
+	expect_name(refs_runs_fetch_refspec("ml"),
+		    "+refs/dfc/runs/ml:refs/remotes/catalog/runs/ml");
+	expect_name(refs_runs_fetch_refspec(NULL),
+		    "+refs/dfc/runs/*:refs/remotes/catalog/runs/*");
 }
 
 /* One base ref per catalog: named by a hash of its URL, a valid ref name. */

@@ -211,7 +211,7 @@ step runs-import-again 0 runs import rec
 step runs-list 0 runs -i "$id"
 step runs-list-json 0 runs pipeline.json --json
 step runs-show 0 runs show "$run_id"
-step runs-show-json 0 runs show "${run_id:0:10}" -i "$id" --json
+step runs-show-json 0 runs show "${run_id:0:20}" -i "$id" --json
 step runs-log 0 log -i "$id"
 check runs-log grep -q "\[ran " "$logs/runs-log.out"
 step runs-fsck 0 fsck
@@ -350,3 +350,30 @@ step fsck-damaged 3 fsck
 step fsck-repair 0 fsck --repair
 check fsck-repair [ -f "$DATA_FACTORY_HOME/pipelines/${id}_1.json" ]
 step fsck-repaired 0 fsck --json
+
+# share --runs, and a second home on the same catalog taking them with sync;
+# then runs on both sides: the first home takes the second's before it pushes.
+catalog=$DATA_FACTORY_HOME/catalog.git
+home1=$DATA_FACTORY_HOME
+home2=$work/home2
+step share-runs 0 share -i "$id" --runs
+check share-runs grep -q "shared [0-9]* run(s) of '$id'" "$logs/share-runs.err"
+step share-runs-again 0 share -i "$id" --runs
+check share-runs-again grep -q "no runs pushed" "$logs/share-runs-again.err"
+# another_run DIR RUN: a record of run RUN of $id in DIR/.dfc/runs/.
+another_run() {
+	mkdir -p "$1/.dfc/runs"
+	printf '{"record": "run", "format": 1, "run": "%s", "pipeline": {"id": "%s"}, "host": "h2", "start": "2026-12-07T11:20:00Z"}\n' "$2" "$id" > "$1/.dfc/runs/$2.json"
+}
+export DATA_FACTORY_HOME=$home2
+step runs-sync-other-home 0 --catalog "$catalog" sync pipeline.json
+check runs-sync-other-home grep -q "recorded [0-9]* run(s) of '$id' from the catalog" "$logs/runs-sync-other-home.err"
+another_run rec2 20261207T112000Z-2-beef
+step runs-import-other-home 0 runs import rec2
+step share-runs-other-home 0 --catalog "$catalog" share -f pipeline.json --runs
+export DATA_FACTORY_HOME=$home1
+another_run rec3 20261208T112000Z-3-cafe
+step runs-import-3 0 runs import rec3
+step share-runs-merged 0 share -i "$id" --runs
+check share-runs-merged grep -q "recorded 1 run(s) of '$id' from the catalog first" "$logs/share-runs-merged.err"
+step runs-fsck-merged 0 fsck
