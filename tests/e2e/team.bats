@@ -196,6 +196,11 @@ check_shared_runs() {
 	run --separate-stderr as bob runs show "$a_run"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *" on $(hostname) by "* ]]
+	# A file Alice's run made, handed to Bob, traces to her run on his machine.
+	cp "$TEST_TMP/alice/data/out.csv" "$TEST_TMP/bob/from-alice.csv"
+	run --separate-stderr as bob lineage from-alice.csv
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "  written by step clean of run $a_run" ]
 	# Bob runs and shares his; Alice, who ran again meanwhile, sees all three.
 	sleep 1
 	as bob run -f pipeline.json --force > /dev/null 2>&1
