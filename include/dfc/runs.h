@@ -121,6 +121,12 @@ void run_list_release(struct run_list *list);
  */
 int runs_list(struct store *store, const char *id, struct run_list *out);
 
+/**
+ * runs_list() of pipeline `id`, or of every pipeline with recorded runs
+ * when `id` is NULL, all of them newest first.
+ */
+int runs_list_of(struct store *store, const char *id, struct run_list *out);
+
 /** Append the id of every pipeline with recorded runs to `out`, sorted. */
 int runs_list_pipelines(struct store *store, struct strvec *out);
 

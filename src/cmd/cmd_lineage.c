@@ -23,28 +23,6 @@ static const char *const usage[] = {
 	NULL,
 };
 
-static int newest_first(const void *a, const void *b)
-{
-	return strcmp(((const struct run_entry *)b)->rec.id, ((const struct run_entry *)a)->rec.id);
-}
-
-/* Every recorded run (of `id`, or of every pipeline), newest first. */
-static int load_runs(struct cmd_ctx *ctx, struct run_list *runs)
-{
-	struct strvec ids = STRVEC_INIT;
-	int ret = 0;
-
-	if (id)
-		return runs_list(&ctx->store, id, runs);
-	if ((ret = runs_list_pipelines(&ctx->store, &ids)) == 0)
-		for (size_t i = 0; i < ids.nr && ret == 0; i++)
-			ret = runs_list(&ctx->store, ids.items[i], runs);
-	strvec_release(&ids);
-	/* Run ids start with their start time: newest first across pipelines too. */
-	qsort(runs->items, runs->nr, sizeof(*runs->items), newest_first);
-	return ret;
-}
-
 static const char *step_id(const struct lineage_file *f)
 {
 	const char *s = json_string_value(json_object_get(f->step, "step"));
@@ -182,7 +160,8 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((ret = sha256_file(sha, &size, argv[0])) < 0)
 		return ret;
 	if ((id && (ret = cmd_resolve_id(ctx, &id)) < 0) ||
-	    (ret = cmd_open_store(ctx, false)) < 0 || (ret = load_runs(ctx, &runs)) < 0)
+	    (ret = cmd_open_store(ctx, false)) < 0 ||
+	    (ret = runs_list_of(&ctx->store, id, &runs)) < 0)
 		goto out;
 	lineage_trace(&l, &runs, argv[0], sha, (long long)size);
 	if (!l.files[0].run) {

@@ -25,34 +25,17 @@ static const char *const usage[] = {
 	NULL,
 };
 
-/* The newest run recorded of pipeline `id`, or of any pipeline. */
+/* The newest run recorded of pipeline `id`, or of any pipeline, first in `out`. */
 static int newest(struct cmd_ctx *ctx, struct run_list *out)
 {
-	struct strvec ids = STRVEC_INIT;
-	int ret = 0;
+	int ret = runs_list_of(&ctx->store, id, out);
 
-	if (id)
-		ret = runs_list(&ctx->store, id, out);
-	else if ((ret = runs_list_pipelines(&ctx->store, &ids)) == 0)
-		for (size_t i = 0; i < ids.nr && ret == 0; i++)
-			ret = runs_list(&ctx->store, ids.items[i], out);
-	strvec_release(&ids);
-	if (ret < 0)
-		return ret;
-	if (!out->nr)
-		return dfc_hint(dfc_error(DFC_ENOTFOUND, "no run is recorded%s%s",
-					  id ? " of " : "", id ? id : ""),
-				"'" PROG " run' records its runs; 'runs import DIR' those of a "
-				"script run elsewhere");
-	/* Run ids start with the time they started: the greatest is the newest. */
-	for (size_t i = 1; i < out->nr; i++)
-		if (strcmp(out->items[i].rec.id, out->items[0].rec.id) > 0) {
-			struct run_entry t = out->items[0];
-
-			out->items[0] = out->items[i];
-			out->items[i] = t;
-		}
-	return 0;
+	if (ret == 0 && !out->nr)
+		ret = dfc_hint(dfc_error(DFC_ENOTFOUND, "no run is recorded%s%s", id ? " of " : "",
+					 id ? id : ""),
+			       "'" PROG " run' records its runs; 'runs import DIR' those of a "
+			       "script run elsewhere");
+	return ret;
 }
 
 /* The pipeline version the run ran, when the store has it; NULL otherwise. */

@@ -117,7 +117,6 @@ static int list(struct cmd_ctx *ctx, const char *path)
 					     "SKIPPED", "FAILED", "TIME",    "STATUS" };
 	struct working_file wf = WORKING_FILE_INIT;
 	struct run_list runs = RUN_LIST_INIT;
-	struct strvec ids = STRVEC_INIT;
 	struct table table;
 	int ret;
 
@@ -133,13 +132,8 @@ static int list(struct cmd_ctx *ctx, const char *path)
 		ret = 0;
 	if (ret < 0 || (ret = cmd_open_store(ctx, false)) < 0)
 		goto out;
-	if (id)
-		strvec_push(&ids, id);
-	else if ((ret = runs_list_pipelines(&ctx->store, &ids)) < 0)
+	if ((ret = runs_list_of(&ctx->store, id, &runs)) < 0)
 		goto out;
-	for (size_t i = 0; i < ids.nr; i++)
-		if ((ret = runs_list(&ctx->store, ids.items[i], &runs)) < 0)
-			goto out;
 	if (json_output) {
 		json_t *out = json_array();
 
@@ -173,7 +167,6 @@ static int list(struct cmd_ctx *ctx, const char *path)
 	table_release(&table);
 out:
 	run_list_release(&runs);
-	strvec_release(&ids);
 	working_file_release(&wf);
 	return ret;
 }

@@ -205,6 +205,24 @@ int runs_list(struct store *store, const char *id, struct run_list *out)
 	return ret;
 }
 
+int runs_list_of(struct store *store, const char *id, struct run_list *out)
+{
+	struct strvec ids = STRVEC_INIT;
+	size_t first = out->nr;
+	int ret = 0;
+
+	if (id)
+		strvec_push(&ids, id);
+	else
+		ret = runs_list_pipelines(store, &ids);
+	for (size_t i = 0; i < ids.nr && ret == 0; i++)
+		ret = runs_list(store, ids.items[i], out);
+	strvec_release(&ids);
+	/* Run ids start with their start time: newest first across pipelines too. */
+	qsort(out->items + first, out->nr - first, sizeof(*out->items), newest_first);
+	return ret;
+}
+
 static void move_entry(struct run_list *to, struct run_entry *e)
 {
 	XGROW(to->items, to->alloc, to->nr + 1);
@@ -229,17 +247,11 @@ static int not_found(const char *given, const char *id)
 int runs_find(struct store *store, const char *id, const char *given, struct run_list *out)
 {
 	struct run_list all = RUN_LIST_INIT, found = RUN_LIST_INIT;
-	struct strvec ids = STRVEC_INIT;
 	size_t len = strlen(given);
-	int ret = 0;
+	int ret;
 
-	if (id)
-		strvec_push(&ids, id);
-	else if ((ret = runs_list_pipelines(store, &ids)) < 0)
+	if ((ret = runs_list_of(store, id, &all)) < 0)
 		goto out;
-	for (size_t i = 0; i < ids.nr; i++)
-		if ((ret = runs_list(store, ids.items[i], &all)) < 0)
-			goto out;
 	for (size_t i = 0; i < all.nr && len; i++) {
 		if (!strcmp(all.items[i].rec.id, given)) {
 			run_list_release(&found);
@@ -267,6 +279,5 @@ int runs_find(struct store *store, const char *id, const char *given, struct run
 out:
 	run_list_release(&found);
 	run_list_release(&all);
-	strvec_release(&ids);
 	return ret;
 }
