@@ -333,7 +333,7 @@ static void check_branch(struct check *c, struct pipeline_branch *p)
 			    w.expected + 1);
 	}
 	dfc_error_clear();
-	if (p->nr)
+	if (p->nr > 1)
 		qsort(p->versions, p->nr, sizeof(*p->versions), compare_versions);
 	p->consistent = w.ok && p->walked && p->nr == (size_t)p->latest;
 out:
@@ -524,7 +524,8 @@ int fsck_check_refs(struct check *c)
 
 	if ((ret = collect_refs(c)) < 0)
 		return ret;
-	qsort(c->branches, c->nr, sizeof(*c->branches), compare_branches);
+	if (c->nr > 1)
+		qsort(c->branches, c->nr, sizeof(*c->branches), compare_branches);
 	for (size_t i = 0; i < c->nr; i++)
 		check_branch(c, &c->branches[i]);
 	for (size_t i = 0; i < c->tags.nr; i++)

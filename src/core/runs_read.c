@@ -201,7 +201,8 @@ int runs_list(struct store *store, const char *id, struct run_list *out)
 	}
 	git_commit_free(commit);
 	free(links.items);
-	qsort(out->items + first, out->nr - first, sizeof(*out->items), newest_first);
+	if (out->nr > first + 1)
+		qsort(out->items + first, out->nr - first, sizeof(*out->items), newest_first);
 	return ret;
 }
 
@@ -219,7 +220,8 @@ int runs_list_of(struct store *store, const char *id, struct run_list *out)
 		ret = runs_list(store, ids.items[i], out);
 	strvec_release(&ids);
 	/* Run ids start with their start time: newest first across pipelines too. */
-	qsort(out->items + first, out->nr - first, sizeof(*out->items), newest_first);
+	if (out->nr > first + 1)
+		qsort(out->items + first, out->nr - first, sizeof(*out->items), newest_first);
 	return ret;
 }
 
