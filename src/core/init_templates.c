@@ -70,6 +70,19 @@ int init_template_check(const char *name)
 			"data-factory-cli init --list-templates");
 }
 
+/*
+ * Whether row `f` is a .gitignore that `path` already holds: the project's
+ * own is kept, even with --force, and is no conflict.
+ */
+static bool keeps_gitignore(const struct init_template_file *f, const char *path)
+{
+	const char *base = strrchr(f->path, '/');
+	struct stat st;
+
+	base = base ? base + 1 : f->path;
+	return !strcmp(base, ".gitignore") && lstat(path, &st) == 0;
+}
+
 int init_template_write(const char *name, const char *dir, bool force, struct buf *written)
 {
 	mode_t mask = umask(0);
@@ -89,6 +102,10 @@ int init_template_write(const char *name, const char *dir, bool force, struct bu
 		if (strcmp(f->template_name, name))
 			continue;
 		path = fs_path_join(dir, f->path);
+		if (keeps_gitignore(f, path)) {
+			free(path);
+			continue;
+		}
 		if (lstat(path, &st) == 0) {
 			if (S_ISDIR(st.st_mode))
 				ret = dfc_error(DFC_ECONFLICT, "'%s' is a folder", path);
@@ -108,6 +125,10 @@ int init_template_write(const char *name, const char *dir, bool force, struct bu
 		if (strcmp(f->template_name, name))
 			continue;
 		path = fs_path_join(dir, f->path);
+		if (keeps_gitignore(f, path)) {
+			free(path);
+			continue;
+		}
 		parent = fs_dirname(path);
 		ret = fs_mkdir_p(parent);
 		if (ret == 0)
@@ -120,3 +141,4 @@ int init_template_write(const char *name, const char *dir, bool force, struct bu
 	}
 	return ret;
 }
+
