@@ -38,4 +38,11 @@ int init_template_check(const char *name);
  */
 int init_template_write(const char *name, const char *dir, bool force, struct buf *written);
 
+/**
+ * Write `dir`/.gitignore ignoring `.dfc/` (the tool's work files) when
+ * `dir` has no .gitignore; an existing one is left as it is. Sets
+ * `*written` to whether it wrote one. Returns 0 or a negative error code.
+ */
+int init_gitignore_write(const char *dir, bool *written);
+
 #endif

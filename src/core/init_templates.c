@@ -142,3 +142,18 @@ int init_template_write(const char *name, const char *dir, bool force, struct bu
 	return ret;
 }
 
+int init_gitignore_write(const char *dir, bool *written)
+{
+	static const char text[] = "# data-factory-cli work files (run records, caches)\n.dfc/\n";
+	char *path = fs_path_join(dir, ".gitignore");
+	struct stat st;
+	int ret = 0;
+
+	*written = false;
+	if (lstat(path, &st) != 0) {
+		ret = fs_write_atomic(path, text, sizeof(text) - 1, -1);
+		*written = ret == 0;
+	}
+	free(path);
+	return ret;
+}

@@ -269,6 +269,22 @@ check_template_gitignore() {
 	cmp proj/.gitignore mine
 }
 
+@test "a scan writes a .gitignore for .dfc/ when there is none, and keeps one that exists" {
+	write_project proj
+	run --separate-stderr dfc init --no-input proj
+	[ "$status" -eq 0 ]
+	[ "$(cat proj/.gitignore)" = "$(printf '%s\n' '# data-factory-cli work files (run records, caches)' .dfc/)" ]
+	[[ "$stderr" == *"wrote a .gitignore beside proj/pipeline.json: it ignores .dfc/"* ]]
+	! jq -r '.nodes[].path' proj/pipeline.json | grep -q gitignore || false
+	write_project other
+	printf '*.log\n' > other/.gitignore
+	cp other/.gitignore mine
+	run --separate-stderr dfc init --no-input other
+	[ "$status" -eq 0 ]
+	cmp other/.gitignore mine
+	[[ "$stderr" != *gitignore* ]]
+}
+
 # The wizard, through a real terminal: tmux on a private socket.
 tmux_() {
 	tmux -S "$BATS_TEST_TMPDIR/tmux.sock" "$@"
