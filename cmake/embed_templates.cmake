@@ -5,9 +5,9 @@
 #   { "<name>", "<description>", "<path>", <executable>, bytes, length }
 # in path order. The description is the "description" of
 # templates/<name>/pipeline.json; a file is executable when it starts with
-# "#!". Hidden files and folders, __pycache__ and files directly under
-# templates/ are left out. Pure CMake, since xxd is not part of a minimal
-# Debian.
+# "#!". Hidden files and folders (but for a template's .gitignore files),
+# __pycache__ and files directly under templates/ are left out. Pure CMake,
+# since xxd is not part of a minimal Debian.
 file(GLOB_RECURSE files RELATIVE "${SOURCE_DIR}" "${SOURCE_DIR}/*")
 list(SORT files)
 
@@ -15,7 +15,8 @@ set(arrays "")
 set(rows "")
 set(count 0)
 foreach(rel ${files})
-  if(rel MATCHES "(^|/)(\\.|__pycache__/)" OR NOT rel MATCHES "/")
+  if((rel MATCHES "(^|/)(\\.|__pycache__/)" AND NOT rel MATCHES "^[^./][^/]*/([^./][^/]*/)*\\.gitignore$")
+     OR NOT rel MATCHES "/")
     continue()
   endif()
   if(NOT rel MATCHES "^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+$")

@@ -42,4 +42,12 @@ int graph_format_parse(enum graph_format *out, const char *name);
  */
 int graph_render(struct buf *out, const json_t *root, enum graph_format format);
 
+/**
+ * The label the renderers give an edge whose arguments are `args` (an
+ * array, borrowed; NULL or not an array gives ""): the arguments joined by
+ * spaces, a `{ "ref": X }` shown as X, control characters as spaces, cut to
+ * GRAPH_LABEL_MAX bytes. The caller frees it.
+ */
+char *graph_arguments_label(const json_t *args);
+
 #endif

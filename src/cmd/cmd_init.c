@@ -214,6 +214,7 @@ static int scan_and_write(struct cmd_ctx *ctx, const char *dir)
 	char *file = output ? xstrdup(output) : fs_path_join(dir, "pipeline.json");
 	char *prefix = NULL, *file_dir = NULL, *name = NULL;
 	size_t scripts, datasets;
+	bool ignored;
 	int ret;
 
 	if ((ret = check_paths(dir, file, &prefix, &file_dir, &name)) < 0 ||
@@ -255,6 +256,8 @@ static int scan_and_write(struct cmd_ctx *ctx, const char *dir)
 	}
 	if (ret == 0)
 		cmd_print_line(stdout, "%s", file);
+	if (ret == 0 && (ret = init_gitignore_write(file_dir, &ignored)) == 0 && ignored)
+		cmd_note(ctx, "wrote a .gitignore beside %s: it ignores .dfc/", file);
 out:
 	init_plan_release(&chosen);
 	init_plan_release(&guess);

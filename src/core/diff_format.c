@@ -3,6 +3,7 @@
 
 #include "dfc/canonical.h"
 #include "dfc/error.h"
+#include "dfc/graph.h"
 #include "dfc/printable.h"
 #include "dfc/steps.h"
 #include "dfc/xalloc.h"
@@ -251,7 +252,10 @@ out:
 
 /* ---- mermaid ---- */
 
-/* A label for a mermaid string: quotes and markup written as entities. */
+/*
+ * A label for a mermaid string: quotes, pipes and markup written as
+ * entities, line breaks and tabs as spaces.
+ */
 static void add_mermaid_label(struct buf *out, const char *s)
 {
 	buf_addch(out, '"');
@@ -261,6 +265,7 @@ static void add_mermaid_label(struct buf *out, const char *s)
 		case '#': buf_adds(out, "#35;"); break;
 		case '<': buf_adds(out, "#lt;"); break;
 		case '>': buf_adds(out, "#gt;"); break;
+		case '|': buf_adds(out, "#124;"); break;
 		case '\n': case '\r': case '\t': buf_addch(out, ' '); break;
 		default: buf_addch(out, *s); break;
 		}
@@ -282,8 +287,12 @@ static void add_mermaid_node(struct buf *out, json_t *ids, const char *id, json_
 	buf_adds(out, dataset ? ")]\n" : "]\n");
 }
 
-/* Draw `edge`; returns whether it was (both ends are known nodes). */
-static bool add_mermaid_edge(struct buf *out, json_t *ids, json_t *edge, const char *arrow)
+/*
+ * Draw `edge` as `nA ARROW|"label"| nB` (no label when `label` is empty);
+ * returns whether it was (both ends are known nodes).
+ */
+static bool add_mermaid_edge(struct buf *out, json_t *ids, const json_t *edge,
+			     const char *arrow, const char *label)
 {
 	json_t *from = json_object_get(ids, string_member(edge, "from") ?
 						    string_member(edge, "from") : "");
@@ -292,14 +301,39 @@ static bool add_mermaid_edge(struct buf *out, json_t *ids, json_t *edge, const c
 
 	if (!from || !to)
 		return false;
-	buf_addf(out, "  n%lld %s n%lld\n", (long long)json_integer_value(from), arrow,
-		 (long long)json_integer_value(to));
+	buf_addf(out, "  n%lld %s", (long long)json_integer_value(from), arrow);
+	if (*label) {
+		buf_addch(out, '|');
+		add_mermaid_label(out, label);
+		buf_addch(out, '|');
+	}
+	buf_addf(out, " n%lld\n", (long long)json_integer_value(to));
 	return true;
 }
 
 /*
+ * The label of an edge as `graph --format mermaid` draws it; for one whose
+ * arguments changed (`change`, else NULL), `old → new`, an empty side
+ * shown as (none). The caller frees it.
+ */
+static char *mermaid_edge_label(const json_t *edge, const struct diff_change *change)
+{
+	char *label = graph_arguments_label(json_object_get(edge, "arguments"));
+	char *old;
+	struct buf both = BUF_INIT;
+
+	if (!change)
+		return label;
+	old = graph_arguments_label(change->old_value);
+	buf_addf(&both, "%s \u2192 %s", *old ? old : "(none)", *label ? label : "(none)");
+	free(old);
+	free(label);
+	return buf_detach(&both, NULL);
+}
+
+/*
  * The edges the changes name, by their index: `added` and `changed`
- * (arguments) in the new file (new objects, index -> true).
+ * (arguments) in the new file (new objects, index -> the change's index).
  */
 static void edge_marks(const struct diff *d, json_t **added, json_t **changed)
 {
@@ -315,7 +349,7 @@ static void edge_marks(const struct diff *d, json_t **added, json_t **changed)
 			continue;
 		snprintf(key, sizeof(key), "%zu", index);
 		json_object_set_new(c->kind == DIFF_EDGE_ADDED ? *added : *changed, key,
-				    json_true());
+				    json_integer((json_int_t)k));
 	}
 }
 
@@ -360,18 +394,34 @@ void diff_format_mermaid(struct buf *out, const struct diff *d, const json_t *ol
 
 	edge_marks(d, &added, &changed);
 	json_array_foreach(new_edges, i, edge) {
+		json_t *change;
+		char *label;
+		bool drawn;
+
 		snprintf(key, sizeof(key), "%zu", i);
-		if (!add_mermaid_edge(out, ids, edge, json_object_get(added, key) ? "==>" : "-->"))
+		change = json_object_get(changed, key);
+		label = mermaid_edge_label(edge, change ?
+			&d->changes[json_integer_value(change)] : NULL);
+		drawn = add_mermaid_edge(out, ids, edge,
+					 json_object_get(added, key) ? "==>" : "-->", label);
+		free(label);
+		if (!drawn)
 			continue;
 		/* linkStyle numbers the links in the order they are drawn. */
-		if (json_object_get(changed, key))
+		if (change)
 			buf_addf(&restyled, "  linkStyle %zu stroke:#bf8700,stroke-width:3px\n",
 				 links);
 		links++;
 	}
-	for (size_t k = 0; k < d->nr; k++)
-		if (d->changes[k].kind == DIFF_EDGE_REMOVED)
-			add_mermaid_edge(out, ids, d->changes[k].old_value, "-.->");
+	for (size_t k = 0; k < d->nr; k++) {
+		char *label;
+
+		if (d->changes[k].kind != DIFF_EDGE_REMOVED)
+			continue;
+		label = mermaid_edge_label(d->changes[k].old_value, NULL);
+		add_mermaid_edge(out, ids, d->changes[k].old_value, "-.->", label);
+		free(label);
+	}
 	buf_add(out, restyled.data, restyled.len);
 
 	buf_adds(out, "  classDef added fill:#d4f8d4,stroke:#2da44e\n"

@@ -91,10 +91,9 @@ static void shorten(struct buf *b)
 	buf_adds(b, "...");
 }
 
-static char *edge_label(const json_t *edge)
+char *graph_arguments_label(const json_t *args)
 {
 	struct buf raw = BUF_INIT, b = BUF_INIT;
-	const json_t *args = json_object_get(edge, "arguments");
 	const json_t *arg;
 	size_t i;
 
@@ -139,7 +138,8 @@ static void graph_build(struct graph *g, const json_t *root)
 			g->dataset[pos] = type && !strcmp(type, "dataset");
 	}
 	for (i = 0; i < g->dag.nr_edges; i++)
-		g->labels[i] = edge_label(json_array_get(edges, g->dag.edges[i].index));
+		g->labels[i] = graph_arguments_label(json_object_get(
+			json_array_get(edges, g->dag.edges[i].index), "arguments"));
 }
 
 static void graph_release(struct graph *g)

@@ -70,6 +70,19 @@ int init_template_check(const char *name)
 			"data-factory-cli init --list-templates");
 }
 
+/*
+ * Whether row `f` is a .gitignore that `path` already holds: the project's
+ * own is kept, even with --force, and is no conflict.
+ */
+static bool keeps_gitignore(const struct init_template_file *f, const char *path)
+{
+	const char *base = strrchr(f->path, '/');
+	struct stat st;
+
+	base = base ? base + 1 : f->path;
+	return !strcmp(base, ".gitignore") && lstat(path, &st) == 0;
+}
+
 int init_template_write(const char *name, const char *dir, bool force, struct buf *written)
 {
 	mode_t mask = umask(0);
@@ -89,6 +102,10 @@ int init_template_write(const char *name, const char *dir, bool force, struct bu
 		if (strcmp(f->template_name, name))
 			continue;
 		path = fs_path_join(dir, f->path);
+		if (keeps_gitignore(f, path)) {
+			free(path);
+			continue;
+		}
 		if (lstat(path, &st) == 0) {
 			if (S_ISDIR(st.st_mode))
 				ret = dfc_error(DFC_ECONFLICT, "'%s' is a folder", path);
@@ -108,6 +125,10 @@ int init_template_write(const char *name, const char *dir, bool force, struct bu
 		if (strcmp(f->template_name, name))
 			continue;
 		path = fs_path_join(dir, f->path);
+		if (keeps_gitignore(f, path)) {
+			free(path);
+			continue;
+		}
 		parent = fs_dirname(path);
 		ret = fs_mkdir_p(parent);
 		if (ret == 0)
@@ -118,5 +139,21 @@ int init_template_write(const char *name, const char *dir, bool force, struct bu
 		free(parent);
 		free(path);
 	}
+	return ret;
+}
+
+int init_gitignore_write(const char *dir, bool *written)
+{
+	static const char text[] = "# data-factory-cli work files (run records, caches)\n.dfc/\n";
+	char *path = fs_path_join(dir, ".gitignore");
+	struct stat st;
+	int ret = 0;
+
+	*written = false;
+	if (lstat(path, &st) != 0) {
+		ret = fs_write_atomic(path, text, sizeof(text) - 1, -1);
+		*written = ret == 0;
+	}
+	free(path);
 	return ret;
 }

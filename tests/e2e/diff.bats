@@ -105,9 +105,64 @@ edit_pipeline() {
 	grep -qx "  class $(id_of extra) added" <<<"$output"
 	grep -qx "  class $(id_of out) removed" <<<"$output"
 	grep -qx "  class $(id_of clean) changed" <<<"$output"
-	grep -qx "  $(id_of clean) -.-> $(id_of out)" <<<"$output"
+	grep -qx "  $(id_of clean) -.->|\"--output out --rows 1000\"| $(id_of out)" <<<"$output"
 	grep -qx "  $(id_of extra) ==> $(id_of clean)" <<<"$output"
-	grep -qx "  $(id_of raw) --> $(id_of clean)" <<<"$output"
+	grep -qx "  $(id_of raw) -->|\"--input raw → --in\"| $(id_of clean)" <<<"$output"
+	check_mermaid_grammar
+}
+
+# Every line of a mermaid diff in $output is one of the kinds it writes, in
+# the flowchart syntax GitHub renders: labels are quoted and hold no raw
+# `"`, `|`, `<`, `>` or line break.
+check_mermaid_grammar() {
+	local label='"[^"|<>]*"' line
+	[ "${lines[0]}" = "flowchart LR" ]
+	while IFS= read -r line; do
+		[[ "$line" =~ ^flowchart\ LR$ ]] ||
+		[[ "$line" =~ ^\ \ n[0-9]+(\[$label\]|\[\($label\)\])$ ]] ||
+		[[ "$line" =~ ^\ \ n[0-9]+\ (-->|==>|-\.->)(\|$label\|)?\ n[0-9]+$ ]] ||
+		[[ "$line" =~ ^\ \ linkStyle\ [0-9]+\ stroke:#[0-9a-f]{6},stroke-width:[0-9]+px$ ]] ||
+		[[ "$line" =~ ^\ \ classDef\ (added|removed|changed)\ [a-z-]+:[#0-9a-z]+(,[a-z-]+:[#0-9a-z]+(\ [0-9]+)*)*$ ]] ||
+		[[ "$line" =~ ^\ \ class\ n[0-9]+\ (added|removed|changed)$ ]] ||
+		{ echo "not mermaid: $line" >&2; return 1; }
+	done <<<"$output"
+}
+
+@test "mermaid edges keep their arguments as labels, a changed one old and new" {
+	write_pipeline
+	printf 'print(1)\n' > scripts/report.py
+	jq '.nodes += [{"id": "report", "type": "script", "path": "scripts/report.py"}]
+	    | .edges += [{"from": "out", "to": "report", "arguments": ["--in", {"ref": "out"}]}]' \
+		pipeline.json > with-report.json
+	mv with-report.json pipeline.json
+	ID=$(dfc create pipeline.json)
+	run --separate-stderr dfc graph pipeline.json --format mermaid
+	graph=$output
+	printf 'print(2)\n' > scripts/extra.py
+	# clean -> out gets hostile arguments, out -> report goes, extra -> clean comes.
+	jq '.nodes += [{"id": "extra", "type": "script", "path": "scripts/extra.py"}]
+	    | .edges[1].arguments = ["a|b", "say \"hi\" <b>", "x\ny"]
+	    | .edges = [.edges[0], .edges[1], {"from": "extra", "to": "clean", "arguments": ["--mode", "fast"]}]' \
+		pipeline.json > edited.json
+	mv edited.json pipeline.json
+	run --separate-stderr dfc diff pipeline.json --format mermaid --exit-code
+	[ "$status" -eq 1 ]
+	check_mermaid_grammar
+	id_of() { awk -v n="\"$1\"" 'index($0, n) && /^  n[0-9]+\[/ { sub(/^  /, ""); sub(/\[.*/, ""); print }' <<<"$output"; }
+	# The unchanged edge has the label graph draws.
+	[[ "$graph" == *'-- "--input raw" -->'* ]]
+	grep -qx "  $(id_of raw) -->|\"--input raw\"| $(id_of clean)" <<<"$output"
+	# The changed one: old → new, quotes, pipes and markup as entities, the line break a space.
+	grep -qxF "  $(id_of clean) -->|\"--output out --rows 1000 → a#124;b say #quot;hi#quot; #lt;b#gt; x y\"| $(id_of out)" <<<"$output"
+	grep -qx "  $(id_of extra) ==>|\"--mode fast\"| $(id_of clean)" <<<"$output"
+	grep -qx "  $(id_of out) -.->|\"--in out\"| $(id_of report)" <<<"$output"
+	grep -qx '  linkStyle 1 stroke:#bf8700,stroke-width:3px' <<<"$output"
+	# A changed edge whose arguments became none shows (none).
+	jq '.edges[1].arguments = []' pipeline.json > edited.json
+	mv edited.json pipeline.json
+	run --separate-stderr dfc diff pipeline.json --format mermaid
+	check_mermaid_grammar
+	grep -qx "  $(id_of clean) -->|\"--output out --rows 1000 → (none)\"| $(id_of out)" <<<"$output"
 }
 
 @test "colour only when asked or on a terminal without NO_COLOR" {
@@ -290,8 +345,9 @@ edit_pipeline() {
 	run --separate-stderr dfc diff pipeline.json --format mermaid --exit-code
 	[ "$status" -eq 1 ]
 	# Links are numbered in the order they are drawn; clean -> out is the second.
-	links=$(grep -E '^  n[0-9]+ (-->|==>|-\.->) n[0-9]+$' <<<"$output")
-	[ "$(sed -n 2p <<<"$links")" = "  n1 --> n2" ]
+	links=$(grep -E '^  n[0-9]+ (-->|==>|-\.->)(\|"[^"]*"\|)? n[0-9]+$' <<<"$output")
+	[ "$(sed -n 2p <<<"$links")" = '  n1 -->|"--output out --rows 1000 → --output out"| n2' ]
+	check_mermaid_grammar
 	grep -qx '  linkStyle 1 stroke:#bf8700,stroke-width:3px' <<<"$output"
 	[ "$(grep -c linkStyle <<<"$output")" -eq 1 ]
 }
@@ -326,6 +382,7 @@ swap_edges() {
 	[ "$(jq '[.changes[] | select(.kind == "edge_moved") | .order_only] | .[0]' <<<"$output")" = false ]
 	run --separate-stderr dfc diff pipeline.json --format mermaid
 	[[ "$output" == *"class n1 changed"* ]]
+	check_mermaid_grammar
 	# The versions compare the same way once recorded.
 	dfc update pipeline.json
 	run --separate-stderr dfc diff -i "$ID" 1 2 --exit-code

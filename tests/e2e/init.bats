@@ -224,6 +224,67 @@ run_template() {
 	[ "$(jq -c '.confusion.versicolor' output/metrics.json)" = '{"setosa":1,"versicolor":2}' ]
 }
 
+# Template $1 in a fresh git repository, recorded and run: git sees its
+# files and .gitignore, never .dfc/ nor a dataset the pipeline writes.
+check_template_gitignore() {
+	git init -q proj
+	run_template "$1"
+	grep -qx '.dfc/' .gitignore
+	[ -d .dfc ]
+	run git status --porcelain --untracked-files=all
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"?? .gitignore"* ]]
+	[[ "$output" == *"?? pipeline.json"* ]]
+	[[ "$output" != *.dfc/* ]]
+	outputs=$(jq -r '.edges[].to as $to | .nodes[] | select(.id == $to and .type == "dataset") | .path' pipeline.json)
+	[ -n "$outputs" ]
+	for path in $outputs; do
+		[ -f "$path" ]
+		[[ "$output" != *"$path"* ]]
+	done
+}
+
+@test "template etl ships a .gitignore: git sees no .dfc/ and no output after a run" {
+	check_template_gitignore etl
+}
+
+@test "template medallion ships a .gitignore: git sees no .dfc/ and no output after a run" {
+	check_template_gitignore medallion
+}
+
+@test "template ml ships a .gitignore: git sees no .dfc/ and no output after a run" {
+	check_template_gitignore ml
+}
+
+@test "a template keeps an existing .gitignore byte for byte, even with --force" {
+	mkdir proj
+	printf 'secrets/\n# mine, no newline at the end' > proj/.gitignore
+	cp proj/.gitignore mine
+	run --separate-stderr dfc init --template etl proj
+	[ "$status" -eq 0 ]
+	[[ "$output" != *.gitignore* ]]
+	cmp proj/.gitignore mine
+	run --separate-stderr dfc init --template etl proj --force
+	[ "$status" -eq 0 ]
+	cmp proj/.gitignore mine
+}
+
+@test "a scan writes a .gitignore for .dfc/ when there is none, and keeps one that exists" {
+	write_project proj
+	run --separate-stderr dfc init --no-input proj
+	[ "$status" -eq 0 ]
+	[ "$(cat proj/.gitignore)" = "$(printf '%s\n' '# data-factory-cli work files (run records, caches)' .dfc/)" ]
+	[[ "$stderr" == *"wrote a .gitignore beside proj/pipeline.json: it ignores .dfc/"* ]]
+	! jq -r '.nodes[].path' proj/pipeline.json | grep -q gitignore || false
+	write_project other
+	printf '*.log\n' > other/.gitignore
+	cp other/.gitignore mine
+	run --separate-stderr dfc init --no-input other
+	[ "$status" -eq 0 ]
+	cmp other/.gitignore mine
+	[[ "$stderr" != *gitignore* ]]
+}
+
 # The wizard, through a real terminal: tmux on a private socket.
 tmux_() {
 	tmux -S "$BATS_TEST_TMPDIR/tmux.sock" "$@"

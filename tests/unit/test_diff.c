@@ -285,7 +285,10 @@ static void test_scripts_by_content(void **state)
 	json_decref(new_scripts);
 }
 
-/* An edge whose arguments alone changed is drawn in the colour of changes. */
+/*
+ * An edge whose arguments alone changed is drawn in the colour of changes,
+ * labelled old → new; the others keep their arguments as labels.
+ */
 static void test_mermaid_arguments(void **state)
 {
 	struct fixture *f = *state;
@@ -297,7 +300,8 @@ static void test_mermaid_arguments(void **state)
 	assert_int_equal(f->d.changes[1].kind, DIFF_STEP_ARGUMENTS_CHANGED);
 	format_mermaid(f);
 	/* The second link drawn (index 1) is clean -> out. */
-	assert_has(&f->out, "  n0 --> n1\n  n1 --> n2\n");
+	assert_has(&f->out, "  n0 -->|\"--in raw\"| n1\n"
+			    "  n1 -->|\"--out \u2192 --output\"| n2\n");
 	assert_has(&f->out, "  linkStyle 1 stroke:#bf8700,stroke-width:3px\n");
 	assert_null(strstr(buf_cstr(&f->out), "linkStyle 0"));
 }
