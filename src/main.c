@@ -270,6 +270,45 @@ static int suggest_file_option(const struct command *cmd, int npos, char **argv)
 	return 0;
 }
 
+/* The command's usage line that shows its -v N (or --version N). */
+static const char *usage_with_version(const struct command *cmd)
+{
+	for (const char *const *u = cmd->usage; *u; u++)
+		if (strstr(*u, "-v N") || strstr(*u, "--version N"))
+			return *u;
+	return cmd->usage[0];
+}
+
+/*
+ * `show --version` with no N: a command with a --version option of its
+ * own (a pipeline version) does not print the tool's version; its error
+ * says so and where the tool's version is (docs/DECISIONS.md).
+ */
+static int own_version_option(const struct command *cmd, int argc, char **argv)
+{
+	const struct opt *o = cmd->options;
+
+	while (o && o->type != OPT_TYPE_END && (!o->long_name || strcmp(o->long_name, "version")))
+		o++;
+	if (!o || o->type == OPT_TYPE_END)
+		return 0;
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (strcmp(argv[i], "--version") && (!o->short_name || argv[i][0] != '-' ||
+						     argv[i][1] != o->short_name || argv[i][2]))
+			continue;
+		if (i + 1 < argc)
+			return 0;
+		return dfc_hint(dfc_hint(dfc_error(DFC_EUSAGE,
+						   "%s: option '%s' needs a value: the "
+						   "pipeline version N",
+						   cmd->name, argv[i]),
+					 "usage: " PROG " %s", usage_with_version(cmd)),
+				"the version of " PROG " itself: '" PROG
+				" --version', before any command");
+	}
+	return 0;
+}
+
 static int run_command(const struct command *cmd, int argc, char **argv)
 {
 	/* The command's own options come first: `sync --version N` is sync's. */
@@ -279,6 +318,8 @@ static int run_command(const struct command *cmd, int argc, char **argv)
 
 	if (!cmd->options)
 		tables[0] = global_options, tables[1] = NULL;
+	if ((ret = own_version_option(cmd, argc, argv)) < 0)
+		return ret;
 	if ((ret = opt_parse(argc, argv, tables, false, &npos, &help)) < 0)
 		return dfc_hint(ret, "see '" PROG " %s --help'", cmd->name);
 	if (help) {

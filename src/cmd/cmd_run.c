@@ -75,11 +75,14 @@ static int make_temp(char **path, const char *what, int mode, const void *data, 
 	const char *tmpdir = getenv("TMPDIR");
 	int fd;
 
-	*path = xasprintf("%s/dfc-%s-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp", what);
+	if (!tmpdir || !*tmpdir)
+		tmpdir = "/tmp";
+	*path = xasprintf("%s/dfc-%s-XXXXXX", tmpdir, what);
 	fd = mkstemp(*path);
 	if (fd < 0) {
-		int ret = dfc_error(DFC_EUSAGE, "cannot create a temporary file '%s': %s", *path,
-				    strerror(errno));
+		int ret = dfc_hint(dfc_error(DFC_EUSAGE, "cannot create a temporary file in '%s': %s",
+					     tmpdir, strerror(errno)),
+				   "set TMPDIR to a folder you can write to");
 
 		free(*path);
 		*path = NULL;
@@ -91,8 +94,8 @@ static int make_temp(char **path, const char *what, int mode, const void *data, 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			int ret = dfc_error(DFC_EUSAGE, "cannot write '%s': %s", *path,
-					    strerror(errno));
+			int ret = dfc_error(DFC_EUSAGE, "cannot write a temporary file in '%s': %s",
+					    tmpdir, strerror(errno));
 
 			close(fd);
 			return ret;
@@ -101,7 +104,8 @@ static int make_temp(char **path, const char *what, int mode, const void *data, 
 		len -= (size_t)n;
 	}
 	if (fchmod(fd, (mode_t)mode) < 0 || close(fd) < 0)
-		return dfc_error(DFC_EUSAGE, "cannot write '%s': %s", *path, strerror(errno));
+		return dfc_error(DFC_EUSAGE, "cannot write a temporary file in '%s': %s", tmpdir,
+				 strerror(errno));
 	return 0;
 }
 
@@ -132,6 +136,36 @@ static char *failed_steps(const struct buf *report, size_t *nr)
 	return buf_detach(&list, NULL);
 }
 
+/*
+ * The script's usage error, which it wrote to the status file instead of
+ * printing it (DFC_CALLER): worded for run, whose --node is its --only.
+ */
+static int refused(const struct buf *report)
+{
+	char *why = reported(report, "usage");
+	struct buf text = BUF_INIT;
+	const char *p;
+	int ret;
+
+	for (p = why; p && *p;) {
+		const char *only = strstr(p, "--only");
+
+		if (!only) {
+			buf_adds(&text, p);
+			break;
+		}
+		buf_add(&text, p, (size_t)(only - p));
+		buf_adds(&text, "--node");
+		p = only + strlen("--only");
+	}
+	ret = dfc_hint(dfc_error(DFC_EUSAGE, "run: %s",
+				 why ? buf_cstr(&text) : "an option was refused"),
+		       "see '" PROG " run --help'");
+	buf_release(&text);
+	free(why);
+	return ret;
+}
+
 /* Turn the script's exit status into ours, with a message naming why. */
 static int map_status(int status, const struct buf *report)
 {
@@ -142,7 +176,7 @@ static int map_status(int status, const struct buf *report)
 	case 0:
 		return 0;
 	case 2:
-		return dfc_error(DFC_EUSAGE, "the generated script refused its options");
+		return refused(report);
 	case 4:
 		what = reported(report, "failed");
 		if (on)
@@ -271,26 +305,28 @@ static void script_arguments(struct strvec *args, const char *script_path,
 		bool given;
 		const char *option, *value;
 	} pass[] = {
+		{true, "--status-file", status_path},
 		{dry_run, "--dry-run", NULL},	 {force, "--force", NULL},
 		{wait_jobs, "--wait", NULL},	 {node, "--only", node},
 		{from, "--from", from},		 {jobs_text, "--jobs", jobs_text},
-		{run_dir, "--workdir", run_dir}, {true, "--status-file", status_path},
+		{run_dir, "--workdir", run_dir},
 		{keep_going, "--keep-going", NULL}, {json, "--json", NULL},
 		{quiet, "--quiet", NULL},
 	};
 
+	/* --status-file first: the script reports a refused option there. */
 	strvec_push(args, "bash");
 	strvec_push(args, script_path);
-	for (size_t k = 0; k < sbatch_args.nr; k++) {
-		strvec_push(args, "--sbatch-arg");
-		strvec_push(args, sbatch_args.items[k]);
-	}
 	for (size_t k = 0; k < sizeof(pass) / sizeof(*pass); k++) {
 		if (!pass[k].given)
 			continue;
 		strvec_push(args, pass[k].option);
 		if (pass[k].value)
 			strvec_push(args, pass[k].value);
+	}
+	for (size_t k = 0; k < sbatch_args.nr; k++) {
+		strvec_push(args, "--sbatch-arg");
+		strvec_push(args, sbatch_args.items[k]);
 	}
 }
 
@@ -321,6 +357,11 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 			 workdir ? workdir : src.file_dir, ctx->quiet);
 	if (ctx->verbose)
 		cmd_note(ctx, "%s %s", on ? "submitting" : "running", src.origin);
+	/* The script words its usage errors for run, not for itself. */
+	if (setenv("DFC_CALLER", PROG " run", 1) < 0) {
+		ret = dfc_error(DFC_EINTERNAL, "cannot set DFC_CALLER: %s", strerror(errno));
+		goto out;
+	}
 	started = time(NULL);
 	if ((ret = run_command_argv(args.items, &status)) < 0)
 		goto out;
@@ -329,9 +370,10 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv)
 	/*
 	 * Whatever its exit status, the runs the script recorded in its work
 	 * folder go to the store; a failure to record them is a warning. A
-	 * Slurm submission without --wait has not run yet.
+	 * Slurm submission without --wait has not run yet, and nothing ran
+	 * when the script refused its options (2).
 	 */
-	if (!dry_run && (!on || wait_jobs))
+	if (!dry_run && (!on || wait_jobs) && status != 2)
 		cmd_runs_import(ctx, workdir ? workdir : src.file_dir ? src.file_dir : ".",
 				started - 1, true);
 	ret = map_status(status, &report);

@@ -83,6 +83,10 @@ DFC_SELF=''
 DFC_ONLY=''
 DFC_FROM=''
 DFC_STATUS_FILE=''
+# The command of the tool that runs this script, if one does; not passed on
+# to the steps.
+DFC_CALLER=${DFC_CALLER:-}
+export -n DFC_CALLER
 DFC_TMP=''
 DFC_FIFO_FD=''
 DFC_STATE=.dfc
@@ -298,9 +302,18 @@ dfc_step_cmd() {
 
 # --- Options ------------------------------------------------------------------
 
+# A refused option: exit 2 saying why and where the usage is. When a
+# command of the tool runs this script (DFC_CALLER, e.g. "data-factory-cli
+# run") with a --status-file, the reason goes there for the caller to word
+# for its own options, and nothing is printed; this script's name (a
+# temporary file there) appears only when it is run on its own.
 dfc_usage_error() {
+	if [[ -n $DFC_CALLER && -n $DFC_STATUS_FILE ]]; then
+		dfc_report "usage $*"
+		exit 2
+	fi
 	dfc_error "$*"
-	printf "hint: see '%s --help'\n" "${0##*/}" >&2
+	printf "hint: see '%s --help'\n" "${DFC_CALLER:-${0##*/}}" >&2
 	dfc_report "usage"
 	exit 2
 }
@@ -538,6 +551,7 @@ dfc_cleanup() {
 # DFC_RUN_DIR is its absolute path, entered or not. DFC_SELF is this
 # script's absolute path ('' when it is not a file: piped into bash).
 dfc_enter_workdir() {
+	local why
 	if [[ -f $0 ]]; then
 		DFC_SELF=$0
 		if [[ $DFC_SELF != /* ]]; then
@@ -553,11 +567,13 @@ dfc_enter_workdir() {
 		DFC_RUN_DIR=$PWD/$DFC_WORKDIR
 	fi
 	if [[ ! -d $DFC_WORKDIR ]] && ((!DFC_DRY_RUN)); then
-		mkdir -p -- "$DFC_WORKDIR" ||
-			dfc_usage_error "cannot create the work folder '$DFC_WORKDIR'"
+		# mkdir's reason, on the same line as ours.
+		why=$(mkdir -p -- "$DFC_WORKDIR" 2>&1) ||
+			dfc_usage_error "--workdir '$DFC_WORKDIR': cannot create the folder${why:+: ${why##*: }}"
 	fi
 	if [[ -d $DFC_WORKDIR ]]; then
-		cd -- "$DFC_WORKDIR" || dfc_usage_error "cannot enter the work folder '$DFC_WORKDIR'"
+		cd -- "$DFC_WORKDIR" 2>/dev/null ||
+			dfc_usage_error "--workdir '$DFC_WORKDIR': cannot enter the folder"
 		DFC_RUN_DIR=$PWD
 	fi
 }

@@ -97,7 +97,7 @@ dfc_add_sbatch_arg() {
 		key=${1:0:2}
 	fi
 	if [[ " ${DFC_SBATCH_OWN//[$'\t\n']/ } " == *" $key "* ]]; then
-		dfc_usage_error "--sbatch-arg '$1': $key is set by this script for each job"
+		dfc_usage_error "--sbatch-arg '$1': $key is one the generated script sets for each job"
 	fi
 	DFC_SBATCH_ARGS+=("$1")
 }

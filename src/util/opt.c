@@ -25,34 +25,28 @@ int opt_count(const struct opt *opts)
 	return n;
 }
 
-static int parse_positive(int *out, const char *text, const char *name)
+/* The option as typed: --long when it has a long name, else -c. */
+static int parse_positive(int *out, const char *text, const struct opt *o)
 {
 	char *end;
 	long v;
 
 	errno = 0;
 	v = strtol(text, &end, 10);
-	if (errno || end == text || *end || v < 1 || v > INT_MAX)
-		return dfc_error(DFC_EUSAGE,
-				 "option '%s' expects a positive number, not '%s'",
-				 name, text);
+	if (errno || end == text || *end || v < 1 || v > INT_MAX) {
+		if (o->long_name)
+			return dfc_error(DFC_EUSAGE,
+					 "option '--%s' expects a positive number, not '%s'",
+					 o->long_name, text);
+		return dfc_error(DFC_EUSAGE, "option '-%c' expects a positive number, not '%s'",
+				 o->short_name, text);
+	}
 	*out = (int)v;
 	return 0;
 }
 
-static const char *display_name(const struct opt *o, char *tmp)
-{
-	if (o->long_name)
-		return o->long_name;
-	tmp[0] = (char)o->short_name;
-	tmp[1] = '\0';
-	return tmp;
-}
-
 static int store_value(const struct opt *o, const char *arg)
 {
-	char tmp[2];
-
 	switch (o->type) {
 	case OPT_TYPE_BOOL:
 		*(bool *)o->value = true;
@@ -61,7 +55,7 @@ static int store_value(const struct opt *o, const char *arg)
 		*(const char **)o->value = arg;
 		return 0;
 	case OPT_TYPE_INT:
-		return parse_positive(o->value, arg, display_name(o, tmp));
+		return parse_positive(o->value, arg, o);
 	case OPT_TYPE_STRING_LIST:
 		strvec_push(o->value, arg);
 		return 0;

@@ -30,6 +30,40 @@ commands() { dfc --help | sed -n '/^commands:/,/^$/p' | awk 'NF > 1 {print $1}';
 	[[ "$output" =~ ^data-factory-cli\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
 }
 
+@test "--version after every command: the tool's version, or the command's own -v N" {
+	local own=" show share sync generate run graph " version
+	run --separate-stderr dfc --version
+	version=$output
+	[ "$(commands | wc -l)" -ge 20 ]
+	for c in $(commands); do
+		run --separate-stderr dfc "$c" --version
+		if [[ $own == *" $c "* ]]; then
+			[ "$status" -eq 2 ] || { echo "$c --version: $status"; return 1; }
+			[ "${stderr_lines[0]}" = "data-factory-cli: error: $c: option '--version' needs a value: the pipeline version N" ]
+			[[ "${stderr_lines[1]}" == "hint: usage: data-factory-cli $c "*"-v"*" N"* ]]
+			[ "${stderr_lines[2]}" = "hint: the version of data-factory-cli itself: 'data-factory-cli --version', before any command" ]
+			[ -z "$output" ]
+		else
+			[ "$status" -eq 0 ] || { echo "$c --version: $status $stderr"; return 1; }
+			[ "$output" = "$version" ]
+			[ -z "$stderr" ]
+		fi
+	done
+	# -v alone too; the command's -v N and --version N keep working.
+	run --separate-stderr dfc show -v
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "data-factory-cli: error: show: option '-v' needs a value: the pipeline version N" ]
+	create_pipeline
+	run --separate-stderr dfc show -i "$ID" --version 1
+	[ "$status" -eq 0 ]
+	[ "$(dfc show -i "$ID" -v 1)" = "$output" ]
+	run --separate-stderr dfc show -i "$ID" --version x
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "data-factory-cli: error: option '--version' expects a positive number, not 'x'" ]
+	run --separate-stderr dfc --version show -i "$ID"
+	[ "$output" = "$version" ]
+}
+
 @test "no command is a usage error" {
 	run --separate-stderr dfc
 	[ "$status" -eq 2 ]

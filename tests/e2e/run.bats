@@ -174,3 +174,61 @@ JSON
 	[[ "$stderr" == *"error: step 'bad' failed; the run stopped there"* ]]
 	[[ "$stderr" == *"hint: its output is above and in .dfc/logs/bad.log"* ]]
 }
+
+# What the generated script refuses is worded for run: no temporary file
+# name, the option as run takes it, and a hint that names run's help.
+refused_by_run() {
+	[ "$status" -eq 2 ]
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	[ "${stderr_lines[0]}" = "data-factory-cli: error: $1" ]
+	[ "${stderr_lines[1]}" = "hint: see 'data-factory-cli run --help'" ]
+	[[ "$stderr" != *dfc-run-* && "$stderr" != *dfc-status-* && "$stderr" != *"$TEST_TMP/tmp"* ]]
+	[ -z "$(ls -A "$TEST_TMP/tmp")" ]
+}
+
+@test "run --workdir a folder that cannot be made: exit 2, the option named, run's help in the hint" {
+	write_chain
+	mkdir "$TEST_TMP/tmp"
+	export TMPDIR=$TEST_TMP/tmp
+	run --separate-stderr dfc run -f pipeline.json --workdir /proc/nope
+	refused_by_run "run: --workdir '/proc/nope': cannot create the folder: No such file or directory"
+	[ "$(runs)" = "" ]
+	: > plain
+	run --separate-stderr dfc run -f pipeline.json --workdir plain/sub
+	refused_by_run "run: --workdir 'plain/sub': cannot create the folder: Not a directory"
+}
+
+@test "options the script refuses through run: --jobs, --sbatch-arg, --node" {
+	write_chain
+	mkdir "$TEST_TMP/tmp"
+	export TMPDIR=$TEST_TMP/tmp
+	run --separate-stderr dfc run -f pipeline.json --jobs x
+	refused_by_run "option '--jobs' expects a positive number, not 'x'"
+	run --separate-stderr dfc run -f pipeline.json --jobs 0
+	refused_by_run "option '--jobs' expects a positive number, not '0'"
+	run --separate-stderr dfc run -f pipeline.json --workdir
+	refused_by_run "option '--workdir' needs a value"
+	run --separate-stderr dfc run -f pipeline.json --on slurm --sbatch-arg account
+	refused_by_run "run: --sbatch-arg takes an sbatch option such as --account=NAME, not 'account'"
+	run --separate-stderr dfc run -f pipeline.json --on slurm --sbatch-arg --job-name=x
+	refused_by_run "run: --sbatch-arg '--job-name=x': --job-name is one the generated script sets for each job"
+	run --separate-stderr dfc run -f pipeline.json --node nope
+	[ "$status" -eq 7 ]
+	[ "${stderr_lines[0]}" = "data-factory-cli: error: --node: no script node 'nope' in this pipeline" ]
+}
+
+@test "the generated script run on its own names itself in its hint" {
+	write_chain
+	dfc generate -f pipeline.json -o run.sh
+	run --separate-stderr bash run.sh --workdir /proc/nope
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "dfc: error: --workdir '/proc/nope': cannot create the folder: No such file or directory" ]
+	[ "${stderr_lines[1]}" = "hint: see 'run.sh --help'" ]
+	run --separate-stderr bash run.sh --status-file status --jobs x
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[1]}" = "hint: see 'run.sh --help'" ]
+	[ "$(cat status)" = "usage" ]
+	# A DFC_CALLER in the environment reaches no step.
+	DFC_CALLER=x run --separate-stderr bash run.sh
+	[ "$status" -eq 0 ]
+}

@@ -296,7 +296,7 @@ JSON
 	[[ "$stderr" == *"hint: use --on slurm"* ]]
 	run --separate-stderr dfc run -f pipeline.json --on slurm --sbatch-arg=--job-name=x
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"--job-name is set by this script for each job"* ]]
+	[[ "$stderr" == *"--job-name is one the generated script sets for each job"* ]]
 	run --separate-stderr dfc run -f pipeline.json --on slurm --sbatch-arg -dfoo
 	[ "$status" -eq 2 ]
 	run --separate-stderr dfc generate -f pipeline.json --sbatch-arg=--qos=x
@@ -308,7 +308,7 @@ JSON
 	generate_to baked.sh -f pipeline.json --target slurm --sbatch-arg=--output=x.log
 	run --separate-stderr bash baked.sh --dry-run
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"--output is set by this script for each job"* ]]
+	[[ "$stderr" == *"--output is one the generated script sets for each job"* ]]
 	rm baked.sh
 	run --separate-stderr dfc generate -f pipeline.json --target pbs
 	[ "$status" -eq 2 ]
