@@ -57,6 +57,8 @@ struct catalog {
 	 * catalog's own files only), or NULL.
 	 */
 	struct git_remote *remote;
+	/** A catalog on this machine, opened by its first fetch or push (owned), or NULL. */
+	struct git_repository *local_repo;
 };
 
 #define CATALOG_INIT { 0 }

@@ -58,5 +58,6 @@ void catalog_release(struct catalog *cat)
 	free(cat->local_path);
 	free(cat->cache_dir);
 	git_remote_free(cat->remote);
+	git_repository_free(cat->local_repo);
 	memset(cat, 0, sizeof(*cat));
 }

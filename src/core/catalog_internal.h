@@ -59,6 +59,18 @@ int catalog_remote_push(struct catalog *cat, const char *id, const struct catalo
 			size_t nr);
 
 /*
+ * catalog_local.c: catalog_remote_fetch() and catalog_remote_push() for a
+ * catalog on this machine (`cat->local_path`), without libgit2's local
+ * transport: only the refs named are read (a glob reads what it matches),
+ * the objects the other side lacks are copied, and each catalog ref moves
+ * by compare-and-swap, forward only, tags never (as hooks/pre-receive
+ * allows on a server).
+ */
+int catalog_local_fetch(struct catalog *cat, char **refspecs, size_t nr, const char *tags_of,
+			struct strvec *tags);
+int catalog_local_push(struct catalog *cat, const struct catalog_push_ref *refs, size_t nr);
+
+/*
  * catalog_cause.c: why the catalog cannot be used, in one line (SPEC §5:
  * catalog errors carry their cause).
  */

@@ -247,6 +247,8 @@ int catalog_remote_fetch(struct catalog *cat, char **refspecs, size_t nr, const 
 	struct transport_state state = { 0, NULL };
 	int ret = 0, err;
 
+	if (cat->local_path)
+		return catalog_local_fetch(cat, refspecs, nr, tags_of, tags);
 	cat->remote = NULL;
 	if (!remote && (ret = open_remote(&remote, cat)) < 0)
 		goto out;
@@ -281,14 +283,19 @@ int catalog_remote_push(struct catalog *cat, const char *id, const struct catalo
 			size_t nr)
 {
 	struct transport_state st = { 0, NULL };
-	git_reference **locals = xcalloc(nr, sizeof(*locals));
-	char **specs = xcalloc(nr, sizeof(*specs));
-	git_strarray array = { specs, nr };
+	git_reference **locals;
+	char **specs;
+	git_strarray array = { NULL, nr };
 	git_remote *remote = NULL;
 	git_push_options opts;
 	struct headers headers;
 	int ret = 0, err;
 
+	if (cat->local_path)
+		return catalog_local_push(cat, refs, nr);
+	locals = xcalloc(nr, sizeof(*locals));
+	specs = xcalloc(nr, sizeof(*specs));
+	array.strings = specs;
 	for (size_t i = 0; i < nr; i++) {
 		char *src = refs_share(id, i);
 
