@@ -26,6 +26,9 @@ void strvec_push(struct strvec *v, const char *s);
 /** Sort the items by strcmp(). */
 void strvec_sort(struct strvec *v);
 
+/** Sort the strings (strcmp order) and keep one of each. */
+void strvec_sort_unique(struct strvec *v);
+
 /** True when `v`, sorted by strvec_sort(), holds `s`. */
 bool strvec_has(const struct strvec *v, const char *s);
 

@@ -71,6 +71,27 @@ int catalog_local_fetch(struct catalog *cat, char **refspecs, size_t nr, const c
 int catalog_local_push(struct catalog *cat, const struct catalog_push_ref *refs, size_t nr);
 
 /*
+ * catalog_refs.c: the refs of a catalog on this machine (`git_dir`), read
+ * and written as git's files backend does, in O(log refs): a loose ref
+ * first, else a binary search of the sorted packed-refs; a write takes
+ * `<ref>.lock`, the lock every git implementation honours.
+ */
+
+/* The commit `ref` names into `*out`: 0, 1 when there is no such ref, -1 on error. */
+int catalog_ref_read(const char *git_dir, const char *ref, git_oid *out);
+
+/* Append the names of the refs directly under `prefix` (ending in '/'), without it, sorted. */
+int catalog_ref_list(const char *git_dir, const char *prefix, struct strvec *names);
+
+/*
+ * Move `ref` from `seen` (NULL: it must not exist) to `next`, compared and
+ * swapped under its lock file: 0, 1 when it was not at `seen` or another
+ * writer holds its lock, -1 on error.
+ */
+int catalog_ref_swap(const char *git_dir, const char *ref, const git_oid *seen,
+		     const git_oid *next);
+
+/*
  * catalog_cause.c: why the catalog cannot be used, in one line (SPEC §5:
  * catalog errors carry their cause).
  */

@@ -195,10 +195,9 @@ static int refs_of_spec(struct ref_updates *u, git_repository *catalog, git_repo
 
 	if (!strchr(src, '*')) {
 		/* Absent from the catalog: nothing to fetch, as with git. */
-		if (git_reference_name_to_id(&oid, catalog, src) == 0)
+		if ((ret = catalog_ref_read(git_repository_path(catalog), src, &oid)) == 0)
 			note_update(u, repo, git_refspec_dst(spec), &oid);
-		git_error_clear();
-		return 0;
+		return ret < 0 ? -1 : 0;
 	}
 	if (git_reference_iterator_glob_new(&it, catalog, src) < 0)
 		return -1;
@@ -217,19 +216,11 @@ static int refs_of_spec(struct ref_updates *u, git_repository *catalog, git_repo
 /* The `vN` names of the catalog's tags of `id`, sorted. */
 static int tags_of_pipeline(git_repository *catalog, const char *id, struct strvec *tags)
 {
-	char *glob = xasprintf(REFS_TAG_PREFIX "%s/v*", id);
-	size_t skip = strlen(glob) - 2;
-	git_reference_iterator *it = NULL;
-	const char *name;
-	int ret;
+	char *prefix = refs_tag_prefix(id);
+	int ret = catalog_ref_list(git_repository_path(catalog), prefix, tags);
 
-	ret = git_reference_iterator_glob_new(&it, catalog, glob);
-	while (ret == 0 && (ret = git_reference_next_name(&name, it)) == 0)
-		strvec_push(tags, name + skip);
-	git_reference_iterator_free(it);
-	free(glob);
-	strvec_sort(tags);
-	return ret == GIT_ITEROVER ? 0 : ret;
+	free(prefix);
+	return ret;
 }
 
 static int local_git_error(struct catalog *cat, const char *what)
@@ -289,24 +280,6 @@ static int may_move(git_repository *catalog, const char *name, const git_oid *cu
 	return git_graph_descendant_of(catalog, next, current);
 }
 
-/*
- * Move the catalog's `name` from what it was seen at (`seen`, NULL when it
- * was absent) to `next`, or give 1 when another writer got there first.
- */
-static int swap_ref(git_repository *catalog, const char *name, const git_oid *seen,
-		    const git_oid *next)
-{
-	git_reference *ref = NULL;
-	int err = git_reference_create_matching(&ref, catalog, name, next, seen != NULL, seen, NULL);
-
-	git_reference_free(ref);
-	if (err == GIT_EEXISTS || err == GIT_EMODIFIED) {
-		git_error_clear();
-		return 1;
-	}
-	return err < 0 ? -1 : 0;
-}
-
 int catalog_local_push(struct catalog *cat, const struct catalog_push_ref *refs, size_t nr)
 {
 	git_repository *catalog, *repo = cat->store->repo;
@@ -319,10 +292,15 @@ int catalog_local_push(struct catalog *cat, const struct catalog_push_ref *refs,
 		goto out;
 	}
 	for (size_t i = 0; ret == 0 && i < nr; i++) {
+		int found = catalog_ref_read(git_repository_path(catalog), refs[i].dst, &seen[i]);
+
 		git_oid_cpy(&tips[i], refs[i].commit);
-		exists[i] = git_reference_name_to_id(&seen[i], catalog, refs[i].dst) == 0;
-		git_error_clear();
+		exists[i] = found == 0;
+		if (found < 0)
+			ret = local_git_error(cat, "read");
 	}
+	if (ret < 0)
+		goto out;
 	if (copy_history(repo, catalog, tips, nr) < 0) {
 		ret = local_git_error(cat, "write to");
 		goto out;
@@ -336,8 +314,8 @@ int catalog_local_push(struct catalog *cat, const struct catalog_push_ref *refs,
 			ret = local_git_error(cat, "read");
 		else if (!ok)
 			ret = 1;
-		else if ((ret = swap_ref(catalog, refs[i].dst, exists[i] ? &seen[i] : NULL,
-					 refs[i].commit)) < 0)
+		else if ((ret = catalog_ref_swap(git_repository_path(catalog), refs[i].dst,
+						 exists[i] ? &seen[i] : NULL, refs[i].commit)) < 0)
 			ret = local_git_error(cat, "write to");
 	}
 out:

@@ -38,3 +38,19 @@ void strvec_release(struct strvec *v)
 	v->items = NULL;
 	v->nr = v->alloc = 0;
 }
+
+void strvec_sort_unique(struct strvec *v)
+{
+	size_t kept = 0;
+
+	strvec_sort(v);
+	for (size_t i = 0; i < v->nr; i++) {
+		if (kept && !strcmp(v->items[kept - 1], v->items[i]))
+			free(v->items[i]);
+		else
+			v->items[kept++] = v->items[i];
+	}
+	v->nr = kept;
+	if (v->items)
+		v->items[kept] = NULL;
+}

@@ -15,9 +15,11 @@
 #include "dfc/strvec.h"
 #include "dfc/xalloc.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct fixture {
 	char *dir;
@@ -277,6 +279,141 @@ static void test_fetch_of_an_absent_pipeline_is_empty(void **state)
 	free(one);
 }
 
+/* A random ref name among few prefixes, so that lists and near misses are common. */
+static char *random_ref(unsigned *seed)
+{
+	static const char *const prefixes[] = { "refs/heads/pipelines/", "refs/tags/pipelines/p%u/",
+						"refs/dfc/runs/" };
+	unsigned kind = (unsigned)rand_r(seed) % 3, n = (unsigned)rand_r(seed) % 40;
+	char *prefix = xasprintf(prefixes[kind], n % 7), *name;
+
+	if (kind == 1)
+		name = xasprintf("%sv%u", prefix, (unsigned)rand_r(seed) % 12 + 1);
+	else
+		name = xasprintf("%sp%u", prefix, n);
+	free(prefix);
+	return name;
+}
+
+/*
+ * Property: for random sets of refs, packed (with peel lines of annotated
+ * tags) and then partly rewritten loose, every read and list agrees with
+ * libgit2's own view of the repository.
+ */
+static void test_refs_agree_with_libgit2(void **state)
+{
+	struct fixture *f = *state;
+	git_signature *sig = NULL;
+
+	/* Thousands of ref writes: no fsync of each (the store asked for it). */
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
+	assert_int_equal(git_signature_new(&sig, "T", "t@example.org", 1700000000, 0), 0);
+	for (unsigned round = 0; round < 40; round++) {
+		char *path = xasprintf("%s/round-%u.git", f->dir, round);
+		unsigned seed = round;
+		git_repository *repo = NULL;
+		git_refdb *refdb = NULL;
+		git_reference_iterator *it = NULL;
+		git_reference *ref = NULL;
+		git_oid oid, want, commits[3];
+		const char *dir, *name;
+
+		assert_int_equal(git_repository_init(&repo, path, 1), 0);
+		dir = git_repository_path(repo);
+		for (int i = 0; i < 3; i++)
+			make_commit(&commits[i], repo, i ? &commits[i - 1] : NULL, 1, i ? "b" : "a");
+		for (int i = 0, n = rand_r(&seed) % 300; i < n; i++) {
+			char *r = random_ref(&seed);
+			git_object *target = NULL;
+
+			if (!strncmp(r, "refs/tags/", 10) && rand_r(&seed) % 3 == 0) {
+				/* An annotated tag: packed with a peel line after it. */
+				assert_int_equal(git_object_lookup(&target, repo, &commits[i % 3], GIT_OBJECT_COMMIT), 0);
+				assert_int_equal(git_tag_annotation_create(&oid, repo, "t", target, sig, "m"), 0);
+				git_object_free(target);
+			} else {
+				git_oid_cpy(&oid, &commits[i % 3]);
+			}
+			git_reference_create(&ref, repo, r, &oid, 1, NULL);
+			git_reference_free(ref);
+			free(r);
+		}
+		assert_int_equal(git_repository_refdb(&refdb, repo), 0);
+		assert_int_equal(git_refdb_compress(refdb), 0);
+		git_refdb_free(refdb);
+		/* Some rewritten after packing: loose over packed. */
+		for (int i = 0; i < 10; i++) {
+			char *r = random_ref(&seed);
+
+			git_reference_create(&ref, repo, r, &commits[2], 1, NULL);
+			git_reference_free(ref);
+			free(r);
+		}
+		for (int i = 0; i < 200; i++) {
+			char *r = random_ref(&seed);
+			int have = git_reference_name_to_id(&want, repo, r) == 0;
+
+			git_error_clear();
+			assert_int_equal(catalog_ref_read(dir, r, &oid), have ? 0 : 1);
+			if (have)
+				assert_true(git_oid_equal(&oid, &want));
+			free(r);
+		}
+		for (unsigned p = 0; p < 7; p++) {
+			char *prefix = xasprintf("refs/tags/pipelines/p%u/", p), *glob = xasprintf("%s*", prefix);
+			struct strvec mine = STRVEC_INIT, theirs = STRVEC_INIT;
+
+			assert_int_equal(catalog_ref_list(dir, prefix, &mine), 0);
+			assert_int_equal(git_reference_iterator_glob_new(&it, repo, glob), 0);
+			while (git_reference_next_name(&name, it) == 0)
+				strvec_push(&theirs, name + strlen(prefix));
+			git_reference_iterator_free(it);
+			strvec_sort(&theirs);
+			assert_int_equal(mine.nr, theirs.nr);
+			for (size_t i = 0; i < mine.nr; i++)
+				assert_string_equal(mine.items[i], theirs.items[i]);
+			strvec_release(&mine);
+			strvec_release(&theirs);
+			free(glob);
+			free(prefix);
+		}
+		git_repository_free(repo);
+		free(path);
+	}
+	git_signature_free(sig);
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+}
+
+static void test_swap_compares_first(void **state)
+{
+	struct fixture *f = *state;
+	const char *dir = git_repository_path(f->catalog);
+	char *branch = refs_branch("p1"), *lock = xasprintf("%s%s.lock", dir, branch);
+	git_oid v1, v2, v3;
+	int fd;
+
+	make_commit(&v1, f->catalog, NULL, 1, "v1");
+	make_commit(&v2, f->catalog, &v1, 1, "v2");
+	make_commit(&v3, f->catalog, &v2, 1, "v3");
+	/* Created only when absent, moved only from what was seen. */
+	assert_int_equal(catalog_ref_swap(dir, branch, NULL, &v1), 0);
+	assert_int_equal(catalog_ref_swap(dir, branch, NULL, &v2), 1);
+	assert_int_equal(catalog_ref_swap(dir, branch, &v2, &v3), 1);
+	assert_ref_at(f->catalog, branch, &v1);
+	assert_int_equal(catalog_ref_swap(dir, branch, &v1, &v2), 0);
+	assert_ref_at(f->catalog, branch, &v2);
+	/* Another writer's lock file (git's protocol): not now, and left alone. */
+	fd = open(lock, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(catalog_ref_swap(dir, branch, &v2, &v3), 1);
+	assert_true(fs_exists(lock));
+	assert_ref_at(f->catalog, branch, &v2);
+	unlink(lock);
+	free(lock);
+	free(branch);
+}
+
 #define LOCAL_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -287,6 +424,8 @@ int main(void)
 		LOCAL_TEST(test_many_objects_go_as_one_pack),
 		LOCAL_TEST(test_fetch_reads_the_refs_it_names),
 		LOCAL_TEST(test_fetch_of_an_absent_pipeline_is_empty),
+		LOCAL_TEST(test_refs_agree_with_libgit2),
+		LOCAL_TEST(test_swap_compares_first),
 	};
 
 	git_libgit2_init();
