@@ -20,6 +20,8 @@
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/e2e/git_server.bash
 . "$bench_dir/../tests/e2e/git_server.bash"
+# shellcheck source=tests/e2e/catalog_fill.bash
+. "$bench_dir/../tests/e2e/catalog_fill.bash"
 
 export DFC_SOURCE_DIR=$bench_dir/.. DFC_BIN=$bin
 sizes=${SIZES:-$(size "0 60 600" "0 6000 60000")}
@@ -31,43 +33,13 @@ git_server_start > /dev/null
 export DATA_FACTORY_TOKEN=$GIT_SERVER_TOKEN
 git config --global http.extraHeader "Authorization: Bearer $GIT_SERVER_TOKEN"
 
-# fill GIT_DIR N: N other refs as share makes them: per pipeline, five
-# versions (commits with pipeline.json and the trailers) on its branch and
-# a tag each; packed, as a server packs them.
-fill() {
-	[ "$2" -gt 0 ] || return 0
-	python3 - "$2" <<-'PY' | git --git-dir="$1" fast-import --quiet
-		import sys
-		out = sys.stdout.buffer
-		def data(text):
-		    raw = text.encode()
-		    out.write(b"data %d\n%s\n" % (len(raw), raw))
-		mark = 0
-		for i in range(int(sys.argv[1]) // 6):
-		    pid = "%08x-0000-7000-8000-%012x" % (i, i)
-		    mark += 1
-		    blob = mark
-		    out.write(b"blob\nmark :%d\n" % blob)
-		    data('{"id": "%s", "name": "filler-%d", "nodes": [{"id": "d", "type": "dataset", '
-		         '"path": "d.csv"}], "edges": []}\n' % (pid, i))
-		    for v in range(1, 6):
-		        mark += 1
-		        out.write(b"commit refs/heads/pipelines/%s\nmark :%d\n" % (pid.encode(), mark))
-		        out.write(b"committer Filler <filler@example.org> 1700000000 +0000\n")
-		        data("share %s as version %d\n\nPipeline-Id: %s\nPipeline-Version: %d\n" % (pid, v, pid, v))
-		        out.write(b"M 100644 :%d pipeline.json\n\n" % blob)
-		        out.write(b"reset refs/tags/pipelines/%s/v%d\nfrom :%d\n\n" % (pid.encode(), v, mark))
-	PY
-	git --git-dir="$1" pack-refs --all
-}
-
 # catalog TRANSPORT NAME N: a new catalog of N refs; prints its URL.
 catalog() {
 	local url hook=
 	# A local catalog has no server to run the guard: git push would run it.
 	[ "$1" = local ] && hook=--no-hook
 	url=$(git_server_new_repo "$2" ${hook:+"$hook"})
-	fill "$GIT_SERVER_REPOS/$2.git" "$3"
+	catalog_fill "$GIT_SERVER_REPOS/$2.git" "$3"
 	if [ "$1" = local ]; then
 		echo "$GIT_SERVER_REPOS/$2.git"
 	else

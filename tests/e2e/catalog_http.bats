@@ -3,6 +3,7 @@
 # git http-backend, with hooks/pre-receive installed in the served repo.
 
 load helper
+load catalog_fill
 load git_server
 
 setup_file() { git_server_start; }
@@ -122,6 +123,8 @@ with_test_ca() {
 
 @test "four concurrent shares over HTTP from one base: one lands, the others are refused, none is lost" {
 	new_catalog
+	# Other pipelines' refs, packed (DFC_TEST_CATALOG_REFS=60000 for an organisation's).
+	catalog_fill "$GIT_SERVER_REPOS/$REPO.git" "${DFC_TEST_CATALOG_REFS:-600}"
 	create_pipeline
 	export DATA_FACTORY_CATALOG=$URL DATA_FACTORY_TOKEN=$GIT_SERVER_TOKEN
 	# Version 1 is everyone's base.

@@ -5,6 +5,7 @@
 # recorded in place, numbered without gaps or duplicates.
 
 load helper
+load catalog_fill
 
 # Rounds of update + share to the default catalog + share to a file://
 # catalog, each command killed at a random moment.
@@ -112,6 +113,8 @@ set_rows() {
 	echo "seed $seed (DFC_CRASH_SEED reproduces the delays)"
 	FILE_CATALOG=$TEST_TMP/file-catalog.git
 	git init -q --bare "$FILE_CATALOG"
+	# Other pipelines' refs, packed (DFC_TEST_CATALOG_REFS=60000 for an organisation's).
+	catalog_fill "$FILE_CATALOG" "${DFC_TEST_CATALOG_REFS:-600}"
 	create_pipeline
 	dfc share -i "$ID" > /dev/null
 	dfc share -f pipeline.json --catalog "file://$FILE_CATALOG" > /dev/null

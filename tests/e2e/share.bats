@@ -2,6 +2,7 @@
 # share: append a version to the catalog (default, path and file://).
 
 load helper
+load catalog_fill
 
 catalog_git() {
 	git --git-dir="${CATALOG:-$DATA_FACTORY_HOME/catalog.git}" "$@"
@@ -142,7 +143,13 @@ catalog_git() {
 	[[ "$stderr" == *"dataset 'raw' not found"* ]]
 }
 
+# Other pipelines' refs in the catalogs of the concurrency tests, packed as
+# a server packs them (DFC_TEST_CATALOG_REFS=60000 for an organisation's).
+catalog_refs=${DFC_TEST_CATALOG_REFS:-600}
+
 @test "four concurrent shares of the same pipeline: four linear catalog versions" {
+	git init -q --bare "$DATA_FACTORY_HOME/catalog.git"
+	catalog_fill "$DATA_FACTORY_HOME/catalog.git" "$catalog_refs"
 	create_pipeline
 	for w in 1 2 3 4; do
 		sed "s/1000/$w$w$w/" pipeline.json > "w$w.json"
@@ -157,6 +164,33 @@ catalog_git() {
 		[ "$(catalog_git log -1 --format='%(trailers:key=Pipeline-Version,valueonly)' "pipelines/$ID/v$n" | head -1)" = "$n" ]
 	done
 	[ "$(catalog_git rev-list --merges --count "pipelines/$ID")" -eq 0 ]
+	catalog_git fsck --strict --no-dangling
+}
+
+@test "four homes share from one base at once to a local catalog of many refs: one lands, none is lost" {
+	catalog=$TEST_TMP/org-catalog.git
+	git init -q --bare "$catalog"
+	catalog_fill "$catalog" "$catalog_refs"
+	create_pipeline
+	export DATA_FACTORY_CATALOG=$catalog
+	dfc share -f pipeline.json
+	for w in 1 2 3 4; do
+		sed "s/1000/$w$w$w/" pipeline.json > "w$w.json"
+		mkdir -p "h$w"
+		cp -r "$DATA_FACTORY_HOME" "h$w/home"
+	done
+	for w in 1 2 3 4; do
+		DATA_FACTORY_HOME=$PWD/h$w/home dfc share -f "w$w.json" > "out$w.txt" 2> "err$w.txt" &
+	done
+	wait
+	cat err*.txt
+	[ "$(cat out*.txt | tr -d '\n')" = 2 ]
+	[ "$(grep -l 'is newer than version 1, which this share started from' err*.txt | wc -l)" -eq 3 ]
+	[ "$(git --git-dir="$catalog" rev-list --count "pipelines/$ID")" -eq 2 ]
+	[ "$(git --git-dir="$catalog" rev-parse "pipelines/$ID/v2")" = "$(git --git-dir="$catalog" rev-parse "pipelines/$ID")" ]
+	# The other pipelines' refs are untouched, and still packed.
+	[ "$(git --git-dir="$catalog" for-each-ref refs/heads/pipelines | wc -l)" -eq $((catalog_refs / 6 + 1)) ]
+	git --git-dir="$catalog" fsck --strict --no-dangling
 }
 
 @test "the last known catalog state is kept as remote-tracking refs in repo.git" {
