@@ -71,6 +71,14 @@ int catalog_local_fetch(struct catalog *cat, char **refspecs, size_t nr, const c
 int catalog_local_push(struct catalog *cat, const struct catalog_push_ref *refs, size_t nr);
 
 /*
+ * catalog_push_odb.c: a second repository object of repo.git for a push
+ * to a network catalog, whose object lookups never rescan the pack folder
+ * on a miss (a push looks up every ref the catalog advertises). Its packs
+ * are those on disk when it is made. Free with git_repository_free().
+ */
+int catalog_push_repository(git_repository **out, git_repository *repo);
+
+/*
  * catalog_refs.c: the refs of a catalog on this machine (`git_dir`), read
  * and written as git's files backend does, in O(log refs): a loose ref
  * first, else a binary search of the sorted packed-refs; a write takes

@@ -152,7 +152,7 @@ static void transport_options(git_remote_callbacks *callbacks, git_strarray *cus
 	callbacks->payload = state;
 }
 
-static int open_remote(git_remote **out, struct catalog *cat)
+static int open_remote(git_remote **out, struct catalog *cat, git_repository *repo)
 {
 	const char *url = cat->local_path ? cat->local_path : cat->url;
 	git_remote_create_options opts;
@@ -162,7 +162,7 @@ static int open_remote(git_remote **out, struct catalog *cat)
 	 * skipped (libgit2 1.5 also leaks its pcre2 match data there).
 	 */
 	git_remote_create_options_init(&opts, GIT_REMOTE_CREATE_OPTIONS_VERSION);
-	opts.repository = cat->store->repo;
+	opts.repository = repo;
 	opts.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
 	if (git_remote_create_with_opts(out, url, &opts) < 0)
 		return dfc_git_error(DFC_EUSAGE, "bad catalog URL");
@@ -183,7 +183,7 @@ static int connect_once(struct catalog *cat)
 
 	if (cat->remote)
 		return 0;
-	if ((ret = open_remote(&remote, cat)) < 0)
+	if ((ret = open_remote(&remote, cat, cat->store->repo)) < 0)
 		return ret;
 	git_remote_connect_options_init(&opts, GIT_REMOTE_CONNECT_OPTIONS_VERSION);
 	transport_options(&opts.callbacks, &opts.custom_headers, &opts.follow_redirects, &headers,
@@ -250,7 +250,7 @@ int catalog_remote_fetch(struct catalog *cat, char **refspecs, size_t nr, const 
 	if (cat->local_path)
 		return catalog_local_fetch(cat, refspecs, nr, tags_of, tags);
 	cat->remote = NULL;
-	if (!remote && (ret = open_remote(&remote, cat)) < 0)
+	if (!remote && (ret = open_remote(&remote, cat, cat->store->repo)) < 0)
 		goto out;
 	git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
 	opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
@@ -287,6 +287,7 @@ int catalog_remote_push(struct catalog *cat, const char *id, const struct catalo
 	char **specs;
 	git_strarray array = { NULL, nr };
 	git_remote *remote = NULL;
+	git_repository *push_repo = NULL;
 	git_push_options opts;
 	struct headers headers;
 	int ret = 0, err;
@@ -308,7 +309,11 @@ int catalog_remote_push(struct catalog *cat, const char *id, const struct catalo
 			goto out;
 		}
 	}
-	if ((ret = open_remote(&remote, cat)) < 0)
+	if (catalog_push_repository(&push_repo, cat->store->repo) < 0) {
+		ret = dfc_git_error(DFC_EINTERNAL, "cannot prepare the push");
+		goto out;
+	}
+	if ((ret = open_remote(&remote, cat, push_repo)) < 0)
 		goto out;
 	git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
 	transport_options(&opts.callbacks, &opts.custom_headers, &opts.follow_redirects, &headers,
@@ -332,6 +337,7 @@ out:
 	free(locals);
 	free(specs);
 	git_remote_free(remote);
+	git_repository_free(push_repo);
 	free(st.rejected);
 	return ret;
 }
