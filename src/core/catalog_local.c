@@ -72,7 +72,10 @@ static int missing_tree_objects(struct object_list *list, git_repository *from, 
 	return ret;
 }
 
-/* Add the commits from `tip` down that `to` lacks, and their trees' missing objects. */
+/*
+ * Add the commits from `tip` down that `to` lacks, and their trees' missing
+ * objects: each object before those it names (write_objects() reverses).
+ */
 static int missing_objects(struct object_list *list, git_repository *from, git_odb *to,
 			   const git_oid *tip)
 {
@@ -128,7 +131,12 @@ static int write_objects(const struct object_list *list, git_repository *from, g
 	}
 	if (git_repository_odb(&from_odb, from) < 0 || git_repository_odb(&to_odb, to) < 0)
 		ret = -1;
-	for (size_t i = 0; ret == 0 && i < list->nr; i++) {
+	/*
+	 * Last found, first written: parents after what they name, so that a
+	 * process killed midway leaves no object whose tree or parent is
+	 * missing (the walks above stop at an object the side has).
+	 */
+	for (size_t i = list->nr; ret == 0 && i-- > 0;) {
 		git_odb_object *obj = NULL;
 		git_oid written;
 
