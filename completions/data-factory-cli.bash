@@ -65,7 +65,7 @@ _dfc_value_of() {
 	value=
 	for ((j = 1; j < cword; j++)); do
 		case ${w[j]} in
-		"$1" | "$2") ((j + 1 < cword)) && value=${w[j + 1]} ;;
+		"$1" | "${2:-$1}") ((j + 1 < cword)) && value=${w[j + 1]} ;;
 		"$1"=* | "${2:-$1}"=*) value=${w[j]#*=} ;;
 		*) continue ;;
 		esac
@@ -74,13 +74,23 @@ _dfc_value_of() {
 	return 1
 }
 
+# The tool's answer from the store of the --home on the line, if any.
+_dfc_store() {
+	local value
+	if _dfc_value_of --home; then
+		DATA_FACTORY_HOME=${value/#\~/$HOME} "$tool" "$@" 2>/dev/null
+	else
+		"$tool" "$@" 2>/dev/null
+	fi
+}
+
 # Offer the values of option $opt, as the current word ($cur) begins.
 _dfc_values() {
 	local value src=()
 	case $opt in
-	-i | --id) _dfc_offer < <("$tool" --list-ids 2>/dev/null) ;;
+	-i | --id) _dfc_offer < <(_dfc_store --list-ids) ;;
 	-v | --version)
-		_dfc_value_of --id -i && _dfc_offer < <("$tool" --list-versions "$value" 2>/dev/null) ;;
+		_dfc_value_of --id -i && _dfc_offer < <(_dfc_store --list-versions "$value") ;;
 	--node | --from | --only)
 		# The pipeline file of -f, else the version -i (and -v) name.
 		if _dfc_value_of --file -f; then
@@ -93,7 +103,7 @@ _dfc_values() {
 		fi
 		# --node runs one step: a script node (so does the script's --only).
 		[[ $opt == --from ]] || src=(--scripts "${src[@]}")
-		_dfc_offer < <("$tool" --list-nodes "${src[@]}" 2>/dev/null) ;;
+		_dfc_offer < <(_dfc_store --list-nodes "${src[@]}") ;;
 	--color) _dfc_offer < <(printf '%s\n' auto always never) ;;
 	--target) _dfc_offer < <(printf '%s\n' bash slurm) ;;
 	--on) _dfc_offer < <(printf '%s\n' slurm) ;;

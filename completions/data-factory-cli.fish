@@ -61,14 +61,24 @@ function __dfc_value_of -a long short
     return 1
 end
 
+# The tool's answer from the store of the --home on the line, if any.
+function __dfc_store
+    set -l home (__dfc_value_of --home --home)
+    if test -n "$home"
+        env DATA_FACTORY_HOME=(string replace -r '^~' -- $HOME $home) data-factory-cli $argv 2>/dev/null
+    else
+        data-factory-cli $argv 2>/dev/null
+    end
+end
+
 # The values of option $opt that begin like $cur, for command $cmd.
 function __dfc_values -a opt cur cmd
     switch $opt
         case -i --id
-            data-factory-cli --list-ids 2>/dev/null
+            __dfc_store --list-ids
         case -v --version
             set -l id (__dfc_value_of --id -i)
-            test -n "$id"; and data-factory-cli --list-versions $id 2>/dev/null
+            test -n "$id"; and __dfc_store --list-versions $id
         case --node --from --only
             # The pipeline file of -f, else the version -i (and -v) name.
             set -l src
@@ -85,7 +95,7 @@ function __dfc_values -a opt cur cmd
             end
             # --node runs one step: a script node (so does the script's --only).
             test $opt = --from; or set src --scripts $src
-            data-factory-cli --list-nodes $src 2>/dev/null
+            __dfc_store --list-nodes $src
         case --color
             printf '%s\n' auto always never
         case --target

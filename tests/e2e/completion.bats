@@ -97,6 +97,27 @@ fish_complete() {
 	[ "$output" = "$(printf '1\n2')" ]
 }
 
+@test "ids, versions and node ids come from the store of a --home on the line" {
+	create_pipeline
+	PATH=$(dirname "$DFC_BIN"):$PATH
+	write_pipeline other.json
+	sed -i 's/daily-sales/weekly/; s/"out"/"result"/g' other.json
+	other=$(DATA_FACTORY_HOME=$TEST_TMP/other dfc create other.json)
+	rm other.json
+	run complete_words --home "$TEST_TMP/other" show -i ""
+	[ "$output" = "$(printf '%s\nweekly' "$other")" ]
+	run complete_line "run --home=$TEST_TMP/other -i weekly --from r"
+	[ "$output" = "$(printf 'raw\nresult')" ]
+	[ "$(fish_complete "--home $TEST_TMP/other show -i w")" = weekly ]
+	[ "$(fish_complete "run --home=$TEST_TMP/other -i weekly --from r")" = "$(printf 'raw\nresult')" ]
+	[ "$(shell_line zsh "--home $TEST_TMP/other show -i w")" = "data-factory-cli --home $TEST_TMP/other show -i weekly " ]
+	shell_line zsh "run --home=$TEST_TMP/other -i weekly --from r"
+	[ "$(cat .complete-dump.matches)" = "$(printf 'raw\nresult')" ]
+	# Without it, the default store's.
+	run complete_words show -i ""
+	[ "$output" = "$(printf '%s\ndaily-sales' "$ID")" ]
+}
+
 @test "values complete after --target, --on and --template" {
 	run complete_words generate --target ""
 	[ "$output" = "$(printf 'bash\nslurm')" ]
