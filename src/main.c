@@ -7,6 +7,7 @@
 #include "dfc/home.h"
 #include "dfc/id_resolve.h"
 #include "dfc/opt.h"
+#include "dfc/printable.h"
 #include "dfc/shell.h"
 #include "dfc/xalloc.h"
 
@@ -117,6 +118,13 @@ static int init_git(void)
 	return 0;
 }
 
+/* For the completion scripts: the local store, quietly; false when none. */
+static bool open_store_quietly(void)
+{
+	return init_git() == 0 && home_resolve(&ctx.home, NULL) == 0 &&
+	       store_open(&ctx.store, ctx.home, false) == 0;
+}
+
 /*
  * For the completion scripts: the words that name a local pipeline after
  * -i, ids and names (`id` NULL), or the versions 1..latest of the pipeline
@@ -128,8 +136,7 @@ static void print_store_words(const char *id)
 	char *resolved = NULL;
 	int latest = 0;
 
-	if (init_git() < 0 || home_resolve(&ctx.home, NULL) < 0 ||
-	    store_open(&ctx.store, ctx.home, false) < 0)
+	if (!open_store_quietly())
 		goto out;
 	if (!id) {
 		if (pipeline_id_words(&ctx.store, &words) == 0)
@@ -143,6 +150,60 @@ static void print_store_words(const char *id)
 out:
 	free(resolved);
 	strvec_release(&words);
+	dfc_error_clear();
+}
+
+/*
+ * For the completion scripts, after --node, --from and --only: the node
+ * ids of the pipeline `args` name, one a line, as `[--scripts] -f FILE`
+ * or `[--scripts] -i ID [-v N]` (the latest version by default) say;
+ * --scripts for script nodes only. The ids come from files other people
+ * write: one that would not print as it is is left out. Silent: whatever
+ * is wrong, no output.
+ */
+static void print_node_words(int argc, char **argv)
+{
+	struct pipeline file = PIPELINE_INIT;
+	struct problems problems = PROBLEMS_INIT;
+	struct version_info info = { 0 };
+	struct strvec ids = STRVEC_INIT;
+	const char *path = NULL, *id = NULL;
+	char *resolved = NULL;
+	json_t *root = NULL;
+	bool scripts = false;
+	int version = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--scripts"))
+			scripts = true;
+		else if (i + 1 < argc && !strcmp(argv[i], "-f"))
+			path = argv[++i];
+		else if (i + 1 < argc && !strcmp(argv[i], "-i"))
+			id = argv[++i];
+		else if (i + 1 < argc && !strcmp(argv[i], "-v"))
+			version = atoi(argv[++i]);
+		else
+			goto out;
+	}
+	/* Not "-": standard input is the user's terminal here. */
+	if (path && strcmp(path, "-") && pipeline_load(&file, path, &problems) == 0)
+		root = json_incref(file.root);
+	else if (!path && id && open_store_quietly() &&
+		 pipeline_id_resolve(&ctx.store, id, &resolved) == 0 &&
+		 store_read_version(&ctx.store, resolved, version < 0 ? 0 : version, true,
+				    &info) == 0)
+		root = json_loadb(info.pipeline_json.data, info.pipeline_json.len, 0, NULL);
+	pipeline_node_ids(root, scripts, &ids);
+	for (size_t i = 0; i < ids.nr; i++)
+		if (printable_as_is(ids.items[i]))
+			printf("%s\n", ids.items[i]);
+out:
+	json_decref(root);
+	free(resolved);
+	strvec_release(&ids);
+	version_info_release(&info);
+	problems_release(&problems);
+	pipeline_release(&file);
 	dfc_error_clear();
 }
 
@@ -381,6 +442,15 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && !strcmp(argv[1], "--list-versions")) {
 		print_store_words(argv[2]);
+		goto out;
+	}
+	if (argc >= 2 && !strcmp(argv[1], "--list-nodes")) {
+		print_node_words(argc - 2, argv + 2);
+		goto out;
+	}
+	if (argc == 2 && !strcmp(argv[1], "--list-config-keys")) {
+		for (int i = 0; i < CONFIG_NR_KEYS; i++)
+			printf("%s\n", config_keys[i].name);
 		goto out;
 	}
 	ret = opt_parse(argc, argv, tables, true, &npos, &help);

@@ -10,8 +10,10 @@
 #define DFC_PIPELINE_H
 
 #include "dfc/problems.h"
+#include "dfc/strvec.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct pipeline {
@@ -54,5 +56,12 @@ const char *pipeline_id(const struct pipeline *p);
  * reference, so that finding a node's path is a lookup, not a scan.
  */
 json_t *pipeline_node_paths(const json_t *root);
+
+/**
+ * Append to `out` the id of every node of `root` (borrowed, a parsed
+ * pipeline) that has a string `id` and `type`, in file order; with
+ * `scripts_only`, of its script nodes only (what `run --node` takes).
+ */
+void pipeline_node_ids(const json_t *root, bool scripts_only, struct strvec *out);
 
 #endif

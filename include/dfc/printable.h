@@ -19,6 +19,7 @@
 
 #include "dfc/buf.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /**
@@ -28,6 +29,12 @@
  * never cut).
  */
 void printable_quote(struct buf *out, const char *s, size_t max);
+
+/**
+ * True when printable_quote() would leave `s` as it is: no control
+ * character, valid UTF-8. For words offered as they are (completion).
+ */
+bool printable_as_is(const char *s);
 
 /**
  * Append the `len` bytes of `s` to `out` as printable_quote() does, except

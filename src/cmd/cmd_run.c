@@ -267,31 +267,23 @@ static int check_step(const json_t *pipeline)
 {
 	const char *option = node ? "--node" : "--from", *wanted = node ? node : from;
 	const char *kind = node ? "script node" : "node";
+	struct strvec ids = STRVEC_INIT;
 	struct buf names = BUF_INIT;
-	const json_t *n;
-	size_t i, shown = 0;
-	int ret;
+	int ret = 0;
 
 	if (!wanted)
 		return 0;
-	json_array_foreach (json_object_get(pipeline, "nodes"), i, n) {
-		const char *node_id = json_string_value(json_object_get(n, "id"));
-		const char *type = json_string_value(json_object_get(n, "type"));
-
-		if (!node_id || !type || (node && strcmp(type, "script")))
-			continue;
-		if (!strcmp(node_id, wanted)) {
-			buf_release(&names);
-			return 0;
-		}
-		if (shown++ < 10)
-			buf_addf(&names, "%s%s", shown > 1 ? ", " : "", node_id);
-		else if (shown == 11)
-			buf_adds(&names, ", ...");
-	}
+	pipeline_node_ids(pipeline, node != NULL, &ids);
+	for (size_t i = 0; i < ids.nr; i++)
+		if (!strcmp(ids.items[i], wanted))
+			goto out;
+	for (size_t i = 0; i < ids.nr && i < 11; i++)
+		buf_addf(&names, "%s%s", i ? ", " : "", i < 10 ? ids.items[i] : "...");
 	ret = dfc_error(DFC_ENOTFOUND, "%s: no %s '%s' in this pipeline", option, kind, wanted);
-	if (shown)
+	if (ids.nr)
 		dfc_hint(ret, "its %ss: %s", kind, buf_cstr(&names));
+out:
+	strvec_release(&ids);
 	buf_release(&names);
 	return ret;
 }

@@ -90,18 +90,6 @@ out:
 	return ret;
 }
 
-/* True when `s` prints as it is: no control character, valid UTF-8. */
-static bool printable_as_is(const char *s)
-{
-	struct buf quoted = BUF_INIT;
-	bool same;
-
-	printable_quote(&quoted, s, SIZE_MAX);
-	same = !strcmp(buf_cstr(&quoted), s);
-	buf_release(&quoted);
-	return same;
-}
-
 int pipeline_id_words(struct store *store, struct strvec *out)
 {
 	struct name_list all = NAME_LIST_INIT;

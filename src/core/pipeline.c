@@ -206,3 +206,17 @@ json_t *pipeline_node_paths(const json_t *root)
 	}
 	return paths;
 }
+
+void pipeline_node_ids(const json_t *root, bool scripts_only, struct strvec *out)
+{
+	const json_t *node;
+	size_t i;
+
+	json_array_foreach(json_object_get(root, "nodes"), i, node) {
+		const char *id = json_string_value(json_object_get(node, "id"));
+		const char *type = json_string_value(json_object_get(node, "type"));
+
+		if (id && type && (!scripts_only || !strcmp(type, "script")))
+			strvec_push(out, id);
+	}
+}

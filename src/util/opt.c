@@ -139,6 +139,13 @@ int opt_parse(int argc, char **argv, const struct opt *const *tables,
 			ret = dfc_error(DFC_EINTERNAL, "option table mismatch");
 			goto out;
 		}
+		/*
+		 * `-i=ID` as `--id=ID`, `-i ID` and `-iID` are: what `--id=`
+		 * users type for the short form, and what completion offers.
+		 */
+		if (optarg && c < LONG_ONLY_BASE && optarg[0] == '=' &&
+		    optarg == argv[optind - 1] + 2)
+			optarg++;
 		if ((ret = store_value(o, optarg)) < 0)
 			goto out;
 	}

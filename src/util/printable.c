@@ -75,6 +75,17 @@ void printable_quote(struct buf *out, const char *s, size_t max)
 	quote(out, s, strlen(s), max, false);
 }
 
+bool printable_as_is(const char *s)
+{
+	struct buf quoted = BUF_INIT;
+	bool same;
+
+	printable_quote(&quoted, s, SIZE_MAX);
+	same = !strcmp(buf_cstr(&quoted), s);
+	buf_release(&quoted);
+	return same;
+}
+
 void printable_lines(struct buf *out, const char *s, size_t len)
 {
 	quote(out, s, len, SIZE_MAX, true);

@@ -201,7 +201,15 @@ create_with_id() {
 	COMP_WORDS=("$DFC_BIN" show -i Sa)
 	COMP_CWORD=3
 	_data_factory_cli
-	[ "${COMPREPLY[*]}" = "Sales report" ]
+	# Quoted for the shell, as the user would type it.
+	[ "${COMPREPLY[*]}" = 'Sales\ report' ]
+	COMP_WORDS=("$DFC_BIN" show -i 'Sales\ r')
+	_data_factory_cli
+	[ "${COMPREPLY[*]}" = 'Sales\ report' ]
+	COMP_WORDS=("$DFC_BIN" show -i 'Sales\ report' -v "")
+	COMP_CWORD=5
+	_data_factory_cli
+	[ "${COMPREPLY[*]}" = 1 ]
 	# Versions complete after -i NAME too.
 	run dfc --list-versions "Sales report"
 	[ "$output" = 1 ]

@@ -101,6 +101,23 @@ static void test_repeatable_option(void **state)
 	assert_null(extras.items);
 }
 
+/* `-m=hi` as `--message=hi`; `-m =hi` and `-m==hi` keep their `=`. */
+static void test_short_option_with_equals(void **state)
+{
+	char *argv[] = { "x", "-m=hi", "-v=2", NULL };
+	char *argv2[] = { "x", "-m", "=hi", NULL };
+	char *argv3[] = { "x", "-m==hi", NULL };
+
+	(void)state;
+	parse_ok(argv, false, WORDS(NULL));
+	assert_string_equal(message, "hi");
+	assert_int_equal(number, 2);
+	parse_ok(argv2, false, WORDS(NULL));
+	assert_string_equal(message, "=hi");
+	parse_ok(argv3, false, WORDS(NULL));
+	assert_string_equal(message, "=hi");
+}
+
 static void test_stop_at_first_positional(void **state)
 {
 	char *argv[] = { "prog", "--home=/x", "create", "--flag", "f", NULL };
@@ -165,6 +182,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_options_and_positionals_in_any_order, reset),
 		cmocka_unit_test_setup(test_repeatable_option, reset),
+		cmocka_unit_test_setup(test_short_option_with_equals, reset),
 		cmocka_unit_test_setup(test_stop_at_first_positional, reset),
 		cmocka_unit_test_setup(test_double_dash_ends_options, reset),
 		cmocka_unit_test_setup(test_errors, reset),
