@@ -48,6 +48,20 @@ assert_ratio_line() {
 	assert_ratio_line "share to a local catalog vs git push" 1.0
 }
 
+@test "catalog-scale.sh: share, sync, list --refresh by catalog size, local and over HTTP" {
+	smoke catalog-scale.sh
+	for t in local http; do
+		for n in 0 60 600; do
+			[[ "$output" == *"share, $t, $n refs vs git push "*" ratio "* ]]
+			[[ "$output" == *"sync, $t, $n refs vs git fetch "*" ratio "* ]]
+			[[ "$output" == *"list --refresh, $t, $n refs vs git fetch "*" ratio "* ]]
+		done
+		assert_ratio_line "share, $t, 600 refs vs git push" 1.5
+		assert_ratio_line "share, $t, 600 vs 0 refs" 3
+	done
+	assert_ratio_line "pre-receive, 600 vs 0 refs" 1.5
+}
+
 @test "memory.sh: peak memory of validate against the file's size" {
 	smoke memory.sh
 	[[ "$output" == *"peak memory of validate, 200 nodes"*" MiB "*"ratio "*"target <= 8"* ]]
@@ -71,7 +85,7 @@ assert_ratio_line() {
 
 @test "run-all runs every script" {
 	smoke run-all
-	[ "$(grep -c 'target' <<< "$output")" -eq 14 ]
+	[ "$(grep -c 'target' <<< "$output")" -eq 19 ]
 	[[ "$output" == *"(for information)"* ]]
 	[[ "$output" == "# "*"cores"* ]]
 }
