@@ -83,13 +83,14 @@ dfc_cache_save() {
 # dfc_collect WORD...: the NUL-terminated records that the command WORD...
 # prints, into DFC_RECORDS (its errors and status are dropped: callers
 # count what came back). Through a scratch file when there is a folder for
-# it and the command has more than a few words, as bash reads a pipe one
-# byte per system call and a file in blocks: the run's temporary folder
-# (parallel jobs), else .dfc/. dfc_cleanup removes it.
+# it, as bash reads a pipe one byte per system call and a file in blocks
+# (a step's hash and signatures were 250 one-byte reads): the run's
+# temporary folder (parallel jobs), else .dfc/. The file is made once per
+# process and truncated after. dfc_cleanup removes it.
 declare -a DFC_RECORDS=()
 dfc_collect() {
 	local scratch=${DFC_TMP:-$DFC_STATE}/scratch.$BASHPID
-	if (($# > 64)) && [[ -d ${scratch%/*} ]] && : 2>/dev/null >"$scratch"; then
+	if [[ -d ${scratch%/*} ]] && : 2>/dev/null >"$scratch"; then
 		"$@" >"$scratch" 2>/dev/null
 		mapfile -d '' DFC_RECORDS <"$scratch"
 	else
