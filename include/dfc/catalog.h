@@ -59,6 +59,9 @@ struct catalog {
 	struct git_remote *remote;
 	/** A catalog on this machine, opened by its first fetch or push (owned), or NULL. */
 	struct git_repository *local_repo;
+	/** A push's connection kept for the push that follows it (owned), or NULL. */
+	struct git_remote *push_remote;
+	struct git_repository *push_repo;
 };
 
 #define CATALOG_INIT { 0 }

@@ -59,5 +59,9 @@ void catalog_release(struct catalog *cat)
 	free(cat->cache_dir);
 	git_remote_free(cat->remote);
 	git_repository_free(cat->local_repo);
+	if (cat->push_remote)
+		git_remote_disconnect(cat->push_remote);
+	git_remote_free(cat->push_remote);
+	git_repository_free(cat->push_repo);
 	memset(cat, 0, sizeof(*cat));
 }

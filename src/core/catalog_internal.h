@@ -49,6 +49,13 @@ struct catalog_push_ref {
 	const char *dst;
 };
 
+/* Whether another push follows at once (the tags after their branch). */
+enum catalog_push_then {
+	CATALOG_PUSH_DONE,
+	/* Keep the connection for it where the transport allows (smart HTTP). */
+	CATALOG_PUSH_MORE,
+};
+
 /*
  * Push `refs` to the catalog in one push, without force; each commit goes
  * from a temporary ref of repo.git (refs_share() of `id`), deleted after.
@@ -56,7 +63,7 @@ struct catalog_push_ref {
  * branch first), or a negative code as catalog_remote_fetch() gives.
  */
 int catalog_remote_push(struct catalog *cat, const char *id, const struct catalog_push_ref *refs,
-			size_t nr);
+			size_t nr, enum catalog_push_then then);
 
 /*
  * catalog_local.c: catalog_remote_fetch() and catalog_remote_push() for a

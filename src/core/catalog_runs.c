@@ -64,7 +64,7 @@ static int share_runs_round(struct catalog *cat, const char *id, struct share_ru
 	{
 		struct catalog_push_ref ref = { &merged.tip, dst };
 
-		ret = catalog_remote_push(cat, id, &ref, 1);
+		ret = catalog_remote_push(cat, id, &ref, 1, CATALOG_PUSH_DONE);
 	}
 	free(dst);
 	if (ret != 0)

@@ -166,7 +166,7 @@ static int push_tags(struct catalog *cat, const char *id, git_commit *tip,
 		refs[i].commit = &t.commits[i];
 		refs[i].dst = t.names[i];
 	}
-	ret = catalog_remote_push(cat, id, refs, t.nr);
+	ret = catalog_remote_push(cat, id, refs, t.nr, CATALOG_PUSH_DONE);
 	if (ret == 1 && commit)
 		ret = dfc_error(DFC_ECONFLICT,
 				"version %d of '%s' was appended, but the catalog refused its tag",
@@ -273,7 +273,7 @@ static int share_round(struct catalog *cat, const struct share_request *req,
 	{
 		struct catalog_push_ref branch_ref = { &commit, branch };
 
-		if ((ret = catalog_remote_push(cat, req->id, &branch_ref, 1)) != 0)
+		if ((ret = catalog_remote_push(cat, req->id, &branch_ref, 1, CATALOG_PUSH_MORE)) != 0)
 			goto out;
 	}
 	/* The branch holds the version now; its tag follows, with any missing. */

@@ -101,7 +101,7 @@ static int push_one(struct fixture *f, const char *dst, const git_oid *commit)
 {
 	struct catalog_push_ref ref = { commit, dst };
 
-	return catalog_remote_push(&f->cat, "p1", &ref, 1);
+	return catalog_remote_push(&f->cat, "p1", &ref, 1, CATALOG_PUSH_DONE);
 }
 
 /* Whether `name` in `repo` is at `want` (NULL: absent). */
