@@ -59,9 +59,15 @@ struct catalog {
 	struct git_remote *remote;
 	/** A catalog on this machine, opened by its first fetch or push (owned), or NULL. */
 	struct git_repository *local_repo;
-	/** A push's connection kept for the push that follows it (owned), or NULL. */
+	/**
+	 * A network catalog's push connection (owned), or NULL: made to list
+	 * its refs before a share's push, or kept by a push for the next
+	 * (smart HTTP); with the repo.git object it pushes from.
+	 */
 	struct git_remote *push_remote;
 	struct git_repository *push_repo;
+	/** True while no push has used push_remote since it listed the refs. */
+	bool push_listed;
 };
 
 #define CATALOG_INIT { 0 }

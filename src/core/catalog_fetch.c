@@ -97,6 +97,28 @@ int catalog_fetch_locked(struct catalog *cat, const char *id, int what, struct s
 	return ret;
 }
 
+int catalog_fetch_for_share(struct catalog *cat, const char *id, struct strvec *tags)
+{
+	git_odb *odb = NULL;
+	git_oid tip;
+	bool found, have;
+	int ret;
+
+	if (cat->local_path)
+		return catalog_fetch_locked(cat, id, CATALOG_FETCH_VERSIONS, tags);
+	if ((ret = remember_catalog(cat)) < 0 ||
+	    (ret = catalog_remote_list_for_push(cat, id, &tip, &found, tags)) < 0 || !found)
+		return ret;
+	if (git_repository_odb(&odb, cat->store->repo) < 0)
+		return dfc_git_error(DFC_EINTERNAL, "cannot read repo.git");
+	have = git_odb_exists(odb, &tip);
+	git_odb_free(odb);
+	/* The usual case: the tip is this home's last share or sync. */
+	if (have)
+		return catalog_set_tracking(cat, id, &tip);
+	return catalog_fetch_locked(cat, id, CATALOG_FETCH_VERSIONS, NULL);
+}
+
 int catalog_fetch(struct catalog *cat, const char *id)
 {
 	bool missing;

@@ -49,6 +49,21 @@ struct catalog_push_ref {
 	const char *dst;
 };
 
+/*
+ * catalog_remote_missing() for a share: a network catalog is connected to
+ * for a push (its refs listed, the connection kept for the share's push),
+ * so that a share downloads the catalog's ref list once.
+ */
+int catalog_remote_missing_for_push(struct catalog *cat, bool *missing);
+
+/*
+ * From a network catalog's push connection (made, or the one kept): the
+ * tip of pipeline `id`'s branch (`*found` false when it has none) and the
+ * `vN` names of its tags, appended to `tags`, sorted.
+ */
+int catalog_remote_list_for_push(struct catalog *cat, const char *id, git_oid *tip, bool *found,
+				 struct strvec *tags);
+
 /* Whether another push follows at once (the tags after their branch). */
 enum catalog_push_then {
 	CATALOG_PUSH_DONE,
@@ -200,6 +215,14 @@ int catalog_lock_writers(struct catalog *cat, const char *id, int *fd);
 #define CATALOG_FETCH_VERSIONS 1
 #define CATALOG_FETCH_RUNS 2
 int catalog_fetch_locked(struct catalog *cat, const char *id, int what, struct strvec *tags);
+
+/*
+ * What a share needs of the catalog, for a caller that holds the home's
+ * lock: catalog_fetch_locked() of the versions of `id` with its tags; over
+ * a network, from the ref list of the push connection the share then
+ * pushes on, fetching only when repo.git lacks the catalog's tip.
+ */
+int catalog_fetch_for_share(struct catalog *cat, const char *id, struct strvec *tags);
 
 /* Point the tracking ref of the runs of `id` at `commit`, as a fetch would. */
 int catalog_set_runs_tracking(struct catalog *cat, const char *id, const git_oid *commit);

@@ -169,29 +169,36 @@ static int open_remote(git_remote **out, struct catalog *cat, git_repository *re
 	return 0;
 }
 
+/* Connect `remote` to a network catalog in `direction`, listing its refs. */
+static int connect_remote(struct catalog *cat, git_remote *remote, git_direction direction)
+{
+	git_remote_connect_options opts;
+	struct transport_state state = { 0, NULL };
+	struct headers headers;
+	int err;
+
+	git_remote_connect_options_init(&opts, GIT_REMOTE_CONNECT_OPTIONS_VERSION);
+	transport_options(&opts.callbacks, &opts.custom_headers, &opts.follow_redirects, &headers,
+			  cat, &state);
+	err = git_remote_connect_ext(remote, direction, &opts);
+	headers_release(&headers);
+	return err < 0 ? transport_error(cat, err) : 0;
+}
+
 /*
  * Connect to a network catalog for a fetch, listing its refs, and keep the
  * connection in `cat->remote` for the fetch that follows.
  */
 static int connect_once(struct catalog *cat)
 {
-	git_remote_connect_options opts;
-	struct transport_state state = { 0, NULL };
-	struct headers headers;
 	git_remote *remote = NULL;
-	int ret, err;
+	int ret;
 
 	if (cat->remote)
 		return 0;
 	if ((ret = open_remote(&remote, cat, cat->store->repo)) < 0)
 		return ret;
-	git_remote_connect_options_init(&opts, GIT_REMOTE_CONNECT_OPTIONS_VERSION);
-	transport_options(&opts.callbacks, &opts.custom_headers, &opts.follow_redirects, &headers,
-			  cat, &state);
-	err = git_remote_connect_ext(remote, GIT_DIRECTION_FETCH, &opts);
-	headers_release(&headers);
-	if (err < 0) {
-		ret = transport_error(cat, err);
+	if ((ret = connect_remote(cat, remote, GIT_DIRECTION_FETCH)) < 0) {
 		git_remote_free(remote);
 		return ret;
 	}
@@ -269,16 +276,6 @@ out:
 	return ret;
 }
 
-static int note_status(const char *refname, const char *status, void *data)
-{
-	struct transport_state *st = data;
-
-	(void)refname;
-	if (status && !st->rejected)
-		st->rejected = xstrdup(status);
-	return 0;
-}
-
 /* The connection and repository of a push: the one kept by the last push, else new ones. */
 static int push_connection(git_remote **remote, git_repository **repo, struct catalog *cat)
 {
@@ -289,6 +286,7 @@ static int push_connection(git_remote **remote, git_repository **repo, struct ca
 		*repo = cat->push_repo;
 		cat->push_remote = NULL;
 		cat->push_repo = NULL;
+		cat->push_listed = false;
 		return 0;
 	}
 	if (catalog_push_repository(repo, cat->store->repo) < 0)
@@ -298,6 +296,79 @@ static int push_connection(git_remote **remote, git_repository **repo, struct ca
 		*repo = NULL;
 	}
 	return ret;
+}
+
+/*
+ * A push connection to a network catalog whose ref list is current, kept
+ * in `cat->push_remote`: the one kept already if no push used it since it
+ * listed the refs, else one made (or remade) now.
+ */
+static int push_connect(struct catalog *cat)
+{
+	git_remote *remote = NULL;
+	git_repository *repo = NULL;
+	int ret;
+
+	if (cat->push_remote && cat->push_listed)
+		return 0;
+	if ((ret = push_connection(&remote, &repo, cat)) < 0)
+		return ret;
+	if (git_remote_connected(remote))
+		git_remote_disconnect(remote);
+	if ((ret = connect_remote(cat, remote, GIT_DIRECTION_PUSH)) < 0) {
+		git_remote_free(remote);
+		git_repository_free(repo);
+		return ret;
+	}
+	cat->push_remote = remote;
+	cat->push_repo = repo;
+	cat->push_listed = true;
+	return 0;
+}
+
+int catalog_remote_missing_for_push(struct catalog *cat, bool *missing)
+{
+	if (cat->local_path)
+		return catalog_remote_missing(cat, missing);
+	*missing = false;
+	return push_connect(cat);
+}
+
+int catalog_remote_list_for_push(struct catalog *cat, const char *id, git_oid *tip, bool *found,
+				 struct strvec *tags)
+{
+	const git_remote_head **heads = NULL;
+	char *branch = refs_branch(id);
+	size_t nr = 0;
+	int ret;
+
+	*found = false;
+	if ((ret = push_connect(cat)) < 0)
+		goto out;
+	if (git_remote_ls(&heads, &nr, cat->push_remote) < 0) {
+		git_error_clear();
+		nr = 0;
+	}
+	for (size_t i = 0; i < nr && !*found; i++) {
+		if (!strcmp(heads[i]->name, branch)) {
+			git_oid_cpy(tip, &heads[i]->oid);
+			*found = true;
+		}
+	}
+	advertised_tags(cat->push_remote, id, tags);
+out:
+	free(branch);
+	return ret;
+}
+
+static int note_status(const char *refname, const char *status, void *data)
+{
+	struct transport_state *st = data;
+
+	(void)refname;
+	if (status && !st->rejected)
+		st->rejected = xstrdup(status);
+	return 0;
 }
 
 int catalog_remote_push(struct catalog *cat, const char *id, const struct catalog_push_ref *refs,

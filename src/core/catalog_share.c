@@ -244,7 +244,7 @@ static int share_round(struct catalog *cat, const struct share_request *req,
 	git_oid commit;
 	int ret, latest = 0;
 
-	if ((ret = catalog_fetch_locked(cat, req->id, CATALOG_FETCH_VERSIONS, &tags)) < 0)
+	if ((ret = catalog_fetch_for_share(cat, req->id, &tags)) < 0)
 		goto out;
 	ret = catalog_tracking_tip(&tip, cat->store, req->id);
 	if (ret < 0)
@@ -300,7 +300,7 @@ int catalog_share(struct catalog *cat, const struct share_request *req,
 	int fd = -1, home_fd = -1, ret;
 
 	memset(res, 0, sizeof(*res));
-	if ((ret = catalog_remote_missing(cat, &missing)) < 0)
+	if ((ret = catalog_remote_missing_for_push(cat, &missing)) < 0)
 		return ret;
 	if (missing && (ret = create_default(cat)) < 0)
 		return ret;
