@@ -237,7 +237,7 @@ static int scan_and_write(struct cmd_ctx *ctx, const char *dir)
 	cmd_note(ctx, "found %zu script%s and %zu dataset%s in '%s'", scripts,
 		 scripts == 1 ? "" : "s", datasets, datasets == 1 ? "" : "s", dir);
 	init_plan_from_scan(&guess, &scan, prefix, name);
-	init_plan_guess(&guess, file_dir);
+	init_plan_guess(&guess, file_dir, prefix);
 	init_plan_propose_outputs(&guess, prefix);
 
 	if (!no_input && isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
