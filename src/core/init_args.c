@@ -504,14 +504,14 @@ static char *assigned_label(const char *text, const char *at, bool *number)
  * Every `NAME[N]` (and `NAME[[N]]`) of `text`, NAME not inside a longer
  * name, as position N + offset.
  */
-static void parse_indexed(struct init_args *out, const char *text, size_t len, const char *name,
-			  int offset, char comment)
+static void parse_indexed(struct init_args *out, const char *text, size_t len, const char *from,
+			  const char *name, int offset, char comment)
 {
 	const char *end = text + len;
 	size_t n = strlen(name);
 
-	for (const char *p = text; p + n < end; p++) {
-		const char *q = p + n, *digits;
+	for (const char *p = from; p + n < end; p++) {
+		const char *q = p + n, *digits, *start = p;
 		unsigned long k = 0;
 		bool number;
 		struct init_arg a = { 0 };
@@ -531,7 +531,11 @@ static void parse_indexed(struct init_args *out, const char *text, size_t len, c
 		if ((long)k + offset < 1 || (long)k + offset > INIT_ARGS_MAX_POSITION)
 			continue;
 		a.position = (unsigned)((long)k + offset);
-		a.label = assigned_label(text, p, &number);
+		/* `sys.argv`, `process.argv`, `$ARGV`: the whole value. */
+		while (start > text && (ident_char((unsigned char)start[-1]) || start[-1] == '.' ||
+					start[-1] == '$'))
+			start--;
+		a.label = assigned_label(text, start, &number);
 		a.not_file = number;
 		a.dir = init_args_label_dir(a.label);
 		if (a.dir == INIT_ARG_UNKNOWN &&
@@ -562,12 +566,12 @@ static void parse_r(struct init_args *out, const char *text, size_t len)
 			size_t m = (size_t)(items[n - 1].end + 1 - p);
 			char *name = xstrndup(p, m);
 
-			parse_indexed(out, p, (size_t)(end - p), name, 0, '#');
+			parse_indexed(out, text, len, p, name, 0, '#');
 			free(name);
 		}
 		var = assigned_label(text, p, &number);
 		if (var)
-			parse_indexed(out, text, len, var, 0, '#');
+			parse_indexed(out, text, len, text, var, 0, '#');
 		free(var);
 	}
 }
@@ -834,15 +838,15 @@ void init_args_parse(struct init_args *out, const char *path, const char *text, 
 		return;
 	if (!strcmp(ext, ".py")) {
 		parse_argparse(out, text, len);
-		parse_indexed(out, text, len, "argv", 0, '#');
+		parse_indexed(out, text, len, text, "argv", 0, '#');
 	} else if (!strcmp(ext, ".sh") || !strcmp(ext, ".bash")) {
 		parse_shell(out, text, len);
 	} else if (!strcasecmp(ext, ".r")) {
 		parse_r(out, text, len);
 	} else if (!strcmp(ext, ".js")) {
-		parse_indexed(out, text, len, "argv", -1, '/');
+		parse_indexed(out, text, len, text, "argv", -1, '/');
 	} else if (!strcmp(ext, ".rb") || !strcmp(ext, ".pl")) {
-		parse_indexed(out, text, len, "ARGV", 1, '#');
+		parse_indexed(out, text, len, text, "ARGV", 1, '#');
 	}
 	/* A stable order: options keep theirs (qsort is not stable, so by index). */
 	if (out->nr - first > 1) {
