@@ -10,8 +10,9 @@
  *   `required=True`, `default="..."`, `dest=` and `help=`; and
  *   `sys.argv[N]` (position N);
  * - `.sh` `.bash`: `getopts "i:o:"` letters that take a value, `case` arms
- *   for options (`-l|--left)`, `--left=*)`) whose body takes a value
- *   (`$2`, `shift 2`, `$OPTARG`, `${1#*=}`), and `$N` / `${N}` / `${N:-x}`
+ *   for options (`-l|--left)`) whose body takes a value (`$2`, `shift 2`,
+ *   `$OPTARG`; an arm only written `--left=*)` is kept as not a file: an
+ *   edge cannot pass `--left=PATH` as one word), and `$N` / `${N}` / `${N:-x}`
  *   (position N) outside single quotes, comments, `case "$1" in` lines and
  *   option arms;
  * - `.R`: `commandArgs(...)[N]` and `x[N]` / `x[[N]]` for `x <- commandArgs(...)`;
@@ -56,7 +57,10 @@ struct init_arg {
 	/** A default naming a file (`default="data/raw.csv"`), or NULL. Owned. */
 	char *def;
 	enum init_arg_dir dir;
-	/** argparse `required=True`. */
+	/**
+	 * argparse `required=True`; a shell `--long)` arm that takes a value
+	 * (a script parses by hand only the options it needs).
+	 */
 	bool required;
 	/** Said to be a file (FileType). */
 	bool file;

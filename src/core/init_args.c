@@ -362,9 +362,10 @@ static void py_add_argument(struct init_args *out, const char *p, const char *en
 		if (literal(it, &val)) {
 			const char *s = buf_cstr(&val);
 
-			if (i == 0 && s[0] != '-')
+			/* One name (a position) or option strings only, all `-`. */
+			if (!first && s[0] != '-')
 				positional = true;
-			if (!name_ok(s, val.len) || (positional && i > 0)) {
+			if (!name_ok(s, val.len) || (first && (positional || s[0] != '-'))) {
 				bad = true;
 				continue;
 			}
@@ -379,9 +380,12 @@ static void py_add_argument(struct init_args *out, const char *p, const char *en
 		key.end = eq;
 		while (eq < it.end && is_blank(*eq))
 			eq++;
+		/* A name that is no literal (`add_argument(flag, ...)`) is unknown. */
 		if (key.end == key.p || eq >= it.end || *eq != '=' ||
-		    (eq + 1 < it.end && eq[1] == '='))
+		    (eq + 1 < it.end && eq[1] == '=')) {
+			bad |= it.p < it.end;
 			continue;
+		}
 		keyword(&a, key, trim((struct span){ eq + 1, it.end }), &val, &by_help);
 	}
 	if (!first || bad) {
@@ -648,26 +652,38 @@ static size_t shell_arms(const char *text, size_t len, struct arm *arms)
 	return n;
 }
 
-/* The option of a dash arm: its first `--long` alternative, else its first. */
-static char *arm_option(struct span pattern)
+/*
+ * The option of a dash arm: its first `--long` alternative, else its first.
+ * `*joined` when it is only written `--dest=*`: an edge passes the option
+ * and the path as two words, never as one.
+ */
+static char *arm_option(struct span pattern, bool *joined)
 {
 	struct span best = { NULL, NULL };
+	bool best_joined = false;
 
 	for (const char *p = pattern.p; p < pattern.end;) {
 		const char *a = p;
+		struct span alt;
+		bool eq;
 
 		while (p < pattern.end && *p != '|')
 			p++;
-		struct span alt = { a, p };
-
-		if (alt.end - alt.p >= 2 && !memcmp(alt.end - 2, "=*", 2))
+		alt = (struct span){ a, p };
+		eq = alt.end - alt.p >= 2 && !memcmp(alt.end - 2, "=*", 2);
+		if (eq)
 			alt.end -= 2;
 		if (alt.p < alt.end && *alt.p == '-' && name_ok(alt.p, (size_t)(alt.end - alt.p)) &&
-		    (!best.p || (alt.end - alt.p > 2 && alt.p[1] == '-' && best.p[1] != '-')))
+		    (!best.p || (best_joined && !eq) ||
+		     (alt.end - alt.p > 2 && alt.p[1] == '-' && best.p[1] != '-' &&
+		      (eq == best_joined)))) {
 			best = alt;
+			best_joined = eq;
+		}
 		if (p < pattern.end)
 			p++;
 	}
+	*joined = best_joined;
 	return best.p ? xstrndup(best.p, (size_t)(best.end - best.p)) : NULL;
 }
 
@@ -707,7 +723,7 @@ static void shell_getopts(struct init_args *out, const char *text, size_t len,
 			a.option = xasprintf("-%c", *q);
 			for (size_t i = 0; i < nr_arms; i++)
 				if (arms[i].pattern.end - arms[i].pattern.p == 1 &&
-				    *arms[i].pattern.p == *q && arms[i].label)
+				    *arms[i].pattern.p == *q && arms[i].label && !a.label)
 					a.label = xstrdup(arms[i].label);
 			if (!a.label)
 				a.label = xstrndup(q, 1);
@@ -723,20 +739,21 @@ static void shell_getopts(struct init_args *out, const char *text, size_t len,
 /* `$N`, `${N}`, `${N:-x}` outside single quotes and comments: its N, or 0. */
 static unsigned dollar_position(const char *p, const char *end)
 {
-	unsigned k;
+	const char *q;
+	unsigned k = 0;
 
-	if (p + 1 >= end || *p != '$')
+	if (end - p < 2 || *p != '$')
 		return 0;
 	if (p[1] >= '1' && p[1] <= '9')
 		return (unsigned)(p[1] - '0');
-	if (p[1] != '{' || p + 3 >= end || p[2] < '1' || p[2] > '9')
+	if (p[1] != '{')
 		return 0;
-	k = (unsigned)(p[2] - '0');
-	if (p[3] >= '0' && p[3] <= '9') {
-		k = k * 10 + (unsigned)(p[3] - '0');
-		p++;
-	}
-	return strchr("}:-#%/", p[3]) ? k : 0;
+	/* `${` one or two digits, then `}` or an expansion's operator. */
+	for (q = p + 2; q < end && q - p < 4 && *q >= '0' && *q <= '9'; q++)
+		k = k * 10 + (unsigned)(*q - '0');
+	if (q == p + 2 || q >= end || p[2] == '0' || !strchr("}:-#%/", *q) || !*q)
+		return 0;
+	return k;
 }
 
 /* Whether the line before `at` holds `case` or `while` (option loops). */
@@ -803,15 +820,19 @@ static void parse_shell(struct init_args *out, const char *text, size_t len)
 	shell_getopts(out, text, len, arms, n);
 	for (size_t i = 0; i < n; i++) {
 		struct init_arg a = { 0 };
+		bool joined;
 
 		if (*arms[i].pattern.p != '-' || !arms[i].value ||
-		    !(a.option = arm_option(arms[i].pattern)))
+		    !(a.option = arm_option(arms[i].pattern, &joined)))
 			continue;
+		a.not_file = joined;
 		a.label = arms[i].label ? xstrdup(arms[i].label)
 					: xstrdup(a.option + strspn(a.option, "-"));
 		a.dir = init_args_label_dir(a.option + strspn(a.option, "-"));
 		if (a.dir == INIT_ARG_UNKNOWN)
 			a.dir = init_args_label_dir(a.label);
+		/* A shell script parses by hand only what it uses: --left is needed. */
+		a.required = a.option[1] == '-';
 		add_arg(out, &a);
 	}
 	shell_positions(out, text, len, arms, n);

@@ -101,7 +101,8 @@ static void test_argparse_positions_after_options(void **state)
 	/* A name with a space, or a positional with option strings, is no argument. */
 	assert_args("odd.py",
 		    "p.add_argument('--a b')\np.add_argument('x', '--y')\n"
-		    "p.add_argument(*names)\nmy_add_argument('--z')\n",
+		    "p.add_argument(*names)\nmy_add_argument('--z')\n"
+		    "p.add_argument('--a', 'b')\np.add_argument(x, 'name')\n",
 		    "");
 }
 
@@ -134,6 +135,10 @@ static void test_shell_getopts(void **state)
 		    "shift $((OPTIND - 1))\n"
 		    "cat \"$1\" >> \"$out_file\"\n",
 		    "-i in_file in\n-o out_file out\n#1 - ?\n");
+	/* Two arms for one letter: the first one's variable names it. */
+	assert_args("twice.sh",
+		    "getopts 'i:' o\ncase $o in\n i) src=$OPTARG ;;\n i) x=$OPTARG ;;\nesac\n",
+		    "-i src in\n");
 	/* Without arms, the letter is the label. */
 	assert_args("g.sh", "getopts ':i:x:' o\n", "-i i in\n-x x ?\n");
 }
@@ -152,7 +157,9 @@ static void test_shell_case_arms(void **state)
 		    "  esac\n"
 		    "done\n"
 		    "join \"$left\" \"$right\" > \"$out\"\n",
-		    "--left left ?\n--right right ?\n-o out out\n");
+		    "--left left ? req\n--right right ? req nofile\n-o out out\n");
+	/* `-d|--dest=*)`: the plain form is the one an edge can use. */
+	assert_args("d.sh", "case $1 in\n  --dest=*|-d) out=\"$2\" ;;\nesac\n", "-d out out\n");
 }
 
 static void test_shell_positions(void **state)
@@ -201,6 +208,8 @@ static void test_hostile(void **state)
 		"$",
 		"${",
 		"${1",
+		"${22",
+		"x=${12}",
 		"getopts",
 		"getopts \"",
 		"case x in\n  -a)",
