@@ -150,13 +150,24 @@ static void print_list(struct buf *b, const struct init_plan *plan, size_t scrip
 
 		if (l->script != script || l->write != write)
 			continue;
-		buf_addf(b, "%s%s", b->len > start ? ", " : "", d->id);
+		char *arg = *l->argument ? init_printable(l->argument) : NULL;
+
+		buf_addf(b, "%s%s (", b->len > start ? ", " : "", d->id);
+		/* What the script will be given: the option, its place, or nothing. */
+		if (arg)
+			buf_adds(b, arg);
+		else if (l->position)
+			buf_addf(b, "position %u", l->position);
+		else
+			buf_adds(b, "no argument");
+		free(arg);
 		if (d->is_new) {
 			char *path = init_printable(d->path);
 
-			buf_addf(b, " (new: %s)", path);
+			buf_addf(b, ", new: %s", path);
 			free(path);
 		}
+		buf_addch(b, ')');
 	}
 	if (b->len == start)
 		buf_adds(b, "nothing");
