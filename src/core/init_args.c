@@ -6,6 +6,8 @@
 #include "dfc/init_plan.h"
 #include "dfc/xalloc.h"
 
+#include "init_args_internal.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,40 +17,35 @@
 /* Most items of one argparse call looked at. */
 #define CALL_MAX_ITEMS 32
 
-struct span {
-	const char *p;
-	const char *end;
-};
-
-static bool ident_char(unsigned char c)
+bool ia_ident_char(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 	       c == '_';
 }
 
-static bool is_blank(char c)
+bool ia_is_blank(char c)
 {
 	return c == ' ' || c == '\t';
 }
 
 /* A name or label: 1 to 64 bytes of [A-Za-z0-9_-], not all dashes. */
-static bool name_ok(const char *s, size_t n)
+bool ia_name_ok(const char *s, size_t n)
 {
 	bool word = false;
 
 	if (!n || n > NAME_MAX_BYTES)
 		return false;
 	for (size_t i = 0; i < n; i++) {
-		if (!ident_char((unsigned char)s[i]) && s[i] != '-')
+		if (!ia_ident_char((unsigned char)s[i]) && s[i] != '-')
 			return false;
 		word |= s[i] != '-';
 	}
 	return word;
 }
 
-static char *name_dup(const char *s, size_t n)
+char *ia_name_dup(const char *s, size_t n)
 {
-	return name_ok(s, n) ? xstrndup(s, n) : NULL;
+	return ia_name_ok(s, n) ? xstrndup(s, n) : NULL;
 }
 
 void init_args_release(struct init_args *args)
@@ -145,7 +142,7 @@ bool init_args_generic_output(const char *label)
  * position: the first label and default stay, a known direction wins.
  * Takes `label` and `def`.
  */
-static void add_arg(struct init_args *out, const struct init_arg *a)
+void ia_add_arg(struct init_args *out, const struct init_arg *a)
 {
 	struct init_arg *old = NULL;
 
@@ -252,9 +249,9 @@ static size_t call_items(const char *p, const char *end, struct span *items)
 
 static struct span trim(struct span s)
 {
-	while (s.p < s.end && (is_blank(*s.p) || *s.p == '\n' || *s.p == '\r'))
+	while (s.p < s.end && (ia_is_blank(*s.p) || *s.p == '\n' || *s.p == '\r'))
 		s.p++;
-	while (s.end > s.p && (is_blank(s.end[-1]) || s.end[-1] == '\n' || s.end[-1] == '\r'))
+	while (s.end > s.p && (ia_is_blank(s.end[-1]) || s.end[-1] == '\n' || s.end[-1] == '\r'))
 		s.end--;
 	return s;
 }
@@ -264,7 +261,7 @@ static bool span_is(struct span s, const char *word)
 	return (size_t)(s.end - s.p) == strlen(word) && !memcmp(s.p, word, strlen(word));
 }
 
-static bool span_has(struct span s, const char *word)
+bool ia_span_has(struct span s, const char *word)
 {
 	size_t n = strlen(word);
 
@@ -295,9 +292,10 @@ static bool printable_text(const struct buf *b)
 /* What the `help=` text says the value is for. */
 static enum init_arg_dir help_dir(struct span help)
 {
-	bool out = span_has(help, "write") || span_has(help, "output") || span_has(help, "save") ||
-		   span_has(help, "destination");
-	bool in = span_has(help, "read") || span_has(help, "input") || span_has(help, "source");
+	bool out = ia_span_has(help, "write") || ia_span_has(help, "output") ||
+		   ia_span_has(help, "save") || ia_span_has(help, "destination");
+	bool in = ia_span_has(help, "read") || ia_span_has(help, "input") ||
+		  ia_span_has(help, "source");
 
 	if (in == out)
 		return INIT_ARG_UNKNOWN;
@@ -308,7 +306,7 @@ static void keyword(struct init_arg *a, struct span key, struct span v, struct b
 		    enum init_arg_dir *by_help)
 {
 	if (span_is(key, "dest") && literal(v, val) && !a->label)
-		a->label = name_dup(val->data, val->len);
+		a->label = ia_name_dup(val->data, val->len);
 	else if (span_is(key, "required"))
 		a->required = span_is(v, "True");
 	else if (span_is(key, "default") && literal(v, val)) {
@@ -317,7 +315,7 @@ static void keyword(struct init_arg *a, struct span key, struct span v, struct b
 	} else if (span_is(key, "default") && v.p < v.end &&
 		   (strchr("0123456789-", *v.p) || span_is(v, "True") || span_is(v, "False")))
 		a->not_file = true;
-	else if (span_is(key, "type") && span_has(v, "FileType")) {
+	else if (span_is(key, "type") && ia_span_has(v, "FileType")) {
 		const char *q = v.p;
 
 		a->file = true;
@@ -365,7 +363,7 @@ static void py_add_argument(struct init_args *out, const char *p, const char *en
 			/* One name (a position) or option strings only, all `-`. */
 			if (!first && s[0] != '-')
 				positional = true;
-			if (!name_ok(s, val.len) || (first && (positional || s[0] != '-'))) {
+			if (!ia_name_ok(s, val.len) || (first && (positional || s[0] != '-'))) {
 				bad = true;
 				continue;
 			}
@@ -375,10 +373,10 @@ static void py_add_argument(struct init_args *out, const char *p, const char *en
 				lng = xstrdup(s);
 			continue;
 		}
-		for (eq = it.p; eq < it.end && ident_char((unsigned char)*eq); eq++)
+		for (eq = it.p; eq < it.end && ia_ident_char((unsigned char)*eq); eq++)
 			;
 		key.end = eq;
-		while (eq < it.end && is_blank(*eq))
+		while (eq < it.end && ia_is_blank(*eq))
 			eq++;
 		/* A name that is no literal (`add_argument(flag, ...)`) is unknown. */
 		if (key.end == key.p || eq >= it.end || *eq != '=' ||
@@ -424,12 +422,12 @@ static void py_add_argument(struct init_args *out, const char *p, const char *en
 		free(a.label);
 		free(a.def);
 	} else {
-		add_arg(out, &a);
+		ia_add_arg(out, &a);
 	}
 	buf_release(&val);
 }
 
-static bool comment_before(const char *text, const char *at, char mark)
+bool ia_comment_before(const char *text, const char *at, char mark)
 {
 	for (const char *p = at; p > text && p[-1] != '\n'; p--)
 		if (p[-1] == mark)
@@ -445,7 +443,8 @@ static void parse_argparse(struct init_args *out, const char *text, size_t len)
 
 	for (const char *p = text; (size_t)(end - p) >= sizeof(call) - 1; p++) {
 		if (memcmp(p, call, sizeof(call) - 1) ||
-		    (p > text && ident_char((unsigned char)p[-1])) || comment_before(text, p, '#'))
+		    (p > text && ia_ident_char((unsigned char)p[-1])) ||
+		    ia_comment_before(text, p, '#'))
 			continue;
 		p += sizeof(call) - 1;
 		py_add_argument(out, p, end, &positions);
@@ -469,21 +468,21 @@ static bool is_number_wrapper(const char *w, size_t n)
  * `my $x = `, through wrappers such as `Path(`), or NULL; `*number` when a
  * wrapper makes it a number (`int(sys.argv[2])`).
  */
-static char *assigned_label(const char *text, const char *at, bool *number)
+char *ia_assigned_label(const char *text, const char *at, bool *number)
 {
 	const char *p = at, *w;
 
 	*number = false;
 	for (;;) {
-		while (p > text && (is_blank(p[-1]) || p[-1] == '"'))
+		while (p > text && (ia_is_blank(p[-1]) || p[-1] == '"'))
 			p--;
 		if (p == text || p[-1] != '(')
 			break;
 		p--;
-		while (p > text && is_blank(p[-1]))
+		while (p > text && ia_is_blank(p[-1]))
 			p--;
 		w = p;
-		while (p > text && (ident_char((unsigned char)p[-1]) || p[-1] == '.'))
+		while (p > text && (ia_ident_char((unsigned char)p[-1]) || p[-1] == '.'))
 			p--;
 		if (p == w)
 			break;
@@ -496,12 +495,12 @@ static char *assigned_label(const char *text, const char *at, bool *number)
 		p--;
 	else
 		return NULL;
-	while (p > text && is_blank(p[-1]))
+	while (p > text && ia_is_blank(p[-1]))
 		p--;
 	w = p;
-	while (p > text && ident_char((unsigned char)p[-1]))
+	while (p > text && ia_ident_char((unsigned char)p[-1]))
 		p--;
-	return name_dup(p, (size_t)(w - p));
+	return ia_name_dup(p, (size_t)(w - p));
 }
 
 /*
@@ -520,7 +519,7 @@ static void parse_indexed(struct init_args *out, const char *text, size_t len, c
 		bool number;
 		struct init_arg a = { 0 };
 
-		if (memcmp(p, name, n) || (p > text && ident_char((unsigned char)p[-1])))
+		if (memcmp(p, name, n) || (p > text && ia_ident_char((unsigned char)p[-1])))
 			continue;
 		if (*q != '[')
 			continue;
@@ -530,22 +529,22 @@ static void parse_indexed(struct init_args *out, const char *text, size_t len, c
 		digits = q;
 		while (q < end && *q >= '0' && *q <= '9' && q - digits < 3)
 			k = k * 10 + (unsigned long)(*q++ - '0');
-		if (q == digits || q >= end || *q != ']' || comment_before(text, p, comment))
+		if (q == digits || q >= end || *q != ']' || ia_comment_before(text, p, comment))
 			continue;
 		if ((long)k + offset < 1 || (long)k + offset > INIT_ARGS_MAX_POSITION)
 			continue;
 		a.position = (unsigned)((long)k + offset);
 		/* `sys.argv`, `process.argv`, `$ARGV`: the whole value. */
-		while (start > text && (ident_char((unsigned char)start[-1]) || start[-1] == '.' ||
-					start[-1] == '$'))
+		while (start > text && (ia_ident_char((unsigned char)start[-1]) ||
+					start[-1] == '.' || start[-1] == '$'))
 			start--;
-		a.label = assigned_label(text, start, &number);
+		a.label = ia_assigned_label(text, start, &number);
 		a.not_file = number;
 		a.dir = init_args_label_dir(a.label);
 		if (a.dir == INIT_ARG_UNKNOWN &&
 		    init_mention_writes(text, len, p, (size_t)(q + 1 - p)))
 			a.dir = INIT_ARG_OUTPUT;
-		add_arg(out, &a);
+		ia_add_arg(out, &a);
 	}
 }
 
@@ -562,7 +561,8 @@ static void parse_r(struct init_args *out, const char *text, size_t len)
 		size_t n;
 
 		if (memcmp(p, call, sizeof(call) - 1) ||
-		    (p > text && ident_char((unsigned char)p[-1])) || comment_before(text, p, '#'))
+		    (p > text && ia_ident_char((unsigned char)p[-1])) ||
+		    ia_comment_before(text, p, '#'))
 			continue;
 		n = call_items(p + sizeof(call) - 1, end, items);
 		if (n && items[n - 1].end + 1 < end && items[n - 1].end[1] == '[') {
@@ -573,271 +573,11 @@ static void parse_r(struct init_args *out, const char *text, size_t len)
 			parse_indexed(out, text, len, p, name, 0, '#');
 			free(name);
 		}
-		var = assigned_label(text, p, &number);
+		var = ia_assigned_label(text, p, &number);
 		if (var)
 			parse_indexed(out, text, len, text, var, 0, '#');
 		free(var);
 	}
-}
-
-/* ---- Shell ---- */
-
-struct arm {
-	/* The pattern's alternatives, `|`-separated. */
-	struct span pattern;
-	struct span body;
-	char *label;
-	bool value;
-};
-
-#define MAX_ARMS 64
-
-/* The label of an arm: the first `NAME=` whose value holds a `$`. */
-static char *arm_label(struct span body)
-{
-	for (const char *p = body.p; p < body.end; p++) {
-		const char *w = p, *v;
-
-		if (!ident_char((unsigned char)*p) ||
-		    (p > body.p && ident_char((unsigned char)p[-1])))
-			continue;
-		while (p < body.end && ident_char((unsigned char)*p))
-			p++;
-		if (p >= body.end || *p != '=')
-			continue;
-		for (v = p + 1; v < body.end && *v != '\n' && *v != ';' && !is_blank(*v); v++)
-			if (*v == '$')
-				return name_dup(w, (size_t)(p - w));
-	}
-	return NULL;
-}
-
-/* The `case` arms of a shell script: lines `  -i|--input)` or `i)`. */
-static size_t shell_arms(const char *text, size_t len, struct arm *arms)
-{
-	const char *end = text + len;
-	size_t n = 0;
-
-	for (const char *line = text; line < end && n < MAX_ARMS;) {
-		const char *eol = memchr(line, '\n', (size_t)(end - line)), *p = line, *pat;
-
-		eol = eol ? eol : end;
-		while (p < eol && is_blank(*p))
-			p++;
-		if (p < eol && *p == '(')
-			p++;
-		pat = p;
-		while (p < eol && (ident_char((unsigned char)*p) || strchr("-|=*", *p)))
-			p++;
-		if (p > pat && p < eol && *p == ')' && *pat != '*') {
-			const char *b = p + 1,
-				   *stop = end - b > INIT_ARGS_MAX_CALL ? b + INIT_ARGS_MAX_CALL
-									: end,
-				   *q;
-			struct arm *arm = &arms[n];
-
-			for (q = b; q + 1 < stop && !(q[0] == ';' && q[1] == ';'); q++)
-				;
-			arm->pattern = (struct span){ pat, p };
-			arm->body = (struct span){ b, q };
-			arm->value = span_has(arm->body, "$2") || span_has(arm->body, "${2") ||
-				     span_has(arm->body, "shift 2") ||
-				     span_has(arm->body, "OPTARG") || span_has(arm->body, "#*=") ||
-				     span_has(arm->pattern, "=*");
-			arm->label = arm_label(arm->body);
-			n++;
-		}
-		line = eol + 1;
-	}
-	return n;
-}
-
-/*
- * The option of a dash arm: its first `--long` alternative, else its first.
- * `*joined` when it is only written `--dest=*`: an edge passes the option
- * and the path as two words, never as one.
- */
-static char *arm_option(struct span pattern, bool *joined)
-{
-	struct span best = { NULL, NULL };
-	bool best_joined = false;
-
-	for (const char *p = pattern.p; p < pattern.end;) {
-		const char *a = p;
-		struct span alt;
-		bool eq;
-
-		while (p < pattern.end && *p != '|')
-			p++;
-		alt = (struct span){ a, p };
-		eq = alt.end - alt.p >= 2 && !memcmp(alt.end - 2, "=*", 2);
-		if (eq)
-			alt.end -= 2;
-		if (alt.p < alt.end && *alt.p == '-' && name_ok(alt.p, (size_t)(alt.end - alt.p)) &&
-		    (!best.p || (best_joined && !eq) ||
-		     (alt.end - alt.p > 2 && alt.p[1] == '-' && best.p[1] != '-' &&
-		      (eq == best_joined)))) {
-			best = alt;
-			best_joined = eq;
-		}
-		if (p < pattern.end)
-			p++;
-	}
-	*joined = best_joined;
-	return best.p ? xstrndup(best.p, (size_t)(best.end - best.p)) : NULL;
-}
-
-static bool in_arm(const struct arm *arms, size_t n, const char *at)
-{
-	for (size_t i = 0; i < n; i++)
-		if (at >= arms[i].body.p && at < arms[i].body.end)
-			return true;
-	return false;
-}
-
-/* `getopts "i:o:v" opt`: `-i` and `-o` take a value. */
-static void shell_getopts(struct init_args *out, const char *text, size_t len,
-			  const struct arm *arms, size_t nr_arms)
-{
-	static const char word[] = "getopts";
-	const char *end = text + len;
-
-	for (const char *p = text; (size_t)(end - p) > sizeof(word); p++) {
-		const char *q;
-
-		if (memcmp(p, word, sizeof(word) - 1) || !is_blank(p[sizeof(word) - 1]) ||
-		    (p > text && ident_char((unsigned char)p[-1])) || comment_before(text, p, '#'))
-			continue;
-		q = p + sizeof(word);
-		while (q < end && is_blank(*q))
-			q++;
-		if (q < end && (*q == '"' || *q == '\''))
-			q++;
-		if (q < end && *q == ':')
-			q++;
-		for (; q + 1 < end && ident_char((unsigned char)*q); q++) {
-			struct init_arg a = { 0 };
-
-			if (q[1] != ':')
-				continue;
-			a.option = xasprintf("-%c", *q);
-			for (size_t i = 0; i < nr_arms; i++)
-				if (arms[i].pattern.end - arms[i].pattern.p == 1 &&
-				    *arms[i].pattern.p == *q && arms[i].label && !a.label)
-					a.label = xstrdup(arms[i].label);
-			if (!a.label)
-				a.label = xstrndup(q, 1);
-			a.dir = init_args_label_dir(a.label);
-			if (a.dir == INIT_ARG_UNKNOWN)
-				a.dir = init_args_label_dir(a.option + 1);
-			add_arg(out, &a);
-			q++;
-		}
-	}
-}
-
-/* `$N`, `${N}`, `${N:-x}` outside single quotes and comments: its N, or 0. */
-static unsigned dollar_position(const char *p, const char *end)
-{
-	const char *q;
-	unsigned k = 0;
-
-	if (end - p < 2 || *p != '$')
-		return 0;
-	if (p[1] >= '1' && p[1] <= '9')
-		return (unsigned)(p[1] - '0');
-	if (p[1] != '{')
-		return 0;
-	/* `${` one or two digits, then `}` or an expansion's operator. */
-	for (q = p + 2; q < end && q - p < 4 && *q >= '0' && *q <= '9'; q++)
-		k = k * 10 + (unsigned)(*q - '0');
-	if (q == p + 2 || q >= end || p[2] == '0' || !strchr("}:-#%/", *q) || !*q)
-		return 0;
-	return k;
-}
-
-/* Whether the line before `at` holds `case` or `while` (option loops). */
-static bool option_loop_line(const char *text, const char *at)
-{
-	const char *line = at;
-
-	while (line > text && line[-1] != '\n')
-		line--;
-	for (const char *p = line; p + 4 <= at; p++)
-		if ((!memcmp(p, "case", 4) || (p + 5 <= at && !memcmp(p, "while", 5))) &&
-		    (p == line || !ident_char((unsigned char)p[-1])))
-			return true;
-	return false;
-}
-
-static void shell_positions(struct init_args *out, const char *text, size_t len,
-			    const struct arm *arms, size_t nr_arms)
-{
-	const char *end = text + len;
-	char quote = 0;
-
-	for (const char *p = text; p < end; p++) {
-		unsigned k;
-		struct init_arg a = { 0 };
-		bool number;
-
-		if (quote == '\'') {
-			if (*p == '\'')
-				quote = 0;
-			continue;
-		}
-		if (*p == '\\') {
-			p++;
-			continue;
-		}
-		if (!quote && *p == '#' && (p == text || strchr(" \t\n;", p[-1]))) {
-			while (p + 1 < end && p[1] != '\n')
-				p++;
-			continue;
-		}
-		if (*p == '"' || (!quote && *p == '\'')) {
-			quote = quote == *p ? 0 : (quote ? quote : *p);
-			continue;
-		}
-		if (!(k = dollar_position(p, end)) || k > INIT_ARGS_MAX_POSITION ||
-		    in_arm(arms, nr_arms, p) || option_loop_line(text, p))
-			continue;
-		a.position = k;
-		a.label = assigned_label(text, p, &number);
-		a.dir = init_args_label_dir(a.label);
-		if (a.dir == INIT_ARG_UNKNOWN &&
-		    init_mention_writes(text, len, p, p[1] == '{' ? 4 : 2))
-			a.dir = INIT_ARG_OUTPUT;
-		add_arg(out, &a);
-	}
-}
-
-static void parse_shell(struct init_args *out, const char *text, size_t len)
-{
-	struct arm arms[MAX_ARMS];
-	size_t n = shell_arms(text, len, arms);
-
-	shell_getopts(out, text, len, arms, n);
-	for (size_t i = 0; i < n; i++) {
-		struct init_arg a = { 0 };
-		bool joined;
-
-		if (*arms[i].pattern.p != '-' || !arms[i].value ||
-		    !(a.option = arm_option(arms[i].pattern, &joined)))
-			continue;
-		a.not_file = joined;
-		a.label = arms[i].label ? xstrdup(arms[i].label)
-					: xstrdup(a.option + strspn(a.option, "-"));
-		a.dir = init_args_label_dir(a.option + strspn(a.option, "-"));
-		if (a.dir == INIT_ARG_UNKNOWN)
-			a.dir = init_args_label_dir(a.label);
-		/* A shell script parses by hand only what it uses: --left is needed. */
-		a.required = a.option[1] == '-';
-		add_arg(out, &a);
-	}
-	shell_positions(out, text, len, arms, n);
-	for (size_t i = 0; i < n; i++)
-		free(arms[i].label);
 }
 
 /* Options first (in declaration order), then positions by number. */
@@ -861,7 +601,7 @@ void init_args_parse(struct init_args *out, const char *path, const char *text, 
 		parse_argparse(out, text, len);
 		parse_indexed(out, text, len, text, "argv", 0, '#');
 	} else if (!strcmp(ext, ".sh") || !strcmp(ext, ".bash")) {
-		parse_shell(out, text, len);
+		init_args_parse_shell(out, text, len);
 	} else if (!strcasecmp(ext, ".r")) {
 		parse_r(out, text, len);
 	} else if (!strcmp(ext, ".js")) {
