@@ -128,6 +128,12 @@ int init_plan_link(struct init_plan *plan, size_t dataset, size_t script, bool w
 int init_plan_link_at(struct init_plan *plan, size_t dataset, size_t script, bool write,
 		      const char *argument, unsigned position);
 
+/**
+ * Whether a new dataset may have `path`: relative, no `..` component, not
+ * under `.dfc/`, UTF-8 text without control characters.
+ */
+bool init_path_usable(const char *path);
+
 /** Whether `script` reads (or writes) `dataset`. */
 bool init_plan_has_link(const struct init_plan *plan, size_t dataset, size_t script, bool write);
 

@@ -229,31 +229,6 @@ static void drop_links_from(struct init_plan *plan, size_t keep)
 		free(plan->links[--plan->nr_links].argument);
 }
 
-/* A path a new dataset may have: relative, inside the folder, plain text. */
-static bool usable_path(const char *path)
-{
-	const char *p = path;
-	json_t *s;
-
-	if (!*path || path[0] == '/' || !strncmp(path, ".dfc/", 5))
-		return false;
-	for (; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return false;
-	for (p = path; *p;) {
-		size_t n = strcspn(p, "/");
-
-		if (n == 2 && !strncmp(p, "..", 2))
-			return false;
-		p += n;
-		if (*p == '/')
-			p++;
-	}
-	s = json_string(path);
-	json_decref(s);
-	return s != NULL;
-}
-
 static bool looks_like_path(const char *token)
 {
 	return strchr(token, '/') || strchr(token, '.');
@@ -278,7 +253,7 @@ static int apply_answer(struct asker *a, struct init_plan *plan, size_t script, 
 		long d = resolve(plan, token);
 
 		if (d < 0 && write && looks_like_path(token)) {
-			if (!usable_path(token)) {
+			if (!init_path_usable(token)) {
 				cmd_print_line(
 					a->out,
 					"  '%s' cannot be a dataset's path: give one relative "

@@ -72,13 +72,18 @@ static long dataset_of_default(const struct init_plan *plan, const char *def, co
 	return d;
 }
 
-/* A default that can be a new dataset: relative, no `..`, a data file. */
-static bool new_path_ok(const char *def)
+/*
+ * A default that can be a new dataset: a usable path to a data file,
+ * without `./` in front, and no shell or template expansion (`$`, `{`, `~`).
+ */
+static const char *new_path(const char *def)
 {
-	if (def[0] == '/' || strstr(def, "..") || strchr(def, '\\') || strchr(def, '$') ||
-	    strchr(def, '{') || strchr(def, '~'))
-		return false;
-	return init_scan_classify(def) == INIT_DATASET;
+	while (!strncmp(def, "./", 2))
+		def += 2;
+	if (!init_path_usable(def) || strpbrk(def, "\\$`{}~*?") ||
+	    init_scan_classify(def) != INIT_DATASET)
+		return NULL;
+	return def;
 }
 
 static enum init_mention *mentions(const struct init_plan *plan, const char *text, size_t len)
@@ -105,8 +110,8 @@ static void guess_outputs(struct init_plan *plan, size_t script, const char *tex
 		if (!is_output(a))
 			continue;
 		if (a->def && (d = dataset_of_default(plan, a->def, prefix)) < 0 &&
-		    new_path_ok(a->def)) {
-			char *path = xasprintf("%s%s", prefix, a->def);
+		    new_path(a->def)) {
+			char *path = xasprintf("%s%s", prefix, new_path(a->def));
 
 			d = (long)init_plan_add_dataset(plan, path, true);
 			free(path);

@@ -186,6 +186,30 @@ int init_plan_link_at(struct init_plan *plan, size_t dataset, size_t script, boo
 	return 0;
 }
 
+bool init_path_usable(const char *path)
+{
+	const char *p = path;
+	json_t *s;
+
+	if (!*path || path[0] == '/' || !strncmp(path, ".dfc/", 5))
+		return false;
+	for (; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return false;
+	for (p = path; *p;) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && !strncmp(p, "..", 2))
+			return false;
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	s = json_string(path);
+	json_decref(s);
+	return s != NULL;
+}
+
 static bool name_char(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||

@@ -395,6 +395,33 @@ static void test_guess_from_arguments_evidence(void **state)
 	init_plan_release(&plan);
 }
 
+/* An output's default is its path when it is a plain one inside the folder. */
+static void test_guess_output_defaults(void **state)
+{
+	static const char *const files[][2] = {
+		{ "a.py", PY_ARGS("p.add_argument('--out', default='./build/a.csv')\n") },
+		{ "b.py", PY_ARGS("p.add_argument('--out', default='../b.csv')\n") },
+		{ "c.py", PY_ARGS("p.add_argument('--out', default='$HOME/c.csv')\n") },
+		{ "d.py", PY_ARGS("p.add_argument('--out', default='/tmp/d.csv')\n") },
+		{ "e.py", PY_ARGS("p.add_argument('--out', default='.dfc/e.csv')\n") },
+		{ "f.py", PY_ARGS("p.add_argument('--out', default='f\xff.csv')\n") },
+		{ NULL, NULL },
+	};
+	struct init_plan plan = INIT_PLAN_INIT;
+	char *got = guessed(*state, files, &plan);
+
+	assert_string_equal(got, "a>a_2 [\"--out\",{\"ref\":\"a_2\"}]\n"
+				 "b>b_out [\"--out\",{\"ref\":\"b_out\"}]\n"
+				 "c>c_out [\"--out\",{\"ref\":\"c_out\"}]\n"
+				 "d>d_out [\"--out\",{\"ref\":\"d_out\"}]\n"
+				 "e>e_out [\"--out\",{\"ref\":\"e_out\"}]\n"
+				 "f>f_out [\"--out\",{\"ref\":\"f_out\"}]\n");
+	assert_string_equal(plan.nodes[pos(&plan, "a_2")].path, "build/a.csv");
+	assert_string_equal(plan.nodes[pos(&plan, "b_out")].path, "data/b.out.csv");
+	free(got);
+	init_plan_release(&plan);
+}
+
 /* Positions go after the options, in position order, whatever the links' order. */
 static void test_guess_positions_in_order(void **state)
 {
@@ -429,6 +456,7 @@ int main(void)
 		cmocka_unit_test(test_copy_nodes),
 		TEMP_DIR_TEST(test_guess_from_arguments_chains),
 		TEMP_DIR_TEST(test_guess_from_arguments_evidence),
+		TEMP_DIR_TEST(test_guess_output_defaults),
 		TEMP_DIR_TEST(test_guess_positions_in_order),
 	};
 
