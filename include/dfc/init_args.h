@@ -25,7 +25,10 @@
  * words (`in`, `input`, `src`, `source`, `read`, ... vs `out`, `output`,
  * `dest`, `dst`, `target`, `write`, `save`, ...), else from a FileType
  * mode, else from `help=` text, else from the line writing to it
- * (init_mention_writes()).
+ * (init_mention_writes()). A Python option whose name says nothing is
+ * told by the call it gives `.left` (`args.left`) to: one that writes
+ * (`to_csv(`, `save(`, `open(..., "w")`) makes it an output, one that
+ * opens, reads or loads makes it a file (an input).
  *
  * The parse is bounded: scripts are at most INIT_MAX_SCRIPT_BYTES, a call
  * is read for INIT_ARGS_MAX_CALL bytes at most, names and labels are

@@ -429,10 +429,99 @@ static void py_add_argument(struct init_args *out, const char *p, const char *en
 
 bool ia_comment_before(const char *text, const char *at, char mark)
 {
-	for (const char *p = at; p > text && p[-1] != '\n'; p--)
+	for (const char *p = at; p > text && p[-1] != '\n' && at - p < INIT_ARGS_MAX_CALL; p--)
 		if (p[-1] == mark)
 			return true;
 	return false;
+}
+
+/*
+ * The call `.left` is an argument of, on its line: `callee` the name
+ * before its `(` (`pd.read_csv`), `rest` from `.left` to its `)`. False
+ * when it is in no call.
+ */
+static bool enclosing_call(const char *text, const char *end, const char *at, struct span *callee,
+			   struct span *rest)
+{
+	const char *p = at;
+	int depth = 0;
+
+	/* Within INIT_ARGS_MAX_CALL bytes each way: a long line costs no more. */
+	for (; p > text && p[-1] != '\n' && at - p < INIT_ARGS_MAX_CALL; p--) {
+		if (p[-1] == ')')
+			depth++;
+		else if (p[-1] == '(' && depth-- == 0)
+			break;
+	}
+	if (p == text || p[-1] != '(')
+		return false;
+	callee->end = p - 1;
+	for (callee->p = callee->end;
+	     callee->p > text && callee->end - callee->p < NAME_MAX_BYTES &&
+	     (ia_ident_char((unsigned char)callee->p[-1]) || callee->p[-1] == '.');
+	     callee->p--)
+		;
+	depth = 0;
+	for (p = at; p < end && *p != '\n' && p - at < INIT_ARGS_MAX_CALL; p++) {
+		if (*p == '(')
+			depth++;
+		else if (*p == ')' && depth-- == 0)
+			break;
+	}
+	*rest = (struct span){ at, p };
+	return true;
+}
+
+/*
+ * What the script does with `args.left` (any `.left`) when the option's
+ * name says nothing: given to a call that writes (`to_csv(`, `save(`,
+ * `open(..., "w")`), an output; to one that opens, reads or loads, a file
+ * (an input).
+ */
+static void usage_hints(struct init_args *out, size_t first, const char *text, size_t len)
+{
+	static const char *const writes[] = { "write",	    "save",    "dump",	   "to_csv",
+					      "to_parquet", "to_json", "to_excel", NULL };
+	static const char *const modes[] = {
+		"\"w\"", "'w'", "\"wb\"", "'wb'", "\"a\"", "'a'", NULL
+	};
+	const char *end = text + len;
+	unsigned seen[INIT_ARGS_MAX] = { 0 };
+
+	for (const char *p = memchr(text, '.', len); p; p = memchr(p, '.', (size_t)(end - p))) {
+		const char *w = ++p;
+		struct span callee, rest;
+
+		if (w - 1 == text || !ia_ident_char((unsigned char)w[-2]))
+			continue;
+		while (p < end && ia_ident_char((unsigned char)*p))
+			p++;
+		for (size_t i = first; i < out->nr && p > w; i++) {
+			struct init_arg *a = &out->items[i];
+			bool written = false;
+
+			if (a->dir != INIT_ARG_UNKNOWN || a->not_file || !a->label ||
+			    strlen(a->label) != (size_t)(p - w) ||
+			    memcmp(a->label, w, (size_t)(p - w)) || i - first >= INIT_ARGS_MAX ||
+			    ++seen[i - first] > 16)
+				continue;
+			/* Through wrappers: open(str(args.x), "w"). */
+			for (int level = 0;
+			     level < 3 && !written && !a->file &&
+			     enclosing_call(text, end, level ? callee.p : w, &callee, &rest);
+			     level++) {
+				for (size_t k = 0; writes[k]; k++)
+					written |= ia_span_has(callee, writes[k]);
+				for (size_t k = 0; modes[k]; k++)
+					written |= ia_span_has(rest, modes[k]);
+				a->file = !written && (ia_span_has(callee, "open") ||
+						       ia_span_has(callee, "read") ||
+						       ia_span_has(callee, "load"));
+			}
+			if (written)
+				a->dir = INIT_ARG_OUTPUT;
+		}
+	}
 }
 
 static void parse_argparse(struct init_args *out, const char *text, size_t len)
@@ -440,19 +529,33 @@ static void parse_argparse(struct init_args *out, const char *text, size_t len)
 	static const char call[] = "add_argument(";
 	const char *end = text + len;
 	unsigned positions = 0;
+	size_t first = out->nr, seen = 0;
 
-	for (const char *p = text; (size_t)(end - p) >= sizeof(call) - 1; p++) {
+	for (const char *p = text;
+	     (size_t)(end - p) >= sizeof(call) - 1 && seen < INIT_ARGS_MAX_SEEN; p++) {
 		if (memcmp(p, call, sizeof(call) - 1) ||
 		    (p > text && ia_ident_char((unsigned char)p[-1])) ||
 		    ia_comment_before(text, p, '#'))
 			continue;
+		seen++;
 		p += sizeof(call) - 1;
 		py_add_argument(out, p, end, &positions);
 		p--;
 	}
+	usage_hints(out, first, text, len);
 }
 
 /* ---- Positions by index: sys.argv[N], ARGV[N], args[N] ---- */
+
+bool ia_writes(const char *text, size_t len, const char *at, size_t n)
+{
+	const char *from = at - text > INIT_ARGS_MAX_CALL ? at - INIT_ARGS_MAX_CALL : text;
+	const char *to = (size_t)(text + len - (at + n)) > INIT_ARGS_MAX_CALL
+				 ? at + n + INIT_ARGS_MAX_CALL
+				 : text + len;
+
+	return init_mention_writes(from, (size_t)(to - from), at, n);
+}
 
 /* `int(`, `float(`, ...: what makes a number of its argument. */
 static bool is_number_wrapper(const char *w, size_t n)
@@ -473,6 +576,9 @@ char *ia_assigned_label(const char *text, const char *at, bool *number)
 	const char *p = at, *w;
 
 	*number = false;
+	/* Within INIT_ARGS_MAX_CALL bytes before `at`. */
+	if (at - text > INIT_ARGS_MAX_CALL)
+		text = at - INIT_ARGS_MAX_CALL;
 	for (;;) {
 		while (p > text && (ia_is_blank(p[-1]) || p[-1] == '"'))
 			p--;
@@ -511,9 +617,9 @@ static void parse_indexed(struct init_args *out, const char *text, size_t len, c
 			  const char *name, int offset, char comment)
 {
 	const char *end = text + len;
-	size_t n = strlen(name);
+	size_t n = strlen(name), seen = 0;
 
-	for (const char *p = from; p + n < end; p++) {
+	for (const char *p = from; p + n < end && seen < INIT_ARGS_MAX_SEEN; p++) {
 		const char *q = p + n, *digits, *start = p;
 		unsigned long k = 0;
 		bool number;
@@ -533,16 +639,17 @@ static void parse_indexed(struct init_args *out, const char *text, size_t len, c
 			continue;
 		if ((long)k + offset < 1 || (long)k + offset > INIT_ARGS_MAX_POSITION)
 			continue;
+		seen++;
 		a.position = (unsigned)((long)k + offset);
 		/* `sys.argv`, `process.argv`, `$ARGV`: the whole value. */
-		while (start > text && (ia_ident_char((unsigned char)start[-1]) ||
-					start[-1] == '.' || start[-1] == '$'))
+		while (start > text && p - start < NAME_MAX_BYTES &&
+		       (ia_ident_char((unsigned char)start[-1]) || start[-1] == '.' ||
+			start[-1] == '$'))
 			start--;
 		a.label = ia_assigned_label(text, start, &number);
 		a.not_file = number;
 		a.dir = init_args_label_dir(a.label);
-		if (a.dir == INIT_ARG_UNKNOWN &&
-		    init_mention_writes(text, len, p, (size_t)(q + 1 - p)))
+		if (a.dir == INIT_ARG_UNKNOWN && ia_writes(text, len, p, (size_t)(q + 1 - p)))
 			a.dir = INIT_ARG_OUTPUT;
 		ia_add_arg(out, &a);
 	}
@@ -553,8 +660,10 @@ static void parse_r(struct init_args *out, const char *text, size_t len)
 {
 	static const char call[] = "commandArgs(";
 	const char *end = text + len;
+	int seen = 0;
 
-	for (const char *p = text; (size_t)(end - p) >= sizeof(call) - 1; p++) {
+	/* Each one reads the whole text again: a script has one or two. */
+	for (const char *p = text; (size_t)(end - p) >= sizeof(call) - 1 && seen < 4; p++) {
 		struct span items[CALL_MAX_ITEMS];
 		bool number;
 		char *var;
@@ -564,6 +673,7 @@ static void parse_r(struct init_args *out, const char *text, size_t len)
 		    (p > text && ia_ident_char((unsigned char)p[-1])) ||
 		    ia_comment_before(text, p, '#'))
 			continue;
+		seen++;
 		n = call_items(p + sizeof(call) - 1, end, items);
 		if (n && items[n - 1].end + 1 < end && items[n - 1].end[1] == '[') {
 			/* Index the call itself, as NAME[N] with NAME the call. */

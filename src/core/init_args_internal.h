@@ -7,6 +7,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/*
+ * Most places each reader looks at (calls, `$N`, `argv[N]`, uses of an
+ * option), so that a hostile script of INIT_MAX_SCRIPT_BYTES costs no
+ * more than a few of its lines (each looked at within INIT_ARGS_MAX_CALL
+ * bytes).
+ */
+#define INIT_ARGS_MAX_SEEN 256
+
 /** A piece of a script's text: [p, end). */
 struct span {
 	const char *p;
@@ -44,6 +52,12 @@ bool ia_comment_before(const char *text, const char *at, char mark);
  * wrapper makes it a number (`int(sys.argv[2])`).
  */
 char *ia_assigned_label(const char *text, const char *at, bool *number);
+
+/**
+ * init_mention_writes() of [at, at + n) within INIT_ARGS_MAX_CALL bytes
+ * each side, so that a long line costs no more than a short one.
+ */
+bool ia_writes(const char *text, size_t len, const char *at, size_t n);
 
 /** The shell reader: getopts, option `case` arms, `$N`. */
 void init_args_parse_shell(struct init_args *out, const char *text, size_t len);

@@ -130,14 +130,17 @@ static void shell_getopts(struct init_args *out, const char *text, size_t len,
 {
 	static const char word[] = "getopts";
 	const char *end = text + len;
+	int seen = 0;
 
-	for (const char *p = text; (size_t)(end - p) > sizeof(word); p++) {
+	/* A script has one getopts loop, or a few. */
+	for (const char *p = text; (size_t)(end - p) > sizeof(word) && seen < 16; p++) {
 		const char *q;
 
 		if (memcmp(p, word, sizeof(word) - 1) || !ia_is_blank(p[sizeof(word) - 1]) ||
 		    (p > text && ia_ident_char((unsigned char)p[-1])) ||
 		    ia_comment_before(text, p, '#'))
 			continue;
+		seen++;
 		q = p + sizeof(word);
 		while (q < end && ia_is_blank(*q))
 			q++;
@@ -191,7 +194,7 @@ static bool option_loop_line(const char *text, const char *at)
 {
 	const char *line = at;
 
-	while (line > text && line[-1] != '\n')
+	while (line > text && line[-1] != '\n' && at - line < INIT_ARGS_MAX_CALL)
 		line--;
 	for (const char *p = line; p + 4 <= at; p++)
 		if ((!memcmp(p, "case", 4) || (p + 5 <= at && !memcmp(p, "while", 5))) &&
@@ -205,8 +208,9 @@ static void shell_positions(struct init_args *out, const char *text, size_t len,
 {
 	const char *end = text + len;
 	char quote = 0;
+	size_t seen = 0;
 
-	for (const char *p = text; p < end; p++) {
+	for (const char *p = text; p < end && seen < INIT_ARGS_MAX_SEEN; p++) {
 		unsigned k;
 		struct init_arg a = { 0 };
 		bool number;
@@ -229,14 +233,14 @@ static void shell_positions(struct init_args *out, const char *text, size_t len,
 			quote = quote == *p ? 0 : (quote ? quote : *p);
 			continue;
 		}
-		if (!(k = dollar_position(p, end)) || k > INIT_ARGS_MAX_POSITION ||
-		    in_arm(arms, nr_arms, p) || option_loop_line(text, p))
+		if (!(k = dollar_position(p, end)) || seen++ > INIT_ARGS_MAX_SEEN ||
+		    k > INIT_ARGS_MAX_POSITION || in_arm(arms, nr_arms, p) ||
+		    option_loop_line(text, p))
 			continue;
 		a.position = k;
 		a.label = ia_assigned_label(text, p, &number);
 		a.dir = init_args_label_dir(a.label);
-		if (a.dir == INIT_ARG_UNKNOWN &&
-		    init_mention_writes(text, len, p, p[1] == '{' ? 4 : 2))
+		if (a.dir == INIT_ARG_UNKNOWN && ia_writes(text, len, p, p[1] == '{' ? 4 : 2))
 			a.dir = INIT_ARG_OUTPUT;
 		ia_add_arg(out, &a);
 	}

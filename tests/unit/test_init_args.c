@@ -86,6 +86,27 @@ static void test_argparse_options(void **state)
 		    "--model model ?\n");
 }
 
+/* An option whose name says nothing is told by what the script does with it. */
+static void test_argparse_usage(void **state)
+{
+	(void)state;
+	assert_args("join.py",
+		    "p.add_argument('--left')\n"
+		    "p.add_argument('--right')\n"
+		    "p.add_argument('--summary')\n"
+		    "p.add_argument('--tag')\n"
+		    "args = p.parse_args()\n"
+		    "a = pd.read_csv(args.left)\n"
+		    "with open(args.right) as f:\n"
+		    "    pass\n"
+		    "df.to_csv(args.summary)\n"
+		    "print(args.tag, x.left_over)\n"
+		    "p.add_argument('table')\np.add_argument('copy')\n"
+		    "with open(a.table) as f, open(str(a.copy), 'w') as g:\n",
+		    "--left left ? file\n--right right ? file\n--summary summary out\n"
+		    "--tag tag ?\n#1 table ? file\n#2 copy out\n");
+}
+
 static void test_argparse_positions_after_options(void **state)
 {
 	(void)state;
@@ -277,6 +298,38 @@ static void test_hostile(void **state)
 	buf_release(&b);
 }
 
+/*
+ * One long line of many uses costs what a few lines do: each reader looks
+ * at INIT_ARGS_MAX_SEEN places, each within a window (a quadratic reader
+ * would take minutes here, and ctest stops it).
+ */
+static void test_long_lines(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "a.py", "sys.argv[1]" },
+		{ "b.py", "f(args.x," },
+		{ "c.sh", "\"$1\" " },
+		{ "d.sh", "case \"$1\" in " },
+		{ "e.R", "commandArgs(TRUE)[1]" },
+		{ "f.py", "p.add_argument('--x')" },
+	};
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char *got;
+
+		buf_reset(&b);
+		buf_adds(&b, "p.add_argument('--x')\n");
+		while (b.len < ((size_t)1 << 18))
+			buf_adds(&b, cases[i][1]);
+		got = parsed(cases[i][0], b.data, b.len);
+		assert_true(strlen(got) < 100);
+		free(got);
+	}
+	buf_release(&b);
+}
+
 static void test_label_words(void **state)
 {
 	(void)state;
@@ -301,6 +354,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_argparse_options),
+		cmocka_unit_test(test_argparse_usage),
 		cmocka_unit_test(test_argparse_positions_after_options),
 		cmocka_unit_test(test_sys_argv),
 		cmocka_unit_test(test_shell_getopts),
@@ -308,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_shell_positions),
 		cmocka_unit_test(test_other_languages),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_label_words),
 	};
 
