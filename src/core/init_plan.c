@@ -285,9 +285,13 @@ enum init_mention init_mention_find(const char *text, size_t len, const char *pa
 
 	if (!n)
 		return INIT_MENTION_NONE;
+	/* memchr() finds the candidates: init reads every script once per dataset. */
 	for (const char *p = text; p + n <= end; p++) {
-		const char *after = p + n;
+		const char *after;
 
+		if (!(p = memchr(p, name[0], (size_t)(end - p) - n + 1)))
+			break;
+		after = p + n;
 		if (memcmp(p, name, n))
 			continue;
 		if (p > text && name_char((unsigned char)p[-1]))
