@@ -6,19 +6,38 @@
  * A plan only ever holds edges between a dataset and a script (a read,
  * dataset -> script, or a write, script -> dataset), at most one writer
  * per dataset and no cycle, so the pipeline it gives always validates.
+ * A link's argument is an option (`["--left", {"ref": d}]`), a position
+ * (`[{"ref": d}]`, put after the script's options in position order) or
+ * nothing (`[]`: the script names the file itself).
  *
- * The best guess, per script in path order (init_plan_guess()):
- * - a dataset whose file name the script's text holds (init_mention_find())
- *   is written when a line segment naming it looks like writing, else read;
- * - a read or write that would give a dataset a second writer or make a
- *   cycle is left out (first come, first served, in path order);
- * - inputs get the argument `--input`, outputs `--output`;
- * then (init_plan_propose_outputs()) a script left with no output gets the
- * dataset `data/<script id>.out.csv`, new unless an earlier run left it.
+ * The best guess (init_plan_guess()) starts from what each script says
+ * (init_args.h) and what file names its text holds (init_mention_find()):
+ * - a script that declares no arguments: a dataset it
+ *   names is written when the line looks like writing, else read, with
+ *   `--input` / `--output`; then (init_plan_propose_outputs()) it gets the
+ *   output `data/<script id>.out.csv` when it writes nothing;
+ * - a script that declares arguments gets edges with its own option names
+ *   or positions, never an argument it does not take. First, for every
+ *   script in path order, each output argument writes the dataset its
+ *   default names, else a dataset the script names as written, else a new
+ *   `data/<script id>.out.csv` (a plain `--output`) or
+ *   `data/<script id>.<label>.csv` (`--model`). Then each input argument
+ *   reads the first of: the dataset its default names; the dataset named
+ *   like it (`--lookup`, `lookup.csv`); a dataset the script names; an
+ *   output of the nearest script before it that no one reads yet (so
+ *   clean -> join -> report chain); a dataset on disk no one uses yet; a
+ *   dataset on disk no one writes. An option whose direction its name,
+ *   type and help do not tell is an input only when it is required, a
+ *   file type or has a file default (else only a same-named dataset or its
+ *   default links it). Datasets the script names but no argument took are
+ *   linked with no argument;
+ * - a link that would give a dataset a second writer or make a cycle is
+ *   left out, and the next candidate is tried.
  */
 #ifndef DFC_INIT_PLAN_H
 #define DFC_INIT_PLAN_H
 
+#include "dfc/init_args.h"
 #include "dfc/init_scan.h"
 
 #include <jansson.h>
@@ -39,6 +58,8 @@ struct init_node {
 	char *path;
 	/** A dataset that is not on disk (proposed or named as a new path). */
 	bool is_new;
+	/** A script's declared arguments, once init_plan_guess() read them. */
+	struct init_args args;
 };
 
 /** One edge: a read (dataset -> script) or a write (script -> dataset). */
@@ -46,8 +67,12 @@ struct init_link {
 	size_t dataset;
 	size_t script;
 	bool write;
-	/** The argument before `{"ref": dataset}`. Owned. */
+	/** The option before `{"ref": dataset}`, or "" (position, or none). Owned. */
 	char *argument;
+	/** With an empty argument: the position (1, 2, ...), or 0 for none. */
+	unsigned position;
+	/** Scratch: the order links were made in, for a stable sort. */
+	size_t made;
 };
 
 struct init_plan {
@@ -99,6 +124,16 @@ size_t init_plan_add_dataset(struct init_plan *plan, const char *path, bool is_n
 int init_plan_link(struct init_plan *plan, size_t dataset, size_t script, bool write,
 		   const char *argument);
 
+/** init_plan_link() of a positional argument (`position` 1, 2, ...; 0: none). */
+int init_plan_link_at(struct init_plan *plan, size_t dataset, size_t script, bool write,
+		      const char *argument, unsigned position);
+
+/**
+ * Whether a new dataset may have `path`: relative, no `..` component, not
+ * under `.dfc/`, UTF-8 text without control characters.
+ */
+bool init_path_usable(const char *path);
+
 /** Whether `script` reads (or writes) `dataset`. */
 bool init_plan_has_link(const struct init_plan *plan, size_t dataset, size_t script, bool write);
 
@@ -118,20 +153,35 @@ enum init_mention { INIT_MENTION_NONE, INIT_MENTION_READ, INIT_MENTION_WRITE };
  */
 enum init_mention init_mention_find(const char *text, size_t len, const char *path);
 
+/** Whether the text at [at, at + n) of `text` is written, by the rules above. */
+bool init_mention_writes(const char *text, size_t len, const char *at, size_t n);
+
 /**
  * Guess from the text of every script (read from `base_dir`, the pipeline
  * file's folder, joined with the script's path) what it reads and writes,
- * as described at the top. Scripts that cannot be read, or are larger
- * than INIT_MAX_SCRIPT_BYTES, name nothing.
+ * as described at the top; new datasets go under `<prefix>data/`. Scripts
+ * that cannot be read, or are larger than INIT_MAX_SCRIPT_BYTES, name
+ * nothing.
  */
-void init_plan_guess(struct init_plan *plan, const char *base_dir);
+void init_plan_guess(struct init_plan *plan, const char *base_dir, const char *prefix);
 
-/** Guess for one script from its text (the part init_plan_guess() repeats). */
+/** Guess for one script that declares no arguments, from its text. */
 void init_plan_guess_script(struct init_plan *plan, size_t script, const char *text, size_t len);
 
 /**
- * Give every script with no output the dataset `<prefix>data/<id>.out.csv`
- * (id `<script id>_out`), or the scanned dataset already at that path.
+ * The dataset a script's output `label` is proposed at: the plan's one at
+ * `<prefix>data/<script id>.out.csv` (id `<script id>_out`) when the label
+ * only says "output" (`--output`, `out_file`) or is NULL, else at
+ * `<prefix>data/<script id>.<label>.csv` (id `<script id>_<label>`);
+ * added, new, when the plan has none there.
+ */
+size_t init_plan_proposed_output(struct init_plan *plan, size_t script, const char *label,
+				 const char *prefix);
+
+/**
+ * Give every script that declares no arguments and writes nothing the
+ * dataset `<prefix>data/<id>.out.csv` (id `<script id>_out`), or the
+ * scanned dataset already at that path.
  */
 void init_plan_propose_outputs(struct init_plan *plan, const char *prefix);
 

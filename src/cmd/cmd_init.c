@@ -150,13 +150,24 @@ static void print_list(struct buf *b, const struct init_plan *plan, size_t scrip
 
 		if (l->script != script || l->write != write)
 			continue;
-		buf_addf(b, "%s%s", b->len > start ? ", " : "", d->id);
+		char *arg = *l->argument ? init_printable(l->argument) : NULL;
+
+		buf_addf(b, "%s%s (", b->len > start ? ", " : "", d->id);
+		/* What the script will be given: the option, its place, or nothing. */
+		if (arg)
+			buf_adds(b, arg);
+		else if (l->position)
+			buf_addf(b, "position %u", l->position);
+		else
+			buf_adds(b, "no argument");
+		free(arg);
 		if (d->is_new) {
 			char *path = init_printable(d->path);
 
-			buf_addf(b, " (new: %s)", path);
+			buf_addf(b, ", new: %s", path);
 			free(path);
 		}
+		buf_addch(b, ')');
 	}
 	if (b->len == start)
 		buf_adds(b, "nothing");
@@ -237,7 +248,7 @@ static int scan_and_write(struct cmd_ctx *ctx, const char *dir)
 	cmd_note(ctx, "found %zu script%s and %zu dataset%s in '%s'", scripts,
 		 scripts == 1 ? "" : "s", datasets, datasets == 1 ? "" : "s", dir);
 	init_plan_from_scan(&guess, &scan, prefix, name);
-	init_plan_guess(&guess, file_dir);
+	init_plan_guess(&guess, file_dir, prefix);
 	init_plan_propose_outputs(&guess, prefix);
 
 	if (!no_input && isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {

@@ -117,48 +117,116 @@ static char *default_answer(const struct init_plan *guess, size_t script, bool w
 	return buf_detach(&b, NULL);
 }
 
-/* The guess's argument for the link, or the default one. */
-static const char *default_argument(const struct init_plan *guess, size_t dataset, size_t script,
-				    bool write)
+/* How the wizard writes an argument: the option, `position N`, or `-`. */
+static char *argument_text(const char *option, unsigned position)
+{
+	if (option && *option)
+		return xstrdup(option);
+	return position ? xasprintf("position %u", position) : xstrdup("-");
+}
+
+/* The guess's argument for the link, as text, or NULL. */
+static char *guessed_argument(const struct init_plan *guess, size_t dataset, size_t script,
+			      bool write)
 {
 	for (size_t i = 0; i < guess->nr_links; i++) {
 		const struct init_link *l = &guess->links[i];
 
 		if (l->dataset == dataset && l->script == script && l->write == write)
-			return l->argument;
+			return argument_text(l->argument, l->position);
 	}
-	return write ? INIT_OUTPUT_ARGUMENT : INIT_INPUT_ARGUMENT;
+	return NULL;
+}
+
+static bool taken_text(char *const *texts, size_t n, const char *text)
+{
+	for (size_t i = 0; i < n; i++)
+		if (texts[i] && !strcmp(texts[i], text))
+			return true;
+	return false;
+}
+
+/*
+ * Defaults for the arguments of links [first, nr_links) of `script`: the
+ * guess's where it has the link, else the script's own next declared
+ * argument of that direction not offered yet, else --input / --output for
+ * a script that declares nothing, else `-`.
+ */
+static char **default_arguments(const struct init_plan *plan, const struct init_plan *guess,
+				size_t script, bool write, size_t first)
+{
+	const struct init_args *args = &guess->nodes[script].args;
+	size_t n = plan->nr_links - first, next = 0;
+	char **defs = xcalloc(n + 1, sizeof(*defs));
+
+	for (size_t i = 0; i < n; i++)
+		defs[i] = guessed_argument(guess, plan->links[first + i].dataset, script, write);
+	for (size_t i = 0; i < n; i++) {
+		while (!defs[i] && next < args->nr) {
+			const struct init_arg *a = &args->items[next++];
+			char *text = argument_text(a->option, a->position);
+
+			if (!a->not_file && (a->dir == INIT_ARG_OUTPUT) == write &&
+			    !taken_text(defs, n, text))
+				defs[i] = text;
+			else
+				free(text);
+		}
+		if (!defs[i])
+			defs[i] = xstrdup(args->nr ? "-"
+					  : write  ? INIT_OUTPUT_ARGUMENT
+						   : INIT_INPUT_ARGUMENT);
+	}
+	return defs;
+}
+
+/*
+ * An answer to "argument for X": `-` or `none` (no argument), a position
+ * (`2`, `position 2`), or an option as typed. -1 when a position is not
+ * a number from 1 to INIT_ARGS_MAX_POSITION.
+ */
+static int parse_argument(const char *answer, const char **option, unsigned *position)
+{
+	static const char *const words[] = { "positional", "position", "pos", NULL };
+	const char *p = answer;
+
+	*option = "";
+	*position = 0;
+	if (!strcmp(answer, "-") || !strcasecmp(answer, "none"))
+		return 0;
+	for (size_t i = 0; words[i]; i++) {
+		size_t n = strlen(words[i]);
+
+		if (!strncasecmp(answer, words[i], n) &&
+		    (!answer[n] || isspace((unsigned char)answer[n]))) {
+			p = answer + n;
+			while (isspace((unsigned char)*p))
+				p++;
+			if (!*p)
+				return -1;
+			break;
+		}
+	}
+	if (*p >= '0' && *p <= '9') {
+		unsigned long k = strspn(p, "0123456789") == strlen(p) && strlen(p) < 4
+					  ? strtoul(p, NULL, 10)
+					  : 0;
+
+		if (!k || k > INIT_ARGS_MAX_POSITION)
+			return -1;
+		*position = (unsigned)k;
+		return 0;
+	}
+	if (p != answer)
+		return -1;
+	*option = answer;
+	return 0;
 }
 
 static void drop_links_from(struct init_plan *plan, size_t keep)
 {
 	while (plan->nr_links > keep)
 		free(plan->links[--plan->nr_links].argument);
-}
-
-/* A path a new dataset may have: relative, inside the folder, plain text. */
-static bool usable_path(const char *path)
-{
-	const char *p = path;
-	json_t *s;
-
-	if (!*path || path[0] == '/' || !strncmp(path, ".dfc/", 5))
-		return false;
-	for (; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return false;
-	for (p = path; *p;) {
-		size_t n = strcspn(p, "/");
-
-		if (n == 2 && !strncmp(p, "..", 2))
-			return false;
-		p += n;
-		if (*p == '/')
-			p++;
-	}
-	s = json_string(path);
-	json_decref(s);
-	return s != NULL;
 }
 
 static bool looks_like_path(const char *token)
@@ -185,7 +253,7 @@ static int apply_answer(struct asker *a, struct init_plan *plan, size_t script, 
 		long d = resolve(plan, token);
 
 		if (d < 0 && write && looks_like_path(token)) {
-			if (!usable_path(token)) {
+			if (!init_path_usable(token)) {
 				cmd_print_line(
 					a->out,
 					"  '%s' cannot be a dataset's path: give one relative "
@@ -249,24 +317,36 @@ static int ask_links(struct asker *a, struct init_plan *plan, const struct init_
 			       : xasprintf("%s (%s) reads which datasets?", s->id, path);
 	const char *answer;
 	size_t first = plan->nr_links;
+	char **defs = NULL;
 	int ret;
 
 	do {
 		if ((ret = ask(a, question, def, &answer)) < 0)
 			goto out;
 	} while (apply_answer(a, plan, script, write, answer));
+	defs = default_arguments(plan, guess, script, write, first);
 	for (size_t i = first; i < plan->nr_links; i++) {
 		struct init_link *l = &plan->links[i];
 		char *q = xasprintf("  argument for %s", plan->nodes[l->dataset].id);
+		const char *option;
+		unsigned position;
 
-		ret = ask(a, q, default_argument(guess, l->dataset, script, write), &answer);
+		while ((ret = ask(a, q, defs[i - first], &answer)) == 0 &&
+		       parse_argument(answer, &option, &position) < 0)
+			cmd_print_line(a->out,
+				       "  a position is a number from 1 to %d: 'position 1' or '1'",
+				       INIT_ARGS_MAX_POSITION);
 		free(q);
 		if (ret < 0)
 			goto out;
 		free(l->argument);
-		l->argument = xstrdup(answer);
+		l->argument = xstrdup(option);
+		l->position = position;
 	}
 out:
+	for (size_t i = 0; defs && defs[i]; i++)
+		free(defs[i]);
+	free(defs);
 	free(question);
 	free(path);
 	free(def);
@@ -287,7 +367,8 @@ static void print_lists(FILE *out, const struct init_plan *plan)
 	for (size_t d = datasets; d >= 10; d /= 10)
 		nwidth++;
 	fprintf(out, "Give datasets by number or id, comma-separated (- for none); a script may\n"
-		     "also write to a new path. Enter takes the [default].\n\ndatasets:\n");
+		     "also write to a new path. An argument is an option (--input), a position\n"
+		     "(position 1, or 1) or - for none. Enter takes the [default].\n\ndatasets:\n");
 	for (size_t i = 0, k = 0; i < plan->nr_nodes; i++) {
 		char *path = init_printable(plan->nodes[i].path);
 
@@ -310,7 +391,7 @@ static void print_lists(FILE *out, const struct init_plan *plan)
 int init_wizard(struct init_plan *chosen, const struct init_plan *guess, const char *file, FILE *in,
 		FILE *out)
 {
-	struct asker a = {in, out, NULL, 0};
+	struct asker a = { in, out, NULL, 0 };
 	struct buf dag = BUF_INIT;
 	const char *answer;
 	char *question = NULL;

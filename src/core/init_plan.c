@@ -18,6 +18,7 @@ void init_plan_release(struct init_plan *plan)
 	for (size_t i = 0; i < plan->nr_nodes; i++) {
 		free(plan->nodes[i].id);
 		free(plan->nodes[i].path);
+		init_args_release(&plan->nodes[i].args);
 	}
 	for (size_t i = 0; i < plan->nr_links; i++)
 		free(plan->links[i].argument);
@@ -31,7 +32,7 @@ static size_t add_node(struct init_plan *plan, enum init_kind kind, char *id, ch
 		       bool is_new)
 {
 	XGROW(plan->nodes, plan->alloc_nodes, plan->nr_nodes + 1);
-	plan->nodes[plan->nr_nodes] = (struct init_node){kind, id, path, is_new};
+	plan->nodes[plan->nr_nodes] = (struct init_node){ kind, id, path, is_new, INIT_ARGS_INIT };
 	return plan->nr_nodes++;
 }
 
@@ -155,8 +156,17 @@ static bool reaches(const struct init_plan *plan, size_t from, size_t to)
 int init_plan_link(struct init_plan *plan, size_t dataset, size_t script, bool write,
 		   const char *argument)
 {
+	return init_plan_link_at(plan, dataset, script, write, argument, 0);
+}
+
+int init_plan_link_at(struct init_plan *plan, size_t dataset, size_t script, bool write,
+		      const char *argument, unsigned position)
+{
 	const char *d = plan->nodes[dataset].id, *s = plan->nodes[script].id;
 
+	if (position > INIT_ARGS_MAX_POSITION)
+		return dfc_error(DFC_ECONFLICT, "position %u is past the last one (%d)", position,
+				 INIT_ARGS_MAX_POSITION);
 	if (init_plan_has_link(plan, dataset, script, write))
 		return dfc_error(DFC_ECONFLICT, "'%s' %s '%s' already", s,
 				 write ? "writes" : "reads", d);
@@ -169,9 +179,35 @@ int init_plan_link(struct init_plan *plan, size_t dataset, size_t script, bool w
 		return dfc_error(DFC_ECONFLICT, "'%s' %s '%s' would make a cycle", s,
 				 write ? "writing" : "reading", d);
 	XGROW(plan->links, plan->alloc_links, plan->nr_links + 1);
-	plan->links[plan->nr_links++] =
-		(struct init_link){dataset, script, write, xstrdup(argument)};
+	plan->links[plan->nr_links] = (struct init_link){
+		dataset, script, write, xstrdup(argument), *argument ? 0 : position, plan->nr_links
+	};
+	plan->nr_links++;
 	return 0;
+}
+
+bool init_path_usable(const char *path)
+{
+	const char *p = path;
+	json_t *s;
+
+	if (!*path || path[0] == '/' || !strncmp(path, ".dfc/", 5))
+		return false;
+	for (; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return false;
+	for (p = path; *p;) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && !strncmp(p, "..", 2))
+			return false;
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	s = json_string(path);
+	json_decref(s);
+	return s != NULL;
 }
 
 static bool name_char(unsigned char c)
@@ -203,8 +239,7 @@ static size_t separator_at(const char *p, const char *end)
 	return 0;
 }
 
-/* Whether the mention at [at, at+n) of `text` looks like a write. */
-static bool mention_writes(const char *text, size_t len, const char *at, size_t n)
+bool init_mention_writes(const char *text, size_t len, const char *at, size_t n)
 {
 	static const char *const words[] = {
 		"write", "save", "dump",   "output", "to_csv", "to_parquet", "to_json", "to_excel",
@@ -250,9 +285,13 @@ enum init_mention init_mention_find(const char *text, size_t len, const char *pa
 
 	if (!n)
 		return INIT_MENTION_NONE;
+	/* memchr() finds the candidates: init reads every script once per dataset. */
 	for (const char *p = text; p + n <= end; p++) {
-		const char *after = p + n;
+		const char *after;
 
+		if (!(p = memchr(p, name[0], (size_t)(end - p) - n + 1)))
+			break;
+		after = p + n;
 		if (memcmp(p, name, n))
 			continue;
 		if (p > text && name_char((unsigned char)p[-1]))
@@ -261,7 +300,7 @@ enum init_mention init_mention_find(const char *text, size_t len, const char *pa
 		if (after < end && name_char((unsigned char)*after) &&
 		    !(*after == '.' && (after + 1 == end || !name_char((unsigned char)after[1]))))
 			continue;
-		if (mention_writes(text, len, p, n))
+		if (init_mention_writes(text, len, p, n))
 			return INIT_MENTION_WRITE;
 		found = INIT_MENTION_READ;
 	}
@@ -288,25 +327,6 @@ void init_plan_guess_script(struct init_plan *plan, size_t script, const char *t
 	free(m);
 }
 
-void init_plan_guess(struct init_plan *plan, const char *base_dir)
-{
-	for (size_t s = 0; s < plan->nr_nodes; s++) {
-		struct buf text = BUF_INIT;
-		const char *path = plan->nodes[s].path;
-		char *full;
-
-		if (plan->nodes[s].kind != INIT_SCRIPT)
-			continue;
-		full = path[0] == '/' ? xstrdup(path) : fs_path_join(base_dir, path);
-		if (fs_read_file(&text, full, INIT_MAX_SCRIPT_BYTES) == 0)
-			init_plan_guess_script(plan, s, buf_cstr(&text), text.len);
-		else
-			dfc_error_clear();
-		buf_release(&text);
-		free(full);
-	}
-}
-
 static bool writes_something(const struct init_plan *plan, size_t script)
 {
 	for (size_t i = 0; i < plan->nr_links; i++)
@@ -315,25 +335,38 @@ static bool writes_something(const struct init_plan *plan, size_t script)
 	return false;
 }
 
+size_t init_plan_proposed_output(struct init_plan *plan, size_t script, const char *label,
+				 const char *prefix)
+{
+	const char *id = plan->nodes[script].id;
+	bool plain = init_args_generic_output(label);
+	char *path = plain ? xasprintf("%sdata/%s.out.csv", prefix, id)
+			   : xasprintf("%sdata/%s.%s.csv", prefix, id, label);
+	/* The output of an earlier run is on disk already: use it. */
+	long d = init_plan_find_path(plan, path);
+
+	if (d < 0) {
+		char *base = plain ? xasprintf("%.*s_out", OUTPUT_ID_BASE_MAX, id)
+				   : xasprintf("%.*s_%.*s", OUTPUT_ID_BASE_MAX / 2, id,
+					       OUTPUT_ID_BASE_MAX / 2, label);
+
+		d = (long)add_dataset_with_id(plan, path, true, base);
+		free(base);
+	}
+	free(path);
+	return (size_t)d;
+}
+
 void init_plan_propose_outputs(struct init_plan *plan, const char *prefix)
 {
 	for (size_t s = 0; s < plan->nr_nodes; s++) {
-		char *path, *base;
-		long d;
-
-		if (plan->nodes[s].kind != INIT_SCRIPT || writes_something(plan, s))
+		/* A script that declares its arguments takes no made-up --output. */
+		if (plan->nodes[s].kind != INIT_SCRIPT || writes_something(plan, s) ||
+		    plan->nodes[s].args.nr)
 			continue;
-		path = xasprintf("%sdata/%s.out.csv", prefix, plan->nodes[s].id);
-		/* The output of an earlier run is on disk already: use it. */
-		d = init_plan_find_path(plan, path);
-		if (d < 0) {
-			base = xasprintf("%.*s_out", OUTPUT_ID_BASE_MAX, plan->nodes[s].id);
-			d = (long)add_dataset_with_id(plan, path, true, base);
-			free(base);
-		}
-		if (init_plan_link(plan, (size_t)d, s, true, INIT_OUTPUT_ARGUMENT) < 0)
+		if (init_plan_link(plan, init_plan_proposed_output(plan, s, NULL, prefix), s, true,
+				   INIT_OUTPUT_ARGUMENT) < 0)
 			dfc_error_clear();
-		free(path);
 	}
 }
 
@@ -343,6 +376,20 @@ static bool is_used(const struct init_plan *plan, size_t node)
 		if (plan->links[i].dataset == node || plan->links[i].script == node)
 			return true;
 	return false;
+}
+
+/* `[argument, {"ref": d}]`, `[{"ref": d}]` for a position, `[]` for none. */
+static json_t *edge_json(const struct init_plan *plan, const struct init_link *l)
+{
+	const char *d = plan->nodes[l->dataset].id, *s = plan->nodes[l->script].id;
+	json_t *args = json_array();
+
+	if (*l->argument)
+		json_array_append_new(args, json_string(l->argument));
+	if (*l->argument || l->position)
+		json_array_append_new(args, json_pack("{s:s}", "ref", d));
+	return json_pack("{s:s, s:s, s:o}", "from", l->write ? s : d, "to", l->write ? d : s,
+			 "arguments", args);
 }
 
 json_t *init_plan_json(const struct init_plan *plan)
@@ -362,12 +409,23 @@ json_t *init_plan_json(const struct init_plan *plan)
 						"path", n->path));
 	}
 	for (size_t i = 0; i < plan->nr_links; i++) {
-		const struct init_link *l = &plan->links[i];
-		const char *d = plan->nodes[l->dataset].id, *s = plan->nodes[l->script].id;
+		size_t s = plan->links[i].script;
+		bool last = true, positions = false;
 
-		json_array_append_new(edges, json_pack("{s:s, s:s, s:[s, {s:s}]}", "from",
-						       l->write ? s : d, "to", l->write ? d : s,
-						       "arguments", l->argument, "ref", d));
+		if (*plan->links[i].argument || !plan->links[i].position)
+			json_array_append_new(edges, edge_json(plan, &plan->links[i]));
+		for (size_t j = i + 1; j < plan->nr_links && last; j++)
+			last = plan->links[j].script != s;
+		for (size_t j = 0; j <= i && last && !positions; j++)
+			positions = plan->links[j].script == s && plan->links[j].position;
+		last &= positions;
+		/* After the script's last link: its positions, in order. */
+		for (unsigned pos = 1; last && pos <= INIT_ARGS_MAX_POSITION; pos++)
+			for (size_t j = 0; j <= i; j++)
+				if (plan->links[j].script == s && !*plan->links[j].argument &&
+				    plan->links[j].position == pos)
+					json_array_append_new(edges,
+							      edge_json(plan, &plan->links[j]));
 	}
 	json_object_set_new(root, "nodes", nodes);
 	json_object_set_new(root, "edges", edges);

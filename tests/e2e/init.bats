@@ -45,12 +45,127 @@ edges() {
 		'clean>report --input' 'report>report_out --output')" ]
 	[ "$(jq -c '.edges[0].arguments' pipeline.json)" = '["--input",{"ref":"raw"}]' ]
 	[[ "$stderr" == *"found 2 scripts and 3 datasets"* ]]
-	[[ "$stderr" == *"guessed clean_2 (scripts/clean.py): reads raw; writes clean"* ]]
-	[[ "$stderr" == *"guessed report (scripts/report.sh): reads clean; writes report_out (new: data/report.out.csv)"* ]]
+	[[ "$stderr" == *"guessed clean_2 (scripts/clean.py): reads raw (--input); writes clean (--output)"* ]]
+	[[ "$stderr" == *"guessed report (scripts/report.sh): reads clean (--input); writes report_out (--output, new: data/report.out.csv)"* ]]
 	[[ "$stderr" == *"hint: run init on a terminal to choose, or edit ./pipeline.json"* ]]
 	! grep -q hidden pipeline.json || false
 	! grep -q index.js pipeline.json || false
 	dfc generate -f pipeline.json > /dev/null
+}
+
+# The folder of issue 20: three argparse scripts that name no file, and two
+# CSV files.
+write_argparse_project() {
+	printf 'id,amount\n1,10\n\n2,20\n' > sales.csv
+	printf 'id,name\n1,ann\n2,bob\n' > customers.csv
+	cat > clean.py <<'PY'
+import argparse
+p = argparse.ArgumentParser(description="drop empty lines")
+p.add_argument("--input", required=True)
+p.add_argument("--output", required=True)
+a = p.parse_args()
+with open(a.input) as src, open(a.output, "w") as dst:
+    dst.writelines(line for line in src if line.strip())
+PY
+	cat > join.py <<'PY'
+import argparse
+p = argparse.ArgumentParser()
+p.add_argument("-l", "--left", required=True)
+p.add_argument("-r", "--right", required=True)
+p.add_argument("-o", "--output", required=True)
+a = p.parse_args()
+with open(a.output, "w") as dst:
+    for name in (a.left, a.right):
+        with open(name) as src:
+            dst.write(src.read())
+PY
+	cat > report.py <<'PY'
+import argparse
+p = argparse.ArgumentParser()
+p.add_argument("table")
+p.add_argument("--rows", type=int, default=10)
+p.add_argument("--out", required=True)
+a = p.parse_args()
+with open(a.table) as src, open(a.out, "w") as dst:
+    dst.write("%d lines\n" % sum(1 for _ in src))
+PY
+}
+
+# The edges of pipeline file $1 as "from>to arguments" lines.
+edges_args() {
+	jq -r '.edges[] | "\(.from)>\(.to) \(.arguments | tojson)"' "$1"
+}
+
+@test "init --no-input connects argparse scripts by their own options: create and run work" {
+	write_argparse_project
+	run --separate-stderr dfc init --no-input
+	[ "$status" -eq 0 ]
+	[ "$(edges_args pipeline.json)" = "$(printf '%s\n' \
+		'customers>clean ["--input",{"ref":"customers"}]' \
+		'clean>clean_out ["--output",{"ref":"clean_out"}]' \
+		'clean_out>join ["--left",{"ref":"clean_out"}]' \
+		'sales>join ["--right",{"ref":"sales"}]' \
+		'join>join_out ["--output",{"ref":"join_out"}]' \
+		'report>report_out ["--out",{"ref":"report_out"}]' \
+		'join_out>report [{"ref":"join_out"}]')" ]
+	[[ "$stderr" == *"guessed join (join.py): reads clean_out (--left, new: data/clean.out.csv), sales (--right); writes join_out (--output, new: data/join.out.csv)"* ]]
+	[[ "$stderr" == *"guessed report (report.py): reads join_out (position 1, new: data/join.out.csv); writes report_out (--out, new: data/report.out.csv)"* ]]
+	dfc create pipeline.json > /dev/null
+	run --separate-stderr dfc run -f pipeline.json
+	[ "$status" -eq 0 ] || { echo "run: $output $stderr"; return 1; }
+	[ "$(cat data/clean.out.csv)" = "$(printf '%s\n' id,name 1,ann 2,bob)" ]
+	[ "$(wc -l < data/join.out.csv)" -eq 7 ]
+	[ "$(cat data/report.out.csv)" = "7 lines" ]
+}
+
+@test "init --no-input follows getopts, case arms and \$1 in shell scripts: create and run work" {
+	printf 'id,amount\n1,10\n2,-5\n3,7\n' > raw.csv
+	cat > a_filter.sh <<'SH'
+#!/bin/bash
+set -eu
+while getopts "i:o:v" opt; do
+	case $opt in
+	i) in_file=$OPTARG ;;
+	o) out_file=$OPTARG ;;
+	v) set -x ;;
+	*) exit 2 ;;
+	esac
+done
+grep -v -- ',-' "$in_file" > "$out_file"
+SH
+	cat > b_count.sh <<'SH'
+#!/bin/bash
+set -eu
+src="$1"
+wc -l < "$src" > "$2"
+SH
+	cat > c_tag.sh <<'SH'
+#!/bin/bash
+set -eu
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--counts) counts="$2"; shift 2 ;;
+	--dest) dest="$2"; shift 2 ;;
+	--verbose=*) shift ;;
+	*) exit 2 ;;
+	esac
+done
+printf 'rows=%s\n' "$(cat "$counts")" > "$dest"
+SH
+	run --separate-stderr dfc init --no-input
+	[ "$status" -eq 0 ]
+	[ "$(edges_args pipeline.json)" = "$(printf '%s\n' \
+		'raw>a_filter ["-i",{"ref":"raw"}]' \
+		'a_filter>a_filter_out ["-o",{"ref":"a_filter_out"}]' \
+		'a_filter_out>b_count [{"ref":"a_filter_out"}]' \
+		'b_count>b_count_out [{"ref":"b_count_out"}]' \
+		'b_count_out>c_tag ["--counts",{"ref":"b_count_out"}]' \
+		'c_tag>c_tag_out ["--dest",{"ref":"c_tag_out"}]')" ]
+	dfc create pipeline.json > /dev/null
+	run --separate-stderr dfc run -f pipeline.json
+	[ "$status" -eq 0 ] || { echo "run: $output $stderr"; return 1; }
+	[ "$(cat data/b_count.out.csv)" = 3 ]
+	[ "$(cat data/c_tag.out.csv)" = rows=3 ]
 }
 
 @test "hostile file names: valid ids, exact paths, nothing raw on the terminal" {
@@ -415,4 +530,63 @@ teardown() {
 	wait_for_exit
 	[ "$(cat "$TEST_TMP/wizard.status")" = status=0 ]
 	[ ! -e pipeline.json ]
+}
+
+@test "the wizard offers the script's own options and asks positions as positions, never '-'" {
+	printf 'k\n1\n' > a.csv
+	printf 'k\n2\n' > b.csv
+	printf 'k\n3\n' > c.csv
+	cat > join.py <<'PY'
+import argparse
+p = argparse.ArgumentParser()
+p.add_argument("--left", required=True)
+p.add_argument("--right", required=True)
+p.add_argument("--output", required=True)
+a = p.parse_args()
+PY
+	cat > show.py <<'PY'
+import argparse
+p = argparse.ArgumentParser()
+p.add_argument("table")
+p.add_argument("--out")
+a = p.parse_args()
+PY
+	start_wizard
+	wait_for "An argument is an option (--input), a position"
+	wait_for "join (join.py) reads which datasets? [1,2]:"
+	# c is no guess of join's: it gets join's next option, --right.
+	answer "3,1"
+	wait_for "argument for c [--right]:"
+	answer ""
+	wait_for "argument for a [--left]:"
+	answer ""
+	wait_for "join writes which datasets? [4]:"
+	answer ""
+	wait_for "argument for join_out [--output]:"
+	answer ""
+	wait_for "show (show.py) reads which datasets? [4]:"
+	answer ""
+	wait_for "argument for join_out [position 1]:"
+	answer "position x"
+	wait_for "a position is a number from 1 to 32"
+	wait_for "argument for join_out [position 1]:" 2
+	answer "1"
+	wait_for "show writes which datasets? [5]:"
+	answer ""
+	wait_for "argument for show_out [--out]:"
+	answer "-"
+	wait_for "pipeline name? [work]:"
+	answer ""
+	wait_for "Write ./pipeline.json? [Y/n]"
+	answer y
+	wait_for_exit
+	[ "$(cat "$TEST_TMP/wizard.status")" = status=0 ]
+	dfc validate pipeline.json
+	[ "$(edges_args pipeline.json)" = "$(printf '%s\n' \
+		'c>join ["--right",{"ref":"c"}]' \
+		'a>join ["--left",{"ref":"a"}]' \
+		'join>join_out ["--output",{"ref":"join_out"}]' \
+		'show>show_out []' \
+		'join_out>show [{"ref":"join_out"}]')" ]
+	! grep -q '"-"' pipeline.json || false
 }

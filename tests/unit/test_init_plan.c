@@ -12,6 +12,8 @@
 #include "dfc/validate.h"
 #include "dfc/xalloc.h"
 
+#include "temp_dir.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,21 +79,21 @@ static void test_mentions(void **state)
 		const char *path;
 		enum init_mention expected;
 	} cases[] = {
-		{"df = pd.read_csv('data/raw.csv')\n", "data/raw.csv", INIT_MENTION_READ},
-		{"df.to_csv('data/out.csv')\n", "data/out.csv", INIT_MENTION_WRITE},
-		{"with open(\"out.csv\", \"w\") as f:\n", "data/out.csv", INIT_MENTION_WRITE},
-		{"with open(\"raw.csv\") as f:\n", "data/raw.csv", INIT_MENTION_READ},
-		{"sort data/raw.csv > data/sorted.csv\n", "data/sorted.csv", INIT_MENTION_WRITE},
-		{"sort data/raw.csv > data/sorted.csv\n", "data/raw.csv", INIT_MENTION_READ},
-		{"tool --input raw.csv --output clean.csv\n", "raw.csv", INIT_MENTION_READ},
-		{"tool --input raw.csv --output clean.csv\n", "clean.csv", INIT_MENTION_WRITE},
-		{"read('raw.csv'); save('clean.csv')\n", "raw.csv", INIT_MENTION_READ},
-		{"x = 'raw.csv'\nSAVE(x, 'raw.csv')\n", "raw.csv", INIT_MENTION_WRITE},
-		{"open('myraw.csv')\n", "raw.csv", INIT_MENTION_NONE},
-		{"open('raw.csv.bak')\n", "raw.csv", INIT_MENTION_NONE},
-		{"open('other/raw.csv')\n", "data/raw.csv", INIT_MENTION_READ},
-		{"nothing here\n", "raw.csv", INIT_MENTION_NONE},
-		{"", "raw.csv", INIT_MENTION_NONE},
+		{ "df = pd.read_csv('data/raw.csv')\n", "data/raw.csv", INIT_MENTION_READ },
+		{ "df.to_csv('data/out.csv')\n", "data/out.csv", INIT_MENTION_WRITE },
+		{ "with open(\"out.csv\", \"w\") as f:\n", "data/out.csv", INIT_MENTION_WRITE },
+		{ "with open(\"raw.csv\") as f:\n", "data/raw.csv", INIT_MENTION_READ },
+		{ "sort data/raw.csv > data/sorted.csv\n", "data/sorted.csv", INIT_MENTION_WRITE },
+		{ "sort data/raw.csv > data/sorted.csv\n", "data/raw.csv", INIT_MENTION_READ },
+		{ "tool --input raw.csv --output clean.csv\n", "raw.csv", INIT_MENTION_READ },
+		{ "tool --input raw.csv --output clean.csv\n", "clean.csv", INIT_MENTION_WRITE },
+		{ "read('raw.csv'); save('clean.csv')\n", "raw.csv", INIT_MENTION_READ },
+		{ "x = 'raw.csv'\nSAVE(x, 'raw.csv')\n", "raw.csv", INIT_MENTION_WRITE },
+		{ "open('myraw.csv')\n", "raw.csv", INIT_MENTION_NONE },
+		{ "open('raw.csv.bak')\n", "raw.csv", INIT_MENTION_NONE },
+		{ "open('other/raw.csv')\n", "data/raw.csv", INIT_MENTION_READ },
+		{ "nothing here\n", "raw.csv", INIT_MENTION_NONE },
+		{ "", "raw.csv", INIT_MENTION_NONE },
 	};
 
 	(void)state;
@@ -107,8 +109,8 @@ static void test_mentions(void **state)
 
 static void test_guess_reads_and_writes(void **state)
 {
-	static const char *const items[] = {"D data/lookup.csv", "D data/out.csv", "D data/raw.csv",
-					    "S scripts/clean.py", NULL};
+	static const char *const items[] = { "D data/lookup.csv", "D data/out.csv",
+					     "D data/raw.csv", "S scripts/clean.py", NULL };
 	static const char text[] = "import pandas as pd\n"
 				   "raw = pd.read_csv('data/raw.csv')\n"
 				   "lookup = pd.read_csv('data/lookup.csv')\n"
@@ -132,8 +134,8 @@ static void test_guess_reads_and_writes(void **state)
 
 static void test_guess_never_cycles_nor_two_writers(void **state)
 {
-	static const char *const items[] = {"S a.py",  "S b.py",  "S c.py",
-					    "D x.csv", "D y.csv", NULL};
+	static const char *const items[] = { "S a.py",	"S b.py",  "S c.py",
+					     "D x.csv", "D y.csv", NULL };
 	static const char a[] = "open('x.csv')\nopen('y.csv', 'w')\n";
 	static const char b[] = "open('y.csv')\nopen('x.csv', 'w')\n";
 	static const char c[] = "open('y.csv', 'w')\n";
@@ -162,7 +164,7 @@ static void test_guess_never_cycles_nor_two_writers(void **state)
 
 static void test_link_refusals(void **state)
 {
-	static const char *const items[] = {"S a.py", "S b.py", "D x.csv", NULL};
+	static const char *const items[] = { "S a.py", "S b.py", "D x.csv", NULL };
 	struct init_plan plan = INIT_PLAN_INIT;
 	size_t a, b, x;
 
@@ -186,7 +188,7 @@ static void test_link_refusals(void **state)
 
 static void test_add_dataset_ids(void **state)
 {
-	static const char *const items[] = {"S clean.py", "D clean.csv", NULL};
+	static const char *const items[] = { "S clean.py", "D clean.csv", NULL };
 	struct init_plan plan = INIT_PLAN_INIT;
 	size_t n;
 
@@ -202,7 +204,7 @@ static void test_add_dataset_ids(void **state)
 
 static void test_json_leaves_out_unused_new_datasets(void **state)
 {
-	static const char *const items[] = {"D raw.csv", "S s.sh", NULL};
+	static const char *const items[] = { "D raw.csv", "S s.sh", NULL };
 	struct init_plan plan = INIT_PLAN_INIT;
 	struct buf out = BUF_INIT;
 	json_t *root;
@@ -267,7 +269,7 @@ static void test_json_leaves_out_unused_new_datasets(void **state)
 
 static void test_copy_nodes(void **state)
 {
-	static const char *const items[] = {"D raw.csv", "S s.sh", NULL};
+	static const char *const items[] = { "D raw.csv", "S s.sh", NULL };
 	struct init_plan plan = INIT_PLAN_INIT, copy = INIT_PLAN_INIT;
 
 	(void)state;
@@ -283,6 +285,165 @@ static void test_copy_nodes(void **state)
 	init_plan_release(&plan);
 }
 
+/*
+ * Write the files of `files` ({path, text} pairs, NULL-ended) in `dir`,
+ * plan them as a scan would (scripts and datasets by extension, path
+ * order) and guess; returns the JSON's edges as "from>to [args]" lines.
+ */
+static char *guessed(const char *dir, const char *const files[][2], struct init_plan *plan)
+{
+	const char *items[32];
+	struct buf b = BUF_INIT;
+	size_t n = 0;
+	json_t *root, *edge;
+	size_t i;
+	char *text;
+
+	for (; files[n][0]; n++) {
+		assert_int_equal(temp_write_file(dir, files[n][0], files[n][1]), 0);
+		items[n] = xasprintf("%c %s",
+				     init_scan_classify(files[n][0]) == INIT_SCRIPT ? 'S' : 'D',
+				     files[n][0]);
+	}
+	/* Path order, as the scan gives. */
+	for (size_t x = 1; x < n; x++)
+		for (size_t y = x; y > 0 && strcmp(items[y - 1] + 2, items[y] + 2) > 0; y--) {
+			const char *t = items[y];
+
+			items[y] = items[y - 1];
+			items[y - 1] = t;
+		}
+	items[n] = NULL;
+	make_plan(plan, items);
+	for (size_t x = 0; x < n; x++)
+		free((char *)items[x]);
+	init_plan_guess(plan, dir, "");
+	init_plan_propose_outputs(plan, "");
+	assert_valid(plan);
+	root = init_plan_json(plan);
+	json_array_foreach(json_object_get(root, "edges"), i, edge) {
+		char *args = json_dumps(json_object_get(edge, "arguments"), JSON_COMPACT);
+
+		buf_addf(&b, "%s>%s %s\n", json_string_value(json_object_get(edge, "from")),
+			 json_string_value(json_object_get(edge, "to")), args);
+		free(args);
+	}
+	json_decref(root);
+	text = buf_detach(&b, NULL);
+	return text ? text : xstrdup("");
+}
+
+#define PY_ARGS(body) "import argparse\np = argparse.ArgumentParser()\n" body "a = p.parse_args()\n"
+
+/* The folder of the issue: three argparse scripts, two CSV files. */
+static void test_guess_from_arguments_chains(void **state)
+{
+	static const char *const files[][2] = {
+		{ "clean.py", PY_ARGS("p.add_argument('--input', required=True)\n"
+				      "p.add_argument('--output', required=True)\n") },
+		{ "join.py", PY_ARGS("p.add_argument('-l', '--left', required=True)\n"
+				     "p.add_argument('-r', '--right', required=True)\n"
+				     "p.add_argument('-o', '--output', required=True)\n") },
+		{ "report.py", PY_ARGS("p.add_argument('table')\n"
+				       "p.add_argument('--rows', type=int, default=10)\n"
+				       "p.add_argument('--out')\n") },
+		{ "customers.csv", "id\n" },
+		{ "sales.csv", "id\n" },
+		{ NULL, NULL },
+	};
+	struct init_plan plan = INIT_PLAN_INIT;
+	char *got = guessed(*state, files, &plan);
+
+	assert_string_equal(got, "customers>clean [\"--input\",{\"ref\":\"customers\"}]\n"
+				 "clean>clean_out [\"--output\",{\"ref\":\"clean_out\"}]\n"
+				 "clean_out>join [\"--left\",{\"ref\":\"clean_out\"}]\n"
+				 "sales>join [\"--right\",{\"ref\":\"sales\"}]\n"
+				 "join>join_out [\"--output\",{\"ref\":\"join_out\"}]\n"
+				 "report>report_out [\"--out\",{\"ref\":\"report_out\"}]\n"
+				 "join_out>report [{\"ref\":\"join_out\"}]\n");
+	assert_string_equal(plan.nodes[pos(&plan, "clean_out")].path, "data/clean.out.csv");
+	free(got);
+	init_plan_release(&plan);
+}
+
+/* Defaults, same-named datasets and named files come before any fallback. */
+static void test_guess_from_arguments_evidence(void **state)
+{
+	static const char *const files[][2] = {
+		{ "a.csv", "x\n" },
+		{ "data/lookup.csv", "x\n" },
+		{ "data/raw.csv", "x\n" },
+		{ "notes.txt", "x\n" },
+		{ "train.py", PY_ARGS("p.add_argument('--data', default='data/raw.csv')\n"
+				      "p.add_argument('--lookup')\n"
+				      "p.add_argument('--model', help='where to save the model')\n"
+				      "p.add_argument('--verbose', action='store_true')\n"
+				      "p.add_argument('--extra')\n"
+				      "print(open('notes.txt').read())\n") },
+		{ NULL, NULL },
+	};
+	struct init_plan plan = INIT_PLAN_INIT;
+	char *got = guessed(*state, files, &plan);
+
+	/* --extra says nothing and names nothing: left out; notes.txt is named: no argument. */
+	assert_string_equal(got, "raw>train [\"--data\",{\"ref\":\"raw\"}]\n"
+				 "lookup>train [\"--lookup\",{\"ref\":\"lookup\"}]\n"
+				 "notes>train []\n"
+				 "train>train_model [\"--model\",{\"ref\":\"train_model\"}]\n");
+	assert_string_equal(plan.nodes[pos(&plan, "train_model")].path, "data/train.model.csv");
+	free(got);
+	init_plan_release(&plan);
+}
+
+/* An output's default is its path when it is a plain one inside the folder. */
+static void test_guess_output_defaults(void **state)
+{
+	static const char *const files[][2] = {
+		{ "a.py", PY_ARGS("p.add_argument('--out', default='./build/a.csv')\n") },
+		{ "b.py", PY_ARGS("p.add_argument('--out', default='../b.csv')\n") },
+		{ "c.py", PY_ARGS("p.add_argument('--out', default='$HOME/c.csv')\n") },
+		{ "d.py", PY_ARGS("p.add_argument('--out', default='/tmp/d.csv')\n") },
+		{ "e.py", PY_ARGS("p.add_argument('--out', default='.dfc/e.csv')\n") },
+		{ "f.py", PY_ARGS("p.add_argument('--out', default='f\xff.csv')\n") },
+		{ NULL, NULL },
+	};
+	struct init_plan plan = INIT_PLAN_INIT;
+	char *got = guessed(*state, files, &plan);
+
+	assert_string_equal(got, "a>a_2 [\"--out\",{\"ref\":\"a_2\"}]\n"
+				 "b>b_out [\"--out\",{\"ref\":\"b_out\"}]\n"
+				 "c>c_out [\"--out\",{\"ref\":\"c_out\"}]\n"
+				 "d>d_out [\"--out\",{\"ref\":\"d_out\"}]\n"
+				 "e>e_out [\"--out\",{\"ref\":\"e_out\"}]\n"
+				 "f>f_out [\"--out\",{\"ref\":\"f_out\"}]\n");
+	assert_string_equal(plan.nodes[pos(&plan, "a_2")].path, "build/a.csv");
+	assert_string_equal(plan.nodes[pos(&plan, "b_out")].path, "data/b.out.csv");
+	free(got);
+	init_plan_release(&plan);
+}
+
+/* Positions go after the options, in position order, whatever the links' order. */
+static void test_guess_positions_in_order(void **state)
+{
+	static const char *const files[][2] = {
+		{ "in.csv", "x\n" },
+		{ "swap.py", "import sys\nout = sys.argv[1]\nsrc = sys.argv[2]\n" },
+		{ "tail.sh", "while getopts 'n:' o; do case $o in n) n=$OPTARG ;; esac; done\n"
+			     "shift $((OPTIND - 1))\ntail -n \"$n\" \"$1\" > \"$2\"\n" },
+		{ NULL, NULL },
+	};
+	struct init_plan plan = INIT_PLAN_INIT;
+	char *got = guessed(*state, files, &plan);
+
+	/* -n is not a file by its name: no edge, and no made-up --output either. */
+	assert_string_equal(got, "swap>swap_out [{\"ref\":\"swap_out\"}]\n"
+				 "in>swap [{\"ref\":\"in\"}]\n"
+				 "swap_out>tail [{\"ref\":\"swap_out\"}]\n"
+				 "tail>tail_out [{\"ref\":\"tail_out\"}]\n");
+	free(got);
+	init_plan_release(&plan);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +454,10 @@ int main(void)
 		cmocka_unit_test(test_add_dataset_ids),
 		cmocka_unit_test(test_json_leaves_out_unused_new_datasets),
 		cmocka_unit_test(test_copy_nodes),
+		TEMP_DIR_TEST(test_guess_from_arguments_chains),
+		TEMP_DIR_TEST(test_guess_from_arguments_evidence),
+		TEMP_DIR_TEST(test_guess_output_defaults),
+		TEMP_DIR_TEST(test_guess_positions_in_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,1 @@
+const src = process.argv[2];
