@@ -20,8 +20,8 @@
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/e2e/git_server.bash
 . "$bench_dir/../tests/e2e/git_server.bash"
-# shellcheck source=tests/e2e/catalog_fill.bash
-. "$bench_dir/../tests/e2e/catalog_fill.bash"
+# shellcheck source=tests/e2e/catalog_scale.bash
+. "$bench_dir/../tests/e2e/catalog_scale.bash"
 
 export DFC_SOURCE_DIR=$bench_dir/.. DFC_BIN=$bin
 sizes=${SIZES:-$(size "0 60 600" "0 6000 60000")}

@@ -3,7 +3,7 @@
 # git http-backend, with hooks/pre-receive installed in the served repo.
 
 load helper
-load catalog_fill
+load catalog_scale
 load git_server
 
 setup_file() { git_server_start; }
@@ -149,24 +149,8 @@ with_test_ca() {
 	# Other pipelines' refs, packed (DFC_TEST_CATALOG_REFS=60000 for an organisation's).
 	catalog_fill "$GIT_SERVER_REPOS/$REPO.git" "${DFC_TEST_CATALOG_REFS:-600}"
 	create_pipeline
-	export DATA_FACTORY_CATALOG=$URL DATA_FACTORY_TOKEN=$GIT_SERVER_TOKEN
-	# Version 1 is everyone's base.
-	dfc share -f pipeline.json
-	for w in 1 2 3 4; do
-		sed "s/1000/$w$w$w/" pipeline.json > "w$w.json"
-		mkdir -p "h$w"
-		cp -r "$DATA_FACTORY_HOME" "h$w/home"
-	done
-	for w in 1 2 3 4; do
-		DATA_FACTORY_HOME=$PWD/h$w/home dfc share -f "w$w.json" > "out$w.txt" 2> "err$w.txt" &
-	done
-	wait
-	cat err*.txt
-	[ "$(cat out*.txt | tr -d '\n')" = 2 ]
-	[ "$(grep -l 'is newer than version 1, which this share started from' err*.txt | wc -l)" -eq 3 ]
-	git_dir=$GIT_SERVER_REPOS/$REPO.git
-	[ "$(git --git-dir="$git_dir" rev-list --count "pipelines/$ID")" -eq 2 ]
-	[ "$(git --git-dir="$git_dir" rev-parse "pipelines/$ID/v2")" = "$(git --git-dir="$git_dir" rev-parse "pipelines/$ID")" ]
+	export DATA_FACTORY_TOKEN=$GIT_SERVER_TOKEN
+	four_homes_share_at_once "$URL" "$GIT_SERVER_REPOS/$REPO.git"
 }
 
 @test "a URL dataset served by the test server gets its sha256 and size" {

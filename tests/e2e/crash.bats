@@ -5,7 +5,7 @@
 # recorded in place, numbered without gaps or duplicates.
 
 load helper
-load catalog_fill
+load catalog_scale
 
 # Rounds of update + share to the default catalog + share to a file://
 # catalog, each command killed at a random moment.

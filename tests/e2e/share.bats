@@ -2,7 +2,7 @@
 # share: append a version to the catalog (default, path and file://).
 
 load helper
-load catalog_fill
+load catalog_scale
 
 catalog_git() {
 	git --git-dir="${CATALOG:-$DATA_FACTORY_HOME/catalog.git}" "$@"
@@ -172,22 +172,7 @@ catalog_refs=${DFC_TEST_CATALOG_REFS:-600}
 	git init -q --bare "$catalog"
 	catalog_fill "$catalog" "$catalog_refs"
 	create_pipeline
-	export DATA_FACTORY_CATALOG=$catalog
-	dfc share -f pipeline.json
-	for w in 1 2 3 4; do
-		sed "s/1000/$w$w$w/" pipeline.json > "w$w.json"
-		mkdir -p "h$w"
-		cp -r "$DATA_FACTORY_HOME" "h$w/home"
-	done
-	for w in 1 2 3 4; do
-		DATA_FACTORY_HOME=$PWD/h$w/home dfc share -f "w$w.json" > "out$w.txt" 2> "err$w.txt" &
-	done
-	wait
-	cat err*.txt
-	[ "$(cat out*.txt | tr -d '\n')" = 2 ]
-	[ "$(grep -l 'is newer than version 1, which this share started from' err*.txt | wc -l)" -eq 3 ]
-	[ "$(git --git-dir="$catalog" rev-list --count "pipelines/$ID")" -eq 2 ]
-	[ "$(git --git-dir="$catalog" rev-parse "pipelines/$ID/v2")" = "$(git --git-dir="$catalog" rev-parse "pipelines/$ID")" ]
+	four_homes_share_at_once "$catalog" "$catalog"
 	# The other pipelines' refs are untouched, and still packed.
 	[ "$(git --git-dir="$catalog" for-each-ref refs/heads/pipelines | wc -l)" -eq $((catalog_refs / 6 + 1)) ]
 	git --git-dir="$catalog" fsck --strict --no-dangling
