@@ -12,17 +12,18 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *id;
+static const char *id, *file;
 static bool json_output;
 
 static const struct opt options[] = {
 	OPT_STRING('i', "id", &id, "ID", "the pipeline"),
+	OPT_STRING('f', "file", &file, "FILE", "the pipeline of FILE (also given as FILE alone)"),
 	OPT_BOOL(0, "json", &json_output, "print the runs (or the run) as JSON"),
 	OPT_END(),
 };
 
 static const char *const usage[] = {
-	"runs [-i ID | FILE] [--json]",
+	"runs [-i ID | -f FILE | FILE] [--json]",
 	"runs show RUN [-i ID] [--json]",
 	"runs import DIR",
 	NULL,
@@ -121,7 +122,7 @@ static int list(struct cmd_ctx *ctx, const char *path)
 	int ret;
 
 	if (path && id) {
-		ret = dfc_error(DFC_EUSAGE, "give either -i ID or FILE, not both");
+		ret = dfc_error(DFC_EUSAGE, "give either -i ID or a pipeline file, not both");
 		goto out;
 	}
 	if (path)
@@ -337,21 +338,22 @@ out:
 static int run(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	if (argc && !strcmp(argv[0], "import")) {
-		if (argc != 2 || id || json_output)
+		if (argc != 2 || id || file || json_output)
 			return dfc_hint(dfc_error(DFC_EUSAGE, "runs import takes one work folder"),
 					"usage: " PROG " runs import DIR");
 		return cmd_runs_import(ctx, argv[1], 0, false);
 	}
 	if (argc && !strcmp(argv[0], "show")) {
-		if (argc != 2)
+		if (argc != 2 || file)
 			return dfc_hint(dfc_error(DFC_EUSAGE, "runs show takes one run id"),
 					"usage: " PROG " runs show RUN [-i ID] [--json]");
 		return show(ctx, argv[1]);
 	}
-	if (argc > 1)
+	/* -f FILE as every other command takes a pipeline file, or FILE alone. */
+	if (argc > 1 || (argc && file))
 		return dfc_hint(dfc_error(DFC_EUSAGE, "too many arguments"),
-				"usage: " PROG " runs [-i ID | FILE] [--json]");
-	return list(ctx, argc ? argv[0] : NULL);
+				"usage: " PROG " runs [-i ID | -f FILE | FILE] [--json]");
+	return list(ctx, file ? file : argc ? argv[0] : NULL);
 }
 
 const struct command cmd_runs = {

@@ -100,7 +100,7 @@ write_record() {
 	[ "$(store_git rev-list --count "refs/dfc/runs/$ID")" = 2 ]
 }
 
-@test "runs lists the runs newest first; -i takes a prefix, FILE its id; --json" {
+@test "runs lists the runs newest first; -i takes a prefix, FILE and -f FILE its id; --json" {
 	create_pipeline
 	write_record "$RUN1" 1 "$(fingerprint)"
 	write_record "$RUN2" 1 "$(fingerprint)" failed
@@ -112,6 +112,16 @@ write_record() {
 	[[ "${lines[1]}" == "$RUN1"*"v1"*"1"*"1"*"0"*"1.9s"*"done" ]]
 	run --separate-stderr dfc runs pipeline.json
 	[ "${#lines[@]}" -eq 2 ]
+	# -f FILE, as every command that takes a pipeline file spells it.
+	run --separate-stderr dfc runs -f pipeline.json
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	run --separate-stderr dfc runs -f pipeline.json pipeline.json
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"too many arguments"* ]]
+	run --separate-stderr dfc runs -f pipeline.json -i "$ID"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"give either -i ID or a pipeline file, not both"* ]]
 	run --separate-stderr dfc runs -i daily-sales --json
 	[ "$status" -eq 0 ]
 	[ "$(jq length <<< "$output")" = 2 ]
