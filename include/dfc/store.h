@@ -189,6 +189,13 @@ int store_list_names(struct store *store, struct name_list *out);
 bool store_has_pipeline(struct store *store, const char *id);
 
 /**
+ * The commit that `ref` of repo.git names, into `*out`: 0, 1 when there is
+ * no such ref, or a negative libgit2 code whose message the caller words
+ * (dfc_git_error()).
+ */
+int store_ref_tip(git_oid *out, struct store *store, const char *ref);
+
+/**
  * Latest version of `id` into `*version`. DFC_ENOTFOUND when the store has
  * no such pipeline.
  */

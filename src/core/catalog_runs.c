@@ -17,16 +17,12 @@
 static int runs_tracking_tip(git_oid *out, struct store *store, const char *id)
 {
 	char *ref = refs_runs_tracking(id);
-	int err = git_reference_name_to_id(out, store->repo, ref);
+	int ret = store_ref_tip(out, store, ref);
 
 	free(ref);
-	if (err == GIT_ENOTFOUND) {
-		git_error_clear();
-		return 1;
-	}
-	if (err < 0)
+	if (ret < 0)
 		return dfc_git_error(DFC_EINTERNAL, "cannot read the catalog's last known runs");
-	return 0;
+	return ret;
 }
 
 int catalog_take_runs(struct catalog *cat, const char *id, struct runs_merged *out)

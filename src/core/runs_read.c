@@ -178,12 +178,10 @@ int runs_list(struct store *store, const char *id, struct run_list *out)
 	git_oid tip;
 	int ret = 0, err;
 
-	err = git_reference_name_to_id(&tip, store->repo, ref);
+	err = store_ref_tip(&tip, store, ref);
 	free(ref);
-	if (err == GIT_ENOTFOUND) {
-		git_error_clear();
+	if (err == 1)
 		return 0;
-	}
 	if (err < 0 || git_commit_lookup(&commit, store->repo, &tip) < 0)
 		return dfc_hint(dfc_git_error(DFC_EINTERNAL, "cannot read the runs"),
 				"run 'data-factory-cli fsck'");

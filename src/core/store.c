@@ -125,20 +125,27 @@ void store_remove_stale_ref_lock(struct store *store, const char *ref)
 /* Result of branch_tip() when the pipeline has no branch. */
 #define NO_BRANCH 1
 
+int store_ref_tip(git_oid *out, struct store *store, const char *ref)
+{
+	int err = git_reference_name_to_id(out, store->repo, ref);
+
+	if (err == GIT_ENOTFOUND) {
+		git_error_clear();
+		return 1;
+	}
+	return err < 0 ? err : 0;
+}
+
 /* The tip of `id`'s branch: 0, NO_BRANCH, or a negative code. */
 static int branch_tip(git_oid *out, struct store *store, const char *id)
 {
 	char *ref = refs_branch(id);
-	int ret = git_reference_name_to_id(out, store->repo, ref);
+	int ret = store_ref_tip(out, store, ref);
 
 	free(ref);
-	if (ret == GIT_ENOTFOUND) {
-		git_error_clear();
-		return NO_BRANCH;
-	}
 	if (ret < 0)
 		return dfc_git_error(DFC_EINTERNAL, "cannot read the store");
-	return 0;
+	return ret == 1 ? NO_BRANCH : 0;
 }
 
 static int lookup_commit(git_commit **out, struct store *store, const git_oid *oid)
