@@ -40,6 +40,9 @@ int fs_write_atomic(const char *path, const void *data, size_t len, int mode);
  */
 int fs_write_rebuildable(const char *path, const void *data, size_t len);
 
+/** Write all `len` bytes to `fd`, again after EINTR and short writes: 0, or -1 (errno set). */
+int fs_write_all(int fd, const void *data, size_t len);
+
 /** Create `path` and its parents (mode 0777 less umask). */
 int fs_mkdir_p(const char *path);
 

@@ -248,21 +248,6 @@ int catalog_ref_list(const char *git_dir, const char *prefix, struct strvec *nam
 	return 0;
 }
 
-static int write_all(int fd, const char *text, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, text, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		text += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int catalog_ref_swap(const char *git_dir, const char *ref, const git_oid *seen, const git_oid *next)
 {
 	char *path = fs_path_join(git_dir, ref), *lock = xasprintf("%s.lock", path), *dir;
@@ -292,7 +277,7 @@ int catalog_ref_swap(const char *git_dir, const char *ref, const git_oid *seen, 
 	}
 	git_oid_tostr(text, sizeof(text), next);
 	text[HEX_SIZE] = '\n';
-	if (write_all(fd, text, sizeof(text)) < 0 || fsync(fd) < 0) {
+	if (fs_write_all(fd, text, sizeof(text)) < 0 || fsync(fd) < 0) {
 		close(fd);
 		unlink(lock);
 		ret = -1;

@@ -76,7 +76,7 @@ int fs_read_file(struct buf *out, const char *path, size_t max)
 	return ret;
 }
 
-static int write_all(int fd, const void *data, size_t len)
+int fs_write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
 
@@ -126,7 +126,7 @@ static int write_atomic(const char *path, const void *data, size_t len, int mode
 		umask(mask);
 		mode = 0666 & ~mask;
 	}
-	if (fchmod(fd, (mode_t)mode) < 0 || write_all(fd, data, len) < 0 ||
+	if (fchmod(fd, (mode_t)mode) < 0 || fs_write_all(fd, data, len) < 0 ||
 	    fsync(fd) < 0) {
 		ret = dfc_error(DFC_EUSAGE, "cannot write '%s': %s", path,
 				strerror(errno));
