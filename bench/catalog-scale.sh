@@ -81,7 +81,6 @@ run_size() { # TRANSPORT N
 	new_home "b-$tag" "$url"
 	cp -r "$work/a-$tag/pipeline.json" "$work/a-$tag/scripts" "$work/a-$tag/data" "$work/b-$tag/"
 	in_home "b-$tag" sync pipeline.json > /dev/null
-	a_rows=1 b_url=$url
 
 	# git: a repository pushes commits of the same files, another fetches them.
 	git_id=99999999-0000-7000-8000-$(printf '%012x' "$n")
@@ -102,32 +101,37 @@ run_size() { # TRANSPORT N
 		nothing refresh nothing git_fetch_all
 }
 
-share_prep() {
-	a_rows=$((a_rows + 1))
-	set_rows "$work/a-$tag/pipeline.json" "$a_rows"
-	in_home "a-$tag" update pipeline.json > /dev/null
+# next_version TAG: home a-TAG records an edit of its pipeline (untimed).
+declare -A rows=()
+next_version() {
+	rows[$1]=$((${rows[$1]:-1000} + 1))
+	set_rows "$work/a-$1/pipeline.json" "${rows[$1]}"
+	in_home "a-$1" update pipeline.json > /dev/null
 }
-share() { in_home "a-$tag" share -f pipeline.json; }
+share_from() { in_home "a-$1" share -f pipeline.json; }
+
+# The sides of run_size's comparisons ($tag and $url are its own).
+share_prep() { next_version "$tag"; }
+share() { share_from "$tag"; }
 git_push_prep() {
 	git_rows=$((git_rows + 1))
 	commit_version "$work/g-$tag" "$git_id" "$git_rows"
 }
 git_push() {
-	git -C "$work/g-$tag" push -q "$b_url" "HEAD:refs/heads/pipelines/$git_id" "pipelines/$git_id/v$git_rows"
+	git -C "$work/g-$tag" push -q "$url" "HEAD:refs/heads/pipelines/$git_id" "pipelines/$git_id/v$git_rows"
 }
 sync_prep() { share_prep; share > /dev/null; }
 sync() { in_home "b-$tag" sync pipeline.json; }
 git_fetch_one() {
-	git -C "$work/f-$tag" fetch -q --no-tags "$b_url" "+refs/heads/pipelines/$git_id:refs/remotes/c/$git_id"
+	git -C "$work/f-$tag" fetch -q --no-tags "$url" "+refs/heads/pipelines/$git_id:refs/remotes/c/$git_id"
 }
 refresh() { in_home "b-$tag" list --refresh; }
 git_fetch_all() {
-	git -C "$work/f-$tag" fetch -q --no-tags "$b_url" "+refs/heads/pipelines/*:refs/remotes/c/*"
+	git -C "$work/f-$tag" fetch -q --no-tags "$url" "+refs/heads/pipelines/*:refs/remotes/c/*"
 }
 
 for transport in $transports; do
 	for n in $sizes; do
-		tag=$transport-$n
 		run_size "$transport" "$n"
 	done
 done
@@ -135,19 +139,10 @@ done
 # The same share at the largest size and into an empty catalog, side by side.
 for transport in $transports; do
 	big_tag=$transport-$largest small_tag=$transport-0
-	big_rows=1000 small_rows=1000
-	big_prep() {
-		big_rows=$((big_rows + 1))
-		set_rows "$work/a-$big_tag/pipeline.json" "$big_rows"
-		in_home "a-$big_tag" update pipeline.json > /dev/null
-	}
-	big() { in_home "a-$big_tag" share -f pipeline.json; }
-	small_prep() {
-		small_rows=$((small_rows + 1))
-		set_rows "$work/a-$small_tag/pipeline.json" "$small_rows"
-		in_home "a-$small_tag" update pipeline.json > /dev/null
-	}
-	small() { in_home "a-$small_tag" share -f pipeline.json; }
+	big_prep() { next_version "$big_tag"; }
+	big() { share_from "$big_tag"; }
+	small_prep() { next_version "$small_tag"; }
+	small() { share_from "$small_tag"; }
 	compare "share, $transport, $largest vs 0 refs" 3 big_prep big small_prep small
 done
 
