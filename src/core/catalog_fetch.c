@@ -75,7 +75,7 @@ out:
 	return ret;
 }
 
-int catalog_fetch_locked(struct catalog *cat, const char *id, int what, struct strvec *tags)
+int catalog_fetch_locked(struct catalog *cat, const char *id, int what)
 {
 	char *specs[2];
 	size_t nr = 0;
@@ -91,7 +91,7 @@ int catalog_fetch_locked(struct catalog *cat, const char *id, int what, struct s
 		specs[nr++] = refs_fetch_refspec(id);
 	if (what & CATALOG_FETCH_RUNS)
 		specs[nr++] = refs_runs_fetch_refspec(id);
-	ret = catalog_remote_fetch(cat, specs, nr, tags && id ? id : NULL, tags);
+	ret = catalog_remote_fetch(cat, specs, nr);
 	for (size_t i = 0; i < nr; i++)
 		free(specs[i]);
 	return ret;
@@ -104,8 +104,11 @@ int catalog_fetch_for_share(struct catalog *cat, const char *id, struct strvec *
 	bool found, have;
 	int ret;
 
-	if (cat->local_path)
-		return catalog_fetch_locked(cat, id, CATALOG_FETCH_VERSIONS, tags);
+	if (cat->local_path) {
+		if ((ret = catalog_fetch_locked(cat, id, CATALOG_FETCH_VERSIONS)) < 0)
+			return ret;
+		return catalog_local_tags(cat, id, tags);
+	}
 	if ((ret = remember_catalog(cat)) < 0 ||
 	    (ret = catalog_remote_list_for_push(cat, id, &tip, &found, tags)) < 0 || !found)
 		return ret;
@@ -116,7 +119,7 @@ int catalog_fetch_for_share(struct catalog *cat, const char *id, struct strvec *
 	/* The usual case: the tip is this home's last share or sync. */
 	if (have)
 		return catalog_set_tracking(cat, id, &tip);
-	return catalog_fetch_locked(cat, id, CATALOG_FETCH_VERSIONS, NULL);
+	return catalog_fetch_locked(cat, id, CATALOG_FETCH_VERSIONS);
 }
 
 int catalog_fetch(struct catalog *cat, const char *id)
@@ -129,7 +132,7 @@ int catalog_fetch(struct catalog *cat, const char *id)
 		return ret;
 	if (id && (ret = catalog_lock_home(cat, id, &fd)) < 0)
 		return ret;
-	ret = catalog_fetch_locked(cat, id, CATALOG_FETCH_VERSIONS | CATALOG_FETCH_RUNS, NULL);
+	ret = catalog_fetch_locked(cat, id, CATALOG_FETCH_VERSIONS | CATALOG_FETCH_RUNS);
 	fs_unlock(fd);
 	return ret;
 }

@@ -34,14 +34,12 @@ int catalog_remote_missing(struct catalog *cat, bool *missing);
 
 /*
  * Fetch the `nr` `refspecs` from the catalog into repo.git, in one fetch:
- * no tags, no pruning, no FETCH_HEAD. With `tags_of`, also append to `tags` the `vN` names of the
- * tags of pipeline `tags_of` that the catalog advertised, sorted.
+ * no tags, no pruning, no FETCH_HEAD.
  * Errors: DFC_ESECURITY (token, key or host key refused or missing),
  * DFC_ENETWORK (unreachable; the message names the URL without
  * credentials).
  */
-int catalog_remote_fetch(struct catalog *cat, char **refspecs, size_t nr, const char *tags_of,
-			 struct strvec *tags);
+int catalog_remote_fetch(struct catalog *cat, char **refspecs, size_t nr);
 
 /* One ref update of a push: `commit` to `dst` in the catalog. */
 struct catalog_push_ref {
@@ -88,8 +86,10 @@ int catalog_remote_push(struct catalog *cat, const char *id, const struct catalo
  * by compare-and-swap, forward only, tags never (as hooks/pre-receive
  * allows on a server).
  */
-int catalog_local_fetch(struct catalog *cat, char **refspecs, size_t nr, const char *tags_of,
-			struct strvec *tags);
+int catalog_local_fetch(struct catalog *cat, char **refspecs, size_t nr);
+
+/* The `vN` names of the tags of pipeline `id` in a catalog on this machine, appended to `tags`, sorted. */
+int catalog_local_tags(struct catalog *cat, const char *id, struct strvec *tags);
 int catalog_local_push(struct catalog *cat, const struct catalog_push_ref *refs, size_t nr);
 
 /*
@@ -208,19 +208,19 @@ int catalog_lock_writers(struct catalog *cat, const char *id, int *fd);
 /* catalog_fetch.c */
 
 /*
- * catalog_fetch() of `id` for a caller that holds the home's lock already;
- * with `tags`, also append the `vN` names of the catalog's tags of `id`.
+ * catalog_fetch() of `id` for a caller that holds the home's lock already.
  * What it fetches: CATALOG_FETCH_* flags.
  */
 #define CATALOG_FETCH_VERSIONS 1
 #define CATALOG_FETCH_RUNS 2
-int catalog_fetch_locked(struct catalog *cat, const char *id, int what, struct strvec *tags);
+int catalog_fetch_locked(struct catalog *cat, const char *id, int what);
 
 /*
  * What a share needs of the catalog, for a caller that holds the home's
- * lock: catalog_fetch_locked() of the versions of `id` with its tags; over
- * a network, from the ref list of the push connection the share then
- * pushes on, fetching only when repo.git lacks the catalog's tip.
+ * lock: catalog_fetch_locked() of the versions of `id`, and the `vN` names
+ * of its tags appended to `tags`, sorted. Over a network both come from
+ * the ref list of the push connection the share then pushes on, with a
+ * fetch only when repo.git lacks the catalog's tip.
  */
 int catalog_fetch_for_share(struct catalog *cat, const char *id, struct strvec *tags);
 

@@ -221,15 +221,6 @@ static int refs_of_spec(struct ref_updates *u, git_repository *catalog, git_repo
 	return ret == GIT_ITEROVER ? 0 : ret;
 }
 
-/* The `vN` names of the catalog's tags of `id`, sorted. */
-static int tags_of_pipeline(git_repository *catalog, const char *id, struct strvec *tags)
-{
-	char *prefix = refs_tag_prefix(id);
-	int ret = catalog_ref_list(git_repository_path(catalog), prefix, tags);
-
-	free(prefix);
-	return ret;
-}
 
 static int local_git_error(struct catalog *cat, const char *what)
 {
@@ -240,8 +231,7 @@ static int local_git_error(struct catalog *cat, const char *what)
 	return ret;
 }
 
-int catalog_local_fetch(struct catalog *cat, char **refspecs, size_t nr, const char *tags_of,
-			struct strvec *tags)
+int catalog_local_fetch(struct catalog *cat, char **refspecs, size_t nr)
 {
 	struct ref_updates u = { NULL, NULL, 0, 0, 0 };
 	git_repository *catalog, *repo = cat->store->repo;
@@ -266,13 +256,20 @@ int catalog_local_fetch(struct catalog *cat, char **refspecs, size_t nr, const c
 			ret = dfc_git_error(DFC_EINTERNAL, "cannot record the catalog's state");
 		git_reference_free(ref);
 	}
-	if (ret == 0 && tags_of && tags_of_pipeline(catalog, tags_of, tags) < 0)
-		ret = local_git_error(cat, "read");
 	for (size_t i = 0; i < u.nr; i++)
 		free(u.names[i]);
 	free(u.names);
 	free(u.oids);
 	return ret;
+}
+
+int catalog_local_tags(struct catalog *cat, const char *id, struct strvec *tags)
+{
+	char *prefix = refs_tag_prefix(id);
+	int ret = catalog_ref_list(cat->local_path, prefix, tags);
+
+	free(prefix);
+	return ret < 0 ? local_git_error(cat, "read") : 0;
 }
 
 /*

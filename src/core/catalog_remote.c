@@ -243,8 +243,7 @@ static void advertised_tags(git_remote *remote, const char *id, struct strvec *o
 	free(prefix);
 }
 
-int catalog_remote_fetch(struct catalog *cat, char **refspecs, size_t nr, const char *tags_of,
-			 struct strvec *tags)
+int catalog_remote_fetch(struct catalog *cat, char **refspecs, size_t nr)
 {
 	git_fetch_options opts;
 	struct headers headers;
@@ -255,7 +254,7 @@ int catalog_remote_fetch(struct catalog *cat, char **refspecs, size_t nr, const 
 	int ret = 0, err;
 
 	if (cat->local_path)
-		return catalog_local_fetch(cat, refspecs, nr, tags_of, tags);
+		return catalog_local_fetch(cat, refspecs, nr);
 	cat->remote = NULL;
 	if (!remote && (ret = open_remote(&remote, cat, cat->store->repo)) < 0)
 		goto out;
@@ -268,8 +267,6 @@ int catalog_remote_fetch(struct catalog *cat, char **refspecs, size_t nr, const 
 	err = git_remote_fetch(remote, &specs, &opts, NULL);
 	if (err < 0)
 		ret = transport_error(cat, err);
-	else if (tags_of)
-		advertised_tags(remote, tags_of, tags);
 	headers_release(&headers);
 out:
 	git_remote_free(remote);

@@ -46,7 +46,7 @@ static int share_runs_round(struct catalog *cat, const char *id, struct share_ru
 	char *dst = NULL;
 	int ret;
 
-	if ((ret = catalog_fetch_locked(cat, id, CATALOG_FETCH_RUNS, NULL)) < 0 ||
+	if ((ret = catalog_fetch_locked(cat, id, CATALOG_FETCH_RUNS)) < 0 ||
 	    (ret = runs_tracking_tip(theirs, cat->store, id)) < 0)
 		return ret;
 	*had = ret == 0;

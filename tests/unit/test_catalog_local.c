@@ -236,7 +236,8 @@ static void test_fetch_reads_the_refs_it_names(void **state)
 	set_ref(f->catalog, tag2, &v2);
 	set_ref(f->catalog, other, &p2);
 
-	assert_int_equal(catalog_remote_fetch(&f->cat, &one, 1, "p1", &tags), 0);
+	assert_int_equal(catalog_remote_fetch(&f->cat, &one, 1), 0);
+	assert_int_equal(catalog_local_tags(&f->cat, "p1", &tags), 0);
 	assert_ref_at(f->store.repo, tracking, &v2);
 	assert_complete(f->store.repo, &v2);
 	assert_complete(f->store.repo, &v1);
@@ -248,10 +249,10 @@ static void test_fetch_reads_the_refs_it_names(void **state)
 	assert_false(object_exists(f->store.repo, &p2));
 
 	/* The whole catalog (a glob) in one fetch, again with nothing new. */
-	assert_int_equal(catalog_remote_fetch(&f->cat, &all, 1, NULL, NULL), 0);
+	assert_int_equal(catalog_remote_fetch(&f->cat, &all, 1), 0);
 	assert_ref_at(f->store.repo, other_tracking, &p2);
 	assert_complete(f->store.repo, &p2);
-	assert_int_equal(catalog_remote_fetch(&f->cat, &all, 1, NULL, NULL), 0);
+	assert_int_equal(catalog_remote_fetch(&f->cat, &all, 1), 0);
 	assert_ref_at(f->store.repo, tracking, &v2);
 
 	strvec_release(&tags);
@@ -271,7 +272,8 @@ static void test_fetch_of_an_absent_pipeline_is_empty(void **state)
 	char *one = refs_fetch_refspec("nope"), *tracking = refs_tracking("nope");
 	struct strvec tags = STRVEC_INIT;
 
-	assert_int_equal(catalog_remote_fetch(&f->cat, &one, 1, "nope", &tags), 0);
+	assert_int_equal(catalog_remote_fetch(&f->cat, &one, 1), 0);
+	assert_int_equal(catalog_local_tags(&f->cat, "nope", &tags), 0);
 	assert_ref_at(f->store.repo, tracking, NULL);
 	assert_int_equal(tags.nr, 0);
 	strvec_release(&tags);
