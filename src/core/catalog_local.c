@@ -221,7 +221,6 @@ static int refs_of_spec(struct ref_updates *u, git_repository *catalog, git_repo
 	return ret == GIT_ITEROVER ? 0 : ret;
 }
 
-
 static int local_git_error(struct catalog *cat, const char *what)
 {
 	char *text = xasprintf("cannot %s the catalog at %s", what, cat->shown_url);
