@@ -99,13 +99,16 @@ declare -a DFC_SELECTED=()
 # them: a name or path from the pipeline never drives the terminal. Its
 # locals are prefixed so that VAR may be any caller's local.
 dfc_printable() {
-	local LC_ALL=C _dfc_var=$1 _dfc_in _dfc_out='' _dfc_c _dfc_i
+	local _dfc_var=$1 _dfc_in _dfc_out='' _dfc_c _dfc_i
 	shift
 	_dfc_in=$*
-	if [[ $_dfc_in != *[$'\x01'-$'\x1f\x7f\xc2']* ]]; then
+	# Printable ASCII, the usual case, needs no switch of locale (which
+	# costs more than the rest).
+	if [[ $_dfc_in != *[!\ -~]* ]]; then
 		printf -v "$_dfc_var" '%s' "$_dfc_in"
 		return
 	fi
+	local LC_ALL=C
 	for ((_dfc_i = 0; _dfc_i < ${#_dfc_in}; _dfc_i++)); do
 		_dfc_c=${_dfc_in:_dfc_i:1}
 		if [[ $_dfc_c == [$'\x01'-$'\x1f\x7f'] ]]; then
@@ -121,10 +124,23 @@ dfc_printable() {
 
 # dfc_say MESSAGE...: a line of the run's log on stderr, with the time.
 dfc_say() {
-	local now text
-	printf -v now '%(%H:%M:%S)T' -1
-	dfc_printable text "$*"
-	printf 'dfc: %s %s\n' "$now" "$text" >&2
+	local text=$*
+	dfc_clock
+	if [[ $text == *[!\ -~]* ]]; then
+		dfc_printable text "$text"
+	fi
+	printf 'dfc: %s %s\n' "$DFC_CLOCK" "$text" >&2
+}
+
+# The time of day of the log, HH:MM:SS, into DFC_CLOCK: formatted once a
+# second, not once a line.
+DFC_CLOCK_AT=''
+dfc_clock() {
+	local s=${EPOCHREALTIME%[.,]*}
+	if [[ -z $s || $s != "$DFC_CLOCK_AT" ]]; then
+		printf -v DFC_CLOCK '%(%H:%M:%S)T' "${s:--1}"
+		DFC_CLOCK_AT=$s
+	fi
 }
 
 # dfc_log MESSAGE...: dfc_say, unless --quiet (failures and the summary
@@ -445,10 +461,9 @@ dfc_prefix() {
 # dfc_say_skipped ID...: the log line of each step that is up to date, with
 # one printf (node ids hold nothing to escape).
 dfc_say_skipped() {
-	local clock
 	if ((!DFC_QUIET && $#)); then
-		printf -v clock '%(%H:%M:%S)T' -1
-		printf "dfc: $clock %s: skipped (up to date: script, arguments, inputs and outputs unchanged)\n" "$@" >&2
+		dfc_clock
+		printf "dfc: $DFC_CLOCK %s: skipped (up to date: script, arguments, inputs and outputs unchanged)\n" "$@" >&2
 	fi
 }
 
@@ -468,6 +483,88 @@ dfc_mkparent() {
 	fi
 }
 
+# dfc_keep_log LOG STATUS SHOW: the output of a step that ended with
+# STATUS, in DFC_OUTPUT, into LOG, and on stdout with SHOW. A step that
+# succeeded and printed nothing leaves no log (or an empty one): creating
+# a file can cost more than a trivial step, and such a step needs no
+# process either.
+DFC_OUTPUT=$DFC_STATE/output.$$
+dfc_keep_log() {
+	if [[ -s $DFC_OUTPUT ]]; then
+		if (($3)); then
+			tee -- "$1" <"$DFC_OUTPUT"
+		else
+			cat -- "$DFC_OUTPUT" >"$1"
+		fi
+	elif (($2)) || [[ -e $1 ]]; then
+		: >"$1"
+	fi
+}
+
+# dfc_launch WORD...: start WORD... with its output to DFC_OUTPUT, from
+# the launcher: a small bash beside this script (a coprocess), started with
+# the first step; dfc_launched waits for it. *Why:* forking a process costs
+# in proportion to the memory it has written since its last fork, and this
+# script's is large (each step's command, hashes and stamp): a step started
+# from here cost a few hundred page faults more than under make. And while
+# the step runs, this script can do its own work (dfc_flush_due) on the
+# other core. The launcher reads the command, NUL-separated, from a file
+# (bash reads a pipe a byte at a time) when this script writes a line with
+# the number of its words, and answers with a line: the exit status and
+# when the step started and ended. Should it be gone, the step runs from
+# here.
+DFC_REQUEST=$DFC_STATE/request.$$
+DFC_LAUNCHER_PID=''
+DFC_LAUNCHED=''
+dfc_launch() {
+	if [[ -z $DFC_LAUNCHER_PID ]]; then
+		# shellcheck disable=SC2016 # the launcher's own code, in single quotes
+		coproc DFC_LAUNCHER {
+			exec -a dfc-launcher "$BASH" --norc --noprofile -c 'while IFS= read -r n; do
+	mapfile -d "" -t -n "$n" argv <"$1"
+	t0=${EPOCHREALTIME:-}
+	"${argv[@]}" </dev/null >"$2" 2>&1
+	s=$? t1=${EPOCHREALTIME:-}
+	printf "%d %s %s\n" "$s" "${t0//[!0-9]/}" "${t1//[!0-9]/}"
+done' dfc-launcher "$DFC_REQUEST" "$DFC_OUTPUT"
+		}
+	fi
+	DFC_LAUNCHED=''
+	# Written over the last command, not truncated (freeing its blocks
+	# costs more than the rest): the line says how many words to read.
+	if [[ $DFC_LAUNCHER_PID != - ]] && printf '%s\0' "$@" 1<>"$DFC_REQUEST" &&
+		{ printf '%d\n' $# >&"${DFC_LAUNCHER[1]}"; } 2>/dev/null; then
+		DFC_LAUNCHED=launched
+		return 0
+	fi
+	dfc_launcher_stop
+	"$@" </dev/null >"$DFC_OUTPUT" 2>&1
+	DFC_LAUNCHED=$?
+}
+
+# Wait for the step dfc_launch started: its status; when it started and
+# ended into DFC_LAUNCH_T0 and DFC_LAUNCH_T1 ('' if not known).
+dfc_launched() {
+	local status=$DFC_LAUNCHED t0='' t1=''
+	if [[ $DFC_LAUNCHED == launched ]] && ! { IFS=' ' read -r status t0 t1 <&"${DFC_LAUNCHER[0]}" &&
+		[[ $status == +([0-9]) ]]; }; then
+		dfc_warn "the process that starts the steps is gone; they start from this script now"
+		dfc_launcher_stop
+		status=127
+	fi
+	DFC_LAUNCH_T0=$t0 DFC_LAUNCH_T1=$t1
+	return "$status"
+}
+
+# Let the launcher end once its step has: it reads the end of its input.
+dfc_launcher_stop() {
+	local fd=${DFC_LAUNCHER[1]:-}
+	if [[ -n $fd ]]; then
+		exec {fd}>&-
+	fi
+	DFC_LAUNCHER_PID=-
+}
+
 # Run step i unless it is up to date; its status is the command's, and
 # DFC_RAN says whether it ran. Its output goes to .dfc/logs/<step>.log too
 # (with `prefixed`, each line marked with the step; `logged`: it is
@@ -483,15 +580,12 @@ dfc_run_step() {
 		return 0
 	fi
 	DFC_RAN=1
-	# Until it succeeds and is stamped again, the step is not up to date
-	# (a truncated stamp says so without a process to remove it).
-	if [[ -e $DFC_STATE/stamps/$id ]]; then
-		printf 'token -\n' >"$DFC_STATE/stamps/$id"
+	DFC_LAUNCH_T0='' DFC_LAUNCH_T1=''
+	# Until it succeeds and is stamped again, the step is not up to date.
+	dfc_stamp_read "$i"
+	if [[ -n $DFC_STAMP_READ && $DFC_STAMP_READ != "token -"$'\n' ]]; then
+		dfc_stamp_write "$i" "token -"$'\n'
 	fi
-	if [[ -e $DFC_STATE/stamps/$id.failed ]]; then
-		rm -f -- "$DFC_STATE/stamps/$id.failed"
-	fi
-	unset 'DFC_TOKENS[$i]'
 	for k in ${DFC_STEP_OUTPUTS[i]}; do
 		dfc_mkparent "${DFC_DS_PATH[k]}"
 	done
@@ -505,28 +599,29 @@ dfc_run_step() {
 		: >"$log"
 		dfc_exec_prefixed "$id" "$log" "${argv[@]}"
 		status=$?
-	elif ((DFC_QUIET)); then
-		"${argv[@]}" </dev/null >"$log" 2>&1
-		status=$?
-	elif ((DFC_LIVE)); then
+	elif ((DFC_LIVE && !DFC_QUIET)); then
+		dfc_flush_due
+		dfc_now start
 		"${argv[@]}" </dev/null 2>&1 | tee -- "$log"
 		status=${PIPESTATUS[0]}
 	else
 		# Not a terminal: the output is shown whole once the step ends,
-		# as ninja does; a step that printed nothing costs no process.
-		"${argv[@]}" </dev/null >"$log" 2>&1
+		# as ninja does (not at all with --quiet).
+		dfc_launch "${argv[@]}"
+		dfc_flush_due
+		dfc_launched
 		status=$?
-		if [[ -s $log ]]; then
-			cat -- "$log"
-		fi
+		start=${DFC_LAUNCH_T0:-$start}
+		dfc_keep_log "$log" "$status" $((!DFC_QUIET))
 	fi
 	dfc_now end
+	end=${DFC_LAUNCH_T1:-$end}
 	DFC_STEP_WHY[i]=$DFC_REASON
 	DFC_STEP_T0[i]=$start
 	DFC_STEP_T1[i]=$end
 	dfc_duration took "$start" "$end"
 	if ((status != 0)); then
-		: >"$DFC_STATE/stamps/$id.failed"
+		dfc_stamp_write "$i" "token failed"$'\n'
 		dfc_say "$id: FAILED with exit status $status after $took; its output: $DFC_STATE/logs/$id.log"
 		return "$status"
 	fi
@@ -542,8 +637,15 @@ dfc_cleanup() {
 		rm -rf -- "$DFC_TMP"
 		DFC_TMP=''
 	fi
+	local -a files=()
 	if [[ -f $DFC_STATE/scratch.$$ ]]; then
-		rm -f -- "$DFC_STATE/scratch.$$"
+		files+=("$DFC_STATE/scratch.$$")
+	fi
+	if [[ -f $DFC_OUTPUT ]]; then
+		files+=("$DFC_OUTPUT" "$DFC_REQUEST")
+	fi
+	if ((${#files[@]})); then
+		rm -f -- "${files[@]}"
 	fi
 }
 

@@ -11,7 +11,6 @@ declare -A DFC_JOB_PID=()
 DFC_NR_RAN=0
 DFC_NR_SKIPPED=0
 declare -A DFC_FAILED=() DFC_BLOCKED=()
-DFC_LAST_FLUSH=0
 
 dfc_usage() {
 	cat <<EOF
@@ -39,7 +38,7 @@ options:
 Stamps of successful steps are kept in .dfc/ inside the work folder; a
 step whose script, arguments and inputs are unchanged and whose outputs
 are still as it left them is skipped. Each step's output is also kept in
-.dfc/logs/STEP.log.
+.dfc/logs/STEP.log (a step that succeeded without printing leaves none).
 
 exit status: 0 done, 2 usage, 4 a step failed, 5 an interpreter, tool or
 input is missing, 6 an embedded script does not match its id.
@@ -116,9 +115,13 @@ dfc_plan() {
 # Step i ended with `status` (having run or not, DFC_RAN): count it, stamp
 # it, and after a failure mark what depends on it as not to run.
 dfc_ended() {
-	local i=$1 status=$2 ran=$3 k j d now
+	local i=$1 status=$2 ran=$3 k j d
 	if ((status != 0)); then
 		DFC_FAILED[$i]=$status
+		# As the step wrote it, maybe in a job's process.
+		DFC_STAMP_OF[${DFC_STEP_ID[i]}]="token failed"$'\n'
+		# The record keeps the order the steps ended in.
+		dfc_flush_stamps
 		dfc_record_failed "$i" "$status"
 		# Steps come in dependency order: one pass reaches everything downstream.
 		for j in "${!DFC_SELECTED[@]}"; do
@@ -140,11 +143,9 @@ dfc_ended() {
 		dfc_touched "${DFC_DS_PATH[k]}"
 	done
 	DFC_TO_STAMP+=("$i")
-	# Stamps are written in batches: at most once a second, and at the end.
-	now=${EPOCHREALTIME%[.,]*}
-	if [[ -z $now || $now != "$DFC_LAST_FLUSH" ]]; then
-		dfc_flush_stamps
-		DFC_LAST_FLUSH=$now
+	# One at a time, while the next step runs (dfc_run_step).
+	if ((DFC_JOBS > 1)); then
+		dfc_flush_due
 	fi
 }
 
@@ -185,6 +186,11 @@ dfc_run_parallel() {
 		dfc_die 1 '' "cannot create a temporary folder"
 	mkfifo "$DFC_TMP/done" || dfc_die 1 '' "cannot create a FIFO in $DFC_TMP"
 	exec {DFC_FIFO_FD}<>"$DFC_TMP/done"
+	# Read and opened once here, not in each job.
+	if ((!DFC_STAMPS_LOADED)); then
+		dfc_stamps_load
+	fi
+	dfc_journal_open
 	for i in "${!DFC_SELECTED[@]}"; do
 		pending[i]=0
 		for d in ${DFC_STEP_DEPS[i]}; do
@@ -251,6 +257,7 @@ dfc_run_parallel() {
 dfc_finish() {
 	local start=$1 end took i list='' blocked=''
 	dfc_flush_stamps
+	dfc_stamps_end
 	if ((${#DFC_FAILED[@]} == 0 && DFC_NR_RAN + DFC_NR_SKIPPED == ${#DFC_SELECTED[@]})); then
 		dfc_uptodate_save
 	fi
@@ -293,6 +300,7 @@ dfc_interrupted() {
 	for pid in "${DFC_JOB_PID[@]}"; do
 		kill -TERM -- "-$pid" 2>/dev/null
 	done
+	dfc_launcher_stop
 	wait
 	dfc_flush_stamps
 	dfc_record_end interrupted "$DFC_NR_RAN" "${#DFC_FAILED[@]}" \

@@ -472,6 +472,7 @@ dfc_run_job() {
 		else
 			dfc_record_failed "$i" "$status"
 		fi
+		dfc_journal_close
 		dfc_record_close
 	fi
 	dfc_job_status "$status"

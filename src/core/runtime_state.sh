@@ -2,8 +2,8 @@
 #
 # runtime_state.sh - what a generated script remembers in the work folder
 # between runs (SPEC §6): the stat-signature cache of the files it hashes,
-# one stamp per step that last succeeded, and the record of a whole run up
-# to date. It follows runtime.sh and runtime_files.sh in every generated
+# the stamp of each step that last succeeded, and the record of a whole run
+# up to date. It follows runtime.sh and runtime_files.sh in every generated
 # script, before the target's part.
 #
 # A run must cost what its steps cost. So deciding that a step is up to
@@ -217,10 +217,137 @@ dfc_touched() {
 
 # --- Stamps: what a step saw when it last succeeded ------------------------
 #
-# .dfc/stamps/<step> holds, one per line: a token that changes each time it
-# is written, the script's blob id, its interpreter's words, its file and
-# its arguments (as bash quotes them), the sha256 of each input, the token of
-# each script it follows, the sha256 of each output.
+# A step's stamp holds, one per line: a token that changes each time it is
+# written, the script's blob id, its interpreter's words, its file and its
+# arguments (as bash quotes them), the sha256 of each input, the token of
+# each script it follows, the sha256 of each output. A step that started
+# and did not finish has the stamp `token -`; one that failed, `token failed`.
+#
+# Stamps are appended to journals, .dfc/stamps/@<microseconds>.<pid>: one
+# per run that writes a stamp (and per Slurm job), each record the step's
+# id, a newline, its stamp and a NUL. A later journal (by name), and a later
+# record in one, wins. *Why not a file per step:* creating a file can cost
+# more than a trivial step (ext4 allocating inodes after a deletion), and a
+# first run would create one per step. A record cut short by a kill can only
+# fail to match, never match wrongly: the whole stamp is compared, and it
+# always starts with its token. Stamps of older scripts, .dfc/stamps/<step>,
+# are read (and carried into the journal) when no journal has the step.
+
+declare -A DFC_STAMP_OF=()
+DFC_STAMPS_LOADED=0
+DFC_JOURNAL=''
+DFC_JOURNAL_FD=''
+DFC_JOURNAL_RECORDS=0
+# The journals read; past DFC_JOURNALS_MAX a run that wrote stamps merges
+# them into one.
+declare -a DFC_JOURNALS=()
+DFC_JOURNALS_MAX=8
+
+# The journals in .dfc/stamps, oldest first, into DFC_JOURNAL_LIST.
+dfc_journal_list() {
+	local LC_ALL=C
+	DFC_JOURNAL_LIST=("$DFC_STATE"/stamps/@*)
+	if [[ ! -e ${DFC_JOURNAL_LIST[0]} ]]; then
+		DFC_JOURNAL_LIST=()
+	fi
+}
+
+dfc_stamps_load() {
+	local f rec
+	local -a recs=()
+	DFC_STAMPS_LOADED=1
+	dfc_journal_list
+	DFC_JOURNALS=("${DFC_JOURNAL_LIST[@]}")
+	for f in "${DFC_JOURNALS[@]}"; do
+		mapfile -d '' recs <"$f" || continue
+		for rec in "${recs[@]}"; do
+			if [[ $rec == *$'\n'* ]]; then
+				DFC_STAMP_OF[${rec%%$'\n'*}]=${rec#*$'\n'}
+			fi
+		done
+	done
+}
+
+# Step i's stamp into DFC_STAMP_READ ('' when it has none).
+dfc_stamp_read() {
+	local id=${DFC_STEP_ID[$1]}
+	if ((!DFC_STAMPS_LOADED)); then
+		dfc_stamps_load
+	fi
+	if [[ -n ${DFC_STAMP_OF[$id]+set} ]]; then
+		DFC_STAMP_READ=${DFC_STAMP_OF[$id]}
+		return 0
+	fi
+	DFC_STAMP_READ=''
+	if [[ -f $DFC_STATE/stamps/$id ]]; then
+		IFS= read -r -d '' DFC_STAMP_READ <"$DFC_STATE/stamps/$id" || true
+		if [[ -n $DFC_STAMP_READ ]] && ((!DFC_DRY_RUN)); then
+			dfc_stamp_write "$1" "$DFC_STAMP_READ"
+		fi
+	fi
+}
+
+# Open this process's journal, unless it is open: a file named by the time
+# (in microseconds) and the process.
+dfc_journal_open() {
+	local us
+	if [[ -n $DFC_JOURNAL_FD ]]; then
+		return 0
+	fi
+	dfc_now us
+	if ((${#us} < 16)); then
+		printf -v us '%(%s)T000000' -1 # no EPOCHREALTIME: bash < 5
+	fi
+	DFC_JOURNAL=$DFC_STATE/stamps/@$us.$$
+	if ! exec {DFC_JOURNAL_FD}>>"$DFC_JOURNAL"; then
+		DFC_JOURNAL_FD=''
+		return 1
+	fi
+}
+
+# dfc_stamp_write I TEXT: TEXT is step I's stamp from now on.
+dfc_stamp_write() {
+	DFC_STAMP_OF[${DFC_STEP_ID[$1]}]=$2
+	dfc_journal_open || return 1
+	DFC_JOURNAL_RECORDS=$((DFC_JOURNAL_RECORDS + 1))
+	printf '%s\n%s\0' "${DFC_STEP_ID[$1]}" "$2" >&"$DFC_JOURNAL_FD"
+}
+
+# Close this process's journal (a Slurm job's, at its end).
+dfc_journal_close() {
+	if [[ -n $DFC_JOURNAL_FD ]]; then
+		exec {DFC_JOURNAL_FD}>&-
+		DFC_JOURNAL_FD=''
+	fi
+}
+
+# At the end of a local run: close the journal, remove it if nothing was
+# written to it, and merge the journals into one when there are too many
+# (a crash between the write and the removal leaves both, which agree). A
+# Slurm job never merges: others may be writing theirs.
+dfc_stamps_end() {
+	local id tmp
+	local -a recs=()
+	if [[ -z $DFC_JOURNAL_FD ]]; then
+		return 0
+	fi
+	dfc_journal_close
+	if ((${#DFC_JOURNALS[@]} + 1 <= DFC_JOURNALS_MAX)); then
+		# (the jobs of a parallel run write to it too, when they start or fail)
+		if ((DFC_JOURNAL_RECORDS == 0 && DFC_NR_RAN == 0 && ${#DFC_FAILED[@]} == 0)); then
+			rm -f -- "$DFC_JOURNAL"
+		fi
+		return 0
+	fi
+	for id in "${!DFC_STAMP_OF[@]}"; do
+		recs+=("$id"$'\n'"${DFC_STAMP_OF[$id]}")
+	done
+	dfc_now tmp
+	tmp=$DFC_STATE/stamps/@$tmp.$$.all
+	if printf '%s\0' "${recs[@]}" >"$tmp"; then
+		rm -f -- "${DFC_JOURNALS[@]}" "$DFC_JOURNAL"
+	fi
+}
 
 # dfc_step_paths i: the paths of step i's inputs then outputs into DFC_PATHS.
 dfc_step_paths() {
@@ -231,17 +358,11 @@ dfc_step_paths() {
 	done
 }
 
-# The token of step d's stamp into DFC_TOKEN (read once per run).
-declare -A DFC_TOKENS=()
+# The token of step d's stamp into DFC_TOKEN ('' when it has none).
 dfc_token() {
-	local line=''
-	if [[ -z ${DFC_TOKENS[$1]+set} ]]; then
-		if [[ -f $DFC_STATE/stamps/${DFC_STEP_ID[$1]} ]]; then
-			read -r line <"$DFC_STATE/stamps/${DFC_STEP_ID[$1]}"
-		fi
-		DFC_TOKENS[$1]=${line#token }
-	fi
-	DFC_TOKEN=${DFC_TOKENS[$1]}
+	dfc_stamp_read "$1"
+	DFC_TOKEN=${DFC_STAMP_READ%%$'\n'*}
+	DFC_TOKEN=${DFC_TOKEN#token }
 }
 
 # Step i's stamp as it would be written now, into DFC_STAMP (lines after
@@ -266,7 +387,7 @@ dfc_stamp_text() {
 # Why step i must run, into DFC_REASON ('' when it is up to date). Its
 # files are hashed here when a reason needs them, not otherwise.
 dfc_why() {
-	local i=$1 stamp=$DFC_STATE/stamps/${DFC_STEP_ID[$1]} j content
+	local i=$1 j content
 	local -a old=() new=() words=()
 	DFC_REASON=''
 	if ((DFC_FORCE)); then
@@ -276,16 +397,16 @@ dfc_why() {
 	if ((DFC_ALL_UP_TO_DATE)); then
 		return
 	fi
-	if [[ -f $stamp.failed ]]; then
-		DFC_REASON="last run failed"
-		return
-	fi
-	if [[ ! -f $stamp ]]; then
+	dfc_stamp_read "$i"
+	content=$DFC_STAMP_READ
+	if [[ -z $content ]]; then
 		DFC_REASON="never run"
 		return
 	fi
-	content=''
-	IFS= read -r -d '' content <"$stamp" || true
+	if [[ $content == "token failed"$'\n'* ]]; then
+		DFC_REASON="last run failed"
+		return
+	fi
 	if [[ $content == "token -"$'\n'* ]]; then
 		DFC_REASON="last run did not finish"
 		return
@@ -332,13 +453,19 @@ dfc_why() {
 	DFC_REASON="outputs changed" # the stamp has more lines
 }
 
-# Write the stamps of the steps that succeeded since the last call (their
-# positions in DFC_TO_STAMP, in the order they ran): one stat and one hash
-# for all their files together. The cache is saved at the end of the run
+# The stamps of the steps that succeeded (their positions in DFC_TO_STAMP,
+# in the order they ran) are written in two halves. Once a second, the
+# files of all of them are hashed together: one stat and one sha256sum
+# (dfc_hash_pending). Their stamps and record lines are then written a few
+# at a time while the next steps run (dfc_write_stamps), in the order the
+# steps ran, so that a step's stamp is written after those of the steps it
+# follows (it holds their tokens). The cache is saved at the end of the run
 # (dfc_cache_save): losing it costs hashing again, never a wrong skip.
-declare -a DFC_TO_STAMP=()
-dfc_flush_stamps() {
-	local i k token stamp
+declare -a DFC_TO_STAMP=() DFC_HASHED=()
+DFC_HASHED_AT=0
+
+dfc_hash_pending() {
+	local i
 	local -a paths=()
 	if ((${#DFC_TO_STAMP[@]} == 0)); then
 		return 0
@@ -348,8 +475,16 @@ dfc_flush_stamps() {
 		paths+=("${DFC_PATHS[@]}")
 	done
 	dfc_hash "${paths[@]}"
-	for i in "${DFC_TO_STAMP[@]}"; do
-		stamp=$DFC_STATE/stamps/${DFC_STEP_ID[i]}
+	DFC_HASHED+=("${DFC_TO_STAMP[@]}")
+	DFC_TO_STAMP=()
+}
+
+# dfc_write_stamps [N]: write the stamps of N hashed steps (all by default).
+dfc_write_stamps() {
+	local n=${1:-${#DFC_HASHED[@]}} i k token
+	while ((n-- > 0 && DFC_HASHED_AT < ${#DFC_HASHED[@]})); do
+		i=${DFC_HASHED[DFC_HASHED_AT]}
+		DFC_HASHED_AT=$((DFC_HASHED_AT + 1))
 		for k in ${DFC_STEP_OUTPUTS[i]}; do
 			if [[ ${DFC_SHA[${DFC_DS_PATH[k]}]} == - ]]; then
 				dfc_warn "step '${DFC_STEP_ID[i]}' did not write ${DFC_DS_ID[k]} (${DFC_DS_PATH[k]})"
@@ -357,20 +492,44 @@ dfc_flush_stamps() {
 		done
 		dfc_stamp_text "$i"
 		token=${EPOCHREALTIME:-$SECONDS}.$$.$i
-		DFC_TOKENS[$i]=$token
-		printf 'token %s\n%s' "$token" "$DFC_STAMP" >"$stamp" ||
-			dfc_warn "cannot write $PWD/$stamp: step '${DFC_STEP_ID[i]}' will run again"
+		dfc_stamp_write "$i" "token $token"$'\n'"$DFC_STAMP" ||
+			dfc_warn "cannot write a stamp in $PWD/$DFC_STATE/stamps: step '${DFC_STEP_ID[i]}' will run again"
 		dfc_record_step "$i" ran 0
 	done
-	DFC_TO_STAMP=()
+	if ((DFC_HASHED_AT == ${#DFC_HASHED[@]})); then
+		DFC_HASHED=()
+		DFC_HASHED_AT=0
+	fi
+}
+
+# Every stamp still to write, now: at the end of a run, when it is
+# interrupted, at the end of a Slurm job.
+dfc_flush_stamps() {
+	dfc_hash_pending
+	dfc_write_stamps
+}
+
+# While a step runs: hash once a second, and write two stamps (one step
+# ends per step run: two catch up).
+DFC_LAST_FLUSH=0
+dfc_flush_due() {
+	local now=${EPOCHREALTIME%[.,]*}
+	if ((${#DFC_TO_STAMP[@]})) && [[ -z $now || $now != "$DFC_LAST_FLUSH" ]]; then
+		dfc_hash_pending
+		DFC_LAST_FLUSH=$now
+	fi
+	if ((${#DFC_HASHED[@]})); then
+		dfc_write_stamps 2
+	fi
 }
 
 # --- The whole run at once ---------------------------------------------------
 #
 # .dfc/uptodate records, after a run that left every selected step up to
-# date, the signature of each file that decided it: this script, and each
-# step's script, stamp, inputs and outputs (after a version line, the
-# selected steps and this script's sha256, for the run record). A later run whose files all
+# date, the signature of each file that decided it: this script, each
+# step's script, inputs and outputs, and the stamps' journals (after a
+# version line, the selected steps and this script's sha256, for the run
+# record). A later run whose files all
 # still have those signatures is up to date as a whole: one `stat`, and no
 # stamp read or file hashed. Any change to any of them (size, mtime, ctime
 # or inode) breaks the record, so it never has to be removed. It is written
@@ -381,25 +540,24 @@ dfc_flush_stamps() {
 DFC_UPTODATE=$DFC_STATE/uptodate
 DFC_ALL_UP_TO_DATE=0
 
-# The files of the record, in its order, into DFC_RUN_FILES; their stamps'
-# paths also into DFC_RUN_STAMPS. With every step selected, every dataset
-# (one that no step uses only makes the record break more often).
+# The files of the record, in its order, into DFC_RUN_FILES; the stamps'
+# journals also into DFC_RUN_STAMPS. With every step selected, every
+# dataset (one that no step uses only makes the record break more often).
 dfc_run_files() {
 	local i k
 	DFC_RUN_FILES=("$DFC_SELF")
 	if ((${#DFC_SELECTED[@]} == DFC_NR_STEPS)); then
 		DFC_RUN_FILES+=("${DFC_STEP_FILE[@]}" "${DFC_DS_PATH[@]}")
-		DFC_RUN_STAMPS=("${DFC_STEP_ID[@]/#/$DFC_STATE/stamps/}")
 	else
-		DFC_RUN_STAMPS=()
 		for i in "${!DFC_SELECTED[@]}"; do
-			DFC_RUN_STAMPS+=("$DFC_STATE/stamps/${DFC_STEP_ID[i]}")
 			DFC_RUN_FILES+=("${DFC_STEP_FILE[i]}")
 			for k in ${DFC_STEP_INPUTS[i]} ${DFC_STEP_OUTPUTS[i]}; do
 				DFC_RUN_FILES+=("${DFC_DS_PATH[k]}")
 			done
 		done
 	fi
+	dfc_journal_list
+	DFC_RUN_STAMPS=("${DFC_JOURNAL_LIST[@]}")
 	DFC_RUN_FILES+=("${DFC_RUN_STAMPS[@]}")
 }
 
@@ -412,7 +570,7 @@ dfc_uptodate_check() {
 	fi
 	mapfile -d '' rec <"$DFC_UPTODATE" || return 0
 	printf -v selected '%s ' "${!DFC_SELECTED[@]}"
-	if [[ ${rec[0]:-} != "dfc-uptodate 2" || ${rec[1]:-} != "$selected" ]]; then
+	if [[ ${rec[0]:-} != "dfc-uptodate 3" || ${rec[1]:-} != "$selected" ]]; then
 		return 0
 	fi
 	dfc_run_files
@@ -477,6 +635,6 @@ dfc_uptodate_save() {
 		sigs+=("$sig")
 	done
 	printf -v selected '%s ' "${!DFC_SELECTED[@]}"
-	printf '%s\0' "dfc-uptodate 2" "$selected" "${DFC_SHA[$DFC_SELF]:--}" "${sigs[@]}" >"$DFC_UPTODATE" ||
+	printf '%s\0' "dfc-uptodate 3" "$selected" "${DFC_SHA[$DFC_SELF]:--}" "${sigs[@]}" >"$DFC_UPTODATE" ||
 		dfc_warn "cannot write $PWD/$DFC_UPTODATE"
 }

@@ -123,3 +123,27 @@ write_missing_interpreter() {
 }
 JSON
 }
+
+# write_long_chain N [STEP]: a chain of N steps d(i-1) -> s(i) -> d(i),
+# each step.sh IN OUT (STEP, by default `cat IN > OUT`), into gen.sh; the
+# first input, data/d0.txt, holds "hi".
+write_long_chain() {
+	python3 - "$1" <<'PY'
+import json, sys
+n = int(sys.argv[1])
+nodes = [{"id": "d0", "type": "dataset", "path": "data/d0.txt"}]
+edges = []
+for i in range(1, n + 1):
+    nodes += [{"id": "s%d" % i, "type": "script", "path": "step.sh"},
+              {"id": "d%d" % i, "type": "dataset", "path": "data/d%d.txt" % i}]
+    edges += [{"from": "d%d" % (i - 1), "to": "s%d" % i, "arguments": [{"ref": "d%d" % (i - 1)}]},
+              {"from": "s%d" % i, "to": "d%d" % i, "arguments": [{"ref": "d%d" % i}]}]
+json.dump({"name": "chain", "nodes": nodes, "edges": edges}, open("pipeline.json", "w"))
+PY
+	mkdir -p data
+	echo hi > data/d0.txt
+	# shellcheck disable=SC2016 # the step's own words
+	local step='cat "$1" > "$2"'
+	printf '%s\n' "${2:-$step}" > step.sh
+	dfc generate -f pipeline.json -o gen.sh
+}

@@ -107,7 +107,7 @@ check_reasons() {
 	strace -f -e trace=openat,execve -o trace.txt bash gen.sh 2> err.txt
 	grep -q 'summary: 0 run, 3 up to date, 0 failed, 0 not run' err.txt
 	[ "$(grep -c 'skipped (up to date' err.txt)" -eq 3 ]
-	! grep -q 'openat(.*\.dfc/stamps/' trace.txt || false
+	! grep -q 'openat(.*\.dfc/stamps/[^"]' trace.txt || false
 	! grep -q 'sha256sum' trace.txt || false
 	[ "$(grep -c 'execve("/usr/bin/stat"' trace.txt)" -eq 1 ]
 	# --force, another selection, or another script do not use the record.
@@ -214,26 +214,6 @@ PY
 count_processes() {
 	strace -f -qq -c -o "$TEST_TMP/strace.$1" bash gen.sh --quiet 2> /dev/null
 	awk '$NF ~ /^(clone|clone3|fork|vfork)$/ { n += $4 } END { print n + 0 }' "$TEST_TMP/strace.$1"
-}
-
-# A chain of N steps, each step.sh IN OUT, into gen.sh.
-write_long_chain() {
-	python3 - "$1" <<'PY'
-import json, sys
-n = int(sys.argv[1])
-nodes = [{"id": "d0", "type": "dataset", "path": "data/d0.txt"}]
-edges = []
-for i in range(1, n + 1):
-    nodes += [{"id": "s%d" % i, "type": "script", "path": "step.sh"},
-              {"id": "d%d" % i, "type": "dataset", "path": "data/d%d.txt" % i}]
-    edges += [{"from": "d%d" % (i - 1), "to": "s%d" % i, "arguments": [{"ref": "d%d" % (i - 1)}]},
-              {"from": "s%d" % i, "to": "d%d" % i, "arguments": [{"ref": "d%d" % i}]}]
-json.dump({"name": "chain", "nodes": nodes, "edges": edges}, open("pipeline.json", "w"))
-PY
-	mkdir -p data
-	echo hi > data/d0.txt
-	printf 'cat "$1" > "$2"\n' > step.sh
-	dfc generate -f pipeline.json -o gen.sh
 }
 
 @test "a no-op rerun makes O(1) processes, not O(steps)" {
