@@ -13,6 +13,7 @@
 #include "dfc/xalloc.h"
 
 #include "runtime_files_sh.h"
+#include "runtime_launch_sh.h"
 #include "runtime_local_sh.h"
 #include "runtime_record_sh.h"
 #include "runtime_state_sh.h"
@@ -383,8 +384,10 @@ int generate_script(struct buf *out, const struct generate_input *in)
 	buf_addch(out, '\n');
 	if (in->target == GENERATE_SLURM)
 		buf_add(out, dfc_runtime_slurm_sh, (size_t)dfc_runtime_slurm_sh_len);
-	else
+	else {
+		buf_add(out, dfc_runtime_launch_sh, (size_t)dfc_runtime_launch_sh_len);
 		buf_add(out, dfc_runtime_local_sh, (size_t)dfc_runtime_local_sh_len);
+	}
 	buf_adds(out, "\ndfc_main \"$@\"\n");
 out:
 	buf_release(&body);

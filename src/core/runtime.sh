@@ -72,11 +72,6 @@ DFC_DRY_RUN=0
 DFC_FORCE=0
 DFC_QUIET=0
 DFC_JSON=0
-# A step's output streams as it comes (through tee) only to a terminal.
-DFC_LIVE=0
-if [[ -t 1 ]]; then
-	DFC_LIVE=1
-fi
 DFC_WORKDIR=''
 DFC_RUN_DIR=''
 DFC_SELF=''
@@ -483,115 +478,94 @@ dfc_mkparent() {
 	fi
 }
 
-# dfc_keep_log LOG STATUS SHOW: the output of a step that ended with
-# STATUS, in DFC_OUTPUT, into LOG, and on stdout with SHOW. A step that
+# dfc_keep_log LOG STATUS SHOW OUTPUT: the output of a step that ended with
+# STATUS, in the file OUTPUT, into LOG, and on stdout with SHOW. A step that
 # succeeded and printed nothing leaves no log (or an empty one): creating
 # a file can cost more than a trivial step, and such a step needs no
 # process either.
 DFC_OUTPUT=$DFC_STATE/output.$$
+DFC_REQUEST=$DFC_STATE/request.$$
 dfc_keep_log() {
-	if [[ -s $DFC_OUTPUT ]]; then
+	if [[ -s $4 ]]; then
 		if (($3)); then
-			tee -- "$1" <"$DFC_OUTPUT"
+			tee -- "$1" <"$4"
 		else
-			cat -- "$DFC_OUTPUT" >"$1"
+			cat -- "$4" >"$1"
 		fi
 	elif (($2)) || [[ -e $1 ]]; then
 		: >"$1"
 	fi
 }
 
-# dfc_launch WORD...: start WORD... with its output to DFC_OUTPUT, from
-# the launcher: a small bash beside this script (a coprocess), started with
-# the first step; dfc_launched waits for it. *Why:* forking a process costs
-# in proportion to the memory it has written since its last fork, and this
-# script's is large (each step's command, hashes and stamp): a step started
-# from here cost a few hundred page faults more than under make. And while
-# the step runs, this script can do its own work (dfc_flush_due) on the
-# other core. The launcher reads the command, NUL-separated, from a file
-# (bash reads a pipe a byte at a time) when this script writes a line with
-# the number of its words, and answers with a line: the exit status and
-# when the step started and ended. Should it be gone, the step runs from
-# here.
-DFC_REQUEST=$DFC_STATE/request.$$
-DFC_LAUNCHER_PID=''
-DFC_LAUNCHED=''
-dfc_launch() {
-	if [[ -z $DFC_LAUNCHER_PID ]]; then
-		# shellcheck disable=SC2016 # the launcher's own code, in single quotes
-		coproc DFC_LAUNCHER {
-			exec -a dfc-launcher "$BASH" --norc --noprofile -c 'while IFS= read -r n; do
-	mapfile -d "" -t -n "$n" argv <"$1"
-	t0=${EPOCHREALTIME:-}
-	"${argv[@]}" </dev/null >"$2" 2>&1
-	s=$? t1=${EPOCHREALTIME:-}
-	printf "%d %s %s\n" "$s" "${t0//[!0-9]/}" "${t1//[!0-9]/}"
-done' dfc-launcher "$DFC_REQUEST" "$DFC_OUTPUT"
-		}
+# Decide step i (dfc_why) and, when it runs, prepare it (dfc_step_prepare);
+# 1 when it is up to date, as the log says.
+dfc_step_begin() {
+	dfc_why "$1"
+	if [[ -z $DFC_REASON ]]; then
+		dfc_say_skipped "${DFC_STEP_ID[$1]}"
+		return 1
 	fi
-	DFC_LAUNCHED=''
-	# Written over the last command, not truncated (freeing its blocks
-	# costs more than the rest): the line says how many words to read.
-	if [[ $DFC_LAUNCHER_PID != - ]] && printf '%s\0' "$@" 1<>"$DFC_REQUEST" &&
-		{ printf '%d\n' $# >&"${DFC_LAUNCHER[1]}"; } 2>/dev/null; then
-		DFC_LAUNCHED=launched
-		return 0
-	fi
-	dfc_launcher_stop
-	"$@" </dev/null >"$DFC_OUTPUT" 2>&1
-	DFC_LAUNCHED=$?
+	dfc_step_prepare "$1"
 }
 
-# Wait for the step dfc_launch started: its status; when it started and
-# ended into DFC_LAUNCH_T0 and DFC_LAUNCH_T1 ('' if not known).
-dfc_launched() {
-	local status=$DFC_LAUNCHED t0='' t1=''
-	if [[ $DFC_LAUNCHED == launched ]] && ! { IFS=' ' read -r status t0 t1 <&"${DFC_LAUNCHER[0]}" &&
-		[[ $status == +([0-9]) ]]; }; then
-		dfc_warn "the process that starts the steps is gone; they start from this script now"
-		dfc_launcher_stop
-		status=127
+# Before step i runs (for DFC_REASON): until it succeeds and is stamped
+# again, it is not up to date; the folders of its outputs exist.
+dfc_step_prepare() {
+	local k
+	DFC_STEP_WHY[$1]=$DFC_REASON
+	dfc_stamp_read "$1"
+	if [[ -n $DFC_STAMP_READ && $DFC_STAMP_READ != "token -"$'\n' ]]; then
+		dfc_stamp_write "$1" "token -"$'\n'
 	fi
-	DFC_LAUNCH_T0=$t0 DFC_LAUNCH_T1=$t1
-	return "$status"
+	for k in ${DFC_STEP_OUTPUTS[$1]}; do
+		dfc_mkparent "${DFC_DS_PATH[k]}"
+	done
 }
 
-# Let the launcher end once its step has: it reads the end of its input.
-dfc_launcher_stop() {
-	local fd=${DFC_LAUNCHER[1]:-}
-	if [[ -n $fd ]]; then
-		exec {fd}>&-
+# dfc_step_end I STATUS [OUTPUT]: step i ended with STATUS, between
+# DFC_LAUNCH_T0 and DFC_LAUNCH_T1; its output, in the file OUTPUT if it is
+# not in its log already, is kept and shown. Says how it went; STATUS again.
+dfc_step_end() {
+	local i=$1 status=$2 id=${DFC_STEP_ID[$1]} took
+	if [[ -n ${3:-} ]]; then
+		dfc_keep_log "$DFC_STATE/logs/$id.log" "$status" $((!DFC_QUIET)) "$3"
 	fi
-	DFC_LAUNCHER_PID=-
+	if [[ -z $DFC_LAUNCH_T0 || -z $DFC_LAUNCH_T1 ]]; then
+		dfc_now DFC_LAUNCH_T1 # not measured (bash < 5): no duration
+		DFC_LAUNCH_T0=$DFC_LAUNCH_T1
+	fi
+	DFC_STEP_T0[i]=$DFC_LAUNCH_T0
+	DFC_STEP_T1[i]=$DFC_LAUNCH_T1
+	dfc_duration took "$DFC_LAUNCH_T0" "$DFC_LAUNCH_T1"
+	if ((status != 0)); then
+		dfc_stamp_write "$i" "token failed"$'\n'
+		dfc_say "$id: FAILED with exit status $status after $took; its output: $DFC_STATE/logs/$id.log"
+		return "$status"
+	fi
+	dfc_log "$id: done in $took"
 }
 
-# Run step i unless it is up to date; its status is the command's, and
-# DFC_RAN says whether it ran. Its output goes to .dfc/logs/<step>.log too
-# (with `prefixed`, each line marked with the step; `logged`: it is
-# already, as in a Slurm job).
+# Run step i here unless it is up to date: its output streamed to the
+# terminal and its log (a step run one at a time otherwise goes through
+# the launcher: runtime_launch.sh); with `prefixed`, each line marked with
+# the step (a job of a parallel run); with `logged`, to this script's
+# output, which is the log already (a Slurm job). Its status is the
+# command's, and DFC_RAN says whether it ran.
 DFC_RAN=0
 dfc_run_step() {
-	local i=$1 prefixed=$2 logged=${3:-0} id=${DFC_STEP_ID[$1]} start end took k status log
+	local i=$1 prefixed=$2 logged=${3:-0} id=${DFC_STEP_ID[$1]} status log
 	local -n argv=DFC_ARGV_$i
 	DFC_RAN=0
-	dfc_why "$i"
-	if [[ -z $DFC_REASON ]]; then
-		dfc_say_skipped "$id"
+	if ! dfc_step_begin "$i"; then
 		return 0
 	fi
 	DFC_RAN=1
-	DFC_LAUNCH_T0='' DFC_LAUNCH_T1=''
-	# Until it succeeds and is stamped again, the step is not up to date.
-	dfc_stamp_read "$i"
-	if [[ -n $DFC_STAMP_READ && $DFC_STAMP_READ != "token -"$'\n' ]]; then
-		dfc_stamp_write "$i" "token -"$'\n'
-	fi
-	for k in ${DFC_STEP_OUTPUTS[i]}; do
-		dfc_mkparent "${DFC_DS_PATH[k]}"
-	done
 	dfc_log "$id: start ($DFC_REASON)"
 	log=$DFC_STATE/logs/$id.log
-	dfc_now start
+	if ((!prefixed && !logged)); then
+		dfc_flush_due
+	fi
+	dfc_now DFC_LAUNCH_T0
 	if ((logged)); then
 		"${argv[@]}" </dev/null
 		status=$?
@@ -599,33 +573,12 @@ dfc_run_step() {
 		: >"$log"
 		dfc_exec_prefixed "$id" "$log" "${argv[@]}"
 		status=$?
-	elif ((DFC_LIVE && !DFC_QUIET)); then
-		dfc_flush_due
-		dfc_now start
+	else
 		"${argv[@]}" </dev/null 2>&1 | tee -- "$log"
 		status=${PIPESTATUS[0]}
-	else
-		# Not a terminal: the output is shown whole once the step ends,
-		# as ninja does (not at all with --quiet).
-		dfc_launch "${argv[@]}"
-		dfc_flush_due
-		dfc_launched
-		status=$?
-		start=${DFC_LAUNCH_T0:-$start}
-		dfc_keep_log "$log" "$status" $((!DFC_QUIET))
 	fi
-	dfc_now end
-	end=${DFC_LAUNCH_T1:-$end}
-	DFC_STEP_WHY[i]=$DFC_REASON
-	DFC_STEP_T0[i]=$start
-	DFC_STEP_T1[i]=$end
-	dfc_duration took "$start" "$end"
-	if ((status != 0)); then
-		dfc_stamp_write "$i" "token failed"$'\n'
-		dfc_say "$id: FAILED with exit status $status after $took; its output: $DFC_STATE/logs/$id.log"
-		return "$status"
-	fi
-	dfc_log "$id: done in $took"
+	dfc_now DFC_LAUNCH_T1
+	dfc_step_end "$i" "$status"
 }
 
 dfc_cleanup() {
@@ -641,8 +594,8 @@ dfc_cleanup() {
 	if [[ -f $DFC_STATE/scratch.$$ ]]; then
 		files+=("$DFC_STATE/scratch.$$")
 	fi
-	if [[ -f $DFC_OUTPUT ]]; then
-		files+=("$DFC_OUTPUT" "$DFC_REQUEST")
+	if [[ -f $DFC_OUTPUT.0 ]]; then
+		files+=("$DFC_OUTPUT".[01] "$DFC_REQUEST".[01])
 	fi
 	if ((${#files[@]})); then
 		rm -f -- "${files[@]}"

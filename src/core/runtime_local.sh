@@ -6,6 +6,11 @@ DFC_VALUE_OPTIONS='--workdir --only --from --jobs --status-file'
 DFC_JOBS=1
 DFC_KEEP_GOING=0
 declare -A DFC_JOB_PID=()
+# A step's output streams as it comes (through tee) only to a terminal.
+DFC_LIVE=0
+if [[ -t 1 ]]; then
+	DFC_LIVE=1
+fi
 # How the steps ended: ran, up to date, failed (with status), not run
 # because a step they depend on failed (with its id).
 DFC_NR_RAN=0
@@ -163,6 +168,10 @@ dfc_skip_all() {
 
 dfc_run_sequential() {
 	local i status
+	if ((!DFC_LIVE || DFC_QUIET)); then
+		dfc_run_launched
+		return
+	fi
 	for i in "${!DFC_SELECTED[@]}"; do
 		if [[ -n ${DFC_BLOCKED[$i]:-} ]]; then
 			continue

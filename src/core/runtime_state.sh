@@ -103,8 +103,13 @@ dfc_collect() {
 # symbolic link has its target's signature, as sha256sum reads the target.
 dfc_stat() {
 	local -a files=() sigs=()
+	local -A seen=()
 	local f i k want
 	for f in "$@"; do
+		if [[ -n ${seen[$f]:-} ]]; then
+			continue # a step's output is the next one's input
+		fi
+		seen[$f]=1
 		if [[ -f $f ]]; then
 			files+=("$f")
 		else
@@ -150,8 +155,13 @@ dfc_settled() {
 # all the others. Files written by this run are stat'ed again first.
 dfc_hash() {
 	local -a need=() todo=() stale=() out=()
+	local -A seen=()
 	local p k now sig
 	for p in "$@"; do
+		if [[ -n ${seen[$p]:-} ]]; then
+			continue
+		fi
+		seen[$p]=1
 		if [[ -z ${DFC_SIG[$p]+set} || -n ${DFC_STALE[$p]:-} ]]; then
 			stale+=("$p")
 		elif [[ -n ${DFC_SHA[$p]:-} ]]; then
@@ -384,37 +394,34 @@ dfc_stamp_text() {
 	done
 }
 
+# Whether step i's reason is known without reading its files: forced, no
+# stamp, a failed or unfinished run, a stamp of an older format. Sets
+# DFC_REASON; DFC_STAMP_READ holds the stamp, unless forced.
+dfc_why_early() {
+	if ((DFC_FORCE)); then
+		DFC_REASON=forced
+		return 0
+	fi
+	dfc_stamp_read "$1"
+	case $DFC_STAMP_READ in
+	'') DFC_REASON="never run" ;;
+	"token failed"$'\n'*) DFC_REASON="last run failed" ;;
+	"token -"$'\n'*) DFC_REASON="last run did not finish" ;;
+	token\ *) return 1 ;;
+	*) DFC_REASON="stamp of an older script" ;;
+	esac
+}
+
 # Why step i must run, into DFC_REASON ('' when it is up to date). Its
 # files are hashed here when a reason needs them, not otherwise.
 dfc_why() {
 	local i=$1 j content
 	local -a old=() new=() words=()
 	DFC_REASON=''
-	if ((DFC_FORCE)); then
-		DFC_REASON=forced
+	if ((DFC_ALL_UP_TO_DATE && !DFC_FORCE)) || dfc_why_early "$i"; then
 		return
 	fi
-	if ((DFC_ALL_UP_TO_DATE)); then
-		return
-	fi
-	dfc_stamp_read "$i"
 	content=$DFC_STAMP_READ
-	if [[ -z $content ]]; then
-		DFC_REASON="never run"
-		return
-	fi
-	if [[ $content == "token failed"$'\n'* ]]; then
-		DFC_REASON="last run failed"
-		return
-	fi
-	if [[ $content == "token -"$'\n'* ]]; then
-		DFC_REASON="last run did not finish"
-		return
-	fi
-	if [[ $content != token\ * ]]; then
-		DFC_REASON="stamp of an older script"
-		return
-	fi
 	dfc_step_paths "$i"
 	dfc_hash "${DFC_PATHS[@]}"
 	dfc_stamp_text "$i"
