@@ -54,8 +54,14 @@ dfc_send() {
 	fi
 	DFC_SENT_SLOT=$DFC_SLOT
 	DFC_SLOT=$((1 - DFC_SLOT))
-	[[ $DFC_LAUNCHER_PID != - ]] && printf '%s\0' "${argv[@]}" 1<>"$DFC_REQUEST.$DFC_SENT_SLOT" &&
-		{ printf '%d %d %d\n' "${#argv[@]}" "$DFC_SENT_SLOT" "$2" >&"${DFC_LAUNCHER[1]}"; } 2>/dev/null
+	[[ $DFC_LAUNCHER_PID != - ]] && printf '%s\0' "${argv[@]}" 1<>"$DFC_REQUEST.$DFC_SENT_SLOT" || return 1
+	# A launcher gone makes the write fail, not kill this script (a signal
+	# caught, unlike one ignored, is not passed on to the steps).
+	trap : PIPE
+	{ printf '%d %d %d\n' "${#argv[@]}" "$DFC_SENT_SLOT" "$2" >&"${DFC_LAUNCHER[1]}"; } 2>/dev/null
+	local sent=$?
+	trap - PIPE
+	return "$sent"
 }
 
 # The launcher's answer for the step sent first and not answered yet: its
@@ -140,6 +146,8 @@ dfc_run_launched() {
 				dfc_warn "the process that starts the steps is gone; they start from this script now"
 				dfc_launcher_stop
 				DFC_STATUS=127
+			elif [[ $DFC_STATUS == - ]]; then
+				DFC_STATUS=127 # its request could not be read
 			fi
 			DFC_QUEUED_SLOT=''
 			dfc_step_end "$cur" "$DFC_STATUS" "$DFC_OUTPUT.$cur_slot"
@@ -159,6 +167,7 @@ dfc_run_launched() {
 			break
 		fi
 	done
+	dfc_launcher_stop
 }
 
 # Run step i, begun, from this script itself (the launcher is gone); its

@@ -516,12 +516,14 @@ dfc_flush_stamps() {
 	dfc_write_stamps
 }
 
-# While a step runs: hash once a second, and write two stamps (one step
-# ends per step run: two catch up).
+# While a step runs: hash once a second, or once 64 steps are waiting (so
+# that little is left for the end of the run, when no step hides the
+# work), and write two stamps (one step ends per step run: two catch up).
 DFC_LAST_FLUSH=0
 dfc_flush_due() {
 	local now=${EPOCHREALTIME%[.,]*}
-	if ((${#DFC_TO_STAMP[@]})) && [[ -z $now || $now != "$DFC_LAST_FLUSH" ]]; then
+	if ((${#DFC_TO_STAMP[@]} >= 64)) ||
+		{ ((${#DFC_TO_STAMP[@]})) && [[ -z $now || $now != "$DFC_LAST_FLUSH" ]]; }; then
 		dfc_hash_pending
 		DFC_LAST_FLUSH=$now
 	fi

@@ -57,6 +57,9 @@ journals() {
 	[[ "$stderr" == *"s2: FAILED with exit status 1"*"its output: .dfc/logs/s2.log"* ]]
 	[ -f .dfc/logs/s2.log ] && [ ! -s .dfc/logs/s2.log ]
 	[ ! -e .dfc/logs/s1.log ]
+	# s3 was handed to the launcher while s2 ran: it did not start.
+	[ ! -e data/d3.txt ]
+	[[ "$stderr" == *"summary: 1 run, 0 up to date, 1 failed, 1 not run"* ]]
 	run --separate-stderr bash gen.sh --dry-run
 	[[ "$output" == *"s2:"*"# last run failed"* ]]
 }
