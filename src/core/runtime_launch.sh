@@ -108,7 +108,7 @@ dfc_run_launched() {
 			i=${order[pos]}
 			pos=$((pos + 1))
 			if [[ -z ${DFC_BLOCKED[$i]:-} ]] && dfc_step_begin "$i"; then
-				cur=$i
+				cur=$i cur_slot=''
 			elif [[ -z ${DFC_BLOCKED[$i]:-} ]]; then
 				dfc_ended "$i" 0 0
 			fi
@@ -161,7 +161,7 @@ dfc_run_launched() {
 			cur_slot='' # its answer will not come: it runs from here
 		elif [[ -n $cur ]] && { [[ -n ${DFC_BLOCKED[$cur]:-} ]] || ((status != 0 && !DFC_KEEP_GOING)); }; then
 			dfc_answer # `-`: the launcher did not start it
-			cur=''
+			cur='' cur_slot=''
 		fi
 		if ((status != 0 && !DFC_KEEP_GOING)); then
 			break
