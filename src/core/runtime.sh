@@ -119,11 +119,9 @@ dfc_printable() {
 
 # dfc_say MESSAGE...: a line of the run's log on stderr, with the time.
 dfc_say() {
-	local text=$*
+	local text
 	dfc_clock
-	if [[ $text == *[!\ -~]* ]]; then
-		dfc_printable text "$text"
-	fi
+	dfc_printable text "$*"
 	printf 'dfc: %s %s\n' "$DFC_CLOCK" "$text" >&2
 }
 

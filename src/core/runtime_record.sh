@@ -166,11 +166,11 @@ dfc_record_begin() {
 	dfc_record_line "{\"record\": \"run\", \"format\": 1, \"run\": $id, \"pipeline\": {\"id\": $pid, \"name\": $name, \"version\": $version, \"fingerprint\": $fp, \"origin\": $origin}, \"script\": {\"sha256\": $sha, \"target\": \"$target\"}, \"host\": $host, \"user\": $user, \"workdir\": $dir, \"start\": $now, \"selection\": {\"only\": $only, \"from\": $from, \"force\": $force, \"jobs\": ${DFC_JOBS:-1}}}"
 }
 
-# dfc_record_files K...: the datasets K, the inside of a JSON array, into DFC_JSON, each
-# with its id, path, size and sha256 as last hashed (null when missing).
+# dfc_record_files VAR K...: the datasets K as a JSON array, each with its
+# id, path, size and sha256 as last hashed (null when missing).
 dfc_record_files() {
-	local k p id path sig sha
-	DFC_JSON=''
+	local var=$1 k p id path sig sha entry list=''
+	shift
 	for k in "$@"; do
 		p=${DFC_DS_PATH[k]}
 		if [[ $p != *[$'\x01'-$'\x1f\x7f\\"']* ]]; then
@@ -183,18 +183,19 @@ dfc_record_files() {
 		sig=${DFC_SIG[$p]:-}
 		sha=${DFC_SHA[$p]:--}
 		if [[ -z $sig || $sha == - ]]; then
-			DFC_JSON+="${DFC_JSON:+, }{\"id\": $id, \"path\": $path, \"size\": null, \"sha256\": null}"
+			entry="{\"id\": $id, \"path\": $path, \"size\": null, \"sha256\": null}"
 		else
-			DFC_JSON+="${DFC_JSON:+, }{\"id\": $id, \"path\": $path, \"size\": ${sig%% *}, \"sha256\": \"$sha\"}"
+			entry="{\"id\": $id, \"path\": $path, \"size\": ${sig%% *}, \"sha256\": \"$sha\"}"
 		fi
+		list+="${list:+, }$entry"
 	done
+	printf -v "$var" '[%s]' "$list"
 }
 
 # dfc_record_step I OUTCOME STATUS: the `step` line of step I, which ran
-# (its files hashed since) or failed. Built in as few steps as it can be:
-# it is written for each step of a run.
+# (its files hashed since) or failed.
 dfc_record_step() {
-	local i=$1 why start end cmd inputs
+	local i=$1 outcome=$2 status=$3 why start end cmd inputs outputs
 	if [[ -z $DFC_RECORD_FD ]]; then
 		return 0
 	fi
@@ -202,19 +203,12 @@ dfc_record_step() {
 	dfc_json_string why "${DFC_STEP_WHY[i]:-}"
 	dfc_json_time start "${DFC_STEP_T0[i]:-0}"
 	dfc_json_time end "${DFC_STEP_T1[i]:-0}"
-	printf -v cmd '%s ' "${argv[@]}"
-	if [[ $cmd == *[$'\x01'-$'\x1f\x7f\\"']* ]]; then
-		dfc_json_strings cmd "${argv[@]}"
-	else
-		printf -v cmd '"%s", ' "${argv[@]}"
-		cmd=${cmd%, }
-	fi
+	dfc_json_strings cmd "${argv[@]}"
 	# shellcheck disable=SC2086 # lists of indices
-	dfc_record_files ${DFC_STEP_INPUTS[i]}
-	inputs=$DFC_JSON
+	dfc_record_files inputs ${DFC_STEP_INPUTS[i]}
 	# shellcheck disable=SC2086
-	dfc_record_files ${DFC_STEP_OUTPUTS[i]}
-	dfc_record_line "{\"record\": \"step\", \"step\": \"${DFC_STEP_ID[i]}\", \"outcome\": \"$2\", \"reason\": $why, \"exit\": $3, \"command\": [$cmd], \"start\": $start, \"end\": $end, \"inputs\": [$inputs], \"outputs\": [$DFC_JSON]}"
+	dfc_record_files outputs ${DFC_STEP_OUTPUTS[i]}
+	dfc_record_line "{\"record\": \"step\", \"step\": \"${DFC_STEP_ID[i]}\", \"outcome\": \"$outcome\", \"reason\": $why, \"exit\": $status, \"command\": [$cmd], \"start\": $start, \"end\": $end, \"inputs\": $inputs, \"outputs\": $outputs}"
 }
 
 # dfc_record_failed I STATUS: the `step` line of step I, which failed: its
